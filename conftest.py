@@ -1,0 +1,7 @@
+"""Shared fixtures: persona users and factories (CONVENTIONS.md habit 9)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["homeward.testing.fixtures"]

@@ -1,0 +1,1 @@
+"""Configuration helpers: typed environment parsers and the database chooser."""

@@ -1,0 +1,1 @@
+"""Core: divisions, agencies, users, roles, scoping, audit, settings helpers, tick."""

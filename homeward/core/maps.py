@@ -1,0 +1,51 @@
+"""The district map, rendered server-side as SVG by the pure geotarget engine.
+
+Boundaries are static reference data, so the rendered map is cached per
+(regions, highlighted division, language).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from homeward.core.models import Division
+from homeward.geotarget import MapRegion, multipolygon_from_geojson, render_svg_map
+
+
+def division_map_svg(
+    divisions: Sequence[Division],
+    *,
+    href: Callable[[str], str],
+    highlight: str | None = None,
+) -> SafeString:
+    language = get_language() or "zh-hans"
+    regions = tuple((d.code, d.display_name, href(d.code)) for d in divisions)
+    # The SVG is built by render_svg_map, which escapes every label and attribute.
+    return mark_safe(_render(regions, highlight, language))  # noqa: S308
+
+
+@lru_cache(maxsize=1)
+def _geometries() -> dict[str, Any]:
+    return {
+        code: multipolygon_from_geojson(boundary)
+        for code, boundary in Division.objects.values_list("code", "boundary")
+    }
+
+
+@lru_cache(maxsize=128)
+def _render(
+    regions: tuple[tuple[str, str, str], ...], highlight: str | None, language: str
+) -> str:
+    geometries = _geometries()
+    return render_svg_map(
+        [
+            MapRegion(code=code, label=label, geometry=geometries[code], href=url)
+            for code, label, url in regions
+        ],
+        highlight=highlight,
+    )

@@ -1,0 +1,191 @@
+"""Request-wide middleware: request context, fail-closed errors, session lifetime,
+the account gate (2FA, expired password or account) and no-store caching."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from homeward.core.context import bind_request_context, clear_request_context
+from homeward.core.errors import AuditWriteError, IntegrityFailure
+from homeward.core.models import User
+from homeward.core.roles import TWO_FACTOR_ROLES
+
+logger = logging.getLogger("homeward.security")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+SESSION_LOGIN_AT = "_hw_login_at"
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class RequestContextMiddleware:
+    """Give each request an id and remember its source address for the audit trail."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        context = bind_request_context(source_ip=request.META.get("REMOTE_ADDR") or None)
+        request.request_id = context.request_id  # type: ignore[attr-defined]
+        try:
+            response = self.get_response(request)
+        finally:
+            clear_request_context()
+        response["X-Request-ID"] = context.request_id
+        return response
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Deny by default: every view needs a signed-in user unless marked public.
+    API clients get 401 JSON instead of a redirect to the sign-in page."""
+
+    def handle_no_permission(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse]
+    ) -> HttpResponse:
+        if is_api(request):
+            return JsonResponse({"code": "not_authenticated"}, status=401)
+        return super().handle_no_permission(request, view_func)
+
+
+class FailClosedMiddleware:
+    """An audit write that fails makes the request fail with 503 and no data (AUD-03);
+    a ciphertext that fails verification gives a generic 500 and is audited (DP-02)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, AuditWriteError):
+            logger.error("audit write failed; request refused")
+            return _error(request, 503, "audit_unavailable")
+        if isinstance(exception, IntegrityFailure):
+            from homeward.core.audit import audit_record
+
+            logger.error("stored data failed integrity verification")
+            user = request.user if request.user.is_authenticated else None
+            try:
+                audit_record(
+                    actor=user,  # type: ignore[arg-type]
+                    action="integrity_failure",
+                    outcome="failure",
+                    detail={"path": request.path[:200]},
+                )
+            except AuditWriteError:
+                logger.error("could not audit an integrity failure")
+            return _error(request, 500, "integrity_failure")
+        return None
+
+
+def _error(request: HttpRequest, status: int, code: str) -> HttpResponse:
+    if is_api(request):
+        return JsonResponse({"code": code}, status=status)
+    return TemplateResponse(request, f"{status}.html", {"code": code}, status=status).render()
+
+
+class SessionLifetimeMiddleware:
+    """End sessions older than SESSION_ABSOLUTE_TIMEOUT (idle expiry is the session
+    store's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            login_at = request.session.get(SESSION_LOGIN_AT)
+            started = datetime.fromisoformat(login_at) if login_at else None
+            if started is None or timezone.now() - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                if is_api(request):
+                    return JsonResponse({"code": "session_expired"}, status=401)
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+        return self.get_response(request)
+
+
+_GATE_EXEMPT_NAMES = {
+    "core:logout",
+    "core:otp_verify",
+    "core:otp_setup",
+    "core:password_change",
+    "set_language",
+}
+
+
+class AccountGateMiddleware:
+    """After sign-in, nothing else is reachable until the account is in order:
+    expired accounts are signed out, 2FA roles must pass TOTP, expired passwords
+    must be changed (AUTH-03, AUTH-05, AC-07)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or getattr(view_func, "homeward_public", False):
+            return None
+        assert isinstance(user, User)
+        match = request.resolver_match
+        name = f"{match.namespace}:{match.url_name}" if match and match.namespace else (
+            match.url_name if match else ""
+        )
+        if name in _GATE_EXEMPT_NAMES:
+            return None
+        from homeward.core.services.accounts import account_expired, password_expired
+
+        if account_expired(user):
+            logout(request)
+            return _gate(request, "account_expired", status=403)
+        if needs_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
+            if is_api(request):
+                return JsonResponse({"code": "otp_required"}, status=401)
+            return redirect(f"{reverse('core:otp_verify')}?next={request.path}")
+        if password_expired(user):
+            if is_api(request):
+                return JsonResponse({"code": "password_expired"}, status=403)
+            return redirect("core:password_change")
+        return None
+
+
+def needs_second_factor(user: User) -> bool:
+    return bool(user.role_codes & TWO_FACTOR_ROLES)
+
+
+def _gate(request: HttpRequest, code: str, *, status: int) -> HttpResponse:
+    if is_api(request):
+        return JsonResponse({"code": code}, status=status)
+    return TemplateResponse(request, "core/account_blocked.html", {"code": code}, status=status)
+
+
+class NoStoreMiddleware:
+    """Authenticated responses are never cached by browsers or proxies (DP-03)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,52 @@
+"""The navigation shell: modules register entries, each shown to users holding its
+permission. Later modules (alerts, clues, cases, DNA …) add their own entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from homeward.core.models import User
+from homeward.core.roles import P_AUDIT, P_MANAGE_USERS, P_PERSON_VIEW, P_PLACES, P_PORTAL
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str | Promise
+    permission: str
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+    active: bool
+
+
+_REGISTRY: list[NavEntry] = [
+    NavEntry("core:home", _("工作台"), P_PORTAL),
+    NavEntry("core:division_list", _("区县与单位"), P_PLACES),
+    NavEntry("people:person_list", _("人员登记"), P_PERSON_VIEW),
+    NavEntry("core:user_list", _("用户管理"), P_MANAGE_USERS),
+    NavEntry("core:audit_list", _("审计记录"), P_AUDIT),
+]
+
+
+def register(entry: NavEntry) -> None:
+    if all(existing.url_name != entry.url_name for existing in _REGISTRY):
+        _REGISTRY.append(entry)
+
+
+def navigation_for(user: User, path: str) -> list[NavItem]:
+    items = []
+    for entry in _REGISTRY:
+        if not user.has_perm(entry.permission):
+            continue
+        url = reverse(entry.url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(url=url, label=str(entry.label), active=active))
+    return items

@@ -1,0 +1,124 @@
+"""Password validators for 等保 level 3 (SECURITY.md AUTH-02)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from homeward.core.models import User
+
+# Words tied to this platform and its setting; a password containing one is guessable.
+CONTEXT_WORDS = (
+    "chongqing",
+    "cq",
+    "homeward",
+    "huijia",
+    "dagua",
+    "fanguai",
+    "tuanyuan",
+    "重庆",
+    "打拐",
+    "反拐",
+    "回家",
+    "团圆",
+    "公安",
+    "民政",
+)
+
+
+class MaximumLengthValidator:
+    def __init__(self, max_length: int = 128) -> None:
+        self.max_length = max_length
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                _("密码不能超过 %(max)d 个字符。") % {"max": self.max_length},
+                code="password_too_long",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码最多 %(max)d 个字符。") % {"max": self.max_length}
+
+
+class CharacterClassesValidator:
+    """At least ``min_classes`` of: lower-case, upper-case, digits, other characters."""
+
+    def __init__(self, min_classes: int = 3) -> None:
+        self.min_classes = min_classes
+
+    @staticmethod
+    def classes_in(password: str) -> int:
+        return sum(
+            (
+                bool(re.search(r"[a-z]", password)),
+                bool(re.search(r"[A-Z]", password)),
+                bool(re.search(r"[0-9]", password)),
+                bool(re.search(r"[^a-zA-Z0-9]", password)),
+            )
+        )
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        if self.classes_in(password) < self.min_classes:
+            raise ValidationError(
+                ngettext(
+                    "密码须包含小写字母、大写字母、数字、其他字符中的至少 %(n)d 类。",
+                    "密码须包含小写字母、大写字母、数字、其他字符中的至少 %(n)d 类。",
+                    self.min_classes,
+                )
+                % {"n": self.min_classes},
+                code="password_too_simple",
+            )
+
+    def get_help_text(self) -> str:
+        return _("至少包含小写字母、大写字母、数字、其他字符中的 %(n)d 类。") % {
+            "n": self.min_classes
+        }
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    # Django's list of 20,000 common passwords (lower-case).
+    return frozenset(CommonPasswordValidator().passwords)
+
+
+class CommonBaseWordValidator:
+    """Rejects a common password, and a common password dressed up with digits and
+    symbols ("Password123!" is "password" plus decoration)."""
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        lowered = password.lower().strip()
+        base = re.sub(r"[^a-z]", "", lowered)
+        common = _common_passwords()
+        if lowered in common or (len(base) >= 4 and base in common):
+            raise ValidationError(_("该密码过于常见。"), code="password_too_common")
+
+    def get_help_text(self) -> str:
+        return _("不能使用常见密码或其简单变形。")
+
+
+class ContextWordsValidator:
+    """Rejects passwords containing words tied to the platform, its city or the
+    user's agency (重庆, 打拐, the agency name …)."""
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        lowered = password.lower()
+        words = list(CONTEXT_WORDS)
+        if user is not None and getattr(user, "agency_id", None):
+            words.extend([user.agency.name_zh, user.agency.code.split(".")[-1]])
+        for word in words:
+            if len(word) >= 2 and word.lower() in lowered:
+                if word == "cq" and "cq" not in re.sub(r"[^a-z]", "", lowered):
+                    continue
+                raise ValidationError(
+                    _("密码不能包含与本平台、地区或单位相关的词语。"),
+                    code="password_context_word",
+                )
+
+    def get_help_text(self) -> str:
+        return _("不能包含“重庆”“打拐”、单位名称等相关词语。")

@@ -1,0 +1,61 @@
+"""Reads of the core app. Reference data (divisions, agencies) is not personal
+data and is visible to every portal user; the audit trail only to auditors."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from homeward.core.models import Agency, AuditEvent, Division, User
+
+
+def divisions_with_counts() -> QuerySet[Division]:
+    return Division.objects.annotate(
+        agency_count=Count("agencies", distinct=True),
+        township_count=Count("townships", distinct=True),
+    ).order_by("code")
+
+
+def division_get(code: str) -> Division:
+    try:
+        return Division.objects.get(code=code)
+    except Division.DoesNotExist:
+        raise Http404 from None
+
+
+def agencies_of_division(division: Division) -> QuerySet[Agency]:
+    return Agency.objects.filter(division=division).select_related("parent").order_by("kind")
+
+
+def municipal_agencies() -> QuerySet[Agency]:
+    return Agency.objects.filter(division__isnull=True).order_by("kind")
+
+
+def agencies_search(*, query: str = "", division_code: str = "", kind: str = "") -> QuerySet[Agency]:
+    agencies = Agency.objects.select_related("division")
+    if query:
+        agencies = agencies.filter(name_zh__icontains=query) | agencies.filter(
+            name_en__icontains=query
+        )
+    if division_code == "municipal":
+        agencies = agencies.filter(division__isnull=True)
+    elif division_code:
+        agencies = agencies.filter(division__code=division_code)
+    if kind:
+        agencies = agencies.filter(kind=kind)
+    return agencies.order_by("level", "division__code", "kind")
+
+
+def audit_events_for(user: User, *, action: str = "", actor: str = "") -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.all()
+    if action:
+        events = events.filter(action=action)
+    if actor:
+        events = events.filter(actor_username=actor)
+    return events.order_by("-seq")
+
+
+def users_for_admin() -> QuerySet[User]:
+    return User.objects.select_related("agency", "agency__division").prefetch_related(
+        "role_assignments"
+    )

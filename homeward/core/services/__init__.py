@@ -1,0 +1,1 @@
+"""Every state change of the core app goes through a service here."""

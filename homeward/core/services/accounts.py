@@ -1,0 +1,184 @@
+"""Accounts: creating users, granting roles (三权分立), deactivating, passwords."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.core.audit import audit_record
+from homeward.core.errors import AccountError, DomainError
+from homeward.core.models import Agency, RoleAssignment, User
+from homeward.core.roles import ADMIN_ROLES, POLICE_ONLY_ROLES, ROLE_PERMISSIONS, Role
+
+
+def roles_sync() -> None:
+    """Create one group per role and give it exactly its permissions (idempotent)."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def _check_roles(roles: Iterable[str], agency: Agency) -> list[str]:
+    codes = sorted(set(roles))
+    for code in codes:
+        if code not in Role.values:
+            raise DomainError(AccountError.UNKNOWN_ROLE, f"unknown role {code!r}")
+    admin = [code for code in codes if code in ADMIN_ROLES]
+    if len(admin) > 1:
+        raise DomainError(
+            AccountError.SEPARATION_OF_DUTIES,
+            "系统管理员、安全管理员、审计管理员三者不得由同一用户兼任",
+        )
+    police = [code for code in codes if code in POLICE_ONLY_ROLES]
+    if police and not agency.is_public_security:
+        raise DomainError(
+            AccountError.AGENCY_REQUIRED, "该角色只能授予公安机关的工作人员"
+        )
+    return codes
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    agency: Agency,
+    password: str,
+    roles: Iterable[str] = (),
+    expires_at: timezone.datetime | None = None,
+    is_demo: bool = False,
+) -> User:
+    """Create a named account in one agency with its roles.
+
+    ``actor`` is None only for bootstrap commands run from the server console.
+    """
+    codes = _check_roles(roles, agency)
+    user = User(
+        username=username,
+        full_name=full_name,
+        agency=agency,
+        expires_at=expires_at,
+        is_demo=is_demo,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.full_clean(exclude=["password"])
+    user.save()
+    for code in codes:
+        RoleAssignment.objects.create(
+            user=user, group=Group.objects.get(name=code), role=code, granted_by=actor
+        )
+    audit_record(
+        actor=actor,
+        action="user_create",
+        obj=user,
+        detail={"roles": codes, "agency": agency.code},
+        actor_username="console" if actor is None else "",
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
+    """Replace the user's roles. Nobody changes their own roles."""
+    if actor.pk == user.pk:
+        audit_record(
+            actor=actor,
+            action="role_change",
+            obj=user,
+            outcome="denied",
+            detail={"reason": AccountError.SELF_ROLE_CHANGE},
+        )
+        raise DomainError(AccountError.SELF_ROLE_CHANGE, "不能修改自己的角色", status=403)
+    codes = _check_roles(roles, user.agency)
+    before = sorted(user.role_assignments.values_list("role", flat=True))
+    user.role_assignments.exclude(role__in=codes).delete()
+    for code in codes:
+        RoleAssignment.objects.get_or_create(
+            user=user,
+            role=code,
+            defaults={"group": Group.objects.get(name=code), "granted_by": actor},
+        )
+    audit_record(
+        actor=actor, action="role_change", obj=user, detail={"before": before, "after": codes}
+    )
+    if hasattr(user, "_role_codes"):
+        del user._role_codes
+    return user
+
+
+def _end_sessions_of(user: User) -> int:
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User | None, user: User, reason: str) -> User:
+    """Disable an account and end every session it has (AUTH-07)."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = _end_sessions_of(user)
+    audit_record(
+        actor=actor,
+        action="user_deactivate",
+        obj=user,
+        detail={"reason": reason, "sessions_ended": ended},
+        actor_username="system" if actor is None else "",
+    )
+    return user
+
+
+@transaction.atomic
+def user_change_password(*, user: User, new_password: str) -> User:
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    audit_record(actor=user, action="password_changed", obj=user)
+    return user
+
+
+def password_expired(user: User) -> bool:
+    max_age: timedelta = settings.PASSWORD_MAX_AGE
+    return timezone.now() - user.password_changed_at > max_age
+
+
+def account_expired(user: User) -> bool:
+    return user.expires_at is not None and user.expires_at <= timezone.now()
+
+
+def accounts_disable_inactive() -> int:
+    """Tick job: disable accounts unused for ACCOUNT_INACTIVITY_LIMIT or past expiry (AC-07)."""
+    now = timezone.now()
+    cutoff = now - settings.ACCOUNT_INACTIVITY_LIMIT
+    stale = User.objects.filter(is_active=True, is_superuser=False).filter(
+        # Never-used accounts count from their creation date.
+        last_login__lt=cutoff
+    ) | User.objects.filter(
+        is_active=True, is_superuser=False, last_login__isnull=True, date_joined__lt=cutoff
+    ) | User.objects.filter(is_active=True, expires_at__lte=now)
+    count = 0
+    for user in stale.distinct():
+        reason = "expired" if account_expired(user) else "inactive"
+        user_deactivate(actor=None, user=user, reason=reason)
+        count += 1
+    return count

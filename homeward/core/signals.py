@@ -1,0 +1,61 @@
+"""Receivers for Django's own events: authentication events go to the audit trail,
+and roles are kept in sync after migrations. No business logic lives here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+
+from homeward.core.audit import audit_record
+from homeward.core.middleware import SESSION_LOGIN_AT
+from homeward.core.models import User
+
+
+@receiver(user_logged_in)
+def _on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LOGIN_AT] = timezone.now().isoformat()
+    audit_record(actor=user, action="login", obj=user)
+
+
+@receiver(user_logged_out)
+def _on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(actor=user, action="logout", obj=user)
+
+
+@receiver(user_login_failed)
+def _on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    audit_record(
+        actor=None,
+        action="login_failed",
+        outcome="failure",
+        object_type="core.user",
+        actor_username=username,
+    )
+
+
+@receiver(post_migrate)
+def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
+    if sender.label != "core":
+        return
+    from django.contrib.auth.management import create_permissions
+
+    from homeward.core.services.accounts import roles_sync
+
+    # Permissions of every app must exist before groups reference them.
+    apps = kwargs.get("apps")
+    from django.apps import apps as global_apps
+
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, apps=global_apps if apps is None else global_apps)
+    roles_sync()

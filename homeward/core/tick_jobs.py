@@ -1,0 +1,29 @@
+"""The core module's jobs for the tick sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from homeward.core.models import TickRun
+from homeward.core.services.accounts import accounts_disable_inactive
+from homeward.core.tick import tick_job
+
+
+@tick_job("core.disable_inactive_accounts")
+def disable_inactive_accounts() -> int:
+    return accounts_disable_inactive()
+
+
+@tick_job("core.purge_expired_sessions")
+def purge_expired_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@tick_job("core.prune_tick_history")
+def prune_tick_history() -> int:
+    deleted, _ = TickRun.objects.filter(started_at__lt=timezone.now() - timedelta(days=7)).delete()
+    return deleted

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from homeward.core.views import auth, health, portal
+
+app_name = "core"
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("account/otp/", auth.otp_verify, name="otp_verify"),
+    path("account/otp/setup/", auth.otp_setup, name="otp_setup"),
+    path("account/password/change/", auth.password_change, name="password_change"),
+    path("places/", portal.division_list, name="division_list"),
+    path("places/<str:code>/", portal.division_detail, name="division_detail"),
+    path("agencies/", portal.agency_list, name="agency_list"),
+    path("users/", portal.user_list, name="user_list"),
+    path("audit/", portal.audit_list, name="audit_list"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]

@@ -1,0 +1,1 @@
+"""Views of the core app: sign-in and account, the portal home, places, health."""

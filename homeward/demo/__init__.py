@@ -1,0 +1,1 @@
+"""The reproducible synthetic demo data set and demo accounts (`make run`)."""

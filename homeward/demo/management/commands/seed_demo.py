@@ -1,0 +1,26 @@
+"""Build the demo data set and accounts if the database has none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from homeward.demo.accounts import demo_accounts_create
+from homeward.demo.seed import demo_data_present, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (one per role) and a synthetic data set, if absent."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=240, help="people to register")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = demo_accounts_create()
+        self.stdout.write(f"demo accounts created: {len(created)}")
+        if demo_data_present():
+            self.stdout.write("demo data already present; nothing added")
+            return
+        count = seed_people(count=options["people"])
+        self.stdout.write(self.style.SUCCESS(f"demo data: {count} people registered"))

@@ -1,0 +1,48 @@
+"""Geographic targeting engine (Django-free, standard library only).
+
+Geometry on the county-level boundaries (:mod:`.geometry`) and server-side SVG maps of
+them (:mod:`.svgmap`). Nothing here imports Django or the rest of ``homeward``; the
+import-linter contract in ``pyproject.toml`` keeps it that way.
+"""
+
+from .geometry import (
+    EARTH_RADIUS_KM,
+    BBox,
+    MultiPolygon,
+    Polygon,
+    Position,
+    Ring,
+    bbox,
+    bbox_union,
+    gcj02_to_wgs84,
+    haversine_km,
+    multipolygon_from_geojson,
+    out_of_china,
+    point_in_multipolygon,
+    point_in_polygon,
+    simplify_ring,
+    wgs84_to_gcj02,
+)
+from .svgmap import MapRegion, project_equirectangular, render_svg_map
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "BBox",
+    "MapRegion",
+    "MultiPolygon",
+    "Polygon",
+    "Position",
+    "Ring",
+    "bbox",
+    "bbox_union",
+    "gcj02_to_wgs84",
+    "haversine_km",
+    "multipolygon_from_geojson",
+    "out_of_china",
+    "point_in_multipolygon",
+    "point_in_polygon",
+    "project_equirectangular",
+    "render_svg_map",
+    "simplify_ring",
+    "wgs84_to_gcj02",
+]

@@ -1,0 +1,69 @@
+"""Reads of the person registry, scoped to the user and audited where sensitive."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from homeward.core.audit import audit_read, audit_record
+from homeward.core.fields import EncryptedTextField
+from homeward.core.models import User
+from homeward.core.roles import P_PERSON_FULL_IDENTITY
+from homeward.core.scoping import scope_filter
+from homeward.people.models import Person
+from homeward.people.validators import normalize_id_number
+
+
+def persons_visible_to(user: User) -> QuerySet[Person]:
+    return scope_filter(Person.objects.all(), user).select_related(
+        "division", "owning_agency", "household_division"
+    )
+
+
+def person_get_for_user(user: User, person_id: int, *, purpose: str = "") -> Person:
+    """One person in the user's scope (404 otherwise); the read is audited."""
+    try:
+        person = persons_visible_to(user).get(pk=person_id)
+    except Person.DoesNotExist:
+        audit_record(
+            actor=user,
+            action="read",
+            object_type="people.person",
+            object_id=str(person_id),
+            outcome="denied",
+        )
+        raise Http404 from None
+    audit_read(actor=user, obj=person, purpose=purpose)
+    return person
+
+
+def persons_search(user: User, *, query: str) -> QuerySet[Person]:
+    """Search by exact ID number (blind index) or by part of the name; audited."""
+    persons = persons_visible_to(user)
+    query = query.strip()
+    if not query:
+        return persons
+    normalized = normalize_id_number(query)
+    if len(normalized) == 18:
+        field = Person._meta.get_field("id_number")
+        assert isinstance(field, EncryptedTextField)
+        persons = persons.filter(id_number_index=field.blind_index_of(normalized))
+        kind = "id_number"
+    else:
+        persons = persons.filter(full_name__icontains=query)
+        kind = "name"
+    audit_record(actor=user, action="search", object_type="people.person", detail={"by": kind})
+    return persons
+
+
+def can_see_identity(user: User, person: Person) -> bool:
+    """Full identity fields only for holders of the identity permission (AC-03)."""
+    return user.has_perm(P_PERSON_FULL_IDENTITY)
+
+
+def mask(value: str, *, keep_start: int = 3, keep_end: int = 2) -> str:
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]

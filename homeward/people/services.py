@@ -1,0 +1,140 @@
+"""Writes to the person registry. Each writes its audit event in the same transaction."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from homeward.core.audit import audit_record
+from homeward.core.errors import DomainError
+from homeward.core.models import Division, User
+from homeward.people.models import Person
+from homeward.people.validators import normalize_id_number, validate_id_number
+
+# Fields a caller may set; scope and ownership are always set by the server (AC-05).
+WRITABLE_FIELDS = frozenset(
+    {
+        "full_name",
+        "sex",
+        "date_of_birth",
+        "estimated_age_years",
+        "age_estimated_on",
+        "ethnicity",
+        "id_number",
+        "household_division",
+        "phone",
+        "address",
+    }
+)
+
+
+class PersonError:
+    DUPLICATE_ID_NUMBER = "duplicate_id_number"
+    VERSION_CONFLICT = "version_conflict"
+    BAD_PHOTO = "bad_photo"
+
+
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - WRITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: _("该字段不可写。") for name in sorted(unknown)})
+    cleaned = dict(fields)
+    if cleaned.get("id_number"):
+        validate_id_number(cleaned["id_number"])
+        cleaned["id_number"] = normalize_id_number(cleaned["id_number"])
+    return cleaned
+
+
+@transaction.atomic
+def person_create(*, actor: User, division: Division | None = None, **fields: Any) -> Person:
+    """Register a person in the actor's agency. District users register in their own
+    district; municipal users name the district."""
+    agency = actor.agency
+    if agency.division_id is not None:
+        division = agency.division
+    if division is None:
+        raise ValidationError({"division": _("请选择登记区县。")})
+    cleaned = _clean_fields(fields)
+    person = Person(division=division, owning_agency=agency, created_by=actor, **cleaned)
+    person.full_clean(exclude=["id_number_index", "photo"])
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:
+        if "id_number" in str(error).lower():
+            raise DomainError(
+                PersonError.DUPLICATE_ID_NUMBER, _("该身份证号码已登记。"), status=409
+            ) from error
+        raise
+    audit_record(actor=actor, action="person_create", obj=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, version: int, **fields: Any) -> Person:
+    """Update with optimistic locking: a stale ``version`` is a 409 conflict (REL-01)."""
+    cleaned = _clean_fields(fields)
+    updated = Person.objects.filter(pk=person.pk, version=version).update(
+        version=version + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise DomainError(
+            PersonError.VERSION_CONFLICT, _("记录已被他人修改，请刷新后重试。"), status=409
+        )
+    person.refresh_from_db()
+    for name, value in cleaned.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["id_number_index", "photo"])
+    person.save()
+    audit_record(
+        actor=actor, action="person_update", obj=person, detail={"fields": sorted(cleaned)}
+    )
+    return person
+
+
+def reencode_photo(upload: UploadedFile) -> ContentFile[bytes]:
+    """Check size and content, then re-encode as JPEG without metadata (WEB-03, DP-07)."""
+    if upload.size is None or upload.size > settings.PHOTO_MAX_BYTES:
+        raise DomainError(PersonError.BAD_PHOTO, _("照片文件过大。"))
+    try:
+        with Image.open(upload) as image:
+            if image.format not in {"JPEG", "PNG", "WEBP"}:
+                raise DomainError(PersonError.BAD_PHOTO, _("照片须为 JPEG、PNG 或 WebP 格式。"))
+            image.load()
+            rgb = image.convert("RGB")
+    except (UnidentifiedImageError, OSError) as error:
+        raise DomainError(PersonError.BAD_PHOTO, _("无法识别的图片文件。")) from error
+    rgb.thumbnail((1600, 1600))
+    buffer = io.BytesIO()
+    rgb.save(buffer, format="JPEG", quality=85)  # no exif= argument: metadata dropped
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+@transaction.atomic
+def person_set_photo(*, actor: User, person: Person, upload: UploadedFile) -> Person:
+    content = reencode_photo(upload)
+    person.photo.save(content.name or "photo.jpg", content, save=False)
+    person.updated_at = timezone.now()
+    person.save(update_fields=["photo", "updated_at"])
+    audit_record(actor=actor, action="person_photo_set", obj=person)
+    return person
+
+
+def estimated_birth_year(person: Person) -> int | None:
+    if person.date_of_birth:
+        return person.date_of_birth.year
+    if person.estimated_age_years is not None:
+        reference: date = person.age_estimated_on or timezone.localdate()
+        return reference.year - person.estimated_age_years
+    return None

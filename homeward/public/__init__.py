@@ -1,0 +1,1 @@
+"""The public site under /public/: mobile first, no sign-in, whitelisted content only."""

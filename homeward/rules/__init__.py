@@ -1,0 +1,1 @@
+"""Pure rules engine for the municipal anti-trafficking implementation rules (Django-free)."""

@@ -1,0 +1,1 @@
+"""Settings modules: ``embedded`` (default, `make run`), ``production``, ``test``."""

@@ -1,0 +1,246 @@
+"""Settings shared by every deployment. Values come from the environment through
+the typed parsers in :mod:`homeward.config.env`; nothing here reads files."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from homeward.config.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_minutes,
+    env_path,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = BASE_DIR / "homeward"
+VAR_DIR = env_path("HOMEWARD_VAR_DIR", BASE_DIR / "var")
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "homeward.core",
+    "homeward.people",
+    "homeward.public",
+    "homeward.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "homeward.core.middleware.RequestContextMiddleware",
+    "homeward.core.middleware.FailClosedMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "homeward.core.middleware.SessionLifetimeMiddleware",
+    "homeward.core.middleware.LoginRequiredMiddleware",
+    "homeward.core.middleware.AccountGateMiddleware",
+    "homeward.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "homeward.urls"
+WSGI_APPLICATION = "homeward.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "homeward.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL", ""), sqlite_path=VAR_DIR / "homeward.sqlite3"
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "homeward",
+    }
+}
+_redis_cache = env_str("HOMEWARD_CACHE_URL", "")
+if _redis_cache:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_cache,
+    }
+
+# --- Accounts and login security (SECURITY.md AUTH-*) ---------------------------------
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "homeward.core.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "homeward.core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "homeward.core.passwords.CommonBaseWordValidator"},
+    {"NAME": "homeward.core.passwords.ContextWordsValidator"},
+]
+PASSWORD_MAX_AGE = timedelta(days=env_int("HOMEWARD_PASSWORD_MAX_AGE_DAYS", 90, minimum=1))
+ACCOUNT_INACTIVITY_LIMIT = timedelta(
+    days=env_int("HOMEWARD_ACCOUNT_INACTIVITY_DAYS", 90, minimum=1)
+)
+
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("HOMEWARD_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_minutes("HOMEWARD_LOGIN_LOCKOUT_MINUTES", 30)
+# django-axes counts failures until AXES_COOLOFF_TIME passes after the last one, so
+# "5 failures within 15 minutes" is enforced as the stricter "5 failures with less
+# than 30 minutes between them" (docs/security.md records the deviation).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per-address throttling is done separately with a higher limit (LOGIN_IP_*), because a
+# police station or hospital signs in from one NAT address: locking the address after
+# 5 failures would lock out a whole office.
+LOGIN_IP_FAILURE_LIMIT = env_int("HOMEWARD_LOGIN_IP_FAILURE_LIMIT", 50, minimum=5)
+LOGIN_IP_WINDOW = env_minutes("HOMEWARD_LOGIN_IP_WINDOW_MINUTES", 15)
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "homeward.core.views.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Homeward 回家"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_TIMEOUT = env_minutes("HOMEWARD_SESSION_IDLE_MINUTES", 15)
+SESSION_ABSOLUTE_TIMEOUT = env_minutes("HOMEWARD_SESSION_ABSOLUTE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+STEP_UP_WINDOW = env_minutes("HOMEWARD_STEP_UP_MINUTES", 5)
+
+# --- Internationalisation -------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Shanghai"
+
+# --- Static and media ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"  # never served directly; files go through authorised views
+MEDIA_URL = "/protected-media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+PHOTO_MAX_BYTES = env_int("HOMEWARD_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- Content security policy (django-csp 4) -------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Field encryption keys (never in the database or the repository) ------------------
+HOMEWARD_FIELD_KEYS = env_str("HOMEWARD_FIELD_KEYS", "")
+HOMEWARD_FIELD_KEY_ACTIVE = env_str("HOMEWARD_FIELD_KEY_ACTIVE", "")
+HOMEWARD_BLIND_INDEX_KEY = env_str("HOMEWARD_BLIND_INDEX_KEY", "")
+HOMEWARD_FIELD_KEYS_FILE = env_path("HOMEWARD_FIELD_KEYS_FILE", VAR_DIR / "field-keys.json")
+
+# --- Audit -------------------------------------------------------------------------------
+AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)
+
+# --- Background work ----------------------------------------------------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 600
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "UTC"
+TICK_INTERVAL_SECONDS = env_int("HOMEWARD_TICK_SECONDS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "homeward-tick": {"task": "homeward.core.tasks.run_tick", "schedule": TICK_INTERVAL_SECONDS}
+}
+
+# --- Logging: no personal data, newline-safe ------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {
+            "()": "homeward.core.logging.SafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("HOMEWARD_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+

@@ -1,0 +1,24 @@
+"""Settings for the test suite: fixed test-only keys, fast hashing, in-process tasks."""
+
+from __future__ import annotations
+
+import os
+
+from homeward.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+HOMEWARD_ENVIRONMENT = "test"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Test-only keys (32 zero-ish bytes, base64); production keys come from the environment.
+HOMEWARD_FIELD_KEYS = os.environ.get(
+    "HOMEWARD_TEST_FIELD_KEYS",
+    "t1:dGVzdC1rZXktb25lLTAxMjM0NTY3ODlhYmNkZWYwMTI=",
+)
+HOMEWARD_FIELD_KEY_ACTIVE = "t1"
+HOMEWARD_BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktMDEyMzQ1Njc4OWE="
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True

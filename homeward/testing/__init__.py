@@ -1,0 +1,1 @@
+"""Test support: factories and persona fixtures shared by every app's tests."""

@@ -1,0 +1,73 @@
+"""Persona users: owner, colleague (same agency), outsider (another district),
+auditor, and a user without any role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from homeward.core.models import User
+from homeward.core.roles import Role
+from homeward.testing.factories import TEST_PASSWORD, PersonFactory, UserFactory, agency
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(*, roles: list[str] | None = None, agency_code: str = "500103-public_security", **kwargs: object) -> User:
+        return UserFactory(roles=roles or [], agency=agency(agency_code), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user: Callable[..., User]) -> User:
+    """An investigator at 渝中区公安局."""
+    return make_user(roles=[Role.INVESTIGATOR], username="owner")
+
+
+@pytest.fixture
+def colleague(make_user: Callable[..., User]) -> User:
+    return make_user(roles=[Role.INVESTIGATOR], username="colleague")
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User]) -> User:
+    """An investigator at 万州区公安局: another district."""
+    return make_user(
+        roles=[Role.INVESTIGATOR], agency_code="500101-public_security", username="outsider"
+    )
+
+
+@pytest.fixture
+def municipal_investigator(make_user: Callable[..., User]) -> User:
+    return make_user(roles=[Role.INVESTIGATOR], agency_code="cq-public_security", username="city")
+
+
+@pytest.fixture
+def auditor(make_user: Callable[..., User]) -> User:
+    return make_user(roles=[Role.AUDITOR], agency_code="cq-big_data", username="auditor1")
+
+
+@pytest.fixture
+def no_role_user(make_user: Callable[..., User]) -> User:
+    return make_user(roles=[], username="nobody")
+
+
+@pytest.fixture
+def person_factory(db: None) -> type[PersonFactory]:
+    return PersonFactory
+
+
+def signed_in(user: User) -> Client:
+    """A client signed in as ``user`` through the real sign-in form."""
+    client = Client()
+    response = client.post("/login/", {"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    return signed_in

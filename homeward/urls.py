@@ -1,0 +1,21 @@
+"""Top-level URLs: staff portal at /, public site at /public/, JSON API at /api/v1/."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from homeward.api import api
+from homeward.core.permissions import public_view
+
+urlpatterns = [
+    path("i18n/setlang/", public_view(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path("public/", include("homeward.public.urls")),
+    path("people/", include("homeward.people.urls")),
+    path("", include("homeward.core.urls")),
+]
+
+handler403 = "homeward.core.views.errors.forbidden"
+handler404 = "homeward.core.views.errors.not_found"
+handler500 = "homeward.core.views.errors.server_error"
