@@ -7,11 +7,31 @@ load scripts from a CDN, and the OpenAPI document itself needs a signed-in user.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from homeward.core.roles import P_PORTAL
+
 from homeward.core.api import router as core_router
 from homeward.people.api import router as people_router
+
+def _portal_users_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document is for signed-in portal users and partners, not the public."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm(P_PORTAL):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 api = NinjaAPI(
     title="Homeward API",
@@ -21,6 +41,7 @@ api = NinjaAPI(
     auth=django_auth,
     docs_url=None,
     openapi_url="/openapi.json",
+    docs_decorator=_portal_users_only,
 )
 api.add_router("/", core_router)
 api.add_router("/people/", people_router)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "homeward.core"
     label = "core"
-    verbose_name = _("核心")
+    verbose_name = _("Core")
 
     def ready(self) -> None:
         from homeward.core import checks, signals  # noqa: F401  (register checks and receivers)

@@ -28,11 +28,11 @@ class NavItem:
 
 
 _REGISTRY: list[NavEntry] = [
-    NavEntry("core:home", _("工作台"), P_PORTAL),
-    NavEntry("core:division_list", _("区县与单位"), P_PLACES),
-    NavEntry("people:person_list", _("人员登记"), P_PERSON_VIEW),
-    NavEntry("core:user_list", _("用户管理"), P_MANAGE_USERS),
-    NavEntry("core:audit_list", _("审计记录"), P_AUDIT),
+    NavEntry("core:home", _("Home"), P_PORTAL),
+    NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
+    NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
+    NavEntry("core:user_list", _("User management"), P_MANAGE_USERS),
+    NavEntry("core:audit_list", _("Audit trail"), P_AUDIT),
 ]
 
 

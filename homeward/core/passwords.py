@@ -38,12 +38,13 @@ class MaximumLengthValidator:
     def validate(self, password: str, user: User | None = None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
-                _("密码不能超过 %(max)d 个字符。") % {"max": self.max_length},
+                _("The password must not be longer than %(max)d characters.")
+                % {"max": self.max_length},
                 code="password_too_long",
             )
 
     def get_help_text(self) -> str:
-        return _("密码最多 %(max)d 个字符。") % {"max": self.max_length}
+        return _("Your password can be at most %(max)d characters long.") % {"max": self.max_length}
 
 
 class CharacterClassesValidator:
@@ -67,8 +68,8 @@ class CharacterClassesValidator:
         if self.classes_in(password) < self.min_classes:
             raise ValidationError(
                 ngettext(
-                    "密码须包含小写字母、大写字母、数字、其他字符中的至少 %(n)d 类。",
-                    "密码须包含小写字母、大写字母、数字、其他字符中的至少 %(n)d 类。",
+                    "The password must contain at least %(n)d kind of character from: lower-case letters, upper-case letters, digits, other characters.",
+                    "The password must contain at least %(n)d kinds of character from: lower-case letters, upper-case letters, digits, other characters.",
                     self.min_classes,
                 )
                 % {"n": self.min_classes},
@@ -76,9 +77,9 @@ class CharacterClassesValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("至少包含小写字母、大写字母、数字、其他字符中的 %(n)d 类。") % {
-            "n": self.min_classes
-        }
+        return _(
+            "Use at least %(n)d of: lower-case letters, upper-case letters, digits, other characters."
+        ) % {"n": self.min_classes}
 
 
 @lru_cache(maxsize=1)
@@ -96,10 +97,10 @@ class CommonBaseWordValidator:
         base = re.sub(r"[^a-z]", "", lowered)
         common = _common_passwords()
         if lowered in common or (len(base) >= 4 and base in common):
-            raise ValidationError(_("该密码过于常见。"), code="password_too_common")
+            raise ValidationError(_("This password is too common."), code="password_too_common")
 
     def get_help_text(self) -> str:
-        return _("不能使用常见密码或其简单变形。")
+        return _("Your password can’t be a common password or a simple variation of one.")
 
 
 class ContextWordsValidator:
@@ -116,9 +117,13 @@ class ContextWordsValidator:
                 if word == "cq" and "cq" not in re.sub(r"[^a-z]", "", lowered):
                     continue
                 raise ValidationError(
-                    _("密码不能包含与本平台、地区或单位相关的词语。"),
+                    _(
+                        "The password must not contain words related to this platform, the region or the agency."
+                    ),
                     code="password_context_word",
                 )
 
     def get_help_text(self) -> str:
-        return _("不能包含“重庆”“打拐”、单位名称等相关词语。")
+        return _(
+            "Your password can’t contain related words such as “Chongqing” (重庆), “dagua” (打拐) or the agency name."
+        )

@@ -7,20 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    INVESTIGATOR = "investigator", _("侦查员")
-    ALERT_COMMANDER = "alert_commander", _("警情指挥员")
-    DNA_ANALYST = "dna_analyst", _("DNA检验员")
-    CIVIL_AFFAIRS_CASEWORKER = "civil_affairs_caseworker", _("民政个案工作者")
-    EDUCATION_OFFICER = "education_officer", _("教育工作人员")
-    HEALTH_OFFICER = "health_officer", _("卫生健康工作人员")
-    LEGAL_AID_OFFICER = "legal_aid_officer", _("法律援助工作人员")
-    WOMENS_FEDERATION_OFFICER = "womens_federation_officer", _("妇联工作人员")
-    JOINT_CONFERENCE_OFFICER = "joint_conference_officer", _("联席会议办公室工作人员")
-    DISTRICT_COORDINATOR = "district_coordinator", _("区县协调员")
-    ANALYST = "analyst", _("分析员")
-    AUDITOR = "auditor", _("审计管理员")
-    SECURITY_ADMIN = "security_admin", _("安全管理员")
-    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    INVESTIGATOR = "investigator", _("Investigator")
+    ALERT_COMMANDER = "alert_commander", _("Alert commander")
+    DNA_ANALYST = "dna_analyst", _("DNA analyst")
+    CIVIL_AFFAIRS_CASEWORKER = "civil_affairs_caseworker", _("Civil affairs caseworker")
+    EDUCATION_OFFICER = "education_officer", _("Education officer")
+    HEALTH_OFFICER = "health_officer", _("Health officer")
+    LEGAL_AID_OFFICER = "legal_aid_officer", _("Legal aid officer")
+    WOMENS_FEDERATION_OFFICER = "womens_federation_officer", _("Women's Federation officer")
+    JOINT_CONFERENCE_OFFICER = "joint_conference_officer", _("Joint conference office officer")
+    DISTRICT_COORDINATOR = "district_coordinator", _("District coordinator")
+    ANALYST = "analyst", _("Analyst")
+    AUDITOR = "auditor", _("Audit administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
 # 三权分立: no user holds two of these (enforced by a partial unique index too).

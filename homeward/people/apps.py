@@ -7,4 +7,4 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "homeward.people"
     label = "people"
-    verbose_name = _("人员登记")
+    verbose_name = _("Person registry")

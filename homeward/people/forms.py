@@ -11,32 +11,39 @@ from homeward.people.validators import validate_id_number
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(label=_("姓名"), max_length=64)
-    sex = forms.ChoiceField(label=_("性别"), choices=Person.Sex.choices)
+    full_name = forms.CharField(label=_("Full name"), max_length=64)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices)
     date_of_birth = forms.DateField(
-        label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     estimated_age_years = forms.IntegerField(
-        label=_("估计年龄（出生日期不详时）"), required=False, min_value=0, max_value=130
+        label=_("Estimated age (if the date of birth is unknown)"),
+        required=False,
+        min_value=0,
+        max_value=130,
     )
-    ethnicity = forms.CharField(label=_("民族"), max_length=16, required=False)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=16, required=False)
     id_number = forms.CharField(
-        label=_("身份证号码"), max_length=18, required=False, validators=[validate_id_number]
+        label=_("ID number"), max_length=18, required=False, validators=[validate_id_number]
     )
     household_division = forms.ModelChoiceField(
-        label=_("户籍地"), queryset=Division.objects.order_by("code"), required=False
+        label=_("Household registration"),
+        queryset=Division.objects.order_by("code"),
+        required=False,
     )
     phone = forms.RegexField(
-        label=_("联系电话"),
+        label=_("Phone"),
         regex=r"^[0-9+\- ]{5,20}$",
         required=False,
-        error_messages={"invalid": _("请输入有效的电话号码。")},
+        error_messages={"invalid": _("Enter a valid phone number.")},
     )
-    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
     division = forms.ModelChoiceField(
-        label=_("登记区县"), queryset=Division.objects.order_by("code"), required=False
+        label=_("District of registration"),
+        queryset=Division.objects.order_by("code"),
+        required=False,
     )
-    photo = forms.ImageField(label=_("照片"), required=False)
+    photo = forms.ImageField(label=_("Photo"), required=False)
 
     def __init__(self, *args: Any, municipal: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +56,10 @@ class PersonForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("date_of_birth") and cleaned.get("estimated_age_years") is not None:
-            self.add_error("estimated_age_years", _("已填写出生日期时无需估计年龄。"))
+            self.add_error(
+                "estimated_age_years",
+                _("An estimated age is not needed when the date of birth is given."),
+            )
         return cleaned
 
     def person_fields(self) -> dict[str, Any]:

@@ -14,17 +14,19 @@ from homeward.core.models import Agency, Division
 
 class Person(models.Model):
     class Sex(models.TextChoices):
-        MALE = "male", _("男")
-        FEMALE = "female", _("女")
-        UNKNOWN = "unknown", _("不详")
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+        UNKNOWN = "unknown", _("Unknown")
 
-    full_name = models.CharField(_("姓名"), max_length=64)
-    sex = models.CharField(_("性别"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
-    date_of_birth = models.DateField(_("出生日期"), null=True, blank=True)
-    estimated_age_years = models.PositiveSmallIntegerField(_("估计年龄"), null=True, blank=True)
-    age_estimated_on = models.DateField(_("估计日期"), null=True, blank=True)
-    ethnicity = models.CharField(_("民族"), max_length=16, blank=True)
-    id_number = EncryptedTextField(_("身份证号码"), blind_index_field="id_number_index")
+    full_name = models.CharField(_("Full name"), max_length=64)
+    sex = models.CharField(_("Sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("Date of birth"), null=True, blank=True)
+    estimated_age_years = models.PositiveSmallIntegerField(
+        _("Estimated age"), null=True, blank=True
+    )
+    age_estimated_on = models.DateField(_("Date of age estimate"), null=True, blank=True)
+    ethnicity = models.CharField(_("Ethnicity"), max_length=16, blank=True)
+    id_number = EncryptedTextField(_("ID number"), blind_index_field="id_number_index")
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     household_division = models.ForeignKey(
         Division,
@@ -32,30 +34,36 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("户籍地"),
+        verbose_name=_("Household registration"),
     )
-    phone = EncryptedTextField(_("联系电话"))
-    address = EncryptedTextField(_("住址"))
-    photo = models.ImageField(_("照片"), upload_to="people/photos/", blank=True)
+    phone = EncryptedTextField(_("Phone"))
+    address = EncryptedTextField(_("Address"))
+    photo = models.ImageField(_("Photo"), upload_to="people/photos/", blank=True)
     # Scoping: the district and agency that registered and hold the record.
     division = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="people", verbose_name=_("登记区县")
+        Division,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("District of registration"),
     )
     owning_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="people", verbose_name=_("登记单位")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("Registering agency"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
-    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("Registered at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("Updated at"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("人员")
-        verbose_name_plural = _("人员")
-        permissions = [("view_person_identity", _("查看完整身份信息"))]
+        verbose_name = _("Person")
+        verbose_name_plural = _("People")
+        permissions = [("view_person_identity", _("View full identity details"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_index"],

@@ -66,4 +66,5 @@ def mask(value: str, *, keep_start: int = 3, keep_end: int = 2) -> str:
         return ""
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+    tail = value[len(value) - keep_end :] if keep_end else ""
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + tail

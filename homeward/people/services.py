@@ -48,7 +48,9 @@ class PersonError:
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - WRITABLE_FIELDS
     if unknown:
-        raise ValidationError({name: _("该字段不可写。") for name in sorted(unknown)})
+        raise ValidationError(
+            {name: _("This field cannot be written.") for name in sorted(unknown)}
+        )
     cleaned = dict(fields)
     if cleaned.get("id_number"):
         validate_id_number(cleaned["id_number"])
@@ -64,7 +66,7 @@ def person_create(*, actor: User, division: Division | None = None, **fields: An
     if agency.division_id is not None:
         division = agency.division
     if division is None:
-        raise ValidationError({"division": _("请选择登记区县。")})
+        raise ValidationError({"division": _("Choose the district of registration.")})
     cleaned = _clean_fields(fields)
     person = Person(division=division, owning_agency=agency, created_by=actor, **cleaned)
     person.full_clean(exclude=["id_number_index", "photo"])
@@ -74,7 +76,9 @@ def person_create(*, actor: User, division: Division | None = None, **fields: An
     except IntegrityError as error:
         if "id_number" in str(error).lower():
             raise DomainError(
-                PersonError.DUPLICATE_ID_NUMBER, _("该身份证号码已登记。"), status=409
+                PersonError.DUPLICATE_ID_NUMBER,
+                _("This ID number is already registered."),
+                status=409,
             ) from error
         raise
     audit_record(actor=actor, action="person_create", obj=person)
@@ -90,7 +94,9 @@ def person_update(*, actor: User, person: Person, version: int, **fields: Any) -
     )
     if updated != 1:
         raise DomainError(
-            PersonError.VERSION_CONFLICT, _("记录已被他人修改，请刷新后重试。"), status=409
+            PersonError.VERSION_CONFLICT,
+            _("Someone else has changed the record. Refresh the page and try again."),
+            status=409,
         )
     person.refresh_from_db()
     for name, value in cleaned.items():
@@ -106,15 +112,19 @@ def person_update(*, actor: User, person: Person, version: int, **fields: Any) -
 def reencode_photo(upload: UploadedFile) -> ContentFile[bytes]:
     """Check size and content, then re-encode as JPEG without metadata (WEB-03, DP-07)."""
     if upload.size is None or upload.size > settings.PHOTO_MAX_BYTES:
-        raise DomainError(PersonError.BAD_PHOTO, _("照片文件过大。"))
+        raise DomainError(PersonError.BAD_PHOTO, _("The photo file is too large."))
     try:
         with Image.open(upload) as image:
             if image.format not in {"JPEG", "PNG", "WEBP"}:
-                raise DomainError(PersonError.BAD_PHOTO, _("照片须为 JPEG、PNG 或 WebP 格式。"))
+                raise DomainError(
+                    PersonError.BAD_PHOTO, _("The photo must be in JPEG, PNG or WebP format.")
+                )
             image.load()
             rgb = image.convert("RGB")
     except (UnidentifiedImageError, OSError) as error:
-        raise DomainError(PersonError.BAD_PHOTO, _("无法识别的图片文件。")) from error
+        raise DomainError(
+            PersonError.BAD_PHOTO, _("The image file could not be recognised.")
+        ) from error
     rgb.thumbnail((1600, 1600))
     buffer = io.BytesIO()
     rgb.save(buffer, format="JPEG", quality=85)  # no exif= argument: metadata dropped

@@ -32,8 +32,14 @@ def birth_date_from_id_number(value: str) -> date | None:
 def validate_id_number(value: str) -> None:
     number = normalize_id_number(value)
     if not _PATTERN.match(number):
-        raise ValidationError(_("身份证号码应为18位，最后一位可为数字或X。"), code="id_format")
+        raise ValidationError(
+            _("An ID number has 18 characters; the last one may be a digit or X."), code="id_format"
+        )
     if birth_date_from_id_number(number) is None:
-        raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_birth_date")
+        raise ValidationError(
+            _("The date of birth in the ID number is invalid."), code="id_birth_date"
+        )
     if id_number_check_digit(number[:17]) != number[17]:
-        raise ValidationError(_("身份证号码校验位不正确。"), code="id_checksum")
+        raise ValidationError(
+            _("The check digit of the ID number is incorrect."), code="id_checksum"
+        )

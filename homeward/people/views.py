@@ -30,7 +30,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:64]
     persons = persons_search(user, query=query)
     page = Paginator(persons, 25).get_page(request.GET.get("page"))
-    template = "people/_person_rows.html" if request.headers.get("HX-Request") else "people/person_list.html"
+    template = (
+        "people/_person_rows.html"
+        if request.headers.get("HX-Request")
+        else "people/person_list.html"
+    )
     return render(request, template, {"page": page, "query": query})
 
 
@@ -61,9 +65,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         if fields.get("estimated_age_years") is not None:
             fields["age_estimated_on"] = timezone.localdate()
         try:
-            person = person_create(
-                actor=user, division=form.cleaned_data.get("division"), **fields
-            )
+            person = person_create(actor=user, division=form.cleaned_data.get("division"), **fields)
             if form.cleaned_data.get("photo"):
                 person_set_photo(actor=user, person=person, upload=form.cleaned_data["photo"])
         except ValidationError as error:
@@ -72,7 +74,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("id_number" if "id_number" in error.code else None, error.message)
         else:
-            messages.success(request, _("人员已登记。"))
+            messages.success(request, _("The person has been registered."))
             return redirect("people:person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form})
 

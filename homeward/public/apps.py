@@ -7,4 +7,4 @@ from django.utils.translation import gettext_lazy as _
 class PublicConfig(AppConfig):
     name = "homeward.public"
     label = "public"
-    verbose_name = _("公众网站")
+    verbose_name = _("Public website")

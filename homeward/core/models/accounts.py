@@ -18,9 +18,7 @@ from homeward.core.roles import ADMIN_ROLES, Role
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(
-        self, username: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
         if not username:
             raise ValueError("username is required")
         user = self.model(username=self.model.normalize_username(username), **extra)
@@ -28,9 +26,7 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(
-        self, username: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
         # Only for the sealed break-glass account; daily work never uses a superuser.
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -41,18 +37,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     username_validator = UnicodeUsernameValidator()
 
     username = models.CharField(
-        _("用户名"), max_length=150, unique=True, validators=[username_validator]
+        _("Username"), max_length=150, unique=True, validators=[username_validator]
     )
-    full_name = models.CharField(_("姓名"), max_length=64)
+    full_name = models.CharField(_("Full name"), max_length=64)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="users", verbose_name=_("所属单位")
+        Agency, on_delete=models.PROTECT, related_name="users", verbose_name=_("Agency")
     )
-    is_active = models.BooleanField(_("启用"), default=True)
-    is_staff = models.BooleanField(_("可进入管理后台"), default=False)
-    date_joined = models.DateTimeField(_("创建时间"), default=timezone.now)
-    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
-    expires_at = models.DateTimeField(_("账号到期时间"), null=True, blank=True)
-    is_demo = models.BooleanField(_("演示账号"), default=False)
+    is_active = models.BooleanField(_("Active"), default=True)
+    is_staff = models.BooleanField(_("Can access the admin site"), default=False)
+    date_joined = models.DateTimeField(_("Created at"), default=timezone.now)
+    password_changed_at = models.DateTimeField(_("Password changed at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("Account expires at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("Demo account"), default=False)
     groups = models.ManyToManyField(
         Group,
         through="RoleAssignment",
@@ -60,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="user_set",
         related_query_name="user",
-        verbose_name=_("角色"),
+        verbose_name=_("Roles"),
     )
 
     objects: ClassVar[UserManager] = UserManager()
@@ -70,12 +66,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["username"]
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = _("User")
+        verbose_name_plural = _("Users")
         permissions = [
-            ("use_portal", _("使用工作平台")),
-            ("manage_users", _("管理用户账号")),
-            ("manage_security", _("管理安全设置")),
+            ("use_portal", _("Use the work portal")),
+            ("manage_users", _("Manage user accounts")),
+            ("manage_security", _("Manage security settings")),
         ]
 
     def __str__(self) -> str:
@@ -105,20 +101,20 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("角色"), max_length=40, choices=Role.choices)
+    role = models.CharField(_("Role"), max_length=40, choices=Role.choices)
     granted_by = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("授权人"),
+        verbose_name=_("Granted by"),
     )
-    granted_at = models.DateTimeField(_("授权时间"), default=timezone.now)
+    granted_at = models.DateTimeField(_("Granted at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("角色分配")
-        verbose_name_plural = _("角色分配")
+        verbose_name = _("Role assignment")
+        verbose_name_plural = _("Role assignments")
         constraints = [
             models.UniqueConstraint(fields=["user", "group"], name="core_role_once_per_user"),
             models.UniqueConstraint(fields=["user", "role"], name="core_role_code_once_per_user"),

@@ -15,37 +15,39 @@ PUBLIC_SECURITY_KIND = "public_security"
 
 class Agency(models.Model):
     class Level(models.TextChoices):
-        MUNICIPAL = "municipal", _("市级")
-        DISTRICT = "district", _("区县级")
+        MUNICIPAL = "municipal", _("Municipal level")
+        DISTRICT = "district", _("District level")
 
-    code = models.SlugField(_("代码"), max_length=64, unique=True)
-    kind = models.CharField(_("职能类别"), max_length=48)
-    level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
+    code = models.SlugField(_("Code"), max_length=64, unique=True)
+    kind = models.CharField(_("Function"), max_length=48)
+    level = models.CharField(_("Level"), max_length=12, choices=Level.choices)
     division = models.ForeignKey(
         Division,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="agencies",
-        verbose_name=_("区县"),
+        verbose_name=_("District"),
     )
-    name_zh = models.CharField(_("中文名称"), max_length=64, unique=True)
-    name_en = models.CharField(_("英文名称"), max_length=160)
+    name_zh = models.CharField(_("Chinese name"), max_length=64, unique=True)
+    name_en = models.CharField(_("English name"), max_length=160)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="counterparts",
-        verbose_name=_("对应市级单位"),
+        verbose_name=_("Municipal counterpart"),
     )
-    named_in_rules = models.BooleanField(_("实施细则列明"), default=False)
-    is_conference_member = models.BooleanField(_("反拐联席会议成员单位"), default=False)
+    named_in_rules = models.BooleanField(_("Named in the implementing rules"), default=False)
+    is_conference_member = models.BooleanField(
+        _("Member of the anti-trafficking joint conference"), default=False
+    )
 
     class Meta:
         ordering = ["level", "division__code", "kind"]
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = _("Agency")
+        verbose_name_plural = _("Agencies")
         constraints = [
             models.CheckConstraint(
                 condition=(

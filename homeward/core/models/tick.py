@@ -7,16 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TickRun(models.Model):
-    started_at = models.DateTimeField(_("开始时间"))
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("Started at"))
+    finished_at = models.DateTimeField(_("Finished at"), null=True, blank=True)
     # Job name -> number of items handled, or an error code; never personal data.
-    results = models.JSONField(_("结果"), default=dict)
-    ok = models.BooleanField(_("成功"), default=False)
+    results = models.JSONField(_("Results"), default=dict)
+    ok = models.BooleanField(_("Success"), default=False)
 
     class Meta:
         ordering = ["-started_at"]
-        verbose_name = _("定时巡检")
-        verbose_name_plural = _("定时巡检")
+        verbose_name = _("Scheduled sweep")
+        verbose_name_plural = _("Scheduled sweeps")
         get_latest_by = "started_at"
 
     def __str__(self) -> str:

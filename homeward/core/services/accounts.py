@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _t
 
 from homeward.core.audit import audit_record
 from homeward.core.errors import AccountError, DomainError
@@ -40,12 +41,16 @@ def _check_roles(roles: Iterable[str], agency: Agency) -> list[str]:
     if len(admin) > 1:
         raise DomainError(
             AccountError.SEPARATION_OF_DUTIES,
-            "系统管理员、安全管理员、审计管理员三者不得由同一用户兼任",
+            _t(
+                "The system administrator, security administrator and audit administrator"
+                " roles may not be held by the same user"
+            ),
         )
     police = [code for code in codes if code in POLICE_ONLY_ROLES]
     if police and not agency.is_public_security:
         raise DomainError(
-            AccountError.AGENCY_REQUIRED, "该角色只能授予公安机关的工作人员"
+            AccountError.AGENCY_REQUIRED,
+            _t("This role can only be granted to staff of public security agencies"),
         )
     return codes
 
@@ -93,9 +98,9 @@ def user_create(
     return user
 
 
-@transaction.atomic
 def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
-    """Replace the user's roles. Nobody changes their own roles."""
+    """Replace the user's roles. Nobody changes their own roles; the refused attempt
+    is audited in its own transaction so that the refusal does not roll it back."""
     if actor.pk == user.pk:
         audit_record(
             actor=actor,
@@ -104,7 +109,14 @@ def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
             outcome="denied",
             detail={"reason": AccountError.SELF_ROLE_CHANGE},
         )
-        raise DomainError(AccountError.SELF_ROLE_CHANGE, "不能修改自己的角色", status=403)
+        raise DomainError(
+            AccountError.SELF_ROLE_CHANGE, _t("You cannot change your own roles"), status=403
+        )
+    return _user_replace_roles(actor=actor, user=user, roles=roles)
+
+
+@transaction.atomic
+def _user_replace_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
     codes = _check_roles(roles, user.agency)
     before = sorted(user.role_assignments.values_list("role", flat=True))
     user.role_assignments.exclude(role__in=codes).delete()
@@ -170,12 +182,16 @@ def accounts_disable_inactive() -> int:
     """Tick job: disable accounts unused for ACCOUNT_INACTIVITY_LIMIT or past expiry (AC-07)."""
     now = timezone.now()
     cutoff = now - settings.ACCOUNT_INACTIVITY_LIMIT
-    stale = User.objects.filter(is_active=True, is_superuser=False).filter(
-        # Never-used accounts count from their creation date.
-        last_login__lt=cutoff
-    ) | User.objects.filter(
-        is_active=True, is_superuser=False, last_login__isnull=True, date_joined__lt=cutoff
-    ) | User.objects.filter(is_active=True, expires_at__lte=now)
+    stale = (
+        User.objects.filter(is_active=True, is_superuser=False).filter(
+            # Never-used accounts count from their creation date.
+            last_login__lt=cutoff
+        )
+        | User.objects.filter(
+            is_active=True, is_superuser=False, last_login__isnull=True, date_joined__lt=cutoff
+        )
+        | User.objects.filter(is_active=True, expires_at__lte=now)
+    )
     count = 0
     for user in stale.distinct():
         reason = "expired" if account_expired(user) else "inactive"

@@ -34,17 +34,17 @@ from homeward.core.services.accounts import user_change_password
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     password = forms.CharField(
-        label=gettext_lazy("密码"), widget=forms.PasswordInput, max_length=256, strip=False
+        label=gettext_lazy("Password"), widget=forms.PasswordInput, max_length=256, strip=False
     )
 
 
 class OTPForm(forms.Form):
     otp_token = forms.RegexField(
-        label=gettext_lazy("动态验证码"),
+        label=gettext_lazy("Verification code"),
         regex=r"^\d{6}$",
-        error_messages={"invalid": gettext_lazy("请输入 6 位数字验证码。")},
+        error_messages={"invalid": gettext_lazy("Enter the 6-digit verification code.")},
     )
 
 
@@ -65,7 +65,10 @@ def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any) 
 
         return JsonResponse({"code": "locked_out", "retry_after_minutes": minutes}, status=429)
     return render(
-        request, "core/locked_out.html", {"minutes": minutes}, status=settings.AXES_HTTP_RESPONSE_CODE
+        request,
+        "core/locked_out.html",
+        {"minutes": minutes},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
     )
 
 
@@ -90,9 +93,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return lockout_response(request)
         if user is not None and isinstance(user, User):
             login(request, user)  # rotates the session id
-            if needs_second_factor(user) or TOTPDevice.objects.filter(
-                user=user, confirmed=True
-            ).exists():
+            if (
+                needs_second_factor(user)
+                or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            ):
                 target = "core:otp_verify"
                 if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                     target = "core:otp_setup"
@@ -101,7 +105,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return response
             return redirect(_safe_next(request))
         ip_failure(request)
-        form.add_error(None, _("用户名或密码不正确。"))
+        form.add_error(None, _("Incorrect username or password."))
     return render(request, "core/login.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -132,7 +136,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             logout(request)
             return lockout_response(request)
-        form.add_error("otp_token", _("验证码不正确或已使用。"))
+        form.add_error(
+            "otp_token", _("The verification code is incorrect or has already been used.")
+        )
     return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -164,9 +170,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             request.session.cycle_key()
             audit_record(actor=user, action="otp_enrolled", obj=user)
-            messages.success(request, _("双因素认证已启用。"))
+            messages.success(request, _("Two-factor authentication is now enabled."))
             return redirect(_safe_next(request))
-        form.add_error("otp_token", _("验证码不正确，请核对手机时间后重试。"))
+        form.add_error(
+            "otp_token",
+            _("The verification code is incorrect. Check the time on your phone and try again."),
+        )
     secret = base64.b32encode(device.bin_key).decode("ascii")
     return render(
         request,
@@ -200,7 +209,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user_change_password(user=user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改。"))
+        messages.success(request, _("Your password has been changed."))
         return redirect("core:home")
     return render(request, "core/password_change.html", {"form": form})
 

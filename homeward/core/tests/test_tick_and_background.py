@@ -1,0 +1,95 @@
+"""tick(): the idempotent sweep, and background-work settings (issue 2 §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from homeward.core.models import AuditEvent, TickRun, User
+from homeward.core.tick import registered_jobs, tick
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tick_runs_every_registered_job_and_records_the_run() -> None:
+    run = tick()
+    assert run.ok
+    assert set(run.results) == set(registered_jobs())
+    assert TickRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists()
+
+
+def test_accounts_unused_for_90_days_are_disabled_once(owner: User) -> None:
+    User.objects.filter(pk=owner.pk).update(last_login=timezone.now())
+    with time_machine.travel(timezone.now() + settings.ACCOUNT_INACTIVITY_LIMIT + timedelta(days=1)):
+        first = tick()
+        second = tick()
+    owner.refresh_from_db()
+    assert not owner.is_active
+    assert first.results["core.disable_inactive_accounts"] >= 1
+    assert second.results["core.disable_inactive_accounts"] == 0
+    event = AuditEvent.objects.get(action="user_deactivate", object_id=str(owner.pk))
+    assert event.detail["reason"] == "inactive"
+
+
+def test_a_temporary_account_past_its_expiry_is_disabled(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
+    User.objects.filter(pk=owner.pk).update(expires_at=timezone.now() + timedelta(hours=1))
+    assert client_for(owner).get("/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        tick()
+    owner.refresh_from_db()
+    assert not owner.is_active
+
+
+def test_a_failing_job_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from homeward.core import tick as tick_module
+
+    def broken() -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(tick_module._JOBS, "test.broken", broken)
+    run = tick()
+    assert not run.ok
+    assert run.results["test.broken"] == "error"
+    assert isinstance(run.results["core.purge_expired_sessions"], int)
+
+
+def test_without_a_broker_tasks_run_in_process_after_commit(django_capture_on_commit_callbacks: Callable[..., object]) -> None:
+    from django.db import transaction
+
+    from homeward.core.tasks import ping
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        with transaction.atomic():
+            transaction.on_commit(lambda: ping.delay("after-commit"))
+            assert not TickRun.objects.filter(results__ping="after-commit").exists()
+    assert TickRun.objects.filter(results__ping="after-commit").exists()
+
+
+def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs() -> None:
+    from django.db import transaction
+
+    from homeward.core.tasks import ping
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        transaction.on_commit(lambda: ping.delay("rolled-back"))
+        raise Rollback
+    assert not TickRun.objects.filter(results__ping="rolled-back").exists()
+
+
+def test_the_broker_visibility_timeout_outlasts_every_task() -> None:
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
+    assert settings.CELERY_TASK_SERIALIZER == "json"
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+    assert settings.AUDIT_RETENTION_DAYS >= 184
+    assert settings.USE_TZ is True
