@@ -2,6 +2,4 @@
 
 from __future__ import annotations
 
-import pytest
-
 pytest_plugins = ["homeward.testing.fixtures"]

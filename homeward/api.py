@@ -16,10 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from homeward.core.roles import P_PORTAL
-
 from homeward.core.api import router as core_router
+from homeward.core.roles import P_PORTAL
 from homeward.people.api import router as people_router
+
 
 def _portal_users_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The OpenAPI document is for signed-in portal users and partners, not the public."""

@@ -95,9 +95,7 @@ def env_minutes(
     environ: Mapping[str, str] | None = None,
 ) -> timedelta:
     """Parse a whole number of minutes into a timedelta."""
-    return timedelta(
-        minutes=env_int(name, default_minutes, minimum=minimum, environ=environ)
-    )
+    return timedelta(minutes=env_int(name, default_minutes, minimum=minimum, environ=environ))
 
 
 def env_list(

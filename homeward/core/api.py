@@ -66,8 +66,8 @@ def _agency_out(agency: Agency) -> AgencyOut:
         level=agency.level,
         name_zh=agency.name_zh,
         name_en=agency.name_en,
-        division_code=agency.division.code if agency.division_id else None,
-        parent_code=agency.parent.code if agency.parent_id else None,
+        division_code=agency.division.code if agency.division else None,
+        parent_code=agency.parent.code if agency.parent else None,
     )
 
 
@@ -82,7 +82,7 @@ def me(request: HttpRequest) -> MeOut:
         agency_name=user.agency.name_zh,
         roles=sorted(user.role_codes),
         all_divisions=scope.all_divisions,
-        division_code=user.agency.division.code if user.agency.division_id else None,
+        division_code=user.agency.division.code if user.agency.division else None,
     )
 
 

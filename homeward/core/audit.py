@@ -137,7 +137,9 @@ def audit_verify() -> list[ChainProblem]:
     for event in _events_in_order():
         if event.seq != expected_seq:
             problems.append(
-                ChainProblem(expected_seq, None, f"rows {expected_seq}..{event.seq - 1} are missing")
+                ChainProblem(
+                    expected_seq, None, f"rows {expected_seq}..{event.seq - 1} are missing"
+                )
             )
         if event.prev_hash != expected_prev:
             problems.append(ChainProblem(event.seq, event.pk, "link to the previous row is broken"))
@@ -150,6 +152,8 @@ def audit_verify() -> list[ChainProblem]:
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != last_seq or head.hash != last_hash):
         problems.append(
-            ChainProblem(head.seq, None, f"the chain ends at #{last_seq} but the head says #{head.seq}")
+            ChainProblem(
+                head.seq, None, f"the chain ends at #{last_seq} but the head says #{head.seq}"
+            )
         )
     return problems

@@ -38,9 +38,7 @@ def _geometries() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=128)
-def _render(
-    regions: tuple[tuple[str, str, str], ...], highlight: str | None, language: str
-) -> str:
+def _render(regions: tuple[tuple[str, str, str], ...], highlight: str | None, language: str) -> str:
     geometries = _geometries()
     return render_svg_map(
         [

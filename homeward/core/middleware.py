@@ -10,7 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -53,9 +53,9 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
     """Deny by default: every view needs a signed-in user unless marked public.
     API clients get 401 JSON instead of a redirect to the sign-in page."""
 
-    def handle_no_permission(
-        self, request: HttpRequest, view_func: Callable[..., HttpResponse]
-    ) -> HttpResponse:
+    def handle_no_permission(  # type: ignore[override]
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
+    ) -> HttpResponseBase:
         if is_api(request):
             return JsonResponse({"code": "not_authenticated"}, status=401)
         return super().handle_no_permission(request, view_func)
@@ -82,7 +82,7 @@ class FailClosedMiddleware:
             user = request.user if request.user.is_authenticated else None
             try:
                 audit_record(
-                    actor=user,  # type: ignore[arg-type]
+                    actor=user,
                     action="integrity_failure",
                     outcome="failure",
                     detail={"path": request.path[:200]},
@@ -142,12 +142,13 @@ class AccountGateMiddleware:
         self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or getattr(view_func, "homeward_public", False):
+        if not isinstance(user, User) or getattr(view_func, "homeward_public", False):
             return None
-        assert isinstance(user, User)
         match = request.resolver_match
-        name = f"{match.namespace}:{match.url_name}" if match and match.namespace else (
-            match.url_name if match else ""
+        name = (
+            f"{match.namespace}:{match.url_name}"
+            if match and match.namespace
+            else (match.url_name if match else "")
         )
         if name in _GATE_EXEMPT_NAMES:
             return None

@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+from homeward.core.models import User
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def requires(*perms: str) -> Callable[[View], View]:
@@ -22,7 +24,7 @@ def requires(*perms: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated or not request.user.has_perms(perms):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -44,3 +46,11 @@ def public_view(view: View) -> View:
     wrapped = login_not_required(view)
     wrapped.homeward_public = True  # type: ignore[attr-defined]
     return wrapped
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in staff user of ``request``; anything else is refused (403)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

@@ -32,9 +32,8 @@ NO_SCOPE = Scope(all_divisions=False, division_id=None)
 
 
 def scope_of(user: User | AnonymousUser) -> Scope:
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
-    assert isinstance(user, User)
     agency = user.agency
     if agency.is_municipal:
         return Scope(all_divisions=True, division_id=None)

@@ -31,7 +31,9 @@ def municipal_agencies() -> QuerySet[Agency]:
     return Agency.objects.filter(division__isnull=True).order_by("kind")
 
 
-def agencies_search(*, query: str = "", division_code: str = "", kind: str = "") -> QuerySet[Agency]:
+def agencies_search(
+    *, query: str = "", division_code: str = "", kind: str = ""
+) -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("division")
     if query:
         agencies = agencies.filter(name_zh__icontains=query) | agencies.filter(

@@ -33,9 +33,15 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo.education", "谭静", "500101-education", Role.EDUCATION_OFFICER),
     DemoAccount("demo.health", "向春兰", "cq-health", Role.HEALTH_OFFICER),
     DemoAccount("demo.legalaid", "黎嘉乐", "500103-justice", Role.LEGAL_AID_OFFICER),
-    DemoAccount("demo.womensfed", "冉海燕", "500240-womens_federation", Role.WOMENS_FEDERATION_OFFICER),
-    DemoAccount("demo.conference", "蒋思彤", "cq-joint_conference_office", Role.JOINT_CONFERENCE_OFFICER),
-    DemoAccount("demo.coordinator", "龚文博", "500101-joint_conference_office", Role.DISTRICT_COORDINATOR),
+    DemoAccount(
+        "demo.womensfed", "冉海燕", "500240-womens_federation", Role.WOMENS_FEDERATION_OFFICER
+    ),
+    DemoAccount(
+        "demo.conference", "蒋思彤", "cq-joint_conference_office", Role.JOINT_CONFERENCE_OFFICER
+    ),
+    DemoAccount(
+        "demo.coordinator", "龚文博", "500101-joint_conference_office", Role.DISTRICT_COORDINATOR
+    ),
     DemoAccount("demo.analyst", "汪雨萱", "cq-political_legal", Role.ANALYST),
     DemoAccount("demo.auditor", "段一诺", "cq-big_data", Role.AUDITOR),
     DemoAccount("demo.security", "毛俊熙", "cq-big_data", Role.SECURITY_ADMIN),
@@ -88,7 +94,9 @@ def _append_to_file(created: list[tuple[DemoAccount, str, str | None]]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as handle:
         for account, password, secret in created:
-            line = f"{account.username}\t{password}\t{Role(account.role).label}\t{account.agency_code}"
+            line = (
+                f"{account.username}\t{password}\t{Role(account.role).label}\t{account.agency_code}"
+            )
             if secret:
                 line += f"\tTOTP:{secret}"
             handle.write(line + "\n")

@@ -34,7 +34,9 @@ def birth_date(rng: random.Random, *, min_age: int, max_age: int, today: date) -
 
 
 def id_number(rng: random.Random, *, division_code: str, born: date, sex: str) -> str:
-    sequence = rng.randint(0, 99) * 10 + (rng.choice((1, 3, 5, 7, 9)) if sex == "male" else rng.choice((0, 2, 4, 6, 8)))
+    sequence = rng.randint(0, 99) * 10 + (
+        rng.choice((1, 3, 5, 7, 9)) if sex == "male" else rng.choice((0, 2, 4, 6, 8))
+    )
     first17 = f"{division_code}{born:%Y%m%d}{sequence:03d}"
     return first17 + id_number_check_digit(first17)
 

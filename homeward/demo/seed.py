@@ -25,7 +25,7 @@ def demo_data_present() -> bool:
 def seed_people(*, count: int = 240, seed: int = DEMO_SEED) -> int:
     """Register ``count`` synthetic people through the person service, as the
     district public-security and civil-affairs bureaus would."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (reproducible synthetic data, not security)
     divisions = list(Division.objects.order_by("code"))
     registrars: dict[int, list[User]] = {}
     created = 0
@@ -51,10 +51,12 @@ def seed_people(*, count: int = 240, seed: int = DEMO_SEED) -> int:
             born = birth_date(rng, min_age=min_age, max_age=max_age, today=REFERENCE_DAY)
             fields["date_of_birth"] = born
             if max_age >= 18 or rng.random() < 0.4:
-                fields["id_number"] = id_number(rng, division_code=division.code, born=born, sex=sex)
+                fields["id_number"] = id_number(
+                    rng, division_code=division.code, born=born, sex=sex
+                )
             fields["phone"] = mobile_phone(rng) if max_age >= 18 else ""
             fields["address"] = f"{division.name_zh}{rng.randint(1, 300)}号"
-        person_create(actor=actor, **{k: v for k, v in fields.items() if v not in ("", None)})
+        person_create(actor=actor, **{k: v for k, v in fields.items() if v not in ("", None)})  # type: ignore[arg-type]
         created += 1
     return created
 

@@ -43,7 +43,7 @@ def _out(person: Person, *, full: bool) -> PersonOut:
         id_number=person.id_number if full else mask(person.id_number, keep_start=6, keep_end=0),
         phone=person.phone if full else mask(person.phone),
         household_division_code=(
-            person.household_division.code if person.household_division_id else None
+            person.household_division.code if person.household_division else None
         ),
         division_code=person.division.code,
         owning_agency_code=person.owning_agency.code,

@@ -3,6 +3,8 @@ keyed blind index for exact lookup."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -80,18 +82,20 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} (#{self.pk})"
 
-    def age_on(self, day: object = None) -> int | None:
-        today = timezone.localdate() if day is None else day
-        assert hasattr(today, "year")
+    def age_on(self, day: date | None = None) -> int | None:
+        """Age in whole years on ``day`` (today by default); estimated ages advance
+        with the years since the estimate."""
+        today: date = timezone.localdate() if day is None else day
         if self.date_of_birth:
-            born = self.date_of_birth
-            years = today.year - born.year  # type: ignore[attr-defined]
-            if (today.month, today.day) < (born.month, born.day):  # type: ignore[attr-defined]
+            born: date = self.date_of_birth
+            years = today.year - born.year
+            if (today.month, today.day) < (born.month, born.day):
                 years -= 1
             return years
         if self.estimated_age_years is not None and self.age_estimated_on:
-            return self.estimated_age_years + (today.year - self.age_estimated_on.year)  # type: ignore[attr-defined]
-        return self.estimated_age_years
+            estimated_on: date = self.age_estimated_on
+            return int(self.estimated_age_years) + (today.year - estimated_on.year)
+        return None if self.estimated_age_years is None else int(self.estimated_age_years)
 
     @property
     def is_minor(self) -> bool:

@@ -45,15 +45,20 @@ def persons_search(user: User, *, query: str) -> QuerySet[Person]:
         return persons
     normalized = normalize_id_number(query)
     if len(normalized) == 18:
-        field = Person._meta.get_field("id_number")
-        assert isinstance(field, EncryptedTextField)
-        persons = persons.filter(id_number_index=field.blind_index_of(normalized))
+        persons = persons.filter(id_number_index=id_number_blind_index(normalized))
         kind = "id_number"
     else:
         persons = persons.filter(full_name__icontains=query)
         kind = "name"
     audit_record(actor=user, action="search", object_type="people.person", detail={"by": kind})
     return persons
+
+
+def id_number_blind_index(id_number: str) -> str:
+    field = Person._meta.get_field("id_number")
+    if not isinstance(field, EncryptedTextField):
+        raise TypeError("Person.id_number must be an EncryptedTextField")
+    return field.blind_index_of(id_number)
 
 
 def can_see_identity(user: User, person: Person) -> bool:

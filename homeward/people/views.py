@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.core.errors import DomainError
 from homeward.core.models import User
-from homeward.core.permissions import requires
+from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_PERSON_ADD, P_PERSON_VIEW
 from homeward.people.forms import PersonForm
 from homeward.people.selectors import can_see_identity, mask, person_get_for_user, persons_search
@@ -20,8 +20,7 @@ from homeward.people.services import person_create, person_set_photo
 
 
 def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+    return current_user(request)
 
 
 @requires(P_PERSON_VIEW)
@@ -80,7 +79,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires(P_PERSON_VIEW)
-def person_photo(request: HttpRequest, pk: int) -> FileResponse:
+def person_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     person = person_get_for_user(_user(request), pk, purpose="photo")
     if not person.photo:
         raise Http404

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from homeward.core.models import Agency, Division, RoleAssignment, User
 from homeward.people.models import Person
 
-TEST_PASSWORD = "Kx7#pLm2-Vq9!rT"
+TEST_PASSWORD = "Kx7#pLm2-Vq9!rT"  # noqa: S105  (test-only credential)
 
 
 def agency(code: str) -> Agency:

@@ -15,8 +15,14 @@ from homeward.testing.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    def make(*, roles: list[str] | None = None, agency_code: str = "500103-public_security", **kwargs: object) -> User:
-        return UserFactory(roles=roles or [], agency=agency(agency_code), **kwargs)
+    def make(
+        *,
+        roles: list[str] | None = None,
+        agency_code: str = "500103-public_security",
+        **kwargs: object,
+    ) -> User:
+        user: User = UserFactory(roles=roles or [], agency=agency(agency_code), **kwargs)
+        return user
 
     return make
 
@@ -64,7 +70,8 @@ def signed_in(user: User) -> Client:
     """A client signed in as ``user`` through the real sign-in form."""
     client = Client()
     response = client.post("/login/", {"username": user.username, "password": TEST_PASSWORD})
-    assert response.status_code == 302, response.content[:500]
+    if response.status_code != 302:
+        raise RuntimeError(f"sign-in as {user.username} failed: {response.status_code}")
     return client
 
 

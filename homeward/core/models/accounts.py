@@ -49,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField(_("Password changed at"), default=timezone.now)
     expires_at = models.DateTimeField(_("Account expires at"), null=True, blank=True)
     is_demo = models.BooleanField(_("Demo account"), default=False)
-    groups = models.ManyToManyField(
+    groups = models.ManyToManyField(  # type: ignore[assignment,var-annotated]
         Group,
         through="RoleAssignment",
         through_fields=("user", "group"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -64,7 +64,7 @@ def user_create(
     agency: Agency,
     password: str,
     roles: Iterable[str] = (),
-    expires_at: timezone.datetime | None = None,
+    expires_at: datetime | None = None,
     is_demo: bool = False,
 ) -> User:
     """Create a named account in one agency with its roles.

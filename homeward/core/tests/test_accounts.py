@@ -73,7 +73,10 @@ def test_the_database_refuses_a_self_granted_role(make_user: Callable[..., User]
     user = make_user(roles=[])
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(
-            user=user, group=Group.objects.get(name=Role.ANALYST), role=Role.ANALYST, granted_by=user
+            user=user,
+            group=Group.objects.get(name=Role.ANALYST),
+            role=Role.ANALYST,
+            granted_by=user,
         )
 
 

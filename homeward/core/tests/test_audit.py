@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_events(user: User) -> list[AuditEvent]:
-    return [audit_record(actor=user, action=f"test_{n}", object_type="x", object_id=str(n)) for n in range(3)]
+    return [
+        audit_record(actor=user, action=f"test_{n}", object_type="x", object_id=str(n))
+        for n in range(3)
+    ]
 
 
 def test_events_are_chained_and_verify(owner: User) -> None:

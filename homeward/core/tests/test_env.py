@@ -23,7 +23,9 @@ def test_missing_required_string_fails_loudly() -> None:
         env_str("DJANGO_SECRET_KEY", environ={})
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("YES", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("YES", True), ("off", False), ("", False)]
+)
 def test_booleans_accept_the_usual_spellings(raw: str, expected: bool) -> None:
     assert env_bool("FLAG", not expected, environ={"FLAG": raw}) is expected
 

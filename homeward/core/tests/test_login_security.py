@@ -87,7 +87,9 @@ def test_login_issues_a_new_session_id_and_is_audited(owner: User) -> None:
     assert AuditEvent.objects.filter(action="login", actor=owner).exists()
 
 
-def test_idle_sessions_expire_after_15_minutes(owner: User, client_for: Callable[[User], Client]) -> None:
+def test_idle_sessions_expire_after_15_minutes(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         client = client_for(owner)
         assert client.get("/").status_code == 200
@@ -96,7 +98,9 @@ def test_idle_sessions_expire_after_15_minutes(owner: User, client_for: Callable
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_active_sessions_end_after_8_hours(owner: User, client_for: Callable[[User], Client]) -> None:
+def test_active_sessions_end_after_8_hours(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         client = client_for(owner)
         elapsed = timedelta()
@@ -185,7 +189,9 @@ def test_wrong_totp_codes_count_towards_the_lockout(dna_user: User) -> None:
     assert client.get("/").status_code == 302  # signed out
 
 
-def test_an_expired_password_forces_a_change(owner: User, client_for: Callable[[User], Client]) -> None:
+def test_an_expired_password_forces_a_change(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     User.objects.filter(pk=owner.pk).update(
         password_changed_at=timezone.now() - settings.PASSWORD_MAX_AGE - timedelta(days=1)
     )

@@ -51,7 +51,9 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterato
             yield Route(_concrete(prefix + str(entry.pattern)), name, entry.callback)
 
 
-ROUTES = sorted({r.path: r for r in _walk(get_resolver().url_patterns)}.values(), key=lambda r: r.path)
+ROUTES = sorted(
+    {r.path: r for r in _walk(get_resolver().url_patterns)}.values(), key=lambda r: r.path
+)
 PROTECTED = [r for r in ROUTES if not r.is_public]
 
 
@@ -97,7 +99,9 @@ def test_public_routes_answer_anonymously(route: Route) -> None:
     assert response.status_code != 302 or "/login/" not in response["Location"]
 
 
-def test_authenticated_responses_are_not_cached(owner: User, client_for: Callable[[User], Client]) -> None:
+def test_authenticated_responses_are_not_cached(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     client = client_for(owner)
     for path in ("/", "/places/", "/people/", "/api/v1/me"):
         assert "no-store" in client.get(path)["Cache-Control"], path

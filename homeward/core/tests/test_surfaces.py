@@ -97,12 +97,16 @@ def test_division_and_agency_pages(owner: User, client_for: Callable[[User], Cli
     assert "石柱土家族自治县公安局" in detail
     assert "is-highlighted" in detail
     assert client.get("/places/999999/").status_code == 404
-    rows = client.get("/agencies/", {"division": "500101", "kind": "civil_affairs"}, HTTP_HX_REQUEST="true")
+    rows = client.get(
+        "/agencies/", {"division": "500101", "kind": "civil_affairs"}, HTTP_HX_REQUEST="true"
+    )
     assert "万州区民政局" in rows.content.decode()
     assert "<html" not in rows.content.decode()
 
 
-def test_the_api_describes_itself_and_answers(owner: User, client_for: Callable[[User], Client]) -> None:
+def test_the_api_describes_itself_and_answers(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     client = client_for(owner)
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "Homeward API"
@@ -149,7 +153,9 @@ def test_readiness_fails_on_clock_skew(monkeypatch: pytest.MonkeyPatch) -> None:
     assert response.status_code == 503 and response.json()["checks"]["clock"] is False
 
 
-def test_security_headers_on_every_kind_of_page(owner: User, client_for: Callable[[User], Client]) -> None:
+def test_security_headers_on_every_kind_of_page(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     nonces = set()
     for client, path in ((Client(), "/login/"), (Client(), "/public/"), (client_for(owner), "/")):
         response = client.get(path)
@@ -157,7 +163,10 @@ def test_security_headers_on_every_kind_of_page(owner: User, client_for: Callabl
         directives = dict(
             (part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip()
         )
-        assert "'unsafe-inline'" not in directives["script-src"] and "*" not in directives["script-src"]
+        assert (
+            "'unsafe-inline'" not in directives["script-src"]
+            and "*" not in directives["script-src"]
+        )
         assert "'nonce-" in directives["script-src"]
         assert directives["object-src"] == "'none'"
         assert directives["base-uri"] == "'none'"

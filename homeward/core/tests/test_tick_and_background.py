@@ -26,7 +26,9 @@ def test_tick_runs_every_registered_job_and_records_the_run() -> None:
 
 def test_accounts_unused_for_90_days_are_disabled_once(owner: User) -> None:
     User.objects.filter(pk=owner.pk).update(last_login=timezone.now())
-    with time_machine.travel(timezone.now() + settings.ACCOUNT_INACTIVITY_LIMIT + timedelta(days=1)):
+    with time_machine.travel(
+        timezone.now() + settings.ACCOUNT_INACTIVITY_LIMIT + timedelta(days=1)
+    ):
         first = tick()
         second = tick()
     owner.refresh_from_db()
@@ -61,15 +63,16 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch)
     assert isinstance(run.results["core.purge_expired_sessions"], int)
 
 
-def test_without_a_broker_tasks_run_in_process_after_commit(django_capture_on_commit_callbacks: Callable[..., object]) -> None:
+def test_without_a_broker_tasks_run_in_process_after_commit(
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
     from django.db import transaction
 
     from homeward.core.tasks import ping
 
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        with transaction.atomic():
-            transaction.on_commit(lambda: ping.delay("after-commit"))
-            assert not TickRun.objects.filter(results__ping="after-commit").exists()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():  # type: ignore[operator]
+        transaction.on_commit(lambda: ping.delay("after-commit"))
+        assert not TickRun.objects.filter(results__ping="after-commit").exists()
     assert TickRun.objects.filter(results__ping="after-commit").exists()
 
 
@@ -88,7 +91,10 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs() -> None:
 
 
 def test_the_broker_visibility_timeout_outlasts_every_task() -> None:
-    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
+    assert (
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        > settings.CELERY_TASK_TIME_LIMIT
+    )
     assert settings.CELERY_TASK_SERIALIZER == "json"
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]
     assert settings.AUDIT_RETENTION_DAYS >= 184

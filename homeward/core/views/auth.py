@@ -29,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from homeward.core.audit import audit_record
 from homeward.core.middleware import needs_second_factor
 from homeward.core.models import User
-from homeward.core.permissions import account_view, public_view
+from homeward.core.permissions import account_view, current_user, public_view
 from homeward.core.services.accounts import user_change_password
 
 
@@ -113,8 +113,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = current_user(request)
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(_safe_next(request))
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
@@ -155,8 +154,7 @@ def _qr_data_uri(url: str) -> str:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator. A confirmed device can only be replaced by the
     security administrator, never from a session that has not passed 2FA."""
-    user = request.user
-    assert isinstance(user, User)
+    user = current_user(request)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("core:otp_verify")
     device, _created = TOTPDevice.objects.get_or_create(
@@ -203,8 +201,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = current_user(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user_change_password(user=user, new_password=form.cleaned_data["new_password1"])

@@ -45,7 +45,7 @@ def _check_database() -> bool:
 def _check_cache() -> bool:
     try:
         cache.set("homeward:readyz", "1", 5)
-        return cache.get("homeward:readyz") == "1"
+        return bool(cache.get("homeward:readyz") == "1")
     except Exception:
         return False
 

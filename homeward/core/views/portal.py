@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from homeward.core.audit import audit_record
 from homeward.core.maps import division_map_svg
-from homeward.core.models import Agency, User
-from homeward.core.permissions import requires
+from homeward.core.models import Agency
+from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_AUDIT, P_MANAGE_USERS, P_PLACES, P_PORTAL, Role
 from homeward.core.scoping import scope_of
 from homeward.core.selectors import (
@@ -26,8 +26,7 @@ from homeward.core.selectors import (
 
 @requires(P_PORTAL)
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = current_user(request)
     roles = [Role(code) for code in sorted(user.role_codes)]
     scope = scope_of(user)
     context: dict[str, object] = {"roles": roles, "scope": scope}
@@ -93,7 +92,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = agencies_search(query=query, division_code=division_code, kind=kind)
     page = Paginator(agencies, 50).get_page(request.GET.get("page"))
     kinds = Agency.objects.filter(division__isnull=True).order_by("kind")
-    template = "core/_agency_rows.html" if request.headers.get("HX-Request") else "core/agency_list.html"
+    template = (
+        "core/_agency_rows.html" if request.headers.get("HX-Request") else "core/agency_list.html"
+    )
     return render(
         request,
         template,
@@ -116,8 +117,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @requires(P_AUDIT)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = current_user(request)
     action = request.GET.get("action", "").strip()[:64]
     actor = request.GET.get("actor", "").strip()[:150]
     events = audit_events_for(user, action=action, actor=actor)
@@ -129,6 +129,4 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         object_type="core.auditevent",
         detail={"filters": {"action": action, "actor": bool(actor)}},
     )
-    return render(
-        request, "core/audit_list.html", {"page": page, "action": action, "actor": actor}
-    )
+    return render(request, "core/audit_list.html", {"page": page, "action": action, "actor": actor})

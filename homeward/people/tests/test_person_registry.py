@@ -34,7 +34,12 @@ def _raw(person: Person, column: str) -> str:
 @pytest.fixture
 def person(owner: User) -> Person:
     return person_create(
-        actor=owner, full_name="陈小梅", sex="female", id_number=ID_NUMBER, phone=PHONE, address=ADDRESS
+        actor=owner,
+        full_name="陈小梅",
+        sex="female",
+        id_number=ID_NUMBER,
+        phone=PHONE,
+        address=ADDRESS,
     )
 
 
@@ -126,7 +131,10 @@ def test_a_colleague_and_a_municipal_investigator_can_read_and_each_read_is_audi
         response = client_for(reader).get(f"/people/{person.pk}/")
         assert response.status_code == 200
         assert ID_NUMBER.encode() in response.content
-        assert AuditEvent.objects.filter(action="read", actor=reader, object_id=str(person.pk)).count() == 1
+        assert (
+            AuditEvent.objects.filter(action="read", actor=reader, object_id=str(person.pk)).count()
+            == 1
+        )
 
 
 def test_identity_is_masked_for_roles_without_the_identity_permission(
@@ -202,7 +210,10 @@ def test_files_that_are_not_images_are_rejected(
 
 
 def test_when_the_audit_write_fails_the_read_returns_503_without_data(
-    person: Person, owner: User, client_for: Callable[[User], Client], monkeypatch: pytest.MonkeyPatch
+    person: Person,
+    owner: User,
+    client_for: Callable[[User], Client],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = client_for(owner)
     from homeward.core.errors import AuditWriteError
