@@ -22,3 +22,13 @@ STORAGES = {
 }
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
+
+# The SQLite test database is a file, so that the Celery worker of the integration
+# test (another process) sees what the test wrote.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# A worker started by the integration test runs with these settings plus a real broker.
+if os.environ.get("HOMEWARD_WORKER_BROKER_URL"):
+    CELERY_BROKER_URL = os.environ["HOMEWARD_WORKER_BROKER_URL"]
+    CELERY_TASK_ALWAYS_EAGER = False
