@@ -64,8 +64,22 @@ def worker(redis_url: str) -> Iterator[str]:
         "DATABASE_URL": _database_url(),
     }
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "homeward", "worker", "--pool", "solo",
-         "-Q", queue, "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "homeward",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -112,6 +126,8 @@ def test_the_beat_task_runs_the_tick_sweep_on_the_worker(worker: str) -> None:
     with app.connection_for_write() as conn:
         run_tick.apply_async(queue=worker, connection=conn)
     assert _wait_for(
-        lambda: TickRun.objects.filter(ok=True, results__has_key="core.purge_expired_sessions").count()
+        lambda: TickRun.objects.filter(
+            ok=True, results__has_key="core.purge_expired_sessions"
+        ).count()
         > before
     )

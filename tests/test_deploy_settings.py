@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -48,7 +46,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     env = _production_env(tmp_path)
     del env["DJANGO_SECRET_KEY"]
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
@@ -58,7 +61,12 @@ def test_production_refuses_to_start_without_field_keys(tmp_path: Path) -> None:
     env = _production_env(tmp_path)
     del env["HOMEWARD_FIELD_KEYS"]
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "No field-encryption keys" in result.stderr
@@ -96,7 +104,12 @@ def test_production_errors_reveal_nothing_and_http_redirects_to_https(tmp_path: 
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
     )
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     out = result.stdout
     assert "STATUS 500" in out, out + result.stderr

@@ -89,7 +89,7 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/divisions", response=list[DivisionOut], summary="Chongqing's 38 divisions")
 def division_list(request: HttpRequest) -> list[Division]:
     require_perm(request, P_PLACES)
-    return list(Division.objects.order_by("code"))
+    return list(Division.objects.defer("boundary").order_by("code"))
 
 
 @router.get("/divisions/{code}", response=DivisionDetailOut, summary="One division")

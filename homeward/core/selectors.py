@@ -3,17 +3,35 @@ data and is visible to every portal user; the audit trail only to auditors."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from homeward.core.models import Agency, AuditEvent, Division, User
+from homeward.core.models import Agency, AuditEvent, Division, Township, User
+
+
+def _count_of(model: type[Agency] | type[Township]) -> Subquery:
+    # One small aggregate per row instead of a join of agencies x townships.
+    return Subquery(
+        model.objects.filter(division=OuterRef("pk"))
+        .order_by()
+        .values("division")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
 
 
 def divisions_with_counts() -> QuerySet[Division]:
-    return Division.objects.annotate(
-        agency_count=Count("agencies", distinct=True),
-        township_count=Count("townships", distinct=True),
-    ).order_by("code")
+    """The 38 divisions with agency and township counts, without their boundaries."""
+    return (
+        Division.objects.defer("boundary")
+        .annotate(
+            agency_count=Coalesce(_count_of(Agency), 0),
+            township_count=Coalesce(_count_of(Township), 0),
+        )
+        .order_by("code")
+    )
 
 
 def division_get(code: str) -> Division:

@@ -40,7 +40,10 @@ def registered_jobs() -> dict[str, TickJob]:
 
 
 def _load_default_jobs() -> None:
-    from homeward.core import tick_jobs  # noqa: F401
+    # Every installed app may have a ``tick_jobs`` module that registers its jobs.
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tick_jobs")
 
 
 def tick() -> TickRun:

@@ -184,3 +184,21 @@ def test_the_public_site_works_without_signing_in() -> None:
     assert 'href="tel:110"' in html
     assert 'name="viewport"' in html
     assert Client().get("/public/missing-child/").status_code == 200
+
+
+def test_list_pages_use_a_fixed_number_of_queries(
+    owner: User,
+    client_for: Callable[[User], Client],
+    django_assert_max_num_queries: Callable[[int], object],
+) -> None:
+    from homeward.testing.factories import PersonFactory
+
+    client = client_for(owner)
+    PersonFactory.create_batch(5)
+    for path in ("/", "/places/", "/people/", "/agencies/"):
+        client.get(path)  # warm caches (map, permissions)
+        with django_assert_max_num_queries(14):  # type: ignore[operator]
+            assert client.get(path).status_code == 200
+    PersonFactory.create_batch(20)
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
+        assert client.get("/people/").status_code == 200
