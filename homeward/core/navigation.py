@@ -10,7 +10,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from homeward.core.models import User
-from homeward.core.roles import P_AUDIT, P_MANAGE_USERS, P_PERSON_VIEW, P_PLACES, P_PORTAL
+from homeward.core.roles import (
+    P_AUDIT,
+    P_MANAGE_USERS,
+    P_PERSON_VIEW,
+    P_PLACES,
+    P_PORTAL,
+    P_SECURITY,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
     NavEntry("core:user_list", _("User management"), P_MANAGE_USERS),
     NavEntry("core:audit_list", _("Audit trail"), P_AUDIT),
+    NavEntry("core:security_home", _("Security"), P_SECURITY),
 ]
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.core.views import auth, health, portal
+from homeward.core.views import admin, auth, health, portal
 
 app_name = "core"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("places/<str:code>/", portal.division_detail, name="division_detail"),
     path("agencies/", portal.agency_list, name="agency_list"),
     path("users/", portal.user_list, name="user_list"),
+    path("users/new/", admin.user_create_view, name="user_create"),
+    path("users/<int:pk>/", admin.user_detail, name="user_detail"),
+    path("users/<int:pk>/active/", admin.user_toggle_active, name="user_toggle_active"),
+    path("users/<int:pk>/password/", admin.user_reset_password, name="user_reset_password"),
+    path("security/", admin.security_home, name="security_home"),
+    path("security/otp/<int:pk>/reset/", admin.security_otp_reset, name="security_otp_reset"),
     path("audit/", portal.audit_list, name="audit_list"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

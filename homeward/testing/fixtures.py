@@ -3,7 +3,8 @@ auditor, and a user without any role."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -78,3 +79,19 @@ def signed_in(user: User) -> Client:
 @pytest.fixture
 def client_for() -> Callable[[User], Client]:
     return signed_in
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_test_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Before the test database is dropped, end connections that other processes of
+    the suite (the Celery worker, the live server thread) may have left open."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

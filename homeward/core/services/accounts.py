@@ -11,7 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from homeward.core.audit import audit_record
 from homeward.core.errors import AccountError, DomainError
@@ -41,7 +41,7 @@ def _check_roles(roles: Iterable[str], agency: Agency) -> list[str]:
     if len(admin) > 1:
         raise DomainError(
             AccountError.SEPARATION_OF_DUTIES,
-            _t(
+            gettext(
                 "The system administrator, security administrator and audit administrator"
                 " roles may not be held by the same user"
             ),
@@ -50,7 +50,7 @@ def _check_roles(roles: Iterable[str], agency: Agency) -> list[str]:
     if police and not agency.is_public_security:
         raise DomainError(
             AccountError.AGENCY_REQUIRED,
-            _t("This role can only be granted to staff of public security agencies"),
+            gettext("This role can only be granted to staff of public security agencies"),
         )
     return codes
 
@@ -110,7 +110,7 @@ def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
             detail={"reason": AccountError.SELF_ROLE_CHANGE},
         )
         raise DomainError(
-            AccountError.SELF_ROLE_CHANGE, _t("You cannot change your own roles"), status=403
+            AccountError.SELF_ROLE_CHANGE, gettext("You cannot change your own roles"), status=403
         )
     return _user_replace_roles(actor=actor, user=user, roles=roles)
 
@@ -198,3 +198,81 @@ def accounts_disable_inactive() -> int:
         user_deactivate(actor=None, user=user, reason=reason)
         count += 1
     return count
+
+
+def temporary_password() -> str:
+    """A random password that satisfies the policy, for a first sign-in."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        core = "".join(secrets.choice(alphabet) for _ in range(14))
+        candidate = f"{core[:7]}-{core[7:]}#{secrets.randbelow(90) + 10}"
+        if all(
+            any(c in group for c in candidate)
+            for group in (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+        ):
+            return candidate
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    user.is_active = True
+    user.last_login = timezone.now()  # the 90-day inactivity clock starts again
+    user.save(update_fields=["is_active", "last_login"])
+    audit_record(actor=actor, action="user_reactivate", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_issue_temporary_password(*, actor: User, user: User) -> str:
+    """Set a one-time password that must be changed at the next sign-in (it is issued
+    already expired). Returns the password to hand over; it is not stored in clear."""
+    if actor.pk == user.pk:
+        raise DomainError(
+            AccountError.SELF_ROLE_CHANGE,
+            gettext("Use the password change page for your own account"),
+            status=403,
+        )
+    password = temporary_password()
+    user.set_password(password)
+    user.password_changed_at = timezone.now() - settings.PASSWORD_MAX_AGE - timedelta(days=1)
+    user.save(update_fields=["password", "password_changed_at"])
+    _end_sessions_of(user)
+    audit_record(actor=actor, action="password_reset_by_admin", obj=user)
+    return password
+
+
+@transaction.atomic
+def lockout_clear(*, actor: User, username: str) -> int:
+    """Security administrator: lift a django-axes lockout before it expires."""
+    from axes.utils import reset
+
+    cleared = int(reset(username=username) or 0)
+    audit_record(
+        actor=actor,
+        action="lockout_cleared",
+        object_type="core.user",
+        object_id=username[:64],
+        detail={"attempt_records": cleared},
+    )
+    return cleared
+
+
+@transaction.atomic
+def otp_reset(*, actor: User, user: User) -> int:
+    """Security administrator: remove a user's authenticators (lost phone). The user
+    enrols a new one at the next sign-in; 2FA stays required for their role."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor.pk == user.pk:
+        raise DomainError(
+            AccountError.SELF_ROLE_CHANGE,
+            gettext("Another security administrator must reset your authenticator"),
+            status=403,
+        )
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    _end_sessions_of(user)
+    audit_record(actor=actor, action="otp_reset", obj=user, detail={"devices_removed": removed})
+    return int(removed)
