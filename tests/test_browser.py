@@ -71,7 +71,8 @@ def test_a_demo_user_signs_in_and_sees_the_chinese_home_page(
     browser: Any, live_server: Any, demo_investigator: tuple[User, str], tmp_path: Path
 ) -> None:
     user, password = demo_investigator
-    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    # An English-language browser still gets the Chinese platform by default.
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")
     console_errors: list[str] = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.goto(f"{live_server.url}/")
@@ -85,6 +86,10 @@ def test_a_demo_user_signs_in_and_sees_the_chinese_home_page(
     assert "周建国，您好" in body
     assert "渝中区公安局" in body
     assert page.locator("svg path[data-code]").count() == 38
+    # The stylesheet is served: the top bar has the brand colour, the map its fill.
+    topbar = page.eval_on_selector(".topbar", "el => getComputedStyle(el).backgroundColor")
+    assert topbar == "rgb(179, 38, 30)"
+    assert page.eval_on_selector("script[src*=htmx]", "el => typeof window.htmx") == "object"
     assert page.locator("table.table tbody tr").count() == 38
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
     # The strict CSP allows our own scripts: no violations reported by the browser.
@@ -93,3 +98,8 @@ def test_a_demo_user_signs_in_and_sees_the_chinese_home_page(
     page.click('svg a[href="/places/500240/"]')
     page.wait_for_url(f"{live_server.url}/places/500240/")
     assert "石柱土家族自治县公安局" in page.inner_text("body")
+    # Switching to English is one choice away and sticks.
+    page.select_option("#language-select", "en")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Shizhu Tujia Autonomous County Public Security Bureau" in page.inner_text("body")

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from homeward.core.context import bind_request_context, clear_request_context
 from homeward.core.errors import AuditWriteError, IntegrityFailure
@@ -47,6 +48,18 @@ class RequestContextMiddleware:
             clear_request_context()
         response["X-Request-ID"] = context.request_id
         return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose otherwise. The platform serves Chongqing's public
+    servants and public: the browser's Accept-Language does not switch it to English;
+    the language switcher (a cookie) does."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):

@@ -202,3 +202,11 @@ def test_list_pages_use_a_fixed_number_of_queries(
     PersonFactory.create_batch(20)
     with django_assert_max_num_queries(14):  # type: ignore[operator]
         assert client.get("/people/").status_code == 200
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches() -> None:
+    response = Client().get("/public/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode()
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/public/"})
+    assert '<html lang="en">' in client.get("/public/").content.decode()
