@@ -1,0 +1,185 @@
+"""Result records: per-locus rows, combined results and their provenance."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .decisions import Decision, Shape, probability_of_parentage
+from .profiles import Genotype, genotype_label
+
+ENGINE_VERSION = "1.0.0"
+"""Version of the kinship engine, recorded in every result."""
+
+
+def finite_or_none(value: float) -> float | None:
+    """``value`` if finite, else None (JSON has no infinities).
+
+    Examples
+    --------
+    >>> finite_or_none(2.5), finite_or_none(float("-inf"))
+    (2.5, None)
+    """
+    return value if math.isfinite(value) else None
+
+
+def power_of_ten(log10_value: float) -> float:
+    """``10 ** log10_value`` without overflow errors (inf above 1e308, 0 for -inf)."""
+    if log10_value == -math.inf:
+        return 0.0
+    if log10_value > 308.0:
+        return math.inf
+    return float(10.0**log10_value)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a result was computed with.
+
+    Attributes
+    ----------
+    engine_version : str
+    parameters : Mapping[str, object]
+        theta, mutation model and rates, frequency policy (floor, renormalisation).
+    table_source : str
+    table_digest : str
+        sha256 of the normalised frequency table.
+    loci_used : tuple of str
+    loci_skipped : Mapping[str, str]
+        Locus -> reason (not typed, excluded from the table, ...).
+    index_size : int or None
+        Number of reference profiles searched (searches only).
+    """
+
+    engine_version: str
+    parameters: Mapping[str, object]
+    table_source: str
+    table_digest: str
+    loci_used: tuple[str, ...]
+    loci_skipped: Mapping[str, str] = field(default_factory=dict)
+    index_size: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form (JSON-ready)."""
+        return {
+            "engine_version": self.engine_version,
+            "parameters": dict(self.parameters),
+            "table_source": self.table_source,
+            "table_digest": self.table_digest,
+            "loci_used": list(self.loci_used),
+            "loci_skipped": dict(self.loci_skipped),
+            "index_size": self.index_size,
+        }
+
+
+@dataclass(frozen=True)
+class LocusResult:
+    """One locus of a comparison.
+
+    Attributes
+    ----------
+    locus : str
+    shape : {"duo", "trio", "couple"}
+        Shape actually evaluated at this locus (a couple falls back to a duo where one
+        parent is untyped; a trio falls back to a duo where the mother is untyped).
+    genotypes : Mapping[str, Genotype or None]
+        Role (``child``, ``father``, ``mother``, ``parent``) -> genotype.
+    lr : float
+    log10_lr : float
+        ``-inf`` when ``lr`` is 0.
+    inconsistent : bool
+    mutation_applied : bool
+    exclusion_power : float
+        PE of the locus for its shape (trio PE for couples).
+    note : str
+    """
+
+    locus: str
+    shape: Shape
+    genotypes: Mapping[str, Genotype | None]
+    lr: float
+    log10_lr: float
+    inconsistent: bool
+    mutation_applied: bool
+    exclusion_power: float
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form (JSON-ready)."""
+        return {
+            "locus": self.locus,
+            "shape": self.shape,
+            "genotypes": {role: genotype_label(g) for role, g in self.genotypes.items()},
+            "lr": self.lr,
+            "log10_lr": finite_or_none(self.log10_lr),
+            "inconsistent": self.inconsistent,
+            "mutation_applied": self.mutation_applied,
+            "exclusion_power": self.exclusion_power,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class KinshipResult:
+    """A combined comparison.
+
+    Attributes
+    ----------
+    shape : {"duo", "trio", "couple"}
+    samples : Mapping[str, str]
+        Role -> sample id.
+    loci : tuple of LocusResult
+    log10_cpi : float
+        Sum of per-locus log10 LRs (``-inf`` if any LR is 0).
+    inconsistent_loci : int
+    loci_compared : int
+    cpe : float
+        Cumulative exclusion power of the compared loci.
+    cpe_meets_rule : bool
+        ``cpe >= rules.required_cpe``.
+    decision : Decision
+    provenance : Provenance
+    warnings : tuple of str
+    """
+
+    shape: Shape
+    samples: Mapping[str, str]
+    loci: tuple[LocusResult, ...]
+    log10_cpi: float
+    inconsistent_loci: int
+    loci_compared: int
+    cpe: float
+    cpe_meets_rule: bool
+    decision: Decision
+    provenance: Provenance
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def cpi(self) -> float:
+        """Combined index (``inf`` above 1e308)."""
+        return power_of_ten(self.log10_cpi)
+
+    @property
+    def w(self) -> float:
+        """Probability of parentage ``W = CPI / (CPI + 1)`` with prior 1/2."""
+        return probability_of_parentage(self.log10_cpi)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form (JSON-ready)."""
+        return {
+            "shape": self.shape,
+            "samples": dict(self.samples),
+            "loci": [row.as_dict() for row in self.loci],
+            "cpi": finite_or_none(self.cpi),
+            "log10_cpi": finite_or_none(self.log10_cpi),
+            "w": self.w,
+            "inconsistent_loci": self.inconsistent_loci,
+            "loci_compared": self.loci_compared,
+            "cpe": self.cpe,
+            "cpe_meets_rule": self.cpe_meets_rule,
+            "decision": self.decision.value,
+            "warnings": list(self.warnings),
+            "provenance": self.provenance.as_dict(),
+        }
