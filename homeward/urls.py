@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("public/", include("homeward.public.urls")),
     path("people/", include("homeward.people.urls")),
+    path("dna/", include("homeward.dna.urls")),
     path("", include("homeward.core.urls")),
 ]
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from homeward.core.models import User
 from homeward.core.roles import (
     P_AUDIT,
+    P_DNA_VIEW,
     P_MANAGE_USERS,
     P_PERSON_VIEW,
     P_PLACES,
@@ -38,6 +39,7 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("core:home", _("Home"), P_PORTAL),
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
     NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
+    NavEntry("dna:specimen_list", _("DNA"), P_DNA_VIEW),
     NavEntry("core:user_list", _("User management"), P_MANAGE_USERS),
     NavEntry("core:audit_list", _("Audit trail"), P_AUDIT),
     NavEntry("core:security_home", _("Security"), P_SECURITY),

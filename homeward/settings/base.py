@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "homeward.core",
     "homeward.people",
     "homeward.public",
+    "homeward.dna",
     "homeward.demo",
 ]
 
@@ -208,6 +209,13 @@ HOMEWARD_FIELD_KEYS = env_str("HOMEWARD_FIELD_KEYS", "")
 HOMEWARD_FIELD_KEY_ACTIVE = env_str("HOMEWARD_FIELD_KEY_ACTIVE", "")
 HOMEWARD_BLIND_INDEX_KEY = env_str("HOMEWARD_BLIND_INDEX_KEY", "")
 HOMEWARD_FIELD_KEYS_FILE = env_path("HOMEWARD_FIELD_KEYS_FILE", VAR_DIR / "field-keys.json")
+
+# --- DNA ---------------------------------------------------------------------------------
+# Fewer typed loci than this and a specimen is refused at import (Identifiler and
+# Sinofiler type 15 autosomal STRs; decisions need more, see homeward.kinship.decisions).
+DNA_MIN_LOCI = env_int("HOMEWARD_DNA_MIN_LOCI", 15, minimum=10)
+DNA_INDEX_DIR = env_path("HOMEWARD_DNA_INDEX_DIR", VAR_DIR / "dna-index")
+DNA_TOP_K = env_int("HOMEWARD_DNA_TOP_K", 20, minimum=1, maximum=500)
 
 # --- Audit -------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)

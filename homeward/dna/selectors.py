@@ -1,0 +1,76 @@
+"""Reads of the DNA module: DNA role only, scoped to the analyst's district (municipal
+analysts see all), every genotype read audited with its purpose."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from homeward.core.audit import audit_record
+from homeward.core.models import User
+from homeward.core.scoping import scope_filter
+from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, Specimen
+
+
+def specimens_visible_to(user: User) -> QuerySet[Specimen]:
+    return scope_filter(Specimen.objects.all(), user).select_related(
+        "collecting_agency", "family", "division"
+    )
+
+
+def specimen_get_for_user(user: User, specimen_id: str) -> Specimen:
+    try:
+        return specimens_visible_to(user).get(specimen_id=specimen_id)
+    except Specimen.DoesNotExist:
+        audit_record(
+            actor=user,
+            action="dna_read",
+            object_type="dna.specimen",
+            object_id=specimen_id[:64],
+            outcome="denied",
+        )
+        raise Http404 from None
+
+
+def specimen_genotype_read(user: User, specimen: Specimen, *, purpose: str) -> dict[str, list[str]]:
+    """The genotype, decrypted, with an audit event naming the purpose."""
+    import json
+
+    audit_record(actor=user, action="dna_read", obj=specimen, detail={"purpose": purpose})
+    data: dict[str, list[str]] = json.loads(specimen.genotype) if specimen.genotype else {}
+    return data
+
+
+def runs_visible_to(user: User) -> QuerySet[MatchRun]:
+    return (
+        MatchRun.objects.filter(requested_by__agency=user.agency)
+        if not user.agency.is_municipal
+        else MatchRun.objects.all()
+    )
+
+
+def run_get_for_user(user: User, pk: int) -> MatchRun:
+    try:
+        return runs_visible_to(user).select_related("query_specimen", "query_family").get(pk=pk)
+    except MatchRun.DoesNotExist:
+        raise Http404 from None
+
+
+def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
+    try:
+        candidate = MatchCandidate.objects.select_related(
+            "run", "child_specimen", "parent_specimen", "family"
+        ).get(pk=pk, run__in=runs_visible_to(user))
+    except MatchCandidate.DoesNotExist:
+        raise Http404 from None
+    audit_record(
+        actor=user, action="dna_read", obj=candidate, detail={"purpose": candidate.run.purpose}
+    )
+    return candidate
+
+
+def imports_visible_to(user: User) -> QuerySet[ImportBatch]:
+    batches = ImportBatch.objects.select_related("uploaded_by")
+    if user.agency.is_municipal:
+        return batches
+    return batches.filter(uploaded_by__agency=user.agency)

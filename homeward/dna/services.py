@@ -1,0 +1,301 @@
+"""Writes of the DNA module. Only public-security DNA analysts reach them; every
+call is audited with the purpose the analyst gave."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.core.audit import audit_record
+from homeward.core.errors import DomainError
+from homeward.core.models import Division, User
+from homeward.dna.engine import frequency_table, genotype_json
+from homeward.dna.kits import kit_loci
+from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, ReferenceFamily, Specimen
+from homeward.dna.parsing import ParsedSpecimen, RowError, parse_table, read_rows
+
+
+class DnaError:
+    NOT_POLICE = "dna_not_public_security"
+    PURPOSE_REQUIRED = "purpose_required"
+    BAD_TRANSITION = "bad_review_transition"
+
+
+def require_public_security(actor: User) -> None:
+    """The rules forbid anyone but public security from collecting DNA data."""
+    if not actor.agency.is_public_security:
+        raise DomainError(
+            DnaError.NOT_POLICE, _("Only public security may handle DNA data."), status=403
+        )
+
+
+def require_purpose(purpose: str) -> str:
+    cleaned = purpose.strip()
+    if len(cleaned) < 4:
+        raise DomainError(
+            DnaError.PURPOSE_REQUIRED, _("State the purpose (case or report number).")
+        )
+    return cleaned[:200]
+
+
+def _division_of(actor: User) -> Division:
+    agency = actor.agency
+    if agency.division is not None:
+        return agency.division
+    # Municipal forensic centre: records belong to the municipality's seat (渝中区) for
+    # scoping; municipal users see every district anyway.
+    return Division.objects.get(code="500103")
+
+
+def _validate(parsed: list[ParsedSpecimen], *, kit: str, sample_type: str) -> list[RowError]:
+    errors: list[RowError] = []
+    minimum = settings.DNA_MIN_LOCI
+    existing = set(
+        Specimen.objects.filter(specimen_id__in=[p.specimen_id for p in parsed]).values_list(
+            "specimen_id", flat=True
+        )
+    )
+    roles_in_family: dict[tuple[str, str], str] = {}
+    for specimen in parsed:
+        if specimen.specimen_id in existing:
+            errors.append(
+                RowError(
+                    specimen.first_row,
+                    "sample",
+                    _("Specimen %(id)s is already registered.") % {"id": specimen.specimen_id},
+                )
+            )
+        if len(specimen.genotypes) < minimum:
+            errors.append(
+                RowError(
+                    specimen.first_row,
+                    "sample",
+                    _("Specimen %(id)s has %(n)d loci; at least %(min)d are needed.")
+                    % {"id": specimen.specimen_id, "n": len(specimen.genotypes), "min": minimum},
+                )
+            )
+        if specimen.family or specimen.family_role:
+            if sample_type != Specimen.SampleType.PARENT_OF_MISSING_CHILD:
+                errors.append(
+                    RowError(
+                        specimen.first_row,
+                        "family",
+                        _("Only parents of a missing child belong to a family."),
+                    )
+                )
+            elif specimen.family_role not in {"father", "mother"}:
+                errors.append(
+                    RowError(
+                        specimen.first_row,
+                        "family_role",
+                        _("The role in the family is father or mother."),
+                    )
+                )
+            elif not specimen.family:
+                errors.append(
+                    RowError(specimen.first_row, "family", _("The family code is missing."))
+                )
+            else:
+                key = (specimen.family, specimen.family_role)
+                if key in roles_in_family:
+                    errors.append(
+                        RowError(
+                            specimen.first_row,
+                            "family_role",
+                            _("Family %(family)s has two %(role)s specimens.")
+                            % {"family": specimen.family, "role": specimen.family_role},
+                        )
+                    )
+                roles_in_family[key] = specimen.specimen_id
+    del kit
+    return errors
+
+
+def specimens_import(
+    *,
+    actor: User,
+    file_name: str,
+    data: bytes,
+    kit: str,
+    sample_type: str,
+    lab: str,
+    collected_on: date | None = None,
+) -> ImportBatch:
+    """Import a genotype table: all or nothing. A rejected file is recorded with every
+    error (row, column, reason) and stores no specimen."""
+    require_public_security(actor)
+    table = frequency_table()
+    allowed = kit_loci(kit)
+    parsed, errors = parse_table(
+        read_rows(file_name, data),
+        locus_map=table.locus_map,
+        allowed_loci=frozenset(allowed) if allowed else None,
+    )
+    # Every problem is reported at once: parsing and registry checks alike.
+    errors = sorted(
+        [*errors, *_validate(parsed, kit=kit, sample_type=sample_type)], key=lambda e: e.row
+    )
+    if not parsed and not errors:
+        errors = [RowError(1, "", _("The file holds no specimen."))]
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=file_name[:200],
+            kit=kit,
+            status=ImportBatch.Status.REJECTED if errors else ImportBatch.Status.IMPORTED,
+            row_count=max((p.first_row for p in parsed), default=1) - 1,
+            specimen_count=0 if errors else len(parsed),
+            errors=[e.as_dict() for e in errors[:1000]],
+            uploaded_by=actor,
+        )
+        if not errors:
+            _store(
+                actor=actor,
+                batch=batch,
+                parsed=parsed,
+                kit=kit,
+                sample_type=sample_type,
+                lab=lab,
+                collected_on=collected_on,
+            )
+        audit_record(
+            actor=actor,
+            action="dna_import",
+            obj=batch,
+            outcome="success" if not errors else "failure",
+            detail={"specimens": batch.specimen_count, "errors": len(errors)},
+        )
+    if not errors:
+        from homeward.dna.tasks import index_refresh
+
+        transaction.on_commit(lambda: index_refresh.delay())
+    return batch
+
+
+def _store(
+    *,
+    actor: User,
+    batch: ImportBatch,
+    parsed: list[ParsedSpecimen],
+    kit: str,
+    sample_type: str,
+    lab: str,
+    collected_on: date | None,
+) -> None:
+    division = _division_of(actor)
+    families: dict[str, ReferenceFamily] = {}
+    for item in parsed:
+        family = None
+        if item.family:
+            family = families.get(item.family)
+            if family is None:
+                family, _created = ReferenceFamily.objects.get_or_create(
+                    code=item.family,
+                    defaults={"division": division, "owning_agency": actor.agency},
+                )
+                families[item.family] = family
+            if Specimen.objects.filter(family=family, family_role=item.family_role).exists():
+                raise DomainError(
+                    DnaError.BAD_TRANSITION,
+                    _("Family %(family)s already has a %(role)s.")
+                    % {"family": item.family, "role": item.family_role},
+                )
+        Specimen.objects.create(
+            specimen_id=item.specimen_id,
+            sample_type=sample_type,
+            collecting_agency=actor.agency,
+            division=division,
+            lab=lab[:80],
+            kit=kit,
+            collected_on=collected_on,
+            genotype=genotype_json(item.genotypes, item.amelogenin),
+            loci_count=len(item.genotypes),
+            family=family,
+            family_role=item.family_role if family else "",
+            import_batch=batch,
+            created_by=actor,
+        )
+
+
+REVIEW_TRANSITIONS: dict[str, set[str]] = {
+    MatchCandidate.Review.CANDIDATE: {
+        MatchCandidate.Review.RESAMPLING,
+        MatchCandidate.Review.REJECTED,
+    },
+    MatchCandidate.Review.RESAMPLING: {
+        MatchCandidate.Review.CONFIRMED,
+        MatchCandidate.Review.REJECTED,
+    },
+    MatchCandidate.Review.CONFIRMED: set(),
+    MatchCandidate.Review.REJECTED: set(),
+}
+
+
+@transaction.atomic
+def candidate_review(
+    *, actor: User, candidate: MatchCandidate, to: str, note: str
+) -> MatchCandidate:
+    """candidate → re-sampling requested → confirmed by re-test, or rejected. A match is
+    confirmed only after re-sampling; nobody outside the DNA role sees it before."""
+    require_public_security(actor)
+    locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if to not in REVIEW_TRANSITIONS[locked.review]:
+        raise DomainError(
+            DnaError.BAD_TRANSITION,
+            _("A match cannot go from %(from)s to %(to)s.")
+            % {"from": locked.get_review_display(), "to": to},
+            status=409,
+        )
+    if to == MatchCandidate.Review.CONFIRMED and len(note.strip()) < 4:
+        raise DomainError(DnaError.PURPOSE_REQUIRED, _("Name the re-test that confirms the match."))
+    before = locked.review
+    locked.review = to
+    locked.review_note = note.strip()[:500]
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
+    audit_record(
+        actor=actor, action="dna_match_review", obj=locked, detail={"from": before, "to": to}
+    )
+    return locked
+
+
+@transaction.atomic
+def match_run_start(*, actor: User, specimen: Specimen, purpose: str) -> MatchRun:
+    """Queue a kinship search for ``specimen``; it runs after commit as a task.
+
+    A parent of a missing child is searched (with the other parent of the family when
+    registered) against every child of unknown origin; anyone else is searched as a
+    child against every registered couple and single parent."""
+    require_public_security(actor)
+    purpose = require_purpose(purpose)
+    if specimen.status != Specimen.Status.ACTIVE:
+        raise DomainError(DnaError.BAD_TRANSITION, _("A withdrawn specimen is not searched."))
+    if specimen.is_reference_parent:
+        run = MatchRun.objects.create(
+            direction=MatchRun.Direction.PARENTS_AGAINST_CHILDREN,
+            query_specimen=specimen,
+            query_family=specimen.family,
+            purpose=purpose,
+            requested_by=actor,
+        )
+    else:
+        run = MatchRun.objects.create(
+            direction=MatchRun.Direction.CHILD_AGAINST_PARENTS,
+            query_specimen=specimen,
+            purpose=purpose,
+            requested_by=actor,
+        )
+    audit_record(
+        actor=actor,
+        action="dna_search",
+        obj=run,
+        detail={"purpose": purpose, "specimen": specimen.specimen_id},
+    )
+    from homeward.dna.tasks import match_run_execute
+
+    transaction.on_commit(lambda: match_run_execute.delay(run.pk))
+    return run

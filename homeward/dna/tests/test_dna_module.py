@@ -1,0 +1,300 @@
+"""The police-only DNA module end to end: import with every error listed, a child
+found among registered couples, review before anyone else is told, and no access for
+anyone outside the DNA role (issue 3)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from homeward.core.errors import DomainError
+from homeward.core.models import AuditEvent, User
+from homeward.core.roles import Role
+from homeward.dna.engine import frequency_table
+from homeward.dna.kits import KIT_LOCI, Kit
+from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, Specimen
+from homeward.dna.services import candidate_review, match_run_start, specimens_import
+from homeward.kinship.simulate import simulate_families
+
+pytestmark = pytest.mark.django_db
+
+LOCI = KIT_LOCI[Kit.AGCU_EX22].autosomal
+CANARY_LOCUS = "D8S1179"
+
+
+@pytest.fixture(autouse=True)
+def _index_dir(settings: object, tmp_path: Path) -> None:
+    settings.DNA_INDEX_DIR = tmp_path / "dna-index"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def analyst(make_user: Callable[..., User]) -> User:
+    return make_user(roles=[Role.DNA_ANALYST], agency_code="cq-public_security", username="dna.lab")
+
+
+def _verified(user: User, client_for: Callable[[User], Client]) -> Client:
+    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+    client = client_for(user)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    client.post("/account/otp/", {"otp_token": f"{code:06d}"})
+    return client
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _population(n: int = 30, unrelated: int = 10) -> object:
+    return simulate_families(frequency_table(), n, seed=7, loci=LOCI, unrelated=unrelated)
+
+
+def _long_rows(
+    population: object, role: str, prefix: str, *, family: bool = False
+) -> list[list[str]]:
+    rows = []
+    people = getattr(population, role)
+    for i in range(people.shape[0]):
+        profile = population.profile(role, i, f"{prefix}{i:04d}")  # type: ignore[attr-defined]
+        for locus, (a, b) in profile.genotypes.items():
+            row = [profile.sample_id, locus, a, b]
+            if family:
+                row += [f"FAM{i:04d}", role]
+            rows.append(row)
+    return rows
+
+
+def _import_population(analyst: User, population: object) -> None:
+    header = ["sample", "locus", "allele1", "allele2", "family", "family_role"]
+    parents = _long_rows(population, "father", "F", family=True) + _long_rows(
+        population, "mother", "M", family=True
+    )
+    batch = specimens_import(
+        actor=analyst,
+        file_name="parents.csv",
+        data=_csv([header, *parents]),
+        kit=Kit.AGCU_EX22,
+        sample_type=Specimen.SampleType.PARENT_OF_MISSING_CHILD,
+        lab="市公安局刑侦总队DNA实验室",
+    )
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    children = _long_rows(population, "child", "C") + _long_rows(population, "unrelated", "U")
+    batch = specimens_import(
+        actor=analyst,
+        file_name="children.csv",
+        data=_csv([header[:4], *children]),
+        kit=Kit.AGCU_EX22,
+        sample_type=Specimen.SampleType.UNKNOWN_ORIGIN_CHILD,
+        lab="市公安局刑侦总队DNA实验室",
+    )
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+
+
+def test_a_child_of_unknown_origin_finds_its_parents_first(
+    analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
+) -> None:
+    # given thirty registered couples and their children (plus unrelated people)
+    population = _population()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+    assert Specimen.objects.count() == 30 * 3 + 10
+    # when child 5 is searched
+    child = Specimen.objects.get(specimen_id="C0005")
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        run = match_run_start(actor=analyst, specimen=child, purpose="刑案2026-0042")
+    run.refresh_from_db()
+    # then its own family ranks first, as a couple, supporting parentage
+    assert run.status == MatchRun.Status.DONE, run.error
+    best = run.candidates.get(rank=1)
+    assert best.family is not None and best.family.code == "FAM0005"
+    assert best.hypothesis == "couple"
+    assert best.decision == "SUPPORTS" and best.log10_lr > 4
+    assert run.provenance["table_digest"] and run.provenance["index_size"] == 30
+    assert len(best.per_locus) == len(LOCI)
+    assert AuditEvent.objects.filter(action="dna_search", detail__purpose="刑案2026-0042").exists()
+
+
+def test_parents_find_their_child_among_unknown_children(
+    analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
+) -> None:
+    population = _population(n=12, unrelated=5)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="M0003"), purpose="寻亲2026-7"
+        )
+    run.refresh_from_db()
+    best = run.candidates.get(rank=1)
+    assert best.child_specimen.specimen_id == "C0003"
+    assert best.family is not None and best.family.code == "FAM0003"
+
+
+def test_an_import_with_errors_stores_nothing_and_lists_every_row(analyst: User) -> None:
+    population = _population(n=2, unrelated=0)
+    rows = [["sample", "locus", "allele1", "allele2"], *_long_rows(population, "child", "C")]
+    rows.append(["C0000", "D99S999", "12", "13"])  # unknown locus
+    rows.append(["C0001", "Penta Q", "12", ""])  # unknown locus
+    rows[3][2] = "twelve"  # malformed allele, file row 4 (the header is row 1)
+    rows.append(["C0009", "vWA", "14", "15"])  # too few loci for C0009
+    batch = specimens_import(
+        actor=analyst,
+        file_name="bad.csv",
+        data=_csv(rows),
+        kit=Kit.AGCU_EX22,
+        sample_type=Specimen.SampleType.UNKNOWN_ORIGIN_CHILD,
+        lab="lab",
+    )
+    assert batch.status == ImportBatch.Status.REJECTED
+    reasons = [(e["row"], e["column"]) for e in batch.errors]
+    assert (4, "allele") in reasons
+    assert (len(rows) - 1, "locus") in reasons and (len(rows) - 2, "locus") in reasons
+    assert (len(rows), "sample") in reasons  # C0009: one locus is too few
+    assert Specimen.objects.count() == 0
+
+
+def test_a_wide_table_and_a_duplicate_specimen(analyst: User) -> None:
+    population = _population(n=1, unrelated=0)
+    profile = population.profile("child", 0, "W0001")  # type: ignore[attr-defined]
+    header = ["sample", *profile.genotypes]
+    row = ["W0001", *(f"{a}/{b}" for a, b in profile.genotypes.values())]
+    kwargs = {"kit": Kit.AGCU_EX22, "sample_type": Specimen.SampleType.RESCUED_VICTIM, "lab": "lab"}
+    first = specimens_import(
+        actor=analyst, file_name="wide.csv", data=_csv([header, row]), **kwargs
+    )
+    assert first.status == ImportBatch.Status.IMPORTED and first.specimen_count == 1
+    again = specimens_import(
+        actor=analyst, file_name="wide.csv", data=_csv([header, row]), **kwargs
+    )
+    assert again.status == ImportBatch.Status.REJECTED
+    assert "W0001" in again.errors[0]["reason"]
+    three = specimens_import(
+        actor=analyst,
+        file_name="w3.csv",
+        data=_csv([header, ["W0002", "10/11/12", *row[2:]]]),
+        **kwargs,
+    )
+    assert three.status == ImportBatch.Status.REJECTED
+    assert (
+        "More than two alleles" in three.errors[0]["reason"] or "两个" in three.errors[0]["reason"]
+    )
+
+
+def test_only_public_security_may_import(make_user: Callable[..., User]) -> None:
+    caseworker = make_user(
+        roles=[Role.CIVIL_AFFAIRS_CASEWORKER], agency_code="500101-civil_affairs"
+    )
+    with pytest.raises(DomainError) as error:
+        specimens_import(
+            actor=caseworker,
+            file_name="x.csv",
+            data=b"sample,locus\n",
+            kit=Kit.OTHER,
+            sample_type="parent",
+            lab="x",
+        )
+    assert error.value.status == 403
+
+
+def test_a_match_is_confirmed_only_after_resampling(
+    analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
+) -> None:
+    population = _population(n=3, unrelated=0)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="刑案2026-1"
+        )
+    candidate = MatchCandidate.objects.get(run=run, rank=1)
+    with pytest.raises(DomainError) as error:
+        candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检")
+    assert error.value.status == 409
+    candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
+    with pytest.raises(DomainError):
+        candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="")
+    confirmed = candidate_review(
+        actor=analyst, candidate=candidate, to="confirmed", note="复检报告2026-88"
+    )
+    assert confirmed.review == MatchCandidate.Review.CONFIRMED
+    assert AuditEvent.objects.filter(action="dna_match_review").count() == 2
+
+
+def test_pages_for_the_analyst_with_a_stated_purpose(
+    analyst: User,
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    client = _verified(analyst, client_for)
+    population = _population(n=3, unrelated=1)
+    header = ["sample", "locus", "allele1", "allele2", "family", "family_role"]
+    parents = _long_rows(population, "father", "F", family=True) + _long_rows(
+        population, "mother", "M", family=True
+    )
+    upload = SimpleUploadedFile("parents.csv", _csv([header, *parents]), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post(
+            "/dna/import/",
+            {"file": upload, "kit": Kit.AGCU_EX22, "sample_type": "parent", "lab": "刑侦总队"},
+        )
+    assert response.status_code == 302
+    assert client.get("/dna/").status_code == 200
+    detail = client.get("/dna/specimens/F0001/")
+    assert CANARY_LOCUS.encode() not in detail.content  # no genotype without a purpose
+    shown = client.post("/dna/specimens/F0001/", {"purpose": "寻亲2026-3"})
+    assert CANARY_LOCUS.encode() in shown.content
+    assert AuditEvent.objects.filter(action="dna_read", detail__purpose="寻亲2026-3").exists()
+    assert client.post("/dna/specimens/F0001/search/", {"search-purpose": ""}).status_code == 302
+    assert not MatchRun.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        started = client.post("/dna/specimens/F0001/search/", {"search-purpose": "寻亲2026-3"})
+    run = MatchRun.objects.get()
+    assert started["Location"] == f"/dna/runs/{run.pk}/"
+    assert client.get(started["Location"]).status_code == 200
+    bad = SimpleUploadedFile("x.txt", b"hello", content_type="text/plain")
+    assert (
+        b"errorlist"
+        in client.post(
+            "/dna/import/", {"file": bad, "kit": "other", "sample_type": "parent", "lab": "x"}
+        ).content
+    )
+
+
+@pytest.mark.parametrize("role", [Role.CIVIL_AFFAIRS_CASEWORKER, Role.INVESTIGATOR, Role.ANALYST])
+def test_nobody_outside_the_dna_role_sees_anything(
+    role: Role,
+    make_user: Callable[..., User],
+    client_for: Callable[[User], Client],
+    analyst: User,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    population = _population(n=2, unrelated=0)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="刑案2026-5"
+        )
+    candidate = MatchCandidate.objects.filter(run=run).first()
+    assert candidate is not None
+    agency = "cq-public_security" if role == Role.INVESTIGATOR else "500101-civil_affairs"
+    outsider = make_user(roles=[role], agency_code=agency)
+    client = client_for(outsider)
+    for path in (
+        "/dna/",
+        "/dna/import/",
+        "/dna/specimens/C0001/",
+        "/dna/runs/",
+        f"/dna/runs/{run.pk}/",
+        f"/dna/candidates/{candidate.pk}/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert CANARY_LOCUS.encode() not in response.content  # no genotype, no per-locus table
+    assert client.post("/dna/specimens/C0001/", {"purpose": "curious"}).status_code == 403

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from homeward.dna import views
+
+app_name = "dna"
+
+urlpatterns = [
+    path("", views.specimen_list, name="specimen_list"),
+    path("import/", views.specimen_import, name="specimen_import"),
+    path("specimens/<str:specimen_id>/", views.specimen_detail, name="specimen_detail"),
+    path("specimens/<str:specimen_id>/search/", views.specimen_search, name="specimen_search"),
+    path("runs/", views.run_list, name="run_list"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
+]

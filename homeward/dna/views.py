@@ -1,0 +1,155 @@
+"""DNA pages: specimen registry, import with error report, genotype view behind a
+stated purpose, match runs and their review. DNA role only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from homeward.core.errors import DomainError
+from homeward.core.permissions import current_user, requires
+from homeward.core.roles import P_DNA_ADD, P_DNA_REVIEW, P_DNA_SEARCH, P_DNA_VIEW
+from homeward.dna.forms import ImportForm, PurposeForm, ReviewForm
+from homeward.dna.models import ImportBatch, MatchRun
+from homeward.dna.selectors import (
+    candidate_get_for_user,
+    imports_visible_to,
+    run_get_for_user,
+    runs_visible_to,
+    specimen_genotype_read,
+    specimen_get_for_user,
+    specimens_visible_to,
+)
+from homeward.dna.services import candidate_review, match_run_start, specimens_import
+
+
+@requires(P_DNA_VIEW)
+def specimen_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    specimens = specimens_visible_to(user)
+    sample_type = request.GET.get("type", "")[:20]
+    if sample_type:
+        specimens = specimens.filter(sample_type=sample_type)
+    page = Paginator(specimens, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dna/specimen_list.html",
+        {"page": page, "sample_type": sample_type, "imports": imports_visible_to(user)[:5]},
+    )
+
+
+@requires(P_DNA_ADD)
+@require_http_methods(["GET", "POST"])
+def specimen_import(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    batch: ImportBatch | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = specimens_import(
+                actor=user,
+                file_name=upload.name,
+                data=upload.read(),
+                kit=form.cleaned_data["kit"],
+                sample_type=form.cleaned_data["sample_type"],
+                lab=form.cleaned_data["lab"],
+                collected_on=form.cleaned_data["collected_on"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if batch.status == ImportBatch.Status.IMPORTED:
+                messages.success(
+                    request, _("%(n)d specimens imported.") % {"n": batch.specimen_count}
+                )
+                return redirect("dna:specimen_list")
+    return render(request, "dna/import.html", {"form": form, "batch": batch})
+
+
+@requires(P_DNA_VIEW)
+@require_http_methods(["GET", "POST"])
+def specimen_detail(request: HttpRequest, specimen_id: str) -> HttpResponse:
+    user = current_user(request)
+    specimen = specimen_get_for_user(user, specimen_id)
+    form = PurposeForm(request.POST or None)
+    genotype = None
+    if request.method == "POST" and form.is_valid():
+        genotype = specimen_genotype_read(user, specimen, purpose=form.cleaned_data["purpose"])
+    return render(
+        request,
+        "dna/specimen_detail.html",
+        {
+            "specimen": specimen,
+            "form": form,
+            "genotype": genotype,
+            "search_form": PurposeForm(prefix="search"),
+        },
+    )
+
+
+@requires(P_DNA_SEARCH)
+@require_POST
+def specimen_search(request: HttpRequest, specimen_id: str) -> HttpResponse:
+    user = current_user(request)
+    specimen = specimen_get_for_user(user, specimen_id)
+    form = PurposeForm(request.POST, prefix="search")
+    if not form.is_valid():
+        messages.error(request, _("State the purpose of the search (case or report number)."))
+        return redirect("dna:specimen_detail", specimen_id=specimen.specimen_id)
+    try:
+        run = match_run_start(actor=user, specimen=specimen, purpose=form.cleaned_data["purpose"])
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("dna:specimen_detail", specimen_id=specimen.specimen_id)
+    return redirect("dna:run_detail", pk=run.pk)
+
+
+@requires(P_DNA_SEARCH)
+def run_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(
+        runs_visible_to(current_user(request)).select_related("query_specimen", "query_family"), 30
+    ).get_page(request.GET.get("page"))
+    return render(request, "dna/run_list.html", {"page": page})
+
+
+@requires(P_DNA_SEARCH)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = run_get_for_user(current_user(request), pk)
+    candidates = run.candidates.select_related("child_specimen", "parent_specimen", "family")
+    template = "dna/_run_body.html" if request.headers.get("HX-Request") else "dna/run_detail.html"
+    return render(
+        request,
+        template,
+        {
+            "run": run,
+            "candidates": candidates,
+            "running": run.status in {MatchRun.Status.QUEUED, MatchRun.Status.RUNNING},
+        },
+    )
+
+
+@requires(P_DNA_REVIEW)
+@require_http_methods(["GET", "POST"])
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    candidate = candidate_get_for_user(user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate_review(
+                actor=user,
+                candidate=candidate,
+                to=form.cleaned_data["to"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Review saved."))
+            return redirect("dna:candidate_detail", pk=candidate.pk)
+    return render(request, "dna/candidate_detail.html", {"candidate": candidate, "form": form})
