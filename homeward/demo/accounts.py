@@ -4,8 +4,6 @@ once to a 0600 file under var/ and printed when `make run` starts."""
 from __future__ import annotations
 
 import os
-import secrets
-import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.core.models import Agency, User
 from homeward.core.roles import TWO_FACTOR_ROLES, Role
-from homeward.core.services.accounts import user_create
+from homeward.core.services.accounts import temporary_password, user_create
 
 
 @dataclass(frozen=True)
@@ -53,12 +51,6 @@ def accounts_file() -> Path:
     return Path(settings.VAR_DIR) / "demo-accounts.txt"
 
 
-def _password() -> str:
-    alphabet = string.ascii_letters + string.digits
-    core = "".join(secrets.choice(alphabet) for _ in range(12))
-    return f"{core[:6]}-{core[6:]}#{secrets.randbelow(90) + 10}"
-
-
 def demo_accounts_create() -> list[tuple[DemoAccount, str, str | None]]:
     """Create the demo accounts that do not exist yet; return (account, password,
     TOTP secret) for each one created."""
@@ -66,7 +58,9 @@ def demo_accounts_create() -> list[tuple[DemoAccount, str, str | None]]:
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
             continue
-        password = _password()
+        password = temporary_password(
+            User(username=account.username, agency=Agency.objects.get(code=account.agency_code))
+        )
         user = user_create(
             actor=None,
             username=account.username,

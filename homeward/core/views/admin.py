@@ -50,7 +50,9 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"],
                 full_name=form.cleaned_data["full_name"],
                 agency=form.cleaned_data["agency"],
-                password=temporary_password(),
+                password=temporary_password(
+                    User(username=form.cleaned_data["username"], agency=form.cleaned_data["agency"])
+                ),
                 roles=form.cleaned_data["roles"],
                 expires_at=form.cleaned_data["expires_at"],
             )

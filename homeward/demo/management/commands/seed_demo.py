@@ -24,3 +24,7 @@ class Command(BaseCommand):
             return
         count = seed_people(count=options["people"])
         self.stdout.write(self.style.SUCCESS(f"demo data: {count} people registered"))
+        from homeward.demo.dna import seed_dna
+
+        specimens = seed_dna()
+        self.stdout.write(self.style.SUCCESS(f"demo DNA: {specimens} synthetic specimens imported"))
