@@ -153,3 +153,29 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Review saved."))
             return redirect("dna:candidate_detail", pk=candidate.pk)
     return render(request, "dna/candidate_detail.html", {"candidate": candidate, "form": form})
+
+
+@requires(P_DNA_REVIEW)
+def candidate_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable comparison report in the layout of a parentage report (print it or
+    save it as PDF from the browser). Printing is audited."""
+    from homeward.core.audit import audit_record
+    from homeward.kinship.decisions import probability_of_parentage
+
+    user = current_user(request)
+    candidate = candidate_get_for_user(user, pk)
+    audit_record(
+        actor=user,
+        action="dna_report_print",
+        obj=candidate,
+        detail={"purpose": candidate.run.purpose},
+    )
+    return render(
+        request,
+        "dna/candidate_report.html",
+        {
+            "candidate": candidate,
+            "w_percent": probability_of_parentage(candidate.log10_lr) * 100,
+            "cpi": 10**candidate.log10_lr if candidate.log10_lr < 300 else float("inf"),
+        },
+    )

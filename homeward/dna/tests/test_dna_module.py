@@ -298,3 +298,22 @@ def test_nobody_outside_the_dna_role_sees_anything(
         assert response.status_code == 403, path
         assert CANARY_LOCUS.encode() not in response.content  # no genotype, no per-locus table
     assert client.post("/dna/specimens/C0001/", {"purpose": "curious"}).status_code == 403
+
+
+def test_the_printable_report_is_chinese_marked_unconfirmed_and_audited(
+    analyst: User,
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    population = _population(n=3, unrelated=0)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0002"), purpose="刑案2026-9"
+        )
+    candidate = MatchCandidate.objects.get(run=run, rank=1)
+    client = _verified(analyst, client_for)
+    html = client.get(f"/dna/candidates/{candidate.pk}/report/").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "比中待复核" in html and "C0002" in html and "FAM0002" in html
+    assert AuditEvent.objects.filter(action="dna_report_print").count() == 1
