@@ -9,15 +9,14 @@ a trio falls back to a duo where the mother is untyped. Every other locus is lis
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from .decisions import (
     DecisionRules,
     Shape,
     cumulative_exclusion_power,
     decide,
-    exclusion_power_duo,
-    exclusion_power_trio,
+    locus_exclusion_power,
 )
 from .frequencies import FrequencyTable
 from .likelihood import KinshipParams, LocusLR, couple_locus, duo_locus, trio_locus
@@ -57,6 +56,15 @@ def _candidate_loci(table: FrequencyTable, *profiles: Profile) -> list[str]:
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
+def _extras(
+    universe: Mapping[str, Collection[str]] | None,
+) -> Callable[[str], Collection[str]]:
+    def extra(locus: str) -> Collection[str]:
+        return universe.get(locus, ()) if universe is not None else ()
+
+    return extra
+
+
 def _skip_reason(table: FrequencyTable, locus: str) -> str | None:
     if locus in table:
         return None
@@ -72,8 +80,7 @@ def _locus_row(
     genotypes: dict[str, Genotype | None],
     value: LocusLR,
 ) -> LocusResult:
-    population = table.locus(locus).population
-    power = exclusion_power_duo(population) if shape == "duo" else exclusion_power_trio(population)
+    power = locus_exclusion_power(table.locus(locus).population, shape)
     return LocusResult(
         locus=locus,
         shape=shape,
@@ -129,6 +136,7 @@ def compare_duo(
     rules: DecisionRules | None = None,
     *,
     parent_role: str = "parent",
+    universe: Mapping[str, Collection[str]] | None = None,
 ) -> KinshipResult:
     """Duo comparison: alleged parent vs child (other parent untyped).
 
@@ -141,6 +149,9 @@ def compare_duo(
     rules : DecisionRules, optional
     parent_role : str
         Label of the parent in the result (``father``, ``mother`` or ``parent``).
+    universe : Mapping[str, collection of str], optional
+        Matrix mutation models only: extra alleles per locus (a search passes the
+        index's alleles so that both paths use the same matrices).
 
     Returns
     -------
@@ -148,6 +159,7 @@ def compare_duo(
     """
     params = params or KinshipParams()
     rules = rules or DecisionRules()
+    extra = _extras(universe)
     rows: list[LocusResult] = []
     skipped: dict[str, str] = {}
     for locus in _candidate_loci(table, parent, child):
@@ -160,7 +172,7 @@ def compare_duo(
         if reason is not None or g_parent is None or g_child is None:
             skipped[locus] = reason or "not typed"
             continue
-        value = duo_locus(g_parent, g_child, table.locus(locus), params)
+        value = duo_locus(g_parent, g_child, table.locus(locus), params, extra(locus))
         genotypes: dict[str, Genotype | None] = {"child": g_child, parent_role: g_parent}
         rows.append(_locus_row(table, locus, "duo", genotypes, value))
     samples = {"child": child.sample_id, parent_role: parent.sample_id}
@@ -174,6 +186,8 @@ def compare_trio(
     child: Profile,
     params: KinshipParams | None = None,
     rules: DecisionRules | None = None,
+    *,
+    universe: Mapping[str, Collection[str]] | None = None,
 ) -> KinshipResult:
     """Trio paternity index: known mother, alleged father.
 
@@ -181,6 +195,7 @@ def compare_trio(
     """
     params = params or KinshipParams()
     rules = rules or DecisionRules()
+    extra = _extras(universe)
     rows: list[LocusResult] = []
     skipped: dict[str, str] = {}
     warnings: list[str] = []
@@ -197,13 +212,18 @@ def compare_trio(
         freqs = table.locus(locus)
         genotypes: dict[str, Genotype | None] = {"child": g_c, "mother": g_m, "father": g_f}
         if g_m is None:
-            rows.append(_locus_row(table, locus, "duo", genotypes, duo_locus(g_f, g_c, freqs, params)))
+            value = duo_locus(g_f, g_c, freqs, params, extra(locus))
+            rows.append(_locus_row(table, locus, "duo", genotypes, value))
             continue
-        value = trio_locus(g_m, g_f, g_c, freqs, params)
+        value = trio_locus(g_m, g_f, g_c, freqs, params, extra(locus))
         if value.mother_inconsistent:
             warnings.append(f"{locus}: the mother shares no allele with the child")
         rows.append(_locus_row(table, locus, "trio", genotypes, value))
-    samples = {"child": child.sample_id, "mother": mother.sample_id, "father": alleged_father.sample_id}
+    samples = {
+        "child": child.sample_id,
+        "mother": mother.sample_id,
+        "father": alleged_father.sample_id,
+    }
     return _combine("trio", samples, rows, skipped, warnings, table, params, rules)
 
 
@@ -214,6 +234,8 @@ def compare_couple(
     child: Profile,
     params: KinshipParams | None = None,
     rules: DecisionRules | None = None,
+    *,
+    universe: Mapping[str, Collection[str]] | None = None,
 ) -> KinshipResult:
     """Couple vs child: both parents alleged vs all three unrelated.
 
@@ -221,6 +243,7 @@ def compare_couple(
     """
     params = params or KinshipParams()
     rules = rules or DecisionRules()
+    extra = _extras(universe)
     rows: list[LocusResult] = []
     skipped: dict[str, str] = {}
     for locus in _candidate_loci(table, father, mother, child):
@@ -236,12 +259,13 @@ def compare_couple(
         freqs = table.locus(locus)
         genotypes: dict[str, Genotype | None] = {"child": g_c, "father": g_f, "mother": g_m}
         if g_f is not None and g_m is not None:
-            value = couple_locus(g_f, g_m, g_c, freqs, params)
+            value = couple_locus(g_f, g_m, g_c, freqs, params, extra(locus))
             rows.append(_locus_row(table, locus, "couple", genotypes, value))
         else:
-            single = g_f if g_f is not None else g_m
-            assert single is not None  # noqa: S101 - excluded above
-            value = duo_locus(single, g_c, freqs, params)
+            single = g_f or g_m
+            if single is None:  # pragma: no cover - excluded above
+                continue
+            value = duo_locus(single, g_c, freqs, params, extra(locus))
             rows.append(_locus_row(table, locus, "duo", genotypes, value))
     samples = {"child": child.sample_id, "father": father.sample_id, "mother": mother.sample_id}
     return _combine("couple", samples, rows, skipped, [], table, params, rules)

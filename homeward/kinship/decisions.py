@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 Shape = Literal["duo", "trio", "couple"]
@@ -128,8 +129,8 @@ def probability_of_parentage(log10_cpi: float) -> float:
 
     Examples
     --------
-    >>> probability_of_parentage(4.0)
-    0.999900009999
+    >>> round(probability_of_parentage(4.0), 8)
+    0.99990001
     >>> probability_of_parentage(float("-inf"))
     0.0
     """
@@ -137,7 +138,7 @@ def probability_of_parentage(log10_cpi: float) -> float:
         return 0.0
     if log10_cpi > 300:
         return 1.0
-    return 1.0 / (1.0 + 10.0 ** (-log10_cpi))
+    return 1.0 / (1.0 + math.pow(10.0, -log10_cpi))
 
 
 def exclusion_power_duo(frequencies: Sequence[float]) -> float:
@@ -177,6 +178,14 @@ def exclusion_power_trio(frequencies: Sequence[float]) -> float:
             if i != j:
                 second += p[i] ** 2 * p[j] ** 2 * (4.0 - 3.0 * p[i] - 3.0 * p[j])
     return first - 0.5 * second
+
+
+@lru_cache(maxsize=4096)
+def locus_exclusion_power(frequencies: tuple[float, ...], shape: Shape) -> float:
+    """Cached PE of a locus: trio formula for ``trio`` and ``couple``, duo formula for ``duo``."""
+    if shape == "duo":
+        return exclusion_power_duo(frequencies)
+    return exclusion_power_trio(frequencies)
 
 
 def cumulative_exclusion_power(powers: Iterable[float]) -> float:

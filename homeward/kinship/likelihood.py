@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from .frequencies import LocusFrequencies
 from .mutation import (
@@ -180,7 +181,7 @@ def _transmission_function(
 ) -> Transmission:
     """``T(parent -> .)`` under a matrix model, or plain for ``none``/``simple``."""
     if model.kind in ("none", "simple"):
-        return lambda allele: plain_transmission(parent, allele)
+        return partial(plain_transmission, parent)
     universe = freqs.universe(case_alleles)
     p = {a: freqs.p(a) for a in universe}
     matrix: TransmissionMatrix = model_matrix(model, role, universe, p)
@@ -197,7 +198,11 @@ def _mutated(
 
 
 def duo_locus(
-    parent: Genotype, child: Genotype, freqs: LocusFrequencies, params: KinshipParams
+    parent: Genotype,
+    child: Genotype,
+    freqs: LocusFrequencies,
+    params: KinshipParams,
+    extra_alleles: Collection[str] = (),
 ) -> LocusLR:
     """Duo LR: alleged parent vs child, the other parent untyped (FORMULAS.md 3.1).
 
@@ -209,6 +214,9 @@ def duo_locus(
         Frequencies of the locus.
     params : KinshipParams
         theta and mutation model (the duo rate applies whatever the parent's sex).
+    extra_alleles : collection of str
+        Matrix models only: alleles added to the matrix's universe (the table's alleles
+        plus those of the case). A search passes the index's alleles.
 
     Returns
     -------
@@ -225,7 +233,7 @@ def duo_locus(
     model, theta = params.mutation, params.theta
     seen = list(parent)
     pairs = orderings(child)
-    case = {*parent, *child}
+    case = {*parent, *child, *extra_alleles}
     transmit = _transmission_function(parent, "duo", model, freqs, case)
 
     def numerator(t_parent: Transmission) -> float:
@@ -249,6 +257,7 @@ def trio_locus(
     child: Genotype,
     freqs: LocusFrequencies,
     params: KinshipParams,
+    extra_alleles: Collection[str] = (),
 ) -> LocusLR:
     """Trio PI: known mother, alleged father (FORMULAS.md 3.2).
 
@@ -263,19 +272,18 @@ def trio_locus(
     model, theta = params.mutation, params.theta
     seen = [*mother, *alleged_father]
     pairs = orderings(child)
-    case = {*mother, *alleged_father, *child}
+    case = {*mother, *alleged_father, *child, *extra_alleles}
     mother_inconsistent = not set(mother) & set(child)
     # Mendelian check of the alleged father given what the mother can supply.
-    maternal_ok = (
-        (lambda m: True) if mother_inconsistent else (lambda m: plain_transmission(mother, m) > 0)
-    )
     inconsistent = not any(
-        maternal_ok(m) and plain_transmission(alleged_father, f) > 0 for m, f in pairs
+        (mother_inconsistent or plain_transmission(mother, m) > 0)
+        and plain_transmission(alleged_father, f) > 0
+        for m, f in pairs
     )
     mutation_applied = False
     note = ""
     if model.kind in ("none", "simple"):
-        t_mother: Transmission = lambda m: plain_transmission(mother, m)  # noqa: E731
+        t_mother: Transmission = partial(plain_transmission, mother)
         if mother_inconsistent and model.kind == "simple":
             t_mother = _mutated(mother, set(child), model.maternal_rate, model)
             mutation_applied = True
@@ -302,6 +310,7 @@ def couple_locus(
     child: Genotype,
     freqs: LocusFrequencies,
     params: KinshipParams,
+    extra_alleles: Collection[str] = (),
 ) -> LocusLR:
     """Couple LR: both parents alleged vs all three unrelated (FORMULAS.md 3.3).
 
@@ -315,7 +324,7 @@ def couple_locus(
     model, theta = params.mutation, params.theta
     seen = [*father, *mother]
     pairs = orderings(child)  # (maternal allele, paternal allele)
-    case = {*father, *mother, *child}
+    case = {*father, *mother, *child, *extra_alleles}
 
     def p_mother(m: str) -> float:
         return plain_transmission(mother, m)
@@ -395,8 +404,8 @@ def pedigree_likelihood_duo(
     founder = pa * pa if parent[0] == parent[1] else 2.0 * pa * pb
 
     def transmit(a: str) -> float:
-        return matrix.transmission(parent, a) if matrix is not None else plain_transmission(
-            parent, a
+        return (
+            matrix.transmission(parent, a) if matrix is not None else plain_transmission(parent, a)
         )
 
     return founder * sum(transmit(t) * frequencies[o] for t, o in orderings(child))

@@ -224,10 +224,11 @@ class Profile:
     def __post_init__(self) -> None:
         object.__setattr__(self, "genotypes", MappingProxyType(dict(self.genotypes)))
 
+    def __reduce__(self) -> tuple[type[Profile], tuple[str, dict[str, Genotype], Genotype | None]]:
+        return (Profile, (self.sample_id, dict(self.genotypes), self.amelogenin))
+
     @classmethod
-    def build(
-        cls, sample_id: str, loci: Mapping[str, Sequence[str] | str | None]
-    ) -> Profile:
+    def build(cls, sample_id: str, loci: Mapping[str, Sequence[str] | str | None]) -> Profile:
         """Build a profile from ``locus -> alleles`` (None or empty means not typed).
 
         Locus names must already be canonical; Amelogenin goes to :attr:`amelogenin`.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .decisions import Decision, Shape, probability_of_parentage
@@ -182,4 +183,107 @@ class KinshipResult:
             "decision": self.decision.value,
             "warnings": list(self.warnings),
             "provenance": self.provenance.as_dict(),
+        }
+
+
+class Direction(StrEnum):
+    """Search direction."""
+
+    CHILD_TO_PARENTS = "child-to-parents"
+    """A child of unknown origin against every registered couple and single parent."""
+    PARENTS_TO_CHILDREN = "parents-to-children"
+    """A parent or a couple against every child of unknown origin."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked candidate.
+
+    Attributes
+    ----------
+    rank : int
+        1-based.
+    row : int
+        Row in the searched collection.
+    reference_id : str
+        Family id (child-to-parents) or child sample id (parents-to-children).
+    father_id, mother_id : str or None
+        Sample ids of the family's parents (child-to-parents only).
+    score : float
+        Fast float32 combined log10 LR used for ranking.
+    result : KinshipResult
+        Full comparison recomputed by the reference functions (per-locus table,
+        ``log10_cpi``, inconsistent loci, loci compared, decision).
+    """
+
+    rank: int
+    row: int
+    reference_id: str
+    father_id: str | None
+    mother_id: str | None
+    score: float
+    result: KinshipResult
+
+    @property
+    def log10_lr(self) -> float:
+        """Combined log10 LR (reference, float64)."""
+        return self.result.log10_cpi
+
+    @property
+    def decision(self) -> Decision:
+        """Decision band of the hit (a screening label in a database search)."""
+        return self.result.decision
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form (JSON-ready)."""
+        return {
+            "rank": self.rank,
+            "row": self.row,
+            "reference_id": self.reference_id,
+            "father_id": self.father_id,
+            "mother_id": self.mother_id,
+            "score": finite_or_none(self.score),
+            **{k: v for k, v in self.result.as_dict().items() if k != "provenance"},
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Outcome of a search.
+
+    Attributes
+    ----------
+    direction : Direction
+    query : dict
+        Role -> sample id of the query.
+    hits : tuple of SearchHit
+        Best first.
+    scanned : int
+        Rows scored (size of the searched collection).
+    over_support : int
+        Rows whose fast score is at least ``log10(rules.support_cpi)``.
+    provenance : Provenance
+        Engine version, parameters, table digest, loci used, index size.
+    timings : dict
+        Seconds spent building lookup tables, scanning, and recomputing hits.
+    """
+
+    direction: Direction
+    query: dict[str, str]
+    hits: tuple[SearchHit, ...]
+    scanned: int
+    over_support: int
+    provenance: Provenance
+    timings: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form (JSON-ready)."""
+        return {
+            "direction": self.direction.value,
+            "query": self.query,
+            "scanned": self.scanned,
+            "over_support": self.over_support,
+            "hits": [hit.as_dict() for hit in self.hits],
+            "provenance": self.provenance.as_dict(),
+            "timings": self.timings,
         }
