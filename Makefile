@@ -55,8 +55,9 @@ typecheck: $(DEV_STAMP) ## mypy (strict) with django-stubs
 importlint: $(DEV_STAMP) ## import-linter: the engines stay free of Django
 	$(VENV)/bin/lint-imports
 
-bench: $(DEV_STAMP) ## Run the benchmarks in bench/ and print the figures
+bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (foundation, then kinship: ~3 min, 2 GB)
 	$(PY) bench/run.py
+	$(PY) bench/kinship_bench.py
 
 worker: $(RUNTIME_STAMP) ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A homeward worker --loglevel INFO

@@ -26,7 +26,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # The SQLite test database is a file, so that the Celery worker of the integration
 # test (another process) sees what the test wrote.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so that two runs in the same checkout do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
 
 # A worker started by the integration test runs with these settings plus a real broker.
 if os.environ.get("HOMEWARD_WORKER_BROKER_URL"):

@@ -317,3 +317,21 @@ def test_the_printable_report_is_chinese_marked_unconfirmed_and_audited(
     assert '<html lang="zh-hans">' in html
     assert "比中待复核" in html and "C0002" in html and "FAM0002" in html
     assert AuditEvent.objects.filter(action="dna_report_print").count() == 1
+
+
+def test_the_index_rebuilds_from_the_database_and_searches_still_rank_the_family_first(
+    analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
+) -> None:
+    from django.core.management import call_command
+
+    population = _population(n=5, unrelated=2)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+    out = io.StringIO()
+    call_command("dna_rebuild_index", stdout=out)
+    assert "12 rows" in out.getvalue()  # 5 families + 5 children + 2 unrelated
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0004"), purpose="刑案2026-11"
+        )
+    assert MatchCandidate.objects.get(run=run, rank=1).family.code == "FAM0004"  # type: ignore[union-attr]
