@@ -15,4 +15,9 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/report/", views.candidate_report, name="candidate_report"),
+    path(
+        "candidates/<int:pk>/report.pdf",
+        views.candidate_report_pdf_view,
+        name="candidate_report_pdf",
+    ),
 ]

@@ -179,3 +179,34 @@ def candidate_report(request: HttpRequest, pk: int) -> HttpResponse:
             "cpi": 10**candidate.log10_lr if candidate.log10_lr < 300 else float("inf"),
         },
     )
+
+
+@requires(P_DNA_REVIEW)
+def candidate_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.utils import timezone
+
+    from homeward.core.audit import audit_record
+    from homeward.dna.reports import Watermark, candidate_report_pdf
+
+    user = current_user(request)
+    candidate = candidate_get_for_user(user, pk)
+    request_id = str(getattr(request, "request_id", ""))
+    pdf = candidate_report_pdf(
+        candidate,
+        Watermark(
+            printed_by=f"{user.full_name} ({user.username})",
+            printed_at=timezone.localtime(),
+            request_id=request_id,
+        ),
+    )
+    audit_record(
+        actor=user,
+        action="dna_report_print",
+        obj=candidate,
+        detail={"purpose": candidate.run.purpose, "format": "pdf"},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="kinship-report-{candidate.run_id}-{candidate.rank}.pdf"'
+    )
+    return response

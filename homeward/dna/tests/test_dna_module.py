@@ -335,3 +335,25 @@ def test_the_index_rebuilds_from_the_database_and_searches_still_rank_the_family
             actor=analyst, specimen=Specimen.objects.get(specimen_id="C0004"), purpose="刑案2026-11"
         )
     assert MatchCandidate.objects.get(run=run, rank=1).family.code == "FAM0004"  # type: ignore[union-attr]
+
+
+def test_the_pdf_report_holds_the_chinese_text_and_the_watermark(
+    analyst: User,
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    from pypdf import PdfReader
+
+    population = _population(n=3, unrelated=0)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="刑案2026-12"
+        )
+    candidate = MatchCandidate.objects.get(run=run, rank=1)
+    response = _verified(analyst, client_for).get(f"/dna/candidates/{candidate.pk}/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "比中待复核" in text and "刑案2026-12" in text and "FAM0001" in text
+    assert "dna.lab" in text  # the watermark names who printed it
+    assert AuditEvent.objects.filter(action="dna_report_print", detail__format="pdf").exists()
