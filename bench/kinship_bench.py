@@ -48,22 +48,14 @@ from homeward.kinship import (  # noqa: E402
     score_all,
     search,
 )
+from homeward.kinship.accuracy import accuracy_report, fixed_labels  # noqa: E402
 from homeward.kinship.search import reference_scores  # noqa: E402
 from homeward.kinship.simulate import PANELS, random_index_codes, simulate_families  # noqa: E402
 
 SPEED_LOCI = PANELS[21]
 
 
-def labels(prefix: str, start: int, n: int, width: int = 12) -> np.ndarray:
-    """``prefix`` + zero-padded number as fixed-width bytes, built without Python loops."""
-    digits = width - len(prefix)
-    numbers = np.arange(start, start + n, dtype=np.int64)
-    out = np.zeros((n, width), dtype=np.uint8)
-    out[:, : len(prefix)] = np.frombuffer(prefix.encode(), dtype=np.uint8)
-    for position in range(digits):
-        power = 10 ** (digits - 1 - position)
-        out[:, len(prefix) + position] = ord("0") + (numbers // power) % 10
-    return out.view(f"S{width}").ravel()
+labels = fixed_labels
 
 
 def machine() -> dict[str, Any]:
@@ -311,88 +303,22 @@ def speed(
 def accuracy(
     table: Any, decoys: int, queries: int, workers: int, seed: int, report: dict[str, Any]
 ) -> None:
-    loci = PANELS[23]
     print(f"\n== accuracy: {queries} simulated families among {decoys:,} unrelated decoys ==")
     start = time.perf_counter()
-    truth = simulate_families(table, queries, seed=seed + 500, loci=loci)
-    couples = build_families(table, decoys, seed + 600, loci)
-    couples.append_arrays(
-        "families",
-        {
-            "father": truth.index_codes(couples, "father"),
-            "mother": truth.index_codes(couples, "mother"),
-            "labels": np.stack([labels("T", 0, queries)] * 3, axis=1),
-        },
-    )
-    singles = ReferenceIndex.create(loci, table=table, label_width=12)
-    missing = np.zeros((len(loci), decoys), dtype=np.uint16)
-    singles.append_arrays(
-        "families",
-        {
-            "father": random_index_codes(singles, table, decoys, seed + 700),
-            "mother": missing,
-            "labels": np.stack([labels("S", 0, decoys)] * 3, axis=1),
-        },
-    )
-    # True single parents: the father for even families, the mother for odd ones.
-    father_codes, mother_codes = (
-        truth.index_codes(singles, "father"),
-        truth.index_codes(singles, "mother"),
-    )
-    even = np.arange(queries) % 2 == 0
-    single_father = np.where(even, father_codes, 0).astype(np.uint16)
-    single_mother = np.where(~even, mother_codes, 0).astype(np.uint16)
-    singles.append_arrays(
-        "families",
-        {
-            "father": single_father,
-            "mother": single_mother,
-            "labels": np.stack([labels("T", 0, queries)] * 3, axis=1),
-        },
-    )
-    print(f"set up in {time.perf_counter() - start:.1f} s")
-    print(f"{truth.mutations} mutated transmissions among the true children")
-    rows = []
+    result = accuracy_report(table, queries=queries, decoys=decoys, seed=seed, workers=workers)
+    print(f"simulated in {time.perf_counter() - start:.1f} s")
+    print(f"{result['mutations']} mutated transmissions among the true children")
     print("loci  mode    rank 1  true>=1e4  median log10  unrelated>=1e4 per query")
     print("                                   LR (true)    mean    max")
-    for n_loci in (15, 19, 21, 23):
-        panel = PANELS[n_loci]
-        line: dict[str, Any] = {"loci": n_loci}
-        for mode, index in (("couple", couples), ("single", singles)):
-            first, true_pass, over, true_lr = 0, 0, [], []
-            for i in range(queries):
-                child = truth.profile("child", i, f"Q{i}")
-                scores = score_all(
-                    index, child, "child-to-parents", table=table, loci=panel, workers=workers
-                )
-                true_score = scores[decoys + i]
-                decoy_scores = np.delete(scores, decoys + i)
-                first += int(np.all(decoy_scores < true_score))
-                true_pass += int(true_score >= 4.0)
-                over.append(int(np.count_nonzero(decoy_scores >= 4.0)))
-                true_lr.append(float(true_score))
-            line[mode] = {
-                "rank1_rate": first / queries,
-                "true_over_10000_rate": true_pass / queries,
-                "median_true_log10_lr": statistics.median(true_lr),
-                "unrelated_over_10000_mean": statistics.mean(over),
-                "unrelated_over_10000_max": max(over),
-                "unrelated_over_10000_total": sum(over),
-            }
-        rows.append(line)
+    for line in result["rows"]:
         for mode in ("couple", "single"):
             m = line[mode]
             print(
-                f"{n_loci:>5} {mode:<7} {m['rank1_rate']:>7.0%} {m['true_over_10000_rate']:>9.0%} "
+                f"{line['loci']:>5} {mode:<7} {m['rank1_rate']:>7.0%} {m['true_over_10000_rate']:>9.0%} "
                 f"{m['median_true_log10_lr']:>11.1f} {m['unrelated_over_10000_mean']:>12.2f} "
                 f"{m['unrelated_over_10000_max']:>6}"
             )
-    report["accuracy"] = {
-        "decoys": decoys,
-        "queries": queries,
-        "mutations": truth.mutations,
-        "rows": rows,
-    }
+    report["accuracy"] = result
     print(f"peak RSS {peak_rss_mb():,.0f} MB")
 
 

@@ -260,3 +260,41 @@ class MatchCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.rank}"
+
+
+class AccuracyReport(models.Model):
+    """A simulation of search accuracy at several panel sizes (see homeward.kinship.accuracy)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    queries = models.PositiveIntegerField(_("Simulated families"))
+    decoys = models.PositiveIntegerField(_("Unrelated decoys"))
+    seed = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    results = models.JSONField(default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("accuracy report")
+        verbose_name_plural = _("accuracy reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(queries__gte=1, queries__lte=1000),
+                name="dna_accuracy_queries_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decoys__gte=1, decoys__lte=2_000_000),
+                name="dna_accuracy_decoys_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"accuracy {self.pk} ({self.status})"

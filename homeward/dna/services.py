@@ -15,7 +15,14 @@ from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 from homeward.dna.engine import frequency_table, genotype_json
 from homeward.dna.kits import kit_loci
-from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, ReferenceFamily, Specimen
+from homeward.dna.models import (
+    AccuracyReport,
+    ImportBatch,
+    MatchCandidate,
+    MatchRun,
+    ReferenceFamily,
+    Specimen,
+)
 from homeward.dna.parsing import ParsedSpecimen, RowError, parse_table, read_rows
 
 
@@ -299,3 +306,44 @@ def match_run_start(*, actor: User, specimen: Specimen, purpose: str) -> MatchRu
 
     transaction.on_commit(lambda: match_run_execute.delay(run.pk))
     return run
+
+
+@transaction.atomic
+def accuracy_report_request(
+    *, actor: User, queries: int = 100, decoys: int = 100_000
+) -> AccuracyReport:
+    """Queue a simulation of search accuracy; it runs after commit as a task."""
+    require_public_security(actor)
+    report = AccuracyReport.objects.create(queries=queries, decoys=decoys, requested_by=actor)
+    audit_record(
+        actor=actor,
+        action="dna_accuracy_report",
+        obj=report,
+        detail={"queries": queries, "decoys": decoys},
+    )
+    from homeward.dna.tasks import accuracy_report_run
+
+    transaction.on_commit(lambda: accuracy_report_run.delay(report.pk))
+    return report
+
+
+def accuracy_report_execute(report_id: int) -> AccuracyReport:
+    from homeward.kinship.accuracy import accuracy_report
+
+    report = AccuracyReport.objects.get(pk=report_id)
+    if report.status != AccuracyReport.Status.QUEUED:
+        return report
+    try:
+        results = accuracy_report(
+            frequency_table(), queries=report.queries, decoys=report.decoys, seed=report.seed
+        )
+    except Exception:
+        AccuracyReport.objects.filter(pk=report.pk).update(
+            status=AccuracyReport.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    AccuracyReport.objects.filter(pk=report.pk).update(
+        status=AccuracyReport.Status.DONE, results=results, finished_at=timezone.now()
+    )
+    report.refresh_from_db()
+    return report

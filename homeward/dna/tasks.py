@@ -19,3 +19,15 @@ def match_run_execute(run_id: int) -> None:
     from homeward.dna.matching import match_run_execute as execute
 
     execute(run_id)
+
+
+@shared_task(
+    name="homeward.dna.tasks.accuracy_report_run",
+    acks_late=True,
+    ignore_result=True,
+    time_limit=540,
+)  # type: ignore[misc]
+def accuracy_report_run(report_id: int) -> None:
+    from homeward.dna.services import accuracy_report_execute
+
+    accuracy_report_execute(report_id)

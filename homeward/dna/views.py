@@ -210,3 +210,27 @@ def candidate_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="kinship-report-{candidate.run_id}-{candidate.rank}.pdf"'
     )
     return response
+
+
+@requires(P_DNA_SEARCH)
+@require_http_methods(["GET", "POST"])
+def accuracy(request: HttpRequest) -> HttpResponse:
+    """Simulated accuracy of the search at 15, 19, 21 and 23 loci."""
+    from homeward.dna.models import AccuracyReport
+    from homeward.dna.services import accuracy_report_request
+
+    user = current_user(request)
+    if request.method == "POST":
+        try:
+            decoys = min(max(int(request.POST.get("decoys", "100000")), 1000), 1_000_000)
+            queries = min(max(int(request.POST.get("queries", "100")), 10), 500)
+        except ValueError:
+            messages.error(request, _("Enter whole numbers."))
+            return redirect("dna:accuracy")
+        accuracy_report_request(actor=user, queries=queries, decoys=decoys)
+        return redirect("dna:accuracy")
+    report = AccuracyReport.objects.first()
+    template = (
+        "dna/_accuracy_body.html" if request.headers.get("HX-Request") else "dna/accuracy.html"
+    )
+    return render(request, template, {"report": report})

@@ -357,3 +357,25 @@ def test_the_pdf_report_holds_the_chinese_text_and_the_watermark(
     assert "比中待复核" in text and "刑案2026-12" in text and "FAM0001" in text
     assert "dna.lab" in text  # the watermark names who printed it
     assert AuditEvent.objects.filter(action="dna_report_print", detail__format="pdf").exists()
+
+
+def test_the_accuracy_page_runs_a_simulation(
+    analyst: User,
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    from homeward.dna.models import AccuracyReport
+
+    client = _verified(analyst, client_for)
+    from django.utils import translation
+
+    empty = client.get("/dna/accuracy/")
+    with translation.override("zh-hans"):
+        assert translation.gettext("No simulation has been run yet.") in empty.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        assert client.post("/dna/accuracy/", {"queries": "10", "decoys": "1000"}).status_code == 302
+    report = AccuracyReport.objects.get()
+    assert report.status == AccuracyReport.Status.DONE
+    assert [row["loci"] for row in report.results["rows"]] == [15, 19, 21, 23]
+    html = client.get("/dna/accuracy/").content.decode()
+    assert "100%" in html  # true couples rank first
