@@ -47,3 +47,7 @@ class ReviewForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note (re-test reference)"), max_length=500, required=False)
+
+
+class PersonLinkForm(PurposeForm):
+    person_id = forms.IntegerField(label=_("Person registry number"), min_value=1)

@@ -74,3 +74,22 @@ def imports_visible_to(user: User) -> QuerySet[ImportBatch]:
     if user.agency.is_municipal:
         return batches
     return batches.filter(uploaded_by__agency=user.agency)
+
+
+def confirmed_family_for_child(person_id: int) -> int | None:
+    """The seam for the victims module (issue 6): the id of the missing child (a Person)
+    whose parents' DNA matched ``person_id``'s specimen, once the match is confirmed by
+    re-test; None otherwise. No genetic data leaves the module through here."""
+    candidate = (
+        MatchCandidate.objects.filter(
+            review=MatchCandidate.Review.CONFIRMED,
+            child_specimen__person_link__person_id=person_id,
+            family__isnull=False,
+        )
+        .select_related("family")
+        .order_by("-reviewed_at")
+        .first()
+    )
+    if candidate is None or candidate.family is None:
+        return None
+    return candidate.family.missing_child_id

@@ -347,3 +347,25 @@ def accuracy_report_execute(report_id: int) -> AccuracyReport:
     )
     report.refresh_from_db()
     return report
+
+
+@transaction.atomic
+def specimen_link_person(*, actor: User, specimen: Specimen, person_id: int, purpose: str) -> None:
+    """Record who a specimen came from. The link table is read by the DNA role only;
+    the person must be in the analyst's scope."""
+    from homeward.dna.models import SpecimenPersonLink
+    from homeward.people.selectors import person_get_for_user
+
+    require_public_security(actor)
+    purpose = require_purpose(purpose)
+    person = person_get_for_user(actor, person_id, purpose=purpose)
+    SpecimenPersonLink.objects.update_or_create(
+        specimen=specimen,
+        defaults={"person": person, "linked_by": actor, "linked_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor,
+        action="dna_person_link",
+        obj=specimen,
+        detail={"purpose": purpose, "person": person.pk},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from homeward.core.errors import DomainError
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_DNA_ADD, P_DNA_REVIEW, P_DNA_SEARCH, P_DNA_VIEW
-from homeward.dna.forms import ImportForm, PurposeForm, ReviewForm
-from homeward.dna.models import ImportBatch, MatchRun
+from homeward.dna.forms import ImportForm, PersonLinkForm, PurposeForm, ReviewForm
+from homeward.dna.models import ImportBatch, MatchRun, SpecimenPersonLink
 from homeward.dna.selectors import (
     candidate_get_for_user,
     imports_visible_to,
@@ -24,7 +24,12 @@ from homeward.dna.selectors import (
     specimen_get_for_user,
     specimens_visible_to,
 )
-from homeward.dna.services import candidate_review, match_run_start, specimens_import
+from homeward.dna.services import (
+    candidate_review,
+    match_run_start,
+    specimen_link_person,
+    specimens_import,
+)
 
 
 @requires(P_DNA_VIEW)
@@ -76,9 +81,24 @@ def specimen_import(request: HttpRequest) -> HttpResponse:
 def specimen_detail(request: HttpRequest, specimen_id: str) -> HttpResponse:
     user = current_user(request)
     specimen = specimen_get_for_user(user, specimen_id)
-    form = PurposeForm(request.POST or None)
+    linking = request.method == "POST" and "link-person_id" in request.POST
+    form = PurposeForm(request.POST if request.method == "POST" and not linking else None)
+    link_form = PersonLinkForm(request.POST if linking else None, prefix="link")
     genotype = None
-    if request.method == "POST" and form.is_valid():
+    if linking and link_form.is_valid():
+        try:
+            specimen_link_person(
+                actor=user,
+                specimen=specimen,
+                person_id=link_form.cleaned_data["person_id"],
+                purpose=link_form.cleaned_data["purpose"],
+            )
+        except Http404:
+            link_form.add_error("person_id", _("No such person in your area of responsibility."))
+        else:
+            messages.success(request, _("Specimen linked to the person."))
+            return redirect("dna:specimen_detail", specimen_id=specimen.specimen_id)
+    elif form.is_bound and form.is_valid():
         genotype = specimen_genotype_read(user, specimen, purpose=form.cleaned_data["purpose"])
     return render(
         request,
@@ -88,6 +108,10 @@ def specimen_detail(request: HttpRequest, specimen_id: str) -> HttpResponse:
             "form": form,
             "genotype": genotype,
             "search_form": PurposeForm(prefix="search"),
+            "link_form": link_form,
+            "link": SpecimenPersonLink.objects.select_related("person")
+            .filter(specimen=specimen)
+            .first(),
         },
     )
 

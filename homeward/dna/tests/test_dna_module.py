@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -379,3 +380,43 @@ def test_the_accuracy_page_runs_a_simulation(
     assert [row["loci"] for row in report.results["rows"]] == [15, 19, 21, 23]
     html = client.get("/dna/accuracy/").content.decode()
     assert "100%" in html  # true couples rank first
+
+
+def test_linking_a_specimen_to_a_person_and_the_confirmed_match_seam(
+    analyst: User,
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    from homeward.dna.models import ReferenceFamily
+    from homeward.dna.selectors import confirmed_family_for_child
+    from homeward.people.services import person_create
+
+    population = _population(n=2, unrelated=0)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _import_population(analyst, population)
+    from homeward.core.models import Division
+
+    child_person = person_create(
+        actor=analyst, full_name="无名氏甲", division=Division.objects.get(code="500101")
+    )
+    missing = person_create(
+        actor=analyst, full_name="李小明", division=Division.objects.get(code="500101")
+    )
+    ReferenceFamily.objects.filter(code="FAM0001").update(missing_child=missing)
+    client = _verified(analyst, client_for)
+    response = client.post(
+        "/dna/specimens/C0001/", {"link-person_id": child_person.pk, "link-purpose": "寻亲2026-21"}
+    )
+    assert response.status_code == 302, re.findall(
+        r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode()
+    )
+    assert Specimen.objects.get(specimen_id="C0001").person_link.person == child_person
+    assert confirmed_family_for_child(child_person.pk) is None  # nothing before confirmation
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="寻亲2026-21"
+        )
+    candidate = MatchCandidate.objects.get(run=run, rank=1)
+    candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
+    candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检报告2026-90")
+    assert confirmed_family_for_child(child_person.pk) == missing.pk
