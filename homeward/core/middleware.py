@@ -136,6 +136,7 @@ _GATE_EXEMPT_NAMES = {
     "core:otp_verify",
     "core:otp_setup",
     "core:password_change",
+    "core:reauthenticate",
     "set_language",
 }
 

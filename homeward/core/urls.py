@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/otp/", auth.otp_verify, name="otp_verify"),
     path("account/otp/setup/", auth.otp_setup, name="otp_setup"),
     path("account/password/change/", auth.password_change, name="password_change"),
+    path("account/reauthenticate/", auth.reauthenticate, name="reauthenticate"),
     path("places/", portal.division_list, name="division_list"),
     path("places/<str:code>/", portal.division_detail, name="division_detail"),
     path("agencies/", portal.agency_list, name="agency_list"),

@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from homeward.core.errors import DomainError
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_DNA_ADD, P_DNA_REVIEW, P_DNA_SEARCH, P_DNA_VIEW
+from homeward.core.views.auth import recently_reauthenticated
 from homeward.dna.forms import ImportForm, PersonLinkForm, PurposeForm, ReviewForm
 from homeward.dna.models import ImportBatch, MatchRun, SpecimenPersonLink
 from homeward.dna.selectors import (
@@ -99,6 +101,9 @@ def specimen_detail(request: HttpRequest, specimen_id: str) -> HttpResponse:
             messages.success(request, _("Specimen linked to the person."))
             return redirect("dna:specimen_detail", specimen_id=specimen.specimen_id)
     elif form.is_bound and form.is_valid():
+        if not recently_reauthenticated(request):
+            # Step-up before DNA loci are shown (SECURITY.md AUTH-08).
+            return redirect(f"{reverse('core:reauthenticate')}?next={request.path}")
         genotype = specimen_genotype_read(user, specimen, purpose=form.cleaned_data["purpose"])
     return render(
         request,

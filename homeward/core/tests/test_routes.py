@@ -17,7 +17,13 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC_NAMES = {"core:login", "core:healthz", "core:readyz", "set_language"}
 PUBLIC_NAMESPACES = {"public"}
-ACCOUNT_NAMES = {"core:logout", "core:otp_verify", "core:otp_setup", "core:password_change"}
+ACCOUNT_NAMES = {
+    "core:logout",
+    "core:otp_verify",
+    "core:otp_setup",
+    "core:password_change",
+    "core:reauthenticate",
+}
 
 
 @dataclass(frozen=True)

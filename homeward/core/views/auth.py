@@ -235,3 +235,60 @@ def ip_failure(request: HttpRequest) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, timeout)
+
+
+SESSION_REAUTH_AT = "_hw_reauth_at"
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput, max_length=256, strip=False
+    )
+    otp_token = forms.RegexField(
+        label=gettext_lazy("Verification code"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": gettext_lazy("Enter the 6-digit code.")},
+    )
+
+
+def recently_reauthenticated(request: HttpRequest) -> bool:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    stamp = request.session.get(SESSION_REAUTH_AT)
+    if not stamp:
+        return False
+    return timezone.now() - datetime.fromisoformat(stamp) <= settings.STEP_UP_WINDOW
+
+
+@account_view
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    """Step-up: password and a fresh TOTP code before the most sensitive actions
+    (viewing DNA loci). Valid for STEP_UP_WINDOW (SECURITY.md AUTH-08)."""
+    from django.utils import timezone
+
+    user = current_user(request)
+    form = ReauthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checked = authenticate(
+            request, username=user.username, password=form.cleaned_data["password"]
+        )
+        if getattr(request, "axes_locked_out", False):
+            logout(request)
+            return lockout_response(request)
+        device = django_otp.match_token(user, form.cleaned_data["otp_token"]) if checked else None
+        if checked is not None and checked.pk == user.pk and device is not None:
+            request.session[SESSION_REAUTH_AT] = timezone.now().isoformat()
+            audit_record(actor=user, action="reauthenticated", obj=user)
+            return redirect(_safe_next(request))
+        if checked is not None:
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.username}, request=request
+            )
+        audit_record(actor=user, action="reauthentication_failed", obj=user, outcome="failure")
+        form.add_error(None, _("The password or the code is not correct."))
+    return render(request, "core/reauthenticate.html", {"form": form, "next": _safe_next(request)})

@@ -49,6 +49,17 @@ def _verified(user: User, client_for: Callable[[User], Client]) -> Client:
     return client
 
 
+def _reauthenticate(user: User, client: Client, *, steps_ahead: int = 1) -> object:
+    """Step-up with the next time step's code (the current one was used at sign-in)."""
+    device = TOTPDevice.objects.get(user=user)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    from homeward.testing.factories import TEST_PASSWORD
+
+    return client.post(
+        "/account/reauthenticate/", {"password": TEST_PASSWORD, "otp_token": f"{code:06d}"}
+    )
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
@@ -249,6 +260,10 @@ def test_pages_for_the_analyst_with_a_stated_purpose(
     assert client.get("/dna/").status_code == 200
     detail = client.get("/dna/specimens/F0001/")
     assert CANARY_LOCUS.encode() not in detail.content  # no genotype without a purpose
+    # Loci need a fresh step-up: password and a new code (AUTH-08).
+    refused = client.post("/dna/specimens/F0001/", {"purpose": "寻亲2026-3"})
+    assert refused.status_code == 302 and "/account/reauthenticate/" in refused["Location"]
+    assert _reauthenticate(analyst, client).status_code == 302  # type: ignore[attr-defined]
     shown = client.post("/dna/specimens/F0001/", {"purpose": "寻亲2026-3"})
     assert CANARY_LOCUS.encode() in shown.content
     assert AuditEvent.objects.filter(action="dna_read", detail__purpose="寻亲2026-3").exists()
@@ -420,3 +435,43 @@ def test_linking_a_specimen_to_a_person_and_the_confirmed_match_seam(
     candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
     candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检报告2026-90")
     assert confirmed_family_for_child(child_person.pk) == missing.pk
+
+
+def test_the_step_up_lasts_five_minutes_and_a_wrong_code_is_refused(
+    analyst: User, client_for: Callable[[User], Client]
+) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.conf import settings
+    from django.utils import timezone
+
+    population = _population(n=1, unrelated=0)
+    profile = population.profile("child", 0, "S0001")  # type: ignore[attr-defined]
+    rows = [
+        ["sample", "locus", "allele1", "allele2"],
+        *[[profile.sample_id, locus, a, b] for locus, (a, b) in profile.genotypes.items()],
+    ]
+    specimens_import(
+        actor=analyst,
+        file_name="s.csv",
+        data=_csv(rows),
+        kit=Kit.AGCU_EX22,
+        sample_type="rescued_victim",
+        lab="x",
+    )
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = _verified(analyst, client_for)
+        wrong = client.post(
+            "/account/reauthenticate/", {"password": "wrong-Password-9!", "otp_token": "123456"}
+        )
+        assert wrong.status_code == 200
+        assert AuditEvent.objects.filter(action="reauthentication_failed").exists()
+        assert _reauthenticate(analyst, client).status_code == 302  # type: ignore[attr-defined]
+        assert (
+            CANARY_LOCUS.encode()
+            in client.post("/dna/specimens/S0001/", {"purpose": "救助2026-1"}).content
+        )
+        traveller.shift(settings.STEP_UP_WINDOW + timedelta(minutes=1))
+        again = client.post("/dna/specimens/S0001/", {"purpose": "救助2026-1"})
+        assert again.status_code == 302 and "/account/reauthenticate/" in again["Location"]
