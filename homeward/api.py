@@ -16,9 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from homeward.cases.api import router as cases_router
 from homeward.core.api import router as core_router
 from homeward.core.roles import P_PORTAL
 from homeward.people.api import router as people_router
+from homeward.tips.api import router as tips_router
 
 
 def _portal_users_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -45,3 +47,5 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/people/", people_router)
+api.add_router("/tips/", tips_router)
+api.add_router("/cases/", cases_router)

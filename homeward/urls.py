@@ -11,7 +11,10 @@ from homeward.core.permissions import public_view
 urlpatterns = [
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("api/v1/", api.urls),
+    path("public/report/", include("homeward.tips.public_urls")),
     path("public/", include("homeward.public.urls")),
+    path("tips/", include("homeward.tips.urls")),
+    path("cases/", include("homeward.cases.urls")),
     path("people/", include("homeward.people.urls")),
     path("dna/", include("homeward.dna.urls")),
     path("", include("homeward.core.urls")),

@@ -69,8 +69,12 @@ def audit_record(
     outcome: str = Outcome.SUCCESS,
     detail: Mapping[str, Any] | None = None,
     actor_username: str = "",
+    anonymous: bool = False,
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction.
+
+    ``anonymous=True`` (an anonymous public submission) records neither the source
+    address nor the request id, which could be joined to web-server logs (DP-08).
 
     Raises
     ------
@@ -95,8 +99,8 @@ def audit_record(
                 object_type=object_type,
                 object_id=object_id,
                 outcome=str(outcome),
-                request_id=context.request_id,
-                source_ip=context.source_ip,
+                request_id="" if anonymous else context.request_id,
+                source_ip=None if anonymous else context.source_ip,
                 detail=dict(detail or {}),
                 prev_hash=head.hash,
             )

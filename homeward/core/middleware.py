@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -65,6 +66,18 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
     """Deny by default: every view needs a signed-in user unless marked public.
     API clients get 401 JSON instead of a redirect to the sign-in page."""
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        # Public API operations (anonymous clue reporting) authenticate themselves.
+        if request.path in settings.PUBLIC_API_PATHS:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
     def handle_no_permission(  # type: ignore[override]
         self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]

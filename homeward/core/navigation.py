@@ -12,12 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from homeward.core.models import User
 from homeward.core.roles import (
     P_AUDIT,
+    P_CASE_SUPERVISE,
+    P_CASE_VIEW,
     P_DNA_VIEW,
     P_MANAGE_USERS,
     P_PERSON_VIEW,
     P_PLACES,
     P_PORTAL,
     P_SECURITY,
+    P_TIP_MANDATORY,
+    P_TIP_TRIAGE,
 )
 
 
@@ -38,6 +42,10 @@ class NavItem:
 _REGISTRY: list[NavEntry] = [
     NavEntry("core:home", _("Home"), P_PORTAL),
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
+    NavEntry("tips:queue", _("Clues"), P_TIP_TRIAGE),
+    NavEntry("cases:case_list", _("Cases"), P_CASE_VIEW),
+    NavEntry("cases:supervision_list", _("Supervision"), P_CASE_SUPERVISE),
+    NavEntry("tips:mandatory_list", _("Mandatory reports"), P_TIP_MANDATORY),
     NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
     NavEntry("dna:specimen_list", _("DNA"), P_DNA_VIEW),
     NavEntry("core:user_list", _("User management"), P_MANAGE_USERS),

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "homeward.people",
     "homeward.public",
     "homeward.dna",
+    "homeward.tips",
+    "homeward.cases",
     "homeward.demo",
 ]
 
@@ -216,6 +218,13 @@ HOMEWARD_FIELD_KEYS_FILE = env_path("HOMEWARD_FIELD_KEYS_FILE", VAR_DIR / "field
 DNA_MIN_LOCI = env_int("HOMEWARD_DNA_MIN_LOCI", 15, minimum=10)
 DNA_INDEX_DIR = env_path("HOMEWARD_DNA_INDEX_DIR", VAR_DIR / "dna-index")
 DNA_TOP_K = env_int("HOMEWARD_DNA_TOP_K", 20, minimum=1, maximum=500)
+
+# --- Clues -------------------------------------------------------------------------------
+TIP_HOURLY_LIMIT = env_int("HOMEWARD_TIP_HOURLY_LIMIT", 10, minimum=1)
+# Rewards above this amount (yuan) also need the municipal bureau's approval.
+TIP_REWARD_MUNICIPAL_THRESHOLD = env_int("HOMEWARD_TIP_REWARD_MUNICIPAL_THRESHOLD", 5000, minimum=0)
+# API operations open to anonymous callers (each declares auth=None and throttles).
+PUBLIC_API_PATHS = frozenset({"/api/v1/tips/", "/api/v1/tips/status"})
 
 # --- Audit -------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)

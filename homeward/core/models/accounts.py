@@ -49,6 +49,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField(_("Password changed at"), default=timezone.now)
     expires_at = models.DateTimeField(_("Account expires at"), null=True, blank=True)
     is_demo = models.BooleanField(_("Demo account"), default=False)
+    leader_post = models.CharField(
+        _("Leadership post"),
+        max_length=12,
+        blank=True,
+        choices=[
+            ("deputy_head", _("Deputy head of the agency")),
+            ("head", _("Head of the agency")),
+        ],
+        help_text=_(
+            "Heads and deputy heads of county-level-or-above public security lead task forces (一长三包)."
+        ),
+    )
     groups = models.ManyToManyField(  # type: ignore[assignment,var-annotated]
         Group,
         through="RoleAssignment",

@@ -15,8 +15,15 @@ from homeward.core.models import User
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_NAMES = {"core:login", "core:healthz", "core:readyz", "set_language"}
-PUBLIC_NAMESPACES = {"public"}
+PUBLIC_NAMES = {
+    "core:login",
+    "core:healthz",
+    "core:readyz",
+    "set_language",
+    "api:tip_create",
+    "api:tip_status",
+}
+PUBLIC_NAMESPACES = {"public", "public_tips"}
 ACCOUNT_NAMES = {
     "core:logout",
     "core:otp_verify",

@@ -1,0 +1,260 @@
+"""Reads of the case module, scoped to the user; reads of a case are audited.
+
+Who sees what:
+
+* holders of ``cases.view_case`` (police) see the cases of their district, or all
+  districts when their agency is municipal, with everything in them, except that
+  interview summaries are for the case team only (the task force and the opening unit);
+* holders of ``cases.supervise_case`` (joint-conference offices) see, in their scope,
+  the cases listed for supervision: the case header and the supervision items only;
+* everyone else sees nothing. An id outside the user's view is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from homeward.cases.models import (
+    UNSOLVED_STATUSES,
+    Case,
+    CaseEvent,
+    CaseParty,
+    Interview,
+    ProgressEntry,
+    SupervisionListing,
+    SupervisionReport,
+    TaskForce,
+    TaskForceMember,
+)
+from homeward.cases.policy import LEADER_POSTS
+from homeward.core.audit import audit_read, audit_record
+from homeward.core.models import Division, User
+from homeward.core.models.agencies import PUBLIC_SECURITY_KIND
+from homeward.core.roles import P_CASE_SUPERVISE, P_CASE_VIEW
+from homeward.core.scoping import scope_filter
+
+
+class CaseAccess(StrEnum):
+    FULL = "full"
+    SUPERVISION = "supervision"
+    NONE = "none"
+
+
+def case_access(user: User) -> CaseAccess:
+    """How much of the cases in scope ``user`` may see."""
+    if user.has_perm(P_CASE_VIEW):
+        return CaseAccess.FULL
+    if user.has_perm(P_CASE_SUPERVISE):
+        return CaseAccess.SUPERVISION
+    return CaseAccess.NONE
+
+
+def _last_activity() -> Subquery:
+    return Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Every case ``user`` may open (see the module docstring)."""
+    access = case_access(user)
+    if access is CaseAccess.NONE:
+        return Case.objects.none()
+    cases = scope_filter(Case.objects.all(), user)
+    if access is CaseAccess.SUPERVISION:
+        cases = cases.filter(Exists(SupervisionListing.objects.filter(case=OuterRef("pk"))))
+    return cases.select_related("division", "owning_agency", "task_force__leader")
+
+
+def cases_list(user: User, *, status: str = "", priority: str = "") -> QuerySet[Case]:
+    """The case list page and export: filters, crimes and last activity in a fixed
+    number of queries."""
+    cases = cases_visible_to(user).annotate(last_activity=_last_activity())
+    if status:
+        cases = cases.filter(status=status)
+    if priority:
+        cases = cases.filter(priority=priority)
+    return cases.prefetch_related("crimes")
+
+
+def cold_cases(user: User, idle_days: int = 365) -> QuerySet[Case]:
+    """Unsolved cases with no timeline activity for ``idle_days``, longest idle first;
+    each carries ``last_activity``."""
+    cutoff = timezone.now() - timedelta(days=idle_days)
+    return (
+        cases_visible_to(user)
+        .annotate(last_activity=_last_activity())
+        .filter(status__in=UNSOLVED_STATUSES, last_activity__lt=cutoff)
+        .order_by("last_activity", "pk")
+    )
+
+
+def case_get_for_user(user: User, case_id: int, *, purpose: str = "") -> Case:
+    """One case the user may open (404 otherwise); the read is audited."""
+    try:
+        case = cases_visible_to(user).get(pk=case_id)
+    except Case.DoesNotExist:
+        audit_record(
+            actor=user,
+            action="read",
+            object_type="cases.case",
+            object_id=str(case_id),
+            outcome="denied",
+        )
+        raise Http404 from None
+    audit_read(actor=user, obj=case, purpose=purpose)
+    return case
+
+
+def case_find_for_supervision(user: User, number: str) -> Case | None:
+    """A joint-conference officer looks up a case in scope by its exact number, to list
+    it for supervision. The search is audited."""
+    if not user.has_perm(P_CASE_SUPERVISE):
+        return None
+    number = number.strip()[:32]
+    case = (
+        scope_filter(Case.objects.filter(number=number), user)
+        .select_related("division", "owning_agency")
+        .first()
+    )
+    audit_record(
+        actor=user,
+        action="search",
+        object_type="cases.case",
+        detail={"by": "number", "found": case is not None},
+    )
+    return case
+
+
+def supervised_cases(user: User) -> QuerySet[Case]:
+    """The supervision desk: listed cases in scope, with their listings."""
+    if not user.has_perm(P_CASE_SUPERVISE):
+        return Case.objects.none()
+    return (
+        scope_filter(Case.objects.all(), user)
+        .filter(Exists(SupervisionListing.objects.filter(case=OuterRef("pk"))))
+        .select_related("division", "owning_agency")
+        .prefetch_related("supervision_listings")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# Membership and need-to-know inside a case
+
+
+def is_task_force_member(user: User, case: Case) -> bool:
+    """The leader or a member of the case's task force."""
+    return (
+        TaskForce.objects.filter(case=case, leader=user).exists()
+        or TaskForceMember.objects.filter(task_force__case=case, user=user).exists()
+    )
+
+
+def is_case_team(user: User, case: Case) -> bool:
+    """The task force and the opening unit: the only readers of interview summaries."""
+    return user.agency_id == case.owning_agency_id or is_task_force_member(user, case)
+
+
+def task_force_of(case: Case) -> TaskForce:
+    """The task force with its members and progress log."""
+    return (
+        TaskForce.objects.select_related("leader__agency", "dissolved_by")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=TaskForceMember.objects.select_related("user__agency"),
+            ),
+            Prefetch("progress", queryset=ProgressEntry.objects.select_related("author")),
+        )
+        .get(case=case)
+    )
+
+
+def case_parties(user: User, case: Case) -> QuerySet[CaseParty]:
+    """People in the case: police only, never the supervision view."""
+    if case_access(user) is not CaseAccess.FULL:
+        return CaseParty.objects.none()
+    return case.parties.select_related("person").order_by("role", "added_at", "pk")
+
+
+def case_interviews(user: User, case: Case) -> QuerySet[Interview]:
+    """Interview records without their encrypted fields (who, when, where, minor)."""
+    if case_access(user) is not CaseAccess.FULL:
+        return Interview.objects.none()
+    return (
+        case.interviews.select_related("party__person", "interviewer")
+        .defer("summary", "adult_present_name")
+        .order_by("-conducted_at", "-pk")
+    )
+
+
+def interview_get_for_user(user: User, case: Case, interview_id: int) -> Interview:
+    """One interview with its summary, for the case team only; audited either way."""
+    try:
+        interview = case.interviews.select_related("party__person", "interviewer").get(
+            pk=interview_id
+        )
+    except Interview.DoesNotExist:
+        raise Http404 from None
+    if case_access(user) is not CaseAccess.FULL or not is_case_team(user, case):
+        audit_record(actor=user, action="read", obj=interview, outcome="denied")
+        raise PermissionDenied
+    audit_read(actor=user, obj=interview)
+    return interview
+
+
+def case_supervision(case: Case) -> QuerySet[SupervisionListing]:
+    return case.supervision_listings.select_related(
+        "listing_agency", "listed_by", "lifted_by"
+    ).prefetch_related(
+        Prefetch("reports", queryset=SupervisionReport.objects.select_related("author"))
+    )
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("-at", "-pk")
+
+
+def last_activity_of(case: Case) -> datetime | None:
+    event = case.events.order_by("-at").only("at").first()
+    return event.at if event else None
+
+
+# Choices for the forms
+
+
+def qualified_leaders(division: Division | None) -> QuerySet[User]:
+    """Heads and deputy heads of public security who may lead a task force in
+    ``division`` (any district when None: the service checks the final choice)."""
+    users = User.objects.filter(
+        is_active=True,
+        agency__kind=PUBLIC_SECURITY_KIND,
+        leader_post__in=sorted(LEADER_POSTS),
+    )
+    if division is not None:
+        users = users.filter(agency__division__isnull=True) | users.filter(
+            agency__division=division
+        )
+    return users.select_related("agency").order_by("agency__level", "agency__code", "full_name")
+
+
+def qualified_members(case: Case) -> QuerySet[User]:
+    """Officers who may join the task force and are not on it yet."""
+    task_force = case.task_force
+    users = User.objects.filter(is_active=True, agency__kind=PUBLIC_SECURITY_KIND)
+    users = users.filter(agency__division__isnull=True) | users.filter(
+        agency__division_id=case.division_id
+    )
+    return (
+        users.exclude(pk=task_force.leader_id)
+        .exclude(task_force_memberships__task_force=task_force)
+        .select_related("agency")
+        .order_by("agency__level", "agency__code", "full_name")
+    )

@@ -1,0 +1,96 @@
+"""Reads of the clue module: the triage queue is scoped to the police unit's district
+(municipal police see all); every clue view is audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from homeward.core.audit import audit_read, audit_record
+from homeward.core.models import User
+from homeward.core.scoping import scope_filter
+from homeward.tips.models import MandatoryReport, Tip, TipIdentifier
+
+
+def tips_visible_to(user: User) -> QuerySet[Tip]:
+    if not user.agency.is_public_security:
+        return Tip.objects.none()
+    return scope_filter(Tip.objects.all(), user).select_related(
+        "division", "assigned_to", "owning_agency"
+    )
+
+
+def triage_queue(user: User, *, status: str = "", overdue_only: bool = False) -> QuerySet[Tip]:
+    tips = tips_visible_to(user)
+    if status:
+        tips = tips.filter(status=status)
+    else:
+        tips = tips.filter(
+            status__in=[
+                Tip.Status.RECEIVED,
+                Tip.Status.TRIAGED,
+                Tip.Status.ASSIGNED,
+                Tip.Status.VERIFYING,
+            ]
+        )
+    if overdue_only:
+        tips = tips.filter(overdue=True)
+    return tips.order_by("-priority", "received_hour", "pk")
+
+
+def tip_get_for_user(user: User, pk: int) -> Tip:
+    try:
+        tip = tips_visible_to(user).get(pk=pk)
+    except Tip.DoesNotExist:
+        audit_record(
+            actor=user, action="read", object_type="tips.tip", object_id=str(pk), outcome="denied"
+        )
+        raise Http404 from None
+    audit_read(actor=user, obj=tip)
+    return tip
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def related_tips(user: User, tip: Tip, *, limit: int = 10) -> list[tuple[Tip, list[str]]]:
+    """Possible duplicates or related clues in the user's scope, with the reasons:
+    same phone or plate, same district and category within 7 days, similar text."""
+    candidates = tips_visible_to(user).exclude(pk=tip.pk)
+    reasons: dict[int, list[str]] = {}
+    digests = list(tip.identifiers.values_list("digest", flat=True))
+    for other_id in (
+        TipIdentifier.objects.filter(digest__in=digests)
+        .exclude(tip=tip)
+        .values_list("tip_id", flat=True)
+    ):
+        reasons.setdefault(other_id, []).append("same phone or plate")
+    window = timedelta(days=7)
+    nearby = candidates.filter(
+        division=tip.division,
+        received_hour__gte=tip.received_hour - window,
+        received_hour__lte=tip.received_hour + window,
+    )[:200]
+    mine = _bigrams(tip.narrative)
+    for other in nearby:
+        if other.category == tip.category:
+            reasons.setdefault(other.pk, []).append("same district, category and week")
+        theirs = _bigrams(other.narrative)
+        if mine and theirs and len(mine & theirs) / len(mine | theirs) >= 0.3:
+            reasons.setdefault(other.pk, []).append("similar text")
+    found = {t.pk: t for t in candidates.filter(pk__in=reasons)}
+    ranked = sorted(reasons.items(), key=lambda item: (-len(item[1]), item[0]))
+    return [(found[pk], why) for pk, why in ranked if pk in found][:limit]
+
+
+def mandatory_reports_of(user: User) -> QuerySet[MandatoryReport]:
+    """A mandatory reporter sees their own reports and their outcome."""
+    return (
+        MandatoryReport.objects.filter(reporter=user)
+        .select_related("tip")
+        .order_by("-tip__received_hour")
+    )

@@ -1,0 +1,320 @@
+"""Writes of the clue module. Public submissions are acknowledged only after commit
+(the caller builds its answer from the returned, committed row)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.core.audit import audit_record
+from homeward.core.errors import DomainError
+from homeward.core.keys import keyring
+from homeward.core.models import Agency, Division, User
+from homeward.crypto import blind_index
+from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
+
+PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+PLATE_RE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}"
+)
+SLA_HOURS = {Tip.Priority.HIGHEST: 2, Tip.Priority.HIGH: 24, Tip.Priority.NORMAL: 72}
+
+TRANSITIONS: dict[str, set[str]] = {
+    Tip.Status.RECEIVED: {Tip.Status.TRIAGED, Tip.Status.UNSUBSTANTIATED, Tip.Status.REFERRED},
+    Tip.Status.TRIAGED: {Tip.Status.ASSIGNED, Tip.Status.UNSUBSTANTIATED, Tip.Status.REFERRED},
+    Tip.Status.ASSIGNED: {Tip.Status.VERIFYING, Tip.Status.REFERRED},
+    Tip.Status.VERIFYING: {
+        Tip.Status.SUBSTANTIATED,
+        Tip.Status.UNSUBSTANTIATED,
+        Tip.Status.REFERRED,
+    },
+    Tip.Status.SUBSTANTIATED: set(),
+    Tip.Status.UNSUBSTANTIATED: set(),
+    Tip.Status.REFERRED: set(),
+}
+
+
+class TipError:
+    BAD_TRANSITION = "tip_bad_transition"
+    VERSION_CONFLICT = "version_conflict"
+    BAD_ATTACHMENT = "bad_attachment"
+    NOT_POLICE = "tip_not_police"
+
+
+@dataclass(frozen=True)
+class Submission:
+    tip: Tip
+    secret: str
+    created: bool
+
+
+def _hmac(purpose: str, value: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _reporter_secret(idempotency_key: str) -> str:
+    """Derived from the submission's idempotency key, so a retried submission gets the
+    same answer without the secret ever being stored."""
+    raw = bytes.fromhex(_hmac("tip-secret", idempotency_key))[:10]
+    return base64.b32encode(raw).decode("ascii").rstrip("=")
+
+
+def _tracking_code() -> str:
+    return "HJ" + base64.b32encode(secrets.token_bytes(6)).decode("ascii").rstrip("=")[:10]
+
+
+def _police_unit(division: Division) -> Agency:
+    return Agency.objects.get(division=division, kind="public_security")
+
+
+def _identifiers(narrative: str, contact: str) -> set[tuple[str, str]]:
+    text = f"{narrative}\n{contact}"
+    found = {("phone", m) for m in PHONE_RE.findall(text)}
+    found |= {("plate", m.upper()) for m in PLATE_RE.findall(text.upper())}
+    ring = keyring()
+    return {
+        (kind, blind_index(ring, value, context=f"tips.identifier.{kind}")) for kind, value in found
+    }
+
+
+def _store_attachments(tip: Tip, attachments: list[UploadedFile]) -> None:
+    from homeward.people.services import reencode_photo
+
+    if len(attachments) > 5:
+        raise DomainError(TipError.BAD_ATTACHMENT, _("At most five pictures."))
+    for upload in attachments:
+        try:
+            content = reencode_photo(upload)
+        except DomainError as error:
+            raise DomainError(TipError.BAD_ATTACHMENT, error.message) from error
+        attachment = TipAttachment(tip=tip, size=len(content))
+        attachment.file.save(content.name or "picture.jpg", content, save=False)
+        attachment.save()
+
+
+def _validate(category: str, narrative: str, occurred_on: date | None) -> None:
+    errors: dict[str, str] = {}
+    if category not in Tip.Category.values:
+        errors["category"] = _("Choose a category.")
+    if len(narrative.strip()) < 10:
+        errors["narrative"] = _("Describe what happened in at least 10 characters.")
+    if len(narrative) > 5000:
+        errors["narrative"] = _("At most 5,000 characters.")
+    if occurred_on and occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("The date is in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def tip_submit(
+    *,
+    channel: str,
+    category: str,
+    narrative: str,
+    division: Division,
+    address: str = "",
+    occurred_on: date | None = None,
+    occurred_time: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    contact: str = "",
+    attachments: list[UploadedFile] | None = None,
+    idempotency_key: str,
+    priority: int = Tip.Priority.NORMAL,
+    mandatory: dict[str, Any] | None = None,
+) -> Submission:
+    """Store a clue and return it with the reporter's secret once committed. The same
+    idempotency key returns the stored clue instead of a second copy."""
+    _validate(category, narrative, occurred_on)
+    digest = _hmac("tip-idempotency", idempotency_key)
+    existing = Tip.objects.filter(idempotency_digest=digest).first()
+    if existing is not None:
+        return Submission(existing, _reporter_secret(idempotency_key), created=False)
+    secret = _reporter_secret(idempotency_key)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            tip = Tip.objects.create(
+                tracking_code=_tracking_code(),
+                secret_hash=make_password(secret),
+                idempotency_digest=digest,
+                category=category,
+                channel=channel,
+                priority=priority,
+                narrative=narrative.strip(),
+                occurred_on=occurred_on,
+                occurred_time=occurred_time[:40],
+                division=division,
+                address=address.strip()[:300],
+                latitude=latitude,
+                longitude=longitude,
+                contact=contact.strip()[:100],
+                received_hour=now.replace(minute=0, second=0, microsecond=0),
+                owning_agency=_police_unit(division),
+                sla_due_at=now + timedelta(hours=SLA_HOURS[Tip.Priority(priority)]),
+            )
+            for kind, value in _identifiers(narrative, contact):
+                TipIdentifier.objects.create(tip=tip, kind=kind, digest=value)
+            _store_attachments(tip, attachments or [])
+            reporter = None
+            if mandatory is not None:
+                reporter = mandatory["reporter"]
+                MandatoryReport.objects.create(tip=tip, **mandatory)
+            TipEvent.objects.create(tip=tip, kind="received", actor=reporter)
+            audit_record(
+                actor=reporter,
+                action="tip_received",
+                obj=tip,
+                detail={"channel": channel, "category": category},
+                actor_username="" if reporter else "anonymous",
+                anonymous=reporter is None,
+            )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its clue.
+        existing = Tip.objects.filter(idempotency_digest=digest).first()
+        if existing is None:
+            raise
+        return Submission(existing, secret, created=False)
+    return Submission(tip, secret, created=True)
+
+
+def mandatory_report_submit(
+    *,
+    actor: User,
+    institution_name: str,
+    institution_kind: str,
+    reporter_role: str,
+    idempotency_key: str,
+    **fields: Any,
+) -> Submission:
+    """强制报告: routed to the district police at the highest triage priority."""
+    return tip_submit(
+        channel=Tip.Channel.MANDATORY,
+        priority=Tip.Priority.HIGHEST,
+        idempotency_key=f"{actor.pk}:{idempotency_key}",
+        mandatory={
+            "institution_name": institution_name.strip()[:120],
+            "institution_kind": institution_kind,
+            "reporter": actor,
+            "reporter_role": reporter_role.strip()[:60],
+        },
+        **fields,
+    )
+
+
+@dataclass(frozen=True)
+class ReporterView:
+    """What an anonymous reporter may know: the stage, nothing else."""
+
+    tracking_code: str
+    stage: str
+    received_on: date
+
+
+def reporter_stage(tip: Tip) -> str:
+    if tip.status == Tip.Status.RECEIVED:
+        return _("Received: waiting to be examined")
+    if tip.status in {Tip.Status.TRIAGED, Tip.Status.ASSIGNED, Tip.Status.VERIFYING}:
+        return _("Being examined by the police")
+    if tip.status == Tip.Status.REFERRED:
+        return _("Passed to the competent agency")
+    return _("Examination finished. Thank you for your report.")
+
+
+def tip_status_for_reporter(*, tracking_code: str, secret: str) -> ReporterView | None:
+    """None unless both the code and the secret are right (same answer either way)."""
+    tip = Tip.objects.filter(tracking_code=tracking_code.strip().upper()).first()
+    if tip is None:
+        make_password(secret)  # equal time for unknown codes
+        return None
+    if not check_password(secret.strip().upper(), tip.secret_hash):
+        return None
+    return ReporterView(
+        tip.tracking_code, reporter_stage(tip), timezone.localdate(tip.received_hour)
+    )
+
+
+def _require_police(actor: User) -> None:
+    if not actor.agency.is_public_security:
+        raise DomainError(TipError.NOT_POLICE, _("Only the police triage clues."), status=403)
+
+
+@transaction.atomic
+def tip_transition(
+    *,
+    actor: User,
+    tip: Tip,
+    to: str,
+    version: int,
+    note: str = "",
+    assigned_to: User | None = None,
+    referred_to: Agency | None = None,
+    priority: int | None = None,
+) -> Tip:
+    """Move a clue along its triage workflow (optimistic locking on ``version``)."""
+    _require_police(actor)
+    locked = Tip.objects.select_for_update().get(pk=tip.pk)
+    if locked.version != version:
+        raise DomainError(
+            TipError.VERSION_CONFLICT,
+            _("The clue was changed by someone else; reload it."),
+            status=409,
+        )
+    if to not in TRANSITIONS[locked.status]:
+        raise DomainError(
+            TipError.BAD_TRANSITION,
+            _("A clue cannot go from %(from)s to %(to)s.")
+            % {"from": locked.get_status_display(), "to": Tip.Status(to).label},
+            status=409,
+        )
+    if to == Tip.Status.ASSIGNED:
+        if assigned_to is None or not assigned_to.agency.is_public_security:
+            raise DomainError(TipError.BAD_TRANSITION, _("Assign the clue to a police officer."))
+        locked.assigned_to = assigned_to
+    if to == Tip.Status.REFERRED:
+        if referred_to is None:
+            raise DomainError(
+                TipError.BAD_TRANSITION, _("Choose the agency the clue is referred to.")
+            )
+        locked.referred_to = referred_to
+    if priority is not None:
+        locked.priority = priority
+    before = locked.status
+    locked.status = to
+    locked.outcome_note = note.strip()[:300] or locked.outcome_note
+    locked.version += 1
+    if to != Tip.Status.RECEIVED:
+        locked.overdue = False
+    locked.save()
+    TipEvent.objects.create(tip=locked, kind=to, actor=actor, detail=note.strip()[:300])
+    audit_record(
+        actor=actor, action="tip_transition", obj=locked, detail={"from": before, "to": to}
+    )
+    return locked
+
+
+def tips_flag_overdue(now: datetime | None = None) -> int:
+    """Tick job: clues still waiting for triage past their due time are flagged once."""
+    now = now or timezone.now()
+    due = Tip.objects.filter(status=Tip.Status.RECEIVED, overdue=False, sla_due_at__lt=now)
+    count = 0
+    for tip in due:
+        Tip.objects.filter(pk=tip.pk).update(overdue=True)
+        audit_record(actor=None, action="tip_overdue", obj=tip, actor_username="system")
+        count += 1
+    return count

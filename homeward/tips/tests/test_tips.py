@@ -1,0 +1,407 @@
+"""Clues: anonymous public reports with a tracking code, mandatory reports, triage,
+SLA flags and related-clue suggestions (issue 5); anonymity and throttling (DP-08)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from homeward.core.errors import DomainError
+from homeward.core.models import AuditEvent, Division, User
+from homeward.core.roles import Role
+from homeward.core.tick import tick
+from homeward.tips.models import Tip
+from homeward.tips.services import tip_submit, tip_transition
+
+pytestmark = pytest.mark.django_db
+
+NARRATIVE = "有人在车站附近出价八万元出售一名男婴，联系电话13912345678，车牌渝A12345。"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+def _submit(client: Client, **overrides: object) -> object:
+    page = client.get("/public/report/")
+    key = re.search(rb'name="idempotency_key" value="([0-9a-f]+)"', page.content)
+    assert key is not None
+    data = {
+        "category": "child_selling",
+        "narrative": NARRATIVE,
+        "division": Division.objects.get(code="500103").pk,
+        "address": "菜园坝火车站",
+        "idempotency_key": key.group(1).decode(),
+    }
+    data.update(overrides)
+    return client.post(
+        "/public/report/", data, REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="CanaryBrowser/9.9"
+    )
+
+
+def test_an_anonymous_reporter_gets_a_code_and_checks_the_status_later() -> None:
+    # given a member of the public on a phone
+    client = Client()
+    # when they report a clue
+    response = _submit(client)
+    html = response.content.decode()
+    code = re.search(r'<span class="secret">(HJ[A-Z2-7]+)</span>', html)
+    secret = re.findall(r'<span class="secret">([A-Z2-7]+)</span>', html)
+    assert response.status_code == 200 and code and len(secret) == 2
+    tip = Tip.objects.get(tracking_code=code.group(1))
+    assert tip.owning_agency.code == "500103-public_security"
+    # then the status page tells them the stage, nothing else
+    status = Client().post(
+        "/public/report/status/", {"tracking_code": code.group(1), "secret": secret[1]}
+    )
+    assert status.status_code == 200
+    assert "13912345678" not in status.content.decode() and "菜园坝" not in status.content.decode()
+    wrong = Client().post(
+        "/public/report/status/", {"tracking_code": code.group(1), "secret": "WRONGSECRET"}
+    )
+    assert b'role="status"' not in wrong.content
+
+
+def test_the_clue_row_keeps_no_address_agent_or_exact_time_and_encrypts_the_text() -> None:
+    with time_machine.travel(timezone.now().replace(minute=37, second=12), tick=False):
+        _submit(Client())
+    tip = Tip.objects.get()
+    assert tip.received_hour.minute == 0 and tip.received_hour.second == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM tips_tip")
+        row = " ".join(str(value) for value in cursor.fetchone())
+        cursor.execute("SELECT * FROM tips_tipidentifier")
+        identifiers = " ".join(str(v) for r in cursor.fetchall() for v in r)
+    for canary in ("203.0.113.7", "CanaryBrowser", "13912345678", "渝A12345", "八万元"):
+        assert canary not in row and canary not in identifiers
+    # The audit event of an anonymous clue names no user and keeps no address either.
+    received = AuditEvent.objects.get(action="tip_received")
+    assert received.actor is None and received.source_ip is None
+
+
+def test_a_retried_submission_is_stored_once_with_the_same_answer() -> None:
+    division = Division.objects.get(code="500101")
+    first = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=division,
+        idempotency_key="k" * 20,
+    )
+    again = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=division,
+        idempotency_key="k" * 20,
+    )
+    assert Tip.objects.count() == 1
+    assert (again.tip.pk, again.secret, again.created) == (first.tip.pk, first.secret, False)
+
+
+def test_the_eleventh_report_in_an_hour_from_one_address_is_refused() -> None:
+    client = Client()
+    statuses = [_submit(client).status_code for _ in range(11)]  # type: ignore[attr-defined]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    assert Tip.objects.count() == 10
+
+
+def test_bad_input_gets_field_errors_and_stores_nothing() -> None:
+    response = _submit(Client(), narrative="太短", category="nonsense")
+    assert response.status_code == 200
+    assert response.content.count(b'class="errorlist"') >= 2
+    assert not Tip.objects.exists()
+
+
+def test_the_api_takes_an_anonymous_report_and_a_retry_is_not_stored_twice() -> None:
+    payload = {"category": "forced_begging", "narrative": NARRATIVE, "division_code": "500240"}
+    first = Client().post(
+        "/api/v1/tips/",
+        payload,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="abc12345xyz",
+    )
+    second = Client().post(
+        "/api/v1/tips/",
+        payload,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="abc12345xyz",
+    )
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json()["tracking_code"] == second.json()["tracking_code"]
+    assert Tip.objects.count() == 1
+    missing = Client().post("/api/v1/tips/", payload, content_type="application/json")
+    assert missing.status_code == 400
+    status = Client().post(
+        "/api/v1/tips/status",
+        {"tracking_code": first.json()["tracking_code"], "secret": first.json()["secret"]},
+        content_type="application/json",
+    )
+    assert status.status_code == 200 and set(status.json()) == {
+        "tracking_code",
+        "stage",
+        "received_on",
+    }
+
+
+def test_a_teacher_files_a_mandatory_report_at_the_highest_priority_and_sees_the_outcome(
+    make_user: Callable[..., User], owner: User, client_for: Callable[[User], Client]
+) -> None:
+    teacher = make_user(
+        roles=[Role.EDUCATION_OFFICER], agency_code="500103-education", username="teacher1"
+    )
+    client = client_for(teacher)
+    page = client.get("/tips/mandatory/new/")
+    key = re.search(rb'name="idempotency_key" value="([0-9a-f]+)"', page.content)
+    assert key is not None
+    response = client.post(
+        "/tips/mandatory/new/",
+        {
+            "institution_name": "渝中区实验小学",
+            "institution_kind": "school",
+            "reporter_role": "班主任",
+            "category": "trafficking",
+            "narrative": "学生连续三天未到校，家长称孩子被亲戚带往外省，电话无法接通。",
+            "division": Division.objects.get(code="500103").pk,
+            "idempotency_key": key.group(1).decode(),
+        },
+    )
+    assert response.status_code == 302
+    tip = Tip.objects.get()
+    assert tip.priority == Tip.Priority.HIGHEST and tip.channel == "mandatory"
+    tip_transition(
+        actor=owner,
+        tip=tip,
+        to="unsubstantiated",
+        version=tip.version,
+        note="已核实：学生随父母外出务工",
+    )
+    listing = client.get("/tips/mandatory/").content.decode()
+    assert "已核实：学生随父母外出务工" in listing
+
+
+def test_triage_moves_along_the_map_and_refuses_shortcuts_and_stale_versions(
+    owner: User, colleague: User
+) -> None:
+    tip = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=Division.objects.get(code="500103"),
+        idempotency_key="x" * 12,
+    ).tip
+    with pytest.raises(DomainError) as error:
+        tip_transition(actor=owner, tip=tip, to="substantiated", version=tip.version)
+    assert error.value.code == "tip_bad_transition"
+    tip = tip_transition(actor=owner, tip=tip, to="triaged", version=1)
+    with pytest.raises(DomainError) as stale:
+        tip_transition(actor=colleague, tip=tip, to="assigned", version=1, assigned_to=colleague)
+    assert stale.value.status == 409
+    tip = tip_transition(
+        actor=owner, tip=tip, to="assigned", version=tip.version, assigned_to=colleague
+    )
+    tip = tip_transition(actor=colleague, tip=tip, to="verifying", version=tip.version)
+    tip = tip_transition(
+        actor=colleague, tip=tip, to="substantiated", version=tip.version, note="转立案"
+    )
+    assert [e.kind for e in tip.events.all()] == [
+        "received",
+        "triaged",
+        "assigned",
+        "verifying",
+        "substantiated",
+    ]
+
+
+def test_the_queue_is_ordered_by_priority_and_age_and_scoped_to_the_district(
+    owner: User, outsider: User, client_for: Callable[[User], Client]
+) -> None:
+    yuzhong = Division.objects.get(code="500103")
+    normal = tip_submit(
+        channel="public",
+        category="other",
+        narrative=NARRATIVE,
+        division=yuzhong,
+        idempotency_key="n" * 12,
+    ).tip
+    urgent = tip_submit(
+        channel="public",
+        category="other",
+        narrative=NARRATIVE,
+        division=yuzhong,
+        idempotency_key="u" * 12,
+        priority=3,
+    ).tip
+    html = client_for(owner).get("/tips/").content.decode()
+    assert html.index(urgent.tracking_code) < html.index(normal.tracking_code)
+    outsider_client = client_for(outsider)
+    assert urgent.tracking_code not in outsider_client.get("/tips/").content.decode()
+    assert outsider_client.get(f"/tips/{urgent.pk}/").status_code == 404
+
+
+def test_an_untriaged_clue_is_flagged_overdue_once_by_the_tick() -> None:
+    tip = tip_submit(
+        channel="public",
+        category="other",
+        narrative=NARRATIVE,
+        division=Division.objects.get(code="500103"),
+        idempotency_key="o" * 12,
+        priority=3,
+    ).tip
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        first, second = tick(), tick()
+    tip.refresh_from_db()
+    assert tip.overdue
+    assert first.results["tips.sla_overdue"] == 1 and second.results["tips.sla_overdue"] == 0
+
+
+def test_related_clues_are_suggested_by_shared_phone(
+    owner: User, municipal_investigator: User, client_for: Callable[[User], Client]
+) -> None:
+    first = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=Division.objects.get(code="500103"),
+        idempotency_key="r" * 12,
+    ).tip
+    other = tip_submit(
+        channel="public",
+        category="online",
+        narrative="网上有人发帖收养孩子，留的电话是13912345678，要价很高。",
+        division=Division.objects.get(code="500101"),
+        idempotency_key="s" * 12,
+    ).tip
+    # 渝中's investigator does not see 万州's clue; the municipal officer is shown the link.
+    assert other.tracking_code not in client_for(owner).get(f"/tips/{first.pk}/").content.decode()
+    html = client_for(municipal_investigator).get(f"/tips/{first.pk}/").content.decode()
+    assert other.tracking_code in html
+
+
+@pytest.mark.parametrize(
+    "role,agency",
+    [
+        (Role.CIVIL_AFFAIRS_CASEWORKER, "500103-civil_affairs"),
+        (Role.EDUCATION_OFFICER, "500103-education"),
+    ],
+)
+def test_non_police_cannot_see_the_queue_or_a_clue(
+    role: Role, agency: str, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    tip = tip_submit(
+        channel="public",
+        category="other",
+        narrative=NARRATIVE,
+        division=Division.objects.get(code="500103"),
+        idempotency_key="p" * 12,
+    ).tip
+    client = client_for(make_user(roles=[role], agency_code=agency))
+    assert client.get("/tips/").status_code == 403
+    assert client.get(f"/tips/{tip.pk}/").status_code == 403
+
+
+def _substantiated(owner: User, *, key: str) -> tuple[Tip, str]:
+    submission = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=Division.objects.get(code="500103"),
+        idempotency_key=key,
+    )
+    tip = submission.tip
+    for step in ("triaged",):
+        tip = tip_transition(actor=owner, tip=tip, to=step, version=tip.version)
+    tip = tip_transition(
+        actor=owner, tip=tip, to="assigned", version=tip.version, assigned_to=owner
+    )
+    tip = tip_transition(actor=owner, tip=tip, to="verifying", version=tip.version)
+    tip = tip_transition(actor=owner, tip=tip, to="substantiated", version=tip.version)
+    return tip, submission.secret
+
+
+def test_a_large_reward_needs_the_municipal_bureau_and_is_paid_against_the_secret(
+    owner: User, colleague: User, municipal_investigator: User
+) -> None:
+    from decimal import Decimal
+
+    from homeward.tips.rewards import reward_apply, reward_step
+
+    tip, secret = _substantiated(owner, key="w" * 12)
+    reward = reward_apply(
+        actor=owner, tip=tip, amount=Decimal("20000"), grounds="线索直接促成解救两名儿童"
+    )
+    reward = reward_step(actor=colleague, reward=reward, to="unit_approved")
+    with pytest.raises(DomainError) as district:
+        reward_step(actor=colleague, reward=reward, to="municipal_approved")
+    assert district.value.status == 403
+    with pytest.raises(DomainError):
+        reward_step(
+            actor=colleague,
+            reward=reward,
+            to="paid",
+            tracking_code=tip.tracking_code,
+            secret=secret,
+        )
+    reward = reward_step(actor=municipal_investigator, reward=reward, to="municipal_approved")
+    with pytest.raises(DomainError) as wrong:
+        reward_step(
+            actor=owner,
+            reward=reward,
+            to="paid",
+            tracking_code=tip.tracking_code,
+            secret="NOTTHESECRET",
+        )
+    assert wrong.value.code == "reward_wrong_secret"
+    reward = reward_step(
+        actor=owner,
+        reward=reward,
+        to="paid",
+        tracking_code=tip.tracking_code,
+        secret=secret,
+        payment_reference="财-2026-118",
+    )
+    assert reward.status == "paid" and reward.paid_at is not None
+    actions = set(
+        AuditEvent.objects.filter(object_type="tips.reward").values_list("action", flat=True)
+    )
+    assert {
+        "reward_applied",
+        "reward_unit_approved",
+        "reward_municipal_approved",
+        "reward_paid",
+        "reward_payment_refused",
+    } <= actions
+
+
+def test_a_small_reward_is_paid_after_the_unit_approves_and_only_for_substantiated_clues(
+    owner: User,
+) -> None:
+    from decimal import Decimal
+
+    from homeward.tips.rewards import reward_apply, reward_step
+
+    open_tip = tip_submit(
+        channel="public",
+        category="other",
+        narrative=NARRATIVE,
+        division=Division.objects.get(code="500103"),
+        idempotency_key="v" * 12,
+    ).tip
+    with pytest.raises(DomainError):
+        reward_apply(actor=owner, tip=open_tip, amount=Decimal("500"), grounds="x")
+    tip, secret = _substantiated(owner, key="y" * 12)
+    reward = reward_apply(actor=owner, tip=tip, amount=Decimal("500"), grounds="线索属实")
+    reward = reward_step(actor=owner, reward=reward, to="unit_approved")
+    reward = reward_step(
+        actor=owner, reward=reward, to="paid", tracking_code=tip.tracking_code, secret=secret
+    )
+    assert reward.status == "paid"

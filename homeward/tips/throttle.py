@@ -1,0 +1,32 @@
+"""Abuse throttling of public submissions without keeping addresses (SECURITY.md DP-08):
+a keyed hash of the address with a daily salt, counted per hour in the cache only."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+
+def _key(request: HttpRequest) -> str:
+    now = timezone.now()
+    salt = f"{settings.SECRET_KEY}:{now:%Y-%m-%d}".encode()
+    address = (request.META.get("REMOTE_ADDR") or "").encode()
+    return f"tip-throttle:{now:%H}:{hmac.new(salt, address, hashlib.sha256).hexdigest()[:32]}"
+
+
+def submission_allowed(request: HttpRequest) -> bool:
+    """Count this submission; False once the hourly limit is passed."""
+    key = _key(request)
+    if cache.add(key, 1, 3600):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= settings.TIP_HOURLY_LIMIT
