@@ -258,3 +258,8 @@ def qualified_members(case: Case) -> QuerySet[User]:
         .select_related("agency")
         .order_by("agency__level", "agency__code", "full_name")
     )
+
+
+def cases_from_source(user: User, *, source: str, reference: int) -> QuerySet[Case]:
+    """Cases the user may see that were opened from a clue, alert or DNA match."""
+    return cases_visible_to(user).filter(source=source, source_reference=reference)

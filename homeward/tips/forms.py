@@ -114,12 +114,14 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, tip: Tip, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = User.objects.filter(
-            agency=tip.owning_agency, is_active=True
-        )  # type: ignore[attr-defined]
-        self.fields["referred_to"].queryset = Agency.objects.filter(division=tip.division).exclude(
+        officers = self.fields["assigned_to"]
+        agencies = self.fields["referred_to"]
+        assert isinstance(officers, forms.ModelChoiceField)  # noqa: S101  (declared above)
+        assert isinstance(agencies, forms.ModelChoiceField)  # noqa: S101
+        officers.queryset = User.objects.filter(agency=tip.owning_agency, is_active=True)
+        agencies.queryset = Agency.objects.filter(division=tip.division).exclude(
             kind="public_security"
-        )  # type: ignore[attr-defined]
+        )
 
 
 class RewardApplyForm(forms.Form):

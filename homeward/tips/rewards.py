@@ -22,7 +22,7 @@ class RewardError:
     NOT_SUBSTANTIATED = "reward_needs_substantiated_clue"
     BAD_STEP = "reward_bad_step"
     NOT_ALLOWED = "reward_not_allowed"
-    WRONG_SECRET = "reward_wrong_secret"
+    WRONG_SECRET = "reward_wrong_secret"  # noqa: S105  (an error code, not a credential)
 
 
 def _needs_municipal(reward: Reward) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from homeward.cases.selectors import cases_from_source
 from homeward.core.errors import DomainError
 from homeward.core.permissions import current_user, public_view, requires
 from homeward.core.roles import P_TIP_MANDATORY, P_TIP_TRIAGE
@@ -166,6 +167,7 @@ def tip_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "related": related_tips(user, tip),
             "events": tip.events.select_related("actor"),
             "reward": Reward.objects.filter(tip=tip).prefetch_related("steps__actor").first(),
+            "cases": cases_from_source(user, source="clue", reference=tip.pk),
             "reward_apply_form": RewardApplyForm(),
             "reward_step_form": RewardStepForm(),
         },

@@ -99,7 +99,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     municipal = user.agency.is_municipal
     leaders = qualified_leaders(None if municipal else user.agency.division)
-    form = CaseOpenForm(request.POST or None, municipal=municipal, leaders=leaders)
+    # A clue, alert or DNA match opens a case with its source filled in (?source=&ref=).
+    initial = {
+        "source": request.GET.get("source", ""),
+        "source_reference": request.GET.get("ref", ""),
+    }
+    form = CaseOpenForm(request.POST or None, municipal=municipal, leaders=leaders, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -405,3 +405,37 @@ def test_a_small_reward_is_paid_after_the_unit_approves_and_only_for_substantiat
         actor=owner, reward=reward, to="paid", tracking_code=tip.tracking_code, secret=secret
     )
     assert reward.status == "paid"
+
+
+def test_a_substantiated_clue_opens_a_case_with_a_qualified_leader(
+    owner: User, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    from homeward.cases.models import Case
+
+    head = make_user(
+        roles=[Role.INVESTIGATOR],
+        agency_code="500103-public_security",
+        username="head1",
+        leader_post="head",
+    )
+    tip, _secret = _substantiated(owner, key="z" * 12)
+    client = client_for(owner)
+    page = client.get(f"/tips/{tip.pk}/").content.decode()
+    assert f"/cases/new/?source=clue&amp;ref={tip.pk}" in page
+    form = client.get(f"/cases/new/?source=clue&ref={tip.pk}").content.decode()
+    assert f'value="{tip.pk}"' in form
+    response = client.post(
+        f"/cases/new/?source=clue&ref={tip.pk}",
+        {
+            "title": "菜园坝出售男婴案",
+            "crimes": ["art240"],
+            "source": "clue",
+            "source_reference": tip.pk,
+            "priority": "highest",
+            "leader": head.pk,
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    case = Case.objects.get(source="clue", source_reference=tip.pk)
+    assert case.number.startswith("渝中-")
+    assert case.number in client.get(f"/tips/{tip.pk}/").content.decode()
