@@ -35,7 +35,9 @@ def test_seed_demo_builds_the_same_people_every_time_and_only_once(
         Person.objects.order_by("pk").values_list("full_name", "date_of_birth", "division__code")
     )
     assert len(first) == 40
-    assert User.objects.filter(is_demo=True, is_active=True).count() == 14
+    from homeward.demo.accounts import DEMO_ACCOUNTS
+
+    assert User.objects.filter(is_demo=True, is_active=True).count() == len(DEMO_ACCOUNTS)
     accounts = (tmp_path / "demo-accounts.txt").read_text(encoding="utf-8")
     assert "demo.investigator" in accounts and "TOTP:" in accounts
     assert oct((tmp_path / "demo-accounts.txt").stat().st_mode & 0o777) == "0o600"

@@ -21,11 +21,15 @@ class DemoAccount:
     full_name: str
     agency_code: str
     role: str
+    leader_post: str = ""
 
 
 DEMO_ACCOUNTS = (
     DemoAccount("demo.investigator", "周建国", "500103-public_security", Role.INVESTIGATOR),
-    DemoAccount("demo.commander", "罗志鹏", "cq-public_security", Role.ALERT_COMMANDER),
+    DemoAccount(
+        "demo.commander", "罗志鹏", "cq-public_security", Role.ALERT_COMMANDER, "deputy_head"
+    ),
+    DemoAccount("demo.head", "杨国强", "500103-public_security", Role.INVESTIGATOR, "head"),
     DemoAccount("demo.dna", "覃晓东", "cq-public_security", Role.DNA_ANALYST),
     DemoAccount("demo.caseworker", "冉秀英", "500101-civil_affairs", Role.CIVIL_AFFAIRS_CASEWORKER),
     DemoAccount("demo.education", "谭静", "500101-education", Role.EDUCATION_OFFICER),
@@ -70,6 +74,9 @@ def demo_accounts_create() -> list[tuple[DemoAccount, str, str | None]]:
             roles=[account.role],
             is_demo=True,
         )
+        if account.leader_post:
+            # Seed data only: the leadership post is set by the console bootstrap.
+            User.objects.filter(pk=user.pk).update(leader_post=account.leader_post)
         totp_secret = None
         if account.role in TWO_FACTOR_ROLES:
             device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)

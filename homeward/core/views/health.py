@@ -51,7 +51,7 @@ def _check_cache() -> bool:
 
 
 def _check_broker() -> bool:
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_BROKER_URL.startswith("memory://"):
         return True  # embedded mode: tasks run in-process
     from homeward.celery import app
 

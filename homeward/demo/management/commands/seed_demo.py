@@ -28,3 +28,7 @@ class Command(BaseCommand):
 
         specimens = seed_dna()
         self.stdout.write(self.style.SUCCESS(f"demo DNA: {specimens} synthetic specimens imported"))
+        from homeward.demo.casework import seed_casework
+
+        clues = seed_casework()
+        self.stdout.write(self.style.SUCCESS(f"demo casework: {clues} clues and a case"))
