@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
+PHONY_EXTRA := bench-load
 .PHONY: help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 
 help: ## Show this help
@@ -58,6 +59,9 @@ importlint: $(DEV_STAMP) ## import-linter: the engines stay free of Django
 bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (foundation, then kinship: ~3 min, 2 GB)
 	$(PY) bench/run.py
 	$(PY) bench/kinship_bench.py
+
+bench-load: $(DEV_STAMP) ## Load test of public clue intake on the local PostgreSQL (~1 min)
+	$(PY) bench/tips_load.py
 
 worker: $(RUNTIME_STAMP) ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A homeward worker --loglevel INFO

@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from homeward.core.audit import audit_record
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 from homeward.tips.models import Reward, RewardStep, Tip
+from homeward.tips.services import secret_matches
 
 
 class RewardError:
@@ -88,8 +88,8 @@ def reward_step(
     a refused payment is audited in its own transaction, so the refusal stays recorded."""
     if to == Reward.Status.PAID:
         tip = Tip.objects.get(pk=reward.tip_id)
-        if tracking_code.strip().upper() != tip.tracking_code or not check_password(
-            secret.strip().upper(), tip.secret_hash
+        if tracking_code.strip().upper() != tip.tracking_code or not secret_matches(
+            secret, tip.secret_hash
         ):
             audit_record(actor=actor, action="reward_payment_refused", obj=reward, outcome="denied")
             raise DomainError(
