@@ -14,6 +14,7 @@ urlpatterns = [
     path("export.xlsx", views.case_export, name="case_export"),
     path("new/", views.case_create, name="case_create"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/summary.pdf", views.case_summary_pdf_view, name="case_summary_pdf"),
     path("<int:pk>/status/", views.case_status, name="case_status"),
     path("<int:pk>/leader/", views.leader_change, name="leader_change"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),

@@ -109,7 +109,11 @@ class TransitionForm(forms.Form):
         label=_("Referred to"), queryset=Agency.objects.none(), required=False
     )
     priority = forms.TypedChoiceField(
-        label=_("Priority"), choices=Tip.Priority.choices, coerce=int, required=False
+        label=_("Priority"),
+        choices=Tip.Priority.choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
 
     def __init__(self, *args: Any, tip: Tip, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from homeward.cases.views.case_file import (
     case_export,
     case_list,
     case_status,
+    case_summary_pdf_view,
     cold_case_list,
 )
 from homeward.cases.views.parties import interview_add, interview_detail, party_add
@@ -32,6 +33,7 @@ __all__ = [
     "case_export",
     "case_list",
     "case_status",
+    "case_summary_pdf_view",
     "cold_case_list",
     "interview_add",
     "interview_detail",

@@ -189,3 +189,27 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         case=case,
         lead=_("A case is closed only after it is solved and transferred for prosecution."),
     )
+
+
+@requires(P_CASE_VIEW)
+def case_summary_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case summary as PDF (watermarked, audited)."""
+    from homeward.cases.reports import case_summary_pdf
+    from homeward.core.audit import audit_record
+    from homeward.core.pdf import Watermark
+
+    user = current_user(request)
+    case = case_get_for_user(user, pk)
+    pdf = case_summary_pdf(
+        user,
+        case,
+        Watermark(
+            printed_by=f"{user.full_name} ({user.username})",
+            printed_at=timezone.localtime(),
+            request_id=str(getattr(request, "request_id", "")),
+        ),
+    )
+    audit_record(actor=user, action="case_summary_print", obj=case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.pdf"'
+    return response
