@@ -89,6 +89,16 @@ class Tip(models.Model):
         verbose_name=_("Referred to"),
     )
     outcome_note = models.CharField(_("Outcome"), max_length=300, blank=True)
+    # A substantiated clue joins an existing case (a clue that opens a new case is the
+    # case's source instead).
+    joined_case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="joined_clues",
+        verbose_name=_("Joined case"),
+    )
     sla_due_at = models.DateTimeField(_("Triage due"))
     overdue = models.BooleanField(_("Overdue"), default=False)
     version = models.PositiveIntegerField(default=1)

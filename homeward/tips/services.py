@@ -327,3 +327,21 @@ def tips_flag_overdue(now: datetime | None = None) -> int:
         audit_record(actor=None, action="tip_overdue", obj=tip, actor_username="system")
         count += 1
     return count
+
+
+@transaction.atomic
+def tip_join_case(*, actor: User, tip: Tip, case_number: str) -> Tip:
+    """Attach a substantiated clue to an existing case the officer can see."""
+    from homeward.cases.selectors import cases_visible_to
+
+    _require_police(actor)
+    if tip.status != Tip.Status.SUBSTANTIATED:
+        raise DomainError(TipError.BAD_TRANSITION, _("Only a substantiated clue joins a case."))
+    case = cases_visible_to(actor).filter(number=case_number.strip()).first()
+    if case is None:
+        raise DomainError(TipError.BAD_TRANSITION, _("No case with this number in your area."))
+    Tip.objects.filter(pk=tip.pk).update(joined_case=case)
+    TipEvent.objects.create(tip=tip, kind="joined_case", actor=actor, detail=case.number)
+    audit_record(actor=actor, action="tip_joined_case", obj=tip, detail={"case": case.pk})
+    tip.refresh_from_db()
+    return tip

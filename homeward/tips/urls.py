@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.tip_detail, name="tip_detail"),
     path("<int:pk>/reward/", views.reward_action, name="reward_action"),
+    path("<int:pk>/join/", views.tip_join_case_view, name="tip_join_case"),
     path("mandatory/", views.mandatory_list, name="mandatory_list"),
     path("mandatory/new/", views.mandatory_report, name="mandatory_report"),
 ]

@@ -207,3 +207,19 @@ def reward_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Reward updated."))
     return redirect("tips:tip_detail", pk=tip.pk)
+
+
+@requires(P_TIP_TRIAGE)
+@require_http_methods(["POST"])
+def tip_join_case_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from homeward.tips.services import tip_join_case
+
+    user = current_user(request)
+    tip = tip_get_for_user(user, pk)
+    try:
+        tip_join_case(actor=user, tip=tip, case_number=request.POST.get("case_number", "")[:32])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The clue joined the case."))
+    return redirect("tips:tip_detail", pk=tip.pk)

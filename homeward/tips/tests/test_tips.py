@@ -439,3 +439,30 @@ def test_a_substantiated_clue_opens_a_case_with_a_qualified_leader(
     case = Case.objects.get(source="clue", source_reference=tip.pk)
     assert case.number.startswith("渝中-")
     assert case.number in client.get(f"/tips/{tip.pk}/").content.decode()
+
+
+def test_a_substantiated_clue_joins_an_existing_case(
+    owner: User,
+    outsider: User,
+    make_user: Callable[..., User],
+    client_for: Callable[[User], Client],
+) -> None:
+    from homeward.cases.services import case_open
+
+    head = make_user(
+        roles=[Role.INVESTIGATOR],
+        agency_code="500103-public_security",
+        username="head3",
+        leader_post="head",
+    )
+    case = case_open(actor=owner, title="已立案件", crimes=["art240"], source="other", leader=head)
+    tip, _secret = _substantiated(owner, key="j" * 12)
+    client = client_for(owner)
+    assert client.post(f"/tips/{tip.pk}/join/", {"case_number": case.number}).status_code == 302
+    tip.refresh_from_db()
+    assert tip.joined_case == case
+    assert case.number in client.get(f"/tips/{tip.pk}/").content.decode()
+    other, _ = _substantiated(owner, key="q" * 12)
+    client_for(outsider).post(f"/tips/{other.pk}/join/", {"case_number": case.number})
+    other.refresh_from_db()
+    assert other.joined_case is None
