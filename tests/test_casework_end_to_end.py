@@ -116,6 +116,7 @@ def test_from_an_anonymous_clue_to_a_supervised_case_and_a_paid_reward(
     case.refresh_from_db()
     assert closing.status_code == 200 and case.status == "opened"
     assert outsider_client.get(f"/cases/{case.pk}/").status_code == 404
+    assert f'href="/tips/{public_tip.pk}/"' in police.get(f"/cases/{case.pk}/").content.decode()
     # 6. The municipal joint-conference office lists it for supervision.
     office = make_user(
         roles=[Role.JOINT_CONFERENCE_OFFICER],
