@@ -33,7 +33,7 @@ from homeward.cases.models import (
     TaskForceMember,
 )
 from homeward.cases.policy import LEADER_POSTS
-from homeward.core.audit import audit_read, audit_record
+from homeward.core.audit import audit_read, audit_record, read_audited_or_404
 from homeward.core.models import Division, User
 from homeward.core.models.agencies import PUBLIC_SECURITY_KIND
 from homeward.core.roles import P_CASE_SUPERVISE, P_CASE_VIEW
@@ -98,19 +98,7 @@ def cold_cases(user: User, idle_days: int = 365) -> QuerySet[Case]:
 
 def case_get_for_user(user: User, case_id: int, *, purpose: str = "") -> Case:
     """One case the user may open (404 otherwise); the read is audited."""
-    try:
-        case = cases_visible_to(user).get(pk=case_id)
-    except Case.DoesNotExist:
-        audit_record(
-            actor=user,
-            action="read",
-            object_type="cases.case",
-            object_id=str(case_id),
-            outcome="denied",
-        )
-        raise Http404 from None
-    audit_read(actor=user, obj=case, purpose=purpose)
-    return case
+    return read_audited_or_404(user, cases_visible_to(user), case_id, purpose=purpose)
 
 
 def case_find_for_supervision(user: User, number: str) -> Case | None:

@@ -10,15 +10,19 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from homeward.core.context import current_request_context
 from homeward.core.errors import AuditWriteError
 from homeward.core.models import AuditChainHead, AuditEvent, User
+
+M = TypeVar("M", bound=Model)
 
 GENESIS_HASH = "0" * 64
 
@@ -161,3 +165,22 @@ def audit_verify() -> list[ChainProblem]:
             )
         )
     return problems
+
+
+def read_audited_or_404(actor: User, queryset: QuerySet[M], pk: int, *, purpose: str = "") -> M:
+    """The selectors' shared read: one row of ``queryset`` (already scoped to ``actor``)
+    with the read audited, or 404 with the refused attempt audited — out-of-scope rows
+    behave as if they did not exist (DESIGN.md rule 4)."""
+    try:
+        obj = queryset.get(pk=pk)
+    except ObjectDoesNotExist:
+        audit_record(
+            actor=actor,
+            action="read",
+            object_type=queryset.model._meta.label_lower,
+            object_id=str(pk),
+            outcome="denied",
+        )
+        raise Http404 from None
+    audit_read(actor=actor, obj=obj, purpose=purpose)
+    return obj

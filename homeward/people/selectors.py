@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from homeward.core.audit import audit_read, audit_record
+from homeward.core.audit import audit_record, read_audited_or_404
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import User
 from homeward.core.roles import P_PERSON_FULL_IDENTITY
@@ -22,19 +21,7 @@ def persons_visible_to(user: User) -> QuerySet[Person]:
 
 def person_get_for_user(user: User, person_id: int, *, purpose: str = "") -> Person:
     """One person in the user's scope (404 otherwise); the read is audited."""
-    try:
-        person = persons_visible_to(user).get(pk=person_id)
-    except Person.DoesNotExist:
-        audit_record(
-            actor=user,
-            action="read",
-            object_type="people.person",
-            object_id=str(person_id),
-            outcome="denied",
-        )
-        raise Http404 from None
-    audit_read(actor=user, obj=person, purpose=purpose)
-    return person
+    return read_audited_or_404(user, persons_visible_to(user), person_id, purpose=purpose)
 
 
 def persons_search(user: User, *, query: str) -> QuerySet[Person]:

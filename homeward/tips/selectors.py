@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from homeward.core.audit import audit_read, audit_record
+from homeward.core.audit import read_audited_or_404
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 from homeward.tips.models import MandatoryReport, Tip, TipIdentifier
@@ -41,15 +40,8 @@ def triage_queue(user: User, *, status: str = "", overdue_only: bool = False) ->
 
 
 def tip_get_for_user(user: User, pk: int) -> Tip:
-    try:
-        tip = tips_visible_to(user).get(pk=pk)
-    except Tip.DoesNotExist:
-        audit_record(
-            actor=user, action="read", object_type="tips.tip", object_id=str(pk), outcome="denied"
-        )
-        raise Http404 from None
-    audit_read(actor=user, obj=tip)
-    return tip
+    """One clue in the user's scope (404 otherwise); the read is audited."""
+    return read_audited_or_404(user, tips_visible_to(user), pk)
 
 
 def _bigrams(text: str) -> set[str]:

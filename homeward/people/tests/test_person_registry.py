@@ -216,13 +216,13 @@ def test_when_the_audit_write_fails_the_read_returns_503_without_data(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = client_for(owner)
+    from homeward.core import audit
     from homeward.core.errors import AuditWriteError
-    from homeward.people import selectors
 
     def broken(**kwargs: object) -> None:
         raise AuditWriteError("down")
 
-    monkeypatch.setattr(selectors, "audit_read", broken)
+    monkeypatch.setattr(audit, "audit_read", broken)
     response = client.get(f"/people/{person.pk}/")
     assert response.status_code == 503
     assert "陈小梅".encode() not in response.content
