@@ -18,7 +18,6 @@ $(RUNTIME_STAMP): pyproject.toml requirements/runtime.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements/runtime.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 $(DEV_STAMP): $(RUNTIME_STAMP) requirements/dev.lock
