@@ -15,6 +15,7 @@ urlpatterns = [
     path("public/", include("homeward.public.urls")),
     path("tips/", include("homeward.tips.urls")),
     path("cases/", include("homeward.cases.urls")),
+    path("plan/", include("homeward.coordination.urls")),
     path("people/", include("homeward.people.urls")),
     path("dna/", include("homeward.dna.urls")),
     path("", include("homeward.core.urls")),

@@ -18,6 +18,7 @@ from homeward.core.roles import (
     P_MANAGE_USERS,
     P_PERSON_VIEW,
     P_PLACES,
+    P_PLAN_VIEW,
     P_PORTAL,
     P_SECURITY,
     P_TIP_MANDATORY,
@@ -42,6 +43,7 @@ class NavItem:
 _REGISTRY: list[NavEntry] = [
     NavEntry("core:home", _("Home"), P_PORTAL),
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
+    NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW),
     NavEntry("tips:queue", _("Clues"), P_TIP_TRIAGE),
     NavEntry("cases:case_list", _("Cases"), P_CASE_VIEW),
     NavEntry("cases:supervision_list", _("Supervision"), P_CASE_SUPERVISE),

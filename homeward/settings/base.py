@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "homeward.dna",
     "homeward.tips",
     "homeward.cases",
+    "homeward.coordination",
     "homeward.demo",
 ]
 
