@@ -111,6 +111,26 @@ def _import_population(analyst: User, population: object) -> None:
     assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
 
 
+def _imported_and_searched(
+    analyst: User,
+    capture: Callable[..., object],
+    *,
+    families: int,
+    unrelated: int,
+    specimen: str,
+    purpose: str,
+) -> MatchRun:
+    """Import simulated families and children, then search one specimen (tasks run on
+    commit, as in production)."""
+    with capture(execute=True):  # type: ignore[operator]
+        _import_population(analyst, _population(n=families, unrelated=unrelated))
+        run = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id=specimen), purpose=purpose
+        )
+    run.refresh_from_db()
+    return run
+
+
 def test_a_child_of_unknown_origin_finds_its_parents_first(
     analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
 ) -> None:
@@ -138,12 +158,14 @@ def test_a_child_of_unknown_origin_finds_its_parents_first(
 def test_parents_find_their_child_among_unknown_children(
     analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
 ) -> None:
-    population = _population(n=12, unrelated=5)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        _import_population(analyst, population)
-        run = match_run_start(
-            actor=analyst, specimen=Specimen.objects.get(specimen_id="M0003"), purpose="寻亲2026-7"
-        )
+    run = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=12,
+        unrelated=5,
+        specimen="M0003",
+        purpose="寻亲2026-7",
+    )
     run.refresh_from_db()
     best = run.candidates.get(rank=1)
     assert best.child_specimen.specimen_id == "C0003"
@@ -219,12 +241,14 @@ def test_only_public_security_may_import(make_user: Callable[..., User]) -> None
 def test_a_match_is_confirmed_only_after_resampling(
     analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
 ) -> None:
-    population = _population(n=3, unrelated=0)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        _import_population(analyst, population)
-        run = match_run_start(
-            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="刑案2026-1"
-        )
+    run = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=3,
+        unrelated=0,
+        specimen="C0001",
+        purpose="刑案2026-1",
+    )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
     with pytest.raises(DomainError) as error:
         candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检")
@@ -291,12 +315,14 @@ def test_nobody_outside_the_dna_role_sees_anything(
     analyst: User,
     django_capture_on_commit_callbacks: Callable[..., object],
 ) -> None:
-    population = _population(n=2, unrelated=0)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        _import_population(analyst, population)
-        run = match_run_start(
-            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="刑案2026-5"
-        )
+    run = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=2,
+        unrelated=0,
+        specimen="C0001",
+        purpose="刑案2026-5",
+    )
     candidate = MatchCandidate.objects.filter(run=run).first()
     assert candidate is not None
     agency = "cq-public_security" if role == Role.INVESTIGATOR else "500101-civil_affairs"
@@ -321,12 +347,14 @@ def test_the_printable_report_is_chinese_marked_unconfirmed_and_audited(
     client_for: Callable[[User], Client],
     django_capture_on_commit_callbacks: Callable[..., object],
 ) -> None:
-    population = _population(n=3, unrelated=0)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        _import_population(analyst, population)
-        run = match_run_start(
-            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0002"), purpose="刑案2026-9"
-        )
+    run = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=3,
+        unrelated=0,
+        specimen="C0002",
+        purpose="刑案2026-9",
+    )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
     client = _verified(analyst, client_for)
     html = client.get(f"/dna/candidates/{candidate.pk}/report/").content.decode()
@@ -360,12 +388,14 @@ def test_the_pdf_report_holds_the_chinese_text_and_the_watermark(
 ) -> None:
     from pypdf import PdfReader
 
-    population = _population(n=3, unrelated=0)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        _import_population(analyst, population)
-        run = match_run_start(
-            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="刑案2026-12"
-        )
+    run = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=3,
+        unrelated=0,
+        specimen="C0001",
+        purpose="刑案2026-12",
+    )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
     response = _verified(analyst, client_for).get(f"/dna/candidates/{candidate.pk}/report.pdf")
     assert response["Content-Type"] == "application/pdf"

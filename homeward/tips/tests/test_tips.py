@@ -19,7 +19,7 @@ from homeward.core.models import AuditEvent, Division, User
 from homeward.core.roles import Role
 from homeward.core.tick import tick
 from homeward.tips.models import Tip
-from homeward.tips.services import tip_submit, tip_transition
+from homeward.tips.services import Submission, tip_submit, tip_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,20 @@ NARRATIVE = "有人在车站附近出价八万元出售一名男婴，联系电�
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+def _public_tip(
+    idempotency_key: str, *, category: str, division_code: str = "500103", priority: int = 1
+) -> Submission:
+    """A clue from the public website, submitted through the service."""
+    return tip_submit(
+        channel="public",
+        category=category,
+        narrative=NARRATIVE,
+        division=Division.objects.get(code=division_code),
+        idempotency_key=idempotency_key,
+        priority=priority,
+    )
 
 
 def _submit(client: Client, **overrides: object) -> object:
@@ -192,13 +206,7 @@ def test_a_teacher_files_a_mandatory_report_at_the_highest_priority_and_sees_the
 def test_triage_moves_along_the_map_and_refuses_shortcuts_and_stale_versions(
     owner: User, colleague: User
 ) -> None:
-    tip = tip_submit(
-        channel="public",
-        category="trafficking",
-        narrative=NARRATIVE,
-        division=Division.objects.get(code="500103"),
-        idempotency_key="x" * 12,
-    ).tip
+    tip = _public_tip("x" * 12, category="trafficking").tip
     with pytest.raises(DomainError) as error:
         tip_transition(actor=owner, tip=tip, to="substantiated", version=tip.version)
     assert error.value.code == "tip_bad_transition"
@@ -225,22 +233,8 @@ def test_triage_moves_along_the_map_and_refuses_shortcuts_and_stale_versions(
 def test_the_queue_is_ordered_by_priority_and_age_and_scoped_to_the_district(
     owner: User, outsider: User, client_for: Callable[[User], Client]
 ) -> None:
-    yuzhong = Division.objects.get(code="500103")
-    normal = tip_submit(
-        channel="public",
-        category="other",
-        narrative=NARRATIVE,
-        division=yuzhong,
-        idempotency_key="n" * 12,
-    ).tip
-    urgent = tip_submit(
-        channel="public",
-        category="other",
-        narrative=NARRATIVE,
-        division=yuzhong,
-        idempotency_key="u" * 12,
-        priority=3,
-    ).tip
+    normal = _public_tip("n" * 12, category="other").tip
+    urgent = _public_tip("u" * 12, category="other", priority=3).tip
     html = client_for(owner).get("/tips/").content.decode()
     assert html.index(urgent.tracking_code) < html.index(normal.tracking_code)
     outsider_client = client_for(outsider)
@@ -249,14 +243,7 @@ def test_the_queue_is_ordered_by_priority_and_age_and_scoped_to_the_district(
 
 
 def test_an_untriaged_clue_is_flagged_overdue_once_by_the_tick() -> None:
-    tip = tip_submit(
-        channel="public",
-        category="other",
-        narrative=NARRATIVE,
-        division=Division.objects.get(code="500103"),
-        idempotency_key="o" * 12,
-        priority=3,
-    ).tip
+    tip = _public_tip("o" * 12, category="other", priority=3).tip
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
         first, second = tick(), tick()
     tip.refresh_from_db()
@@ -267,13 +254,7 @@ def test_an_untriaged_clue_is_flagged_overdue_once_by_the_tick() -> None:
 def test_related_clues_are_suggested_by_shared_phone(
     owner: User, municipal_investigator: User, client_for: Callable[[User], Client]
 ) -> None:
-    first = tip_submit(
-        channel="public",
-        category="trafficking",
-        narrative=NARRATIVE,
-        division=Division.objects.get(code="500103"),
-        idempotency_key="r" * 12,
-    ).tip
+    first = _public_tip("r" * 12, category="trafficking").tip
     other = tip_submit(
         channel="public",
         category="online",
@@ -297,29 +278,17 @@ def test_related_clues_are_suggested_by_shared_phone(
 def test_non_police_cannot_see_the_queue_or_a_clue(
     role: Role, agency: str, make_user: Callable[..., User], client_for: Callable[[User], Client]
 ) -> None:
-    tip = tip_submit(
-        channel="public",
-        category="other",
-        narrative=NARRATIVE,
-        division=Division.objects.get(code="500103"),
-        idempotency_key="p" * 12,
-    ).tip
+    tip = _public_tip("p" * 12, category="other").tip
     client = client_for(make_user(roles=[role], agency_code=agency))
     assert client.get("/tips/").status_code == 403
     assert client.get(f"/tips/{tip.pk}/").status_code == 403
 
 
 def _substantiated(owner: User, *, key: str) -> tuple[Tip, str]:
-    submission = tip_submit(
-        channel="public",
-        category="trafficking",
-        narrative=NARRATIVE,
-        division=Division.objects.get(code="500103"),
-        idempotency_key=key,
+    submission = _public_tip(key, category="trafficking")
+    tip = tip_transition(
+        actor=owner, tip=submission.tip, to="triaged", version=submission.tip.version
     )
-    tip = submission.tip
-    for step in ("triaged",):
-        tip = tip_transition(actor=owner, tip=tip, to=step, version=tip.version)
     tip = tip_transition(
         actor=owner, tip=tip, to="assigned", version=tip.version, assigned_to=owner
     )
@@ -389,13 +358,7 @@ def test_a_small_reward_is_paid_after_the_unit_approves_and_only_for_substantiat
 
     from homeward.tips.rewards import reward_apply, reward_step
 
-    open_tip = tip_submit(
-        channel="public",
-        category="other",
-        narrative=NARRATIVE,
-        division=Division.objects.get(code="500103"),
-        idempotency_key="v" * 12,
-    ).tip
+    open_tip = _public_tip("v" * 12, category="other").tip
     with pytest.raises(DomainError):
         reward_apply(actor=owner, tip=open_tip, amount=Decimal("500"), grounds="x")
     tip, secret = _substantiated(owner, key="y" * 12)
