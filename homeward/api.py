@@ -16,6 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from homeward.alerts.api import partner_router as alerts_partner_router
+from homeward.alerts.api import public_router as alerts_public_router
+from homeward.alerts.api import router as alerts_router
 from homeward.cases.api import router as cases_router
 from homeward.core.api import router as core_router
 from homeward.core.roles import P_PORTAL
@@ -49,3 +52,6 @@ api.add_router("/", core_router)
 api.add_router("/people/", people_router)
 api.add_router("/tips/", tips_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/alerts/public/", alerts_public_router)
+api.add_router("/alerts/", alerts_router)
+api.add_router("/partner/", alerts_partner_router)

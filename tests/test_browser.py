@@ -1,4 +1,5 @@
-"""A real browser signs in as a demo user and sees the Chinese home page (issue 2).
+"""Pages that matter, in a real browser: a demo user signs in and sees the Chinese home
+page (issue 2); a missing-child alert from publication to "found" (issue 4).
 
 Runs Debian's Chromium (/usr/bin/chromium) through Playwright. When
 HOMEWARD_REQUIRE_SERVICES names "browser" (as CI does) a missing Chromium fails the
@@ -17,7 +18,10 @@ import pytest
 
 from homeward.core.models import User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = os.environ.get("HOMEWARD_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -103,3 +107,127 @@ def test_a_demo_user_signs_in_and_sees_the_chinese_home_page(
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Shizhu Tujia Autonomous County Public Security Bureau" in page.inner_text("body")
+
+
+def test_an_alert_from_publication_to_found_in_the_browser(
+    browser: Any, live_server: Any, tmp_path: Path
+) -> None:
+    """The commander publishes an alert for a child missing 50 minutes, sees the 100 km
+    ring go out, sees it widen at the one-hour mark without pressing anything, receives
+    a public sighting live, marks the child found; the public page, the CAP feed and the
+    partner's webhook all show the end."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from homeward.alerts.models import AlertRing, Delivery
+    from homeward.alerts.services import partner_register
+    from homeward.alerts.tests.conftest import Receiver, place_subscribers
+    from homeward.alerts.tests.test_lifecycle import _ring_points
+    from homeward.core.roles import Role
+    from homeward.core.tick import tick
+    from homeward.testing.factories import TEST_PASSWORD, UserFactory, agency
+
+    commander = UserFactory(
+        username="commander",
+        full_name="罗志鹏",
+        agency=agency("500103-public_security"),
+        roles=[Role.ALERT_COMMANDER],
+        leader_post="head",
+    )
+    place_subscribers(_ring_points())  # 10, 90, 150, 250 and 400 km north
+    partner_hook = Receiver()
+    _partner, token, _secret = partner_register(
+        actor=None, code="sichuan", name="四川省平台", webhook_url=f"{partner_hook.url}/cap"
+    )
+    try:
+        staff = browser.new_page(viewport={"width": 1280, "height": 900})
+        staff.goto(f"{live_server.url}/login/")
+        staff.fill("input[name=username]", commander.username)
+        staff.fill("input[name=password]", TEST_PASSWORD)
+        staff.click("button[type=submit]")
+        staff.wait_for_url(f"{live_server.url}/")
+
+        # Draft the alert in the form.
+        staff.goto(f"{live_server.url}/alerts/new/")
+        seen = timezone.localtime(timezone.now() - timedelta(minutes=50))
+        staff.fill("input[name=public_name]", "小明")
+        staff.select_option("select[name=sex]", "male")
+        staff.fill("input[name=age_years]", "6")
+        staff.fill("input[name=clothing]", "红色外套，蓝色裤子")
+        staff.fill("input[name=last_seen_at]", seen.strftime("%Y-%m-%dT%H:%M"))
+        staff.fill("input[name=last_seen_place]", "解放碑步行街")
+        staff.fill("input[name=latitude]", "29.5579")
+        staff.fill("input[name=longitude]", "106.5772")
+        staff.fill("input[name=no_photo_reason]", "家属暂无近照")
+        staff.click("form.form button[type=submit]")
+        staff.wait_for_url(f"{live_server.url}/alerts/*/")
+        alert_url = staff.url
+
+        # Publish: the 100 km ring goes out at once.
+        staff.click(f"a[href='{alert_url.replace(live_server.url, '')}publish/']")
+        staff.click("[data-testid=publish]")
+        staff.wait_for_url(alert_url)
+        assert "发布" in staff.inner_text("[data-testid=alert-status]")
+        rows = staff.locator("[data-testid=ring-table] tbody tr")
+        assert rows.count() == 1 and "100 km" in rows.first.inner_text()
+        assert staff.locator(".alert-map path.ring--current").count() == 1
+        assert Delivery.objects.count() == 2
+        public_id = str(AlertRing.objects.get().alert.public_id)
+
+        # The one-hour mark: the sweep widens the ring, nobody presses anything.
+        with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+            tick()
+        staff.reload()
+        rows = staff.locator("[data-testid=ring-table] tbody tr")
+        assert rows.count() == 2 and "200 km" in rows.nth(1).inner_text()
+        assert staff.locator(".alert-map path.ring").count() == 2
+        assert Delivery.objects.count() == 3
+
+        # A member of the public, on a phone, reports a sighting.
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto(f"{live_server.url}/public/alerts/{public_id}/")
+        public_text = phone.inner_text("[data-testid=public-alert]")
+        assert "小明" in public_text and "红色外套" in public_text
+        phone.fill("textarea[name=description]", "在朝天门码头看到一个穿红色外套的男孩")
+        phone.fill("input[name=place]", "朝天门码头")
+        phone.click("form.form button[type=submit]")
+        phone.wait_for_selector("[data-testid=sighting-received]")
+
+        # It appears in the commander's queue without a reload (htmx polls).
+        staff.wait_for_selector("#sightings >> text=朝天门码头", timeout=15000)
+
+        # Found: the commander ends the alert.
+        staff.select_option("select[name=outcome]", "found_safe")
+        staff.click("[data-testid=end-alert]")
+        staff.wait_for_url(alert_url)
+        assert "平安" in staff.inner_text("[data-testid=alert-status]")
+
+        # The public page says only that the child was found.
+        response = phone.goto(f"{live_server.url}/public/alerts/{public_id}/")
+        assert response is not None and response.status == 410
+        assert "找到" in phone.inner_text("[data-testid=public-ended]")
+        assert "红色外套" not in phone.content()
+        phone.screenshot(path=str(tmp_path / "public-found.png"), full_page=True)
+
+        # The CAP feed and the partner's webhook carry the Cancel.
+        cap = staff.request.get(
+            f"{live_server.url}/api/v1/partner/alerts/{public_id}/cap",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert cap.status == 200 and "<msgType>Cancel</msgType>" in cap.text()
+        received = [r["body"].decode() for r in partner_hook.requests]
+        assert [m.split("<msgType>")[1].split("<")[0] for m in received] == [
+            "Alert",
+            "Update",
+            "Cancel",
+        ]
+        feed = staff.request.get(
+            f"{live_server.url}/api/v1/partner/alerts.atom",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert "<entry>" not in feed.text()
+        staff.screenshot(path=str(tmp_path / "operations.png"), full_page=True)
+    finally:
+        partner_hook.close()

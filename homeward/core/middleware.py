@@ -75,7 +75,14 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         view_kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
         # Public API operations (anonymous clue reporting) authenticate themselves.
-        if request.path in settings.PUBLIC_API_PATHS:
+        if request.path in settings.PUBLIC_API_PATHS or request.path.startswith(
+            settings.PUBLIC_API_PREFIXES
+        ):
+            return None
+        # Partners authenticate with their token; the operation checks it.
+        if request.path.startswith(settings.PARTNER_API_PREFIX) and request.headers.get(
+            "Authorization", ""
+        ).startswith("Bearer "):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.core.models import User
 from homeward.core.roles import (
+    P_ALERT_VIEW,
     P_AUDIT,
     P_CASE_SUPERVISE,
     P_CASE_VIEW,
@@ -44,6 +45,7 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("core:home", _("Home"), P_PORTAL),
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
     NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW),
+    NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
     NavEntry("tips:queue", _("Clues"), P_TIP_TRIAGE),
     NavEntry("cases:case_list", _("Cases"), P_CASE_VIEW),
     NavEntry("cases:supervision_list", _("Supervision"), P_CASE_SUPERVISE),

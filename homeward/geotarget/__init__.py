@@ -1,4 +1,4 @@
-"""Geographic targeting engine (Django-free, standard library only).
+"""Geographic targeting engine (Django-free, standard library and h3).
 
 Geometry on the county-level boundaries (:mod:`.geometry`) and server-side SVG maps of
 them (:mod:`.svgmap`). Nothing here imports Django or the rest of ``homeward``; the
@@ -23,11 +23,35 @@ from .geometry import (
     simplify_ring,
     wgs84_to_gcj02,
 )
-from .svgmap import MapRegion, project_equirectangular, render_svg_map
+from .svgmap import MapCircle, MapPoint, MapRegion, project_equirectangular, render_svg_map
+from .targeting import (
+    DEFAULT_SCHEDULE,
+    H3_RESOLUTION,
+    CircleCover,
+    RadiusSchedule,
+    Stage,
+    cell_of,
+    cells_of,
+    circle_polygon,
+    cover_circle,
+    within_km,
+)
 
 __all__ = [
+    "DEFAULT_SCHEDULE",
+    "H3_RESOLUTION",
+    "CircleCover",
+    "RadiusSchedule",
+    "Stage",
+    "cell_of",
+    "cells_of",
+    "circle_polygon",
+    "cover_circle",
+    "within_km",
     "EARTH_RADIUS_KM",
     "BBox",
+    "MapCircle",
+    "MapPoint",
     "MapRegion",
     "MultiPolygon",
     "Polygon",

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from .geometry import BBox, MultiPolygon, Position, bbox, bbox_union, simplify_ring
+from .targeting import circle_polygon
 
-__all__ = ["MapRegion", "project_equirectangular", "render_svg_map"]
+__all__ = ["MapCircle", "MapPoint", "MapRegion", "project_equirectangular", "render_svg_map"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -116,6 +117,27 @@ class MapRegion:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class MapCircle:
+    """A great-circle circle drawn over the regions (an alert ring)."""
+
+    lat: float
+    lon: float
+    radius_km: float
+    label: str
+    css_class: str = "ring"
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A labelled point drawn over the regions (a city, a sighting)."""
+
+    lat: float
+    lon: float
+    label: str
+    css_class: str = "point"
+
+
 def _text(value: str) -> str:
     """Escape text content, dropping characters that XML cannot carry."""
     return escape(_XML_INVALID.sub("", value))
@@ -182,6 +204,9 @@ def render_svg_map(
     simplify_tolerance: float = 0.005,
     highlight: str | None = None,
     aria_label: str | None = None,
+    circles: Sequence[MapCircle] = (),
+    points: Sequence[MapPoint] = (),
+    extent: BBox | None = None,
 ) -> str:
     """Render regions as one self-contained, script-free ``<svg>`` element.
 
@@ -203,6 +228,11 @@ def render_svg_map(
         its outline is on top of its neighbours'. An unknown code is ignored.
     aria_label : str | None
         Accessible name of the map. Defaults to ``"Map of N regions"``.
+    circles, points : Sequence[MapCircle], Sequence[MapPoint]
+        Overlays drawn above the regions, in order: ``<path class="ring ...">`` and
+        ``<circle class="point ...">`` with a ``<title>`` and a ``<text>`` label.
+    extent : BBox | None
+        Area to show; defaults to the regions' joint bounding box.
 
     Returns
     -------
@@ -237,7 +267,7 @@ def render_svg_map(
         if not any(polygon and polygon[0] for polygon in region.geometry):
             raise ValueError(f"region {region.code!r} has an empty geometry")
 
-    box = bbox_union(bbox(region.geometry) for region in regions)
+    box = extent if extent is not None else bbox_union(bbox(region.geometry) for region in regions)
     ordered = [r for r in regions if r.code != highlight] + [
         r for r in regions if r.code == highlight
     ]
@@ -262,5 +292,25 @@ def render_svg_map(
         if region.href is not None:
             path = f"<a href={_attr(_check_href(region.href))}>{path}</a>"
         lines.append(path)
+    for circle in circles:
+        ring = circle_polygon(circle.lat, circle.lon, circle.radius_km)
+        vertices = _ring_path(ring, box, width, height)
+        if not vertices:
+            continue
+        d = "M" + vertices[0] + "L" + " ".join(vertices[1:]) + "Z"
+        lines.append(
+            f'<path d="{d}" class={_attr("ring " + circle.css_class)} fill-rule="evenodd">'
+            f"<title>{_text(circle.label)}</title></path>"
+        )
+    for point in points:
+        x, y = project_equirectangular(
+            point.lon, point.lat, box, width - 2 * _PADDING, height - 2 * _PADDING
+        )
+        x, y = x + _PADDING, y + _PADDING
+        lines.append(
+            f'<g class={_attr("point " + point.css_class)}><circle cx="{_fmt(x)}" cy="{_fmt(y)}"'
+            f' r="3"><title>{_text(point.label)}</title></circle>'
+            f'<text x="{_fmt(x + 4)}" y="{_fmt(y - 4)}">{_text(point.label)}</text></g>'
+        )
     lines.append("</svg>")
     return "\n".join(lines)

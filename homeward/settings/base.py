@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "homeward.dna",
     "homeward.tips",
     "homeward.cases",
+    "homeward.alerts",
     "homeward.coordination",
     "homeward.demo",
 ]
@@ -226,6 +227,36 @@ TIP_HOURLY_LIMIT = env_int("HOMEWARD_TIP_HOURLY_LIMIT", 10, minimum=1)
 TIP_REWARD_MUNICIPAL_THRESHOLD = env_int("HOMEWARD_TIP_REWARD_MUNICIPAL_THRESHOLD", 5000, minimum=0)
 # API operations open to anonymous callers (each declares auth=None and throttles).
 PUBLIC_API_PATHS = frozenset({"/api/v1/tips/", "/api/v1/tips/status"})
+# Path prefixes whose operations authenticate themselves: the public alert API
+# (anonymous, throttled), and the partner API when called with a bearer token.
+PUBLIC_API_PREFIXES = ("/api/v1/alerts/public/",)
+PARTNER_API_PREFIX = "/api/v1/partner/"
+
+# --- Missing-child alerts -----------------------------------------------------------------
+# Radius by time since the disappearance, "minutes:km,...": the 团圆 platform's rule of thumb.
+ALERT_RADIUS_SCHEDULE = env_str("HOMEWARD_ALERT_RADIUS_SCHEDULE", "0:100,60:200,120:300,180:500")
+ALERT_DISPATCH_BATCH = env_int("HOMEWARD_ALERT_DISPATCH_BATCH", 500, minimum=1, maximum=10000)
+# Failed sends are retried with growing backoff; after this many the row is dead-lettered.
+ALERT_MAX_ATTEMPTS = env_int("HOMEWARD_ALERT_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
+ALERT_HTTP_TIMEOUT_SECONDS = env_int("HOMEWARD_ALERT_HTTP_TIMEOUT", 10, minimum=1, maximum=120)
+# A dispatch or fan-out that has shown no sign of life for this long is restarted by tick().
+ALERT_LEASE_SECONDS = env_int("HOMEWARD_ALERT_LEASE_SECONDS", 60, minimum=5)
+# SMS gateway (HTTP, JSON, HMAC-signed). Empty: SMS is recorded, not sent (development).
+ALERT_SMS_GATEWAY_URL = env_str("HOMEWARD_SMS_GATEWAY_URL", "")
+ALERT_SMS_GATEWAY_SECRET = env_str("HOMEWARD_SMS_GATEWAY_SECRET", "")
+# Web push (VAPID). Off: web push subscriptions are recorded, not sent (development).
+ALERT_WEB_PUSH = env_bool("HOMEWARD_WEB_PUSH", False)
+ALERT_VAPID_KEY_FILE = env_path("HOMEWARD_VAPID_KEY_FILE", VAR_DIR / "vapid-private.pem")
+ALERT_VAPID_CONTACT = env_str("HOMEWARD_VAPID_CONTACT", "mailto:alerts@homeward.invalid")
+ALERT_CAP_SENDER = env_str("HOMEWARD_ALERT_CAP_SENDER", "alerts@gaj.cq.homeward.invalid")
+# Where the public site is reached from outside (links in CAP messages and pushes).
+PUBLIC_BASE_URL = env_str("HOMEWARD_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# A reverse proxy or CDN purge endpoint for ended alerts' public pages (optional).
+ALERT_CACHE_PURGE_URL = env_str("HOMEWARD_ALERT_CACHE_PURGE_URL", "")
+# Test hook: the recording channel waits this long (ms) per batch, to let a test kill a
+# worker in the middle of a dispatch.
+ALERT_RECORD_DELAY_MS = env_int("HOMEWARD_ALERT_RECORD_DELAY_MS", 0, minimum=0, maximum=60000)
+SIGHTING_HOURLY_LIMIT = env_int("HOMEWARD_SIGHTING_HOURLY_LIMIT", 20, minimum=1)
 
 # --- Audit -------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)
@@ -244,6 +275,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
+# Several deployments may share one Redis: each consumes and publishes to its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("HOMEWARD_CELERY_QUEUE", "celery")
 TICK_INTERVAL_SECONDS = env_int("HOMEWARD_TICK_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "homeward-tick": {"task": "homeward.core.tasks.run_tick", "schedule": TICK_INTERVAL_SECONDS}

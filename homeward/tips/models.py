@@ -32,6 +32,7 @@ class Tip(models.Model):
         PUBLIC = "public", _("Public site")
         PUBLIC_API = "public_api", _("Partner app")
         MANDATORY = "mandatory", _("Mandatory report")
+        ALERT_SIGHTING = "alert_sighting", _("Sighting on a missing-child alert")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -51,7 +52,7 @@ class Tip(models.Model):
     secret_hash = models.CharField(max_length=128)
     idempotency_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     category = models.CharField(_("Category"), max_length=24, choices=Category.choices)
-    channel = models.CharField(_("Channel"), max_length=12, choices=Channel.choices)
+    channel = models.CharField(_("Channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(
         _("Status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )

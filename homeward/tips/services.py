@@ -345,3 +345,45 @@ def tip_join_case(*, actor: User, tip: Tip, case_number: str) -> Tip:
     audit_record(actor=actor, action="tip_joined_case", obj=tip, detail={"case": case.pk})
     tip.refresh_from_db()
     return tip
+
+
+@transaction.atomic
+def tip_record_for_case(
+    *,
+    actor: User,
+    case: Any,
+    narrative: str,
+    idempotency_key: str,
+    address: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    contact: str = "",
+    occurred_on: date | None = None,
+    occurred_time: str = "",
+) -> Tip:
+    """A clue that police take in for a case they run (a sighting on a missing-child
+    alert): stored like any clue, assigned to the officer and joined to the case."""
+    _require_police(actor)
+    submission = tip_submit(
+        channel=Tip.Channel.ALERT_SIGHTING,
+        category=Tip.Category.SUSPICIOUS,
+        narrative=narrative,
+        division=case.division,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        contact=contact,
+        occurred_on=occurred_on,
+        occurred_time=occurred_time,
+        idempotency_key=idempotency_key,
+        priority=Tip.Priority.HIGHEST,
+    )
+    tip = submission.tip
+    if submission.created:
+        Tip.objects.filter(pk=tip.pk).update(
+            joined_case=case, assigned_to=actor, status=Tip.Status.ASSIGNED
+        )
+        TipEvent.objects.create(tip=tip, kind="joined_case", actor=actor, detail=case.number)
+        audit_record(actor=actor, action="tip_joined_case", obj=tip, detail={"case": case.pk})
+        tip.refresh_from_db()
+    return tip

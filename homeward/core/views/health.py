@@ -56,7 +56,8 @@ def _check_broker() -> bool:
     from homeward.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL of the settings, not the app's cached configuration.
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:

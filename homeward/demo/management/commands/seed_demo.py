@@ -32,3 +32,9 @@ class Command(BaseCommand):
 
         clues = seed_casework()
         self.stdout.write(self.style.SUCCESS(f"demo casework: {clues} clues and a case"))
+        from homeward.demo.alerts import SUBSCRIBERS, seed_alerts
+
+        alerts = seed_alerts()
+        self.stdout.write(
+            self.style.SUCCESS(f"demo alerts: {alerts} published, {SUBSCRIBERS} subscribers")
+        )

@@ -1,0 +1,170 @@
+"""Reads of the alert module, scoped to the user.
+
+Police with ``alerts.view_alert`` see the alerts of their district, or every alert when
+their agency is municipal. Published and ended alerts of other districts stay visible in
+the list of active alerts (everyone in the force looks for every missing child), but
+their operations page and sightings belong to the alert's district and the municipal
+bureau. The public sees the whitelisted notice only (``homeward.alerts.public``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from homeward.alerts.models import (
+    Alert,
+    AlertRing,
+    AlertStatus,
+    Channel,
+    CommandNotice,
+    Delivery,
+    DeliveryStatus,
+    PartnerPush,
+    Sighting,
+)
+from homeward.core.audit import read_audited_or_404
+from homeward.core.models import User
+from homeward.core.scoping import scope_filter
+
+
+def alerts_visible_to(user: User) -> QuerySet[Alert]:
+    return scope_filter(Alert.objects.all(), user).select_related(
+        "division", "owning_agency", "case"
+    )
+
+
+def alert_get_for_user(user: User, alert_id: int, *, purpose: str = "") -> Alert:
+    """One alert in the user's scope, the read audited (it concerns a minor); else 404."""
+    return read_audited_or_404(user, alerts_visible_to(user), alert_id, purpose=purpose)
+
+
+def active_alerts() -> QuerySet[Alert]:
+    return Alert.objects.filter(status=AlertStatus.PUBLISHED).order_by("-published_at", "-pk")
+
+
+@dataclass(frozen=True)
+class RingCount:
+    ring: AlertRing
+    by_channel: dict[str, dict[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(statuses.values()) for statuses in self.by_channel.values())
+
+    @property
+    def sent(self) -> int:
+        return sum(s.get(DeliveryStatus.SENT, 0) for s in self.by_channel.values())
+
+    @property
+    def labelled(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Channel and status labels with their counts, for display."""
+        return [
+            (
+                str(Channel(channel).label),
+                [(str(DeliveryStatus(status).label), n) for status, n in sorted(statuses.items())],
+            )
+            for channel, statuses in sorted(self.by_channel.items())
+        ]
+
+    @property
+    def failed(self) -> int:
+        return sum(
+            s.get(DeliveryStatus.FAILED, 0) + s.get(DeliveryStatus.DEAD, 0)
+            for s in self.by_channel.values()
+        )
+
+
+def ring_counts(alert: Alert) -> list[RingCount]:
+    rows = (
+        Delivery.objects.filter(alert=alert)
+        .values("ring_id", "channel", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table: dict[int, dict[str, dict[str, int]]] = {}
+    for row in rows:
+        table.setdefault(row["ring_id"], {}).setdefault(row["channel"], {})[row["status"]] = row[
+            "n"
+        ]
+    return [RingCount(ring, table.get(ring.pk, {})) for ring in alert.rings.order_by("stage")]
+
+
+def delivery_failures(alert: Alert, limit: int = 50) -> QuerySet[Delivery]:
+    return (
+        Delivery.objects.filter(
+            alert=alert, status__in=[DeliveryStatus.FAILED, DeliveryStatus.DEAD]
+        )
+        .select_related("ring")
+        .order_by("-pk")[:limit]
+    )
+
+
+def partner_pushes(alert: Alert) -> QuerySet[PartnerPush]:
+    return (
+        PartnerPush.objects.filter(message__alert=alert)
+        .select_related("message", "partner")
+        .order_by("message__sequence", "partner__code")
+    )
+
+
+# Sightings within this distance count as "near" and come first, newest first.
+NEAR_KM = 20.0
+
+
+def sightings_queue(alert: Alert) -> list[Sighting]:
+    """The task force's queue: open sightings, nearest and newest first.
+
+    Sightings are banded by distance from the last-seen place (unknown distance last);
+    within a band the newest come first.
+    """
+    sightings = list(Sighting.objects.filter(alert=alert).exclude(status=Sighting.Status.DISMISSED))
+
+    def key(s: Sighting) -> tuple[int, int, float]:
+        done = 1 if s.status == Sighting.Status.CONVERTED else 0
+        band = int(s.distance_km // NEAR_KM) if s.distance_km is not None else 10**6
+        return (done, band, -s.reported_at.timestamp())
+
+    return sorted(sightings, key=key)
+
+
+def open_notices(user: User) -> QuerySet[CommandNotice]:
+    """Unacknowledged notices for the user's own unit (the command centre's inbox)."""
+    return (
+        CommandNotice.objects.filter(agency=user.agency, acknowledged_at__isnull=True)
+        .select_related("alert")
+        .order_by("-created_at")
+    )
+
+
+def elapsed_since_disappearance(alert: Alert, now: datetime | None = None) -> timedelta | None:
+    if alert.last_seen_at is None:
+        return None
+    return (now or timezone.now()) - alert.last_seen_at
+
+
+def alert_counts(user: User) -> dict[str, int]:
+    rows = alerts_visible_to(user).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def sightings_new_count(alert: Alert) -> int:
+    return Sighting.objects.filter(alert=alert, status=Sighting.Status.NEW).count()
+
+
+__all__ = [
+    "active_alerts",
+    "alert_counts",
+    "alert_get_for_user",
+    "alerts_visible_to",
+    "delivery_failures",
+    "elapsed_since_disappearance",
+    "open_notices",
+    "partner_pushes",
+    "ring_counts",
+    "sightings_new_count",
+    "sightings_queue",
+]
