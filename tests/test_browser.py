@@ -187,6 +187,18 @@ def test_an_alert_from_publication_to_found_in_the_browser(
 
         # A member of the public, on a phone, reports a sighting.
         phone = browser.new_page(viewport={"width": 390, "height": 844})
+        csp_errors: list[str] = []
+        phone.on(
+            "console",
+            lambda msg: csp_errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None,
+        )
+        phone.goto(f"{live_server.url}/public/alerts/")
+        assert "小明" in phone.inner_text("main")
+        phone.goto(f"{live_server.url}/public/alerts/subscribe/")
+        assert phone.locator("[data-subscribe]").is_visible()
+        assert phone.eval_on_selector("#subscribe", "el => el.dataset.vapidKey.length") > 80
         phone.goto(f"{live_server.url}/public/alerts/{public_id}/")
         public_text = phone.inner_text("[data-testid=public-alert]")
         assert "小明" in public_text and "红色外套" in public_text
@@ -210,6 +222,7 @@ def test_an_alert_from_publication_to_found_in_the_browser(
         assert "找到" in phone.inner_text("[data-testid=public-ended]")
         assert "红色外套" not in phone.content()
         phone.screenshot(path=str(tmp_path / "public-found.png"), full_page=True)
+        assert csp_errors == []
 
         # The CAP feed and the partner's webhook carry the Cancel.
         cap = staff.request.get(

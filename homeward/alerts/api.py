@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -29,6 +30,7 @@ from homeward.alerts.selectors import active_alerts, alert_get_for_user, alerts_
 from homeward.alerts.services import (
     alert_publish,
     partner_for_token,
+    public_push_ref,
     sighting_report,
     subscriber_remove,
     subscriber_upsert,
@@ -39,6 +41,8 @@ from homeward.core.models import User
 from homeward.core.permissions import current_user
 from homeward.core.roles import P_ALERT_PUBLISH, P_ALERT_VIEW
 from homeward.tips.throttle import submission_allowed
+
+PHONE = re.compile(r"1[3-9]\d{9}")
 
 public_router = Router(tags=["alerts (public)"])
 partner_router = Router(tags=["alerts (partners)"])
@@ -194,6 +198,27 @@ def public_subscribe(
     return Status(201, SubscribedOut(subscribed=True))
 
 
+class PushUnsubscribeIn(Schema):
+    endpoint: str
+
+
+@public_router.post(
+    "/subscriptions/remove",
+    auth=None,
+    response={200: SubscribedOut, 429: ErrorOut},
+    summary="Stop alerts to this browser (web push)",
+)
+def public_unsubscribe(
+    request: HttpRequest, payload: PushUnsubscribeIn
+) -> Status[SubscribedOut | ErrorOut]:
+    if not submission_allowed(request):
+        return Status(429, ErrorOut(code="too_many_requests"))
+    subscriber_remove(
+        channel=Channel.WEB_PUSH, external_ref=public_push_ref({"endpoint": payload.endpoint})
+    )
+    return Status(200, SubscribedOut(subscribed=False))
+
+
 # --- Partners ----------------------------------------------------------------------------
 
 
@@ -307,6 +332,10 @@ class PartnerSubscriberIn(Schema):
     ref: str
     latitude: float
     longitude: float
+    # With a phone number the user is reached by the platform's SMS gateway (people
+    # enrolled by a telecom operator or a community grid system); otherwise the partner
+    # notifies its own user.
+    phone: str = ""
 
 
 class PartnerSubscribersIn(Schema):
@@ -343,6 +372,8 @@ def partner_subscribers(
             problems["ref"] = ["1 to 128 characters"]
         if not (-90 <= row.latitude <= 90 and -180 <= row.longitude <= 180):
             problems["latitude"] = ["not a position"]
+        if row.phone and not PHONE.fullmatch(row.phone):
+            problems["phone"] = ["a mainland mobile number, 11 digits"]
         if problems:
             errors[str(index)] = problems
     if errors:
@@ -350,9 +381,9 @@ def partner_subscribers(
     with transaction.atomic():
         for row in payload.subscribers:
             subscriber_upsert(
-                channel=Channel.PARTNER,
+                channel=Channel.SMS if row.phone else Channel.PARTNER,
                 external_ref=row.ref,
-                endpoint="",
+                endpoint=row.phone,
                 latitude=row.latitude,
                 longitude=row.longitude,
                 partner=partner,
@@ -365,7 +396,8 @@ def partner_subscribers(
 )
 def partner_subscriber_delete(request: HttpRequest, ref: str) -> Status[None]:
     partner = _calling_partner(request)
-    subscriber_remove(channel=Channel.PARTNER, external_ref=ref, partner=partner)
+    for channel in (Channel.PARTNER, Channel.SMS):
+        subscriber_remove(channel=channel, external_ref=ref, partner=partner)
     return Status(204, None)
 
 

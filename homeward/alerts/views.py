@@ -183,17 +183,18 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         change = RadiusSchedule.parse(alert.schedule).next_change(elapsed)
         if change is not None:
             next_change = _duration(change - elapsed)
+    sightings = sightings_queue(alert)
     context = {
         "alert": alert,
         "counts": counts,
         "failures": delivery_failures(alert),
         "pushes": partner_pushes(alert),
         "messages_cap": CapMessage.objects.filter(alert=alert).order_by("sequence"),
-        "sightings": sightings_queue(alert),
+        "sightings": sightings,
         "elapsed": _duration(elapsed),
         "next_change": next_change,
         "schedule": schedule,
-        "map_svg": alert_map_svg(alert, radii, _("Alert area")),
+        "map_svg": alert_map_svg(alert, radii, _("Alert area"), sightings),
         "can_publish": user.has_perm(P_ALERT_PUBLISH) and user.agency.is_public_security,
         "end_form": EndForm(),
         "notices": CommandNotice.objects.filter(alert=alert, agency=user.agency)[:20],

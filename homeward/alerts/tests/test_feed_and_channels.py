@@ -186,6 +186,7 @@ def test_partner_users_are_notified_in_one_signed_batch_per_partner(
             {"ref": "u-1", "latitude": 29.56, "longitude": 106.57},
             {"ref": "u-2", "latitude": 29.60, "longitude": 106.50},
             {"ref": "u-far", "latitude": 39.9, "longitude": 116.4},
+            {"ref": "u-sms", "latitude": 29.58, "longitude": 106.55, "phone": "13800000002"},
         ]
     }
     response = client.put(
@@ -194,15 +195,19 @@ def test_partner_users_are_notified_in_one_signed_batch_per_partner(
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
-    assert response.status_code == 200 and response.json() == {"accepted": 3}
+    assert response.status_code == 200 and response.json() == {"accepted": 4}
     bad = client.put(
         "/api/v1/partner/subscribers",
-        json.dumps({"subscribers": [{"ref": "", "latitude": 99, "longitude": 0}]}),
+        json.dumps(
+            {"subscribers": [{"ref": "", "latitude": 99, "longitude": 0, "phone": "12345"}]}
+        ),
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
-    assert bad.status_code == 400 and set(bad.json()["rows"]["0"]) == {"ref", "latitude"}
-    assert Subscriber.objects.filter(partner=partner).count() == 3
+    assert bad.status_code == 400
+    assert set(bad.json()["rows"]["0"]) == {"ref", "latitude", "phone"}
+    assert Subscriber.objects.filter(partner=partner).count() == 4
+    assert Subscriber.objects.get(external_ref="u-sms").channel == Channel.SMS
     publish(make_draft())
     hooks = [r for r in receiver.requests if r["path"] == "/hook"]
     notify = [
@@ -214,6 +219,11 @@ def test_partner_users_are_notified_in_one_signed_batch_per_partner(
     assert sorted(notify[0]["recipients"]) == ["u-1", "u-2"]
     assert "circumstances" not in json.dumps(notify[0])
     assert Delivery.objects.filter(status=DeliveryStatus.SENT, channel=Channel.PARTNER).count() == 2
+    # The phone user went through the SMS channel (recorded: no gateway configured here).
+    assert Delivery.objects.get(channel=Channel.SMS).status == DeliveryStatus.SENT
+    gone = client.delete("/api/v1/partner/subscribers/u-sms", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert gone.status_code == 204
+    assert not Subscriber.objects.get(external_ref="u-sms").active
 
 
 def test_the_sms_gateway_gets_a_signed_batch_and_a_down_gateway_is_retried(
@@ -310,6 +320,16 @@ def test_web_push_is_encrypted_and_vapid_signed_and_a_gone_browser_is_dropped(
     assert statuses == [DeliveryStatus.DEAD, DeliveryStatus.SENT]
     assert Subscriber.objects.filter(active=False).count() == 1
     assert client.get("/public/alerts/subscribe/").status_code == 200
+    # The public turns alerts off again.
+    keep = Subscriber.objects.get(active=True)
+    endpoint = json.loads(keep.endpoint)["endpoint"].replace("http://", "https://")
+    off = client.post(
+        "/api/v1/alerts/public/subscriptions/remove",
+        json.dumps({"endpoint": endpoint}),
+        content_type="application/json",
+    )
+    assert off.status_code == 200
+    assert not Subscriber.objects.filter(active=True).exists()
 
 
 def test_with_the_broker_down_the_publication_is_kept_and_tick_sends_it_once(

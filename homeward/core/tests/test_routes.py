@@ -26,6 +26,7 @@ PUBLIC_NAMES = {
     "api:public_alert",
     "api:public_sighting",
     "api:public_subscribe",
+    "api:public_unsubscribe",
 }
 PUBLIC_NAMESPACES = {"public", "public_tips", "public_alerts"}
 # A route that names a record answers 404 (or 410, ended) for an id that does not exist.

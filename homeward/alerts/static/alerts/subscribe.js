@@ -11,6 +11,19 @@
     for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
     return out;
   }
+  box.querySelector("[data-unsubscribe]").addEventListener("click", function () {
+    if (!("serviceWorker" in navigator)) { say("unsupported"); return; }
+    navigator.serviceWorker.getRegistration(box.dataset.worker).then(function (registration) {
+      return registration ? registration.pushManager.getSubscription() : null;
+    }).then(function (subscription) {
+      if (!subscription) { say("off"); return; }
+      return fetch(box.dataset.remove, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ endpoint: subscription.endpoint })
+      }).then(function () { return subscription.unsubscribe(); }).then(function () { say("off"); });
+    }, function () { say("unsupported"); });
+  });
   box.querySelector("[data-subscribe]").addEventListener("click", function () {
     if (!("serviceWorker" in navigator) || !("PushManager" in window) || !navigator.geolocation) { say("unsupported"); return; }
     navigator.geolocation.getCurrentPosition(function (position) {
