@@ -55,9 +55,10 @@ typecheck: $(DEV_STAMP) ## mypy (strict) with django-stubs
 importlint: $(DEV_STAMP) ## import-linter: the engines stay free of Django
 	$(VENV)/bin/lint-imports
 
-bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (foundation, then kinship: ~3 min, 2 GB)
+bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (foundation, kinship, alert fan-out: ~5 min, 2 GB)
 	$(PY) bench/run.py
 	$(PY) bench/kinship_bench.py
+	$(PY) bench/alerts_fanout.py
 
 bench-load: $(DEV_STAMP) ## Load test of public clue intake on the local PostgreSQL (~1 min)
 	$(PY) bench/tips_load.py

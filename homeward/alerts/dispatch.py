@@ -17,8 +17,10 @@ worker killed mid-batch rolls its transaction back; the rows are queued again an
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -57,26 +59,56 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield items[start : start + size]
 
 
-def _insert_inside(ring: AlertRing, cells: Sequence[int], now: datetime) -> int:
-    """Queue everyone in ``cells`` (wholly inside the circle) in one statement."""
+def _insert_rows(ring: AlertRing, cells: Sequence[int], now: datetime, edge: bool) -> int:
+    """Queue the subscribers of ``cells`` in one ``INSERT … SELECT``. For cells on the
+    edge of the circle the statement keeps only those within the radius: the haversine
+    test ``a <= sin²(d / 2R)``, computed in the database."""
     delivery = connection.ops.quote_name(Delivery._meta.db_table)
     subscriber = connection.ops.quote_name(Subscriber._meta.db_table)
     marks = ", ".join(["%s"] * len(cells))
+    params: list[Any] = [ring.alert_id, ring.pk, DeliveryStatus.QUEUED, now, True, *cells]
+    within = ""
+    if edge:
+        alert = ring.alert
+        assert alert.latitude is not None and alert.longitude is not None  # noqa: S101
+        phi = math.radians(alert.latitude)
+        lam = math.radians(alert.longitude)
+        half = "sin((radians(s.{0}) - %s) / 2)"
+        within = (
+            f"AND {half.format('latitude')} * {half.format('latitude')}"
+            f" + %s * cos(radians(s.latitude))"
+            f" * {half.format('longitude')} * {half.format('longitude')} <= %s "
+        )
+        limit = math.sin(ring.radius_km / (2 * EARTH_RADIUS_KM)) ** 2
+        params += [phi, phi, math.cos(phi), lam, lam, limit]
+    params.append(ring.alert_id)
     # Only quoted table names and placeholders are formatted in; every value is a parameter.
     sql = (
         f"INSERT INTO {delivery} "  # noqa: S608
         "(alert_id, ring_id, subscriber_id, channel, status, attempts, queued_at, last_error) "
         f"SELECT %s, %s, s.id, s.channel, %s, 0, %s, '' FROM {subscriber} s "
-        f"WHERE s.active = %s AND s.h3_cell IN ({marks}) "
+        f"WHERE s.active = %s AND s.h3_cell IN ({marks}) {within}"
         f"AND NOT EXISTS (SELECT 1 FROM {delivery} d "
         "WHERE d.alert_id = %s AND d.subscriber_id = s.id) "
         "ON CONFLICT (alert_id, subscriber_id) DO NOTHING"
     )
-    params: list[Any] = [ring.alert_id, ring.pk, DeliveryStatus.QUEUED, now, True, *cells]
-    params.append(ring.alert_id)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(int(cursor.rowcount), 0)
+
+
+@lru_cache(maxsize=4)
+def _sql_has_math(vendor: str) -> bool:
+    """PostgreSQL always has sin/cos/radians; SQLite only when built with its math
+    functions (the default since 3.35, but not everywhere)."""
+    if vendor != "sqlite":
+        return True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sin(radians(1.0)) * cos(0.5)")
+    except Exception:  # noqa: BLE001 - "no such function" is the answer we look for
+        return False
+    return True
 
 
 def _distance_km(lat: np.ndarray, lon: np.ndarray, c_lat: float, c_lon: float) -> np.ndarray:
@@ -89,7 +121,8 @@ def _distance_km(lat: np.ndarray, lon: np.ndarray, c_lat: float, c_lon: float) -
 
 
 def _insert_edge(ring: AlertRing, alert: Alert, cells: Sequence[int], now: datetime) -> int:
-    """Queue the subscribers of edge cells who are within the radius (exact check)."""
+    """Queue the subscribers of edge cells who are within the radius, checked here with
+    numpy (for SQLite builds without math functions)."""
     assert alert.latitude is not None and alert.longitude is not None  # noqa: S101
     inserted = 0
     rows = (
@@ -148,11 +181,15 @@ def ring_fanout(ring_id: int) -> int:
     cover = cover_circle(
         alert.latitude, alert.longitude, ring.radius_km, already_km=ring.previous_radius_km
     )
+    in_sql = _sql_has_math(connection.vendor)
     for cells in _chunks(cover.inside, CELL_CHUNK):
-        _insert_inside(ring, cells, now)
+        _insert_rows(ring, cells, now, edge=False)
         AlertRing.objects.filter(pk=ring.pk).update(heartbeat_at=timezone.now())
     for cells in _chunks(cover.edge, CELL_CHUNK):
-        _insert_edge(ring, alert, cells, now)
+        if in_sql:
+            _insert_rows(ring, cells, now, edge=True)
+        else:
+            _insert_edge(ring, alert, cells, now)
         AlertRing.objects.filter(pk=ring.pk).update(heartbeat_at=timezone.now())
     total = Delivery.objects.filter(ring=ring).count()
     AlertRing.objects.filter(pk=ring.pk).update(

@@ -189,11 +189,18 @@ def test_fanout_and_dispatch_repeat_nothing(
     assert RecordedMessage.objects.filter(alert=alert).count() == 2
 
 
+@pytest.mark.parametrize("sql_math", [True, False], ids=["in-sql", "numpy-fallback"])
 def test_the_edge_of_the_circle_is_exact(
-    make_draft: Callable[..., Alert], commander: User, publish: Callable[[Alert], Alert]
+    sql_math: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    make_draft: Callable[..., Alert],
+    commander: User,
+    publish: Callable[[Alert], Alert],
 ) -> None:
+    from homeward.alerts import dispatch
     from homeward.geotarget.tests.test_targeting import _destination
 
+    monkeypatch.setattr(dispatch, "_sql_has_math", lambda vendor: sql_math)
     inside = [_destination(*JIEFANGBEI, bearing, 99.5) for bearing in range(0, 360, 15)]
     outside = [_destination(*JIEFANGBEI, bearing, 100.5) for bearing in range(0, 360, 15)]
     near = place_subscribers(inside)
