@@ -17,6 +17,7 @@ urlpatterns = [
     path("tips/", include("homeward.tips.urls")),
     path("cases/", include("homeward.cases.urls")),
     path("alerts/", include("homeward.alerts.urls")),
+    path("prevention/", include("homeward.prevention.urls")),
     path("plan/", include("homeward.coordination.urls")),
     path("people/", include("homeward.people.urls")),
     path("dna/", include("homeward.dna.urls")),

@@ -244,3 +244,59 @@ def test_an_alert_from_publication_to_found_in_the_browser(
         staff.screenshot(path=str(tmp_path / "operations.png"), full_page=True)
     finally:
         partner_hook.close()
+
+
+def test_a_child_director_records_a_visit_on_a_phone(
+    browser: Any, live_server: Any, tmp_path: Path
+) -> None:
+    """Issue 8 on a phone: the child director's list in Chinese, a visit whose concern
+    goes to the police as a clue, no CSP violation."""
+    from django.utils import timezone
+
+    from homeward.core.models import Township
+    from homeward.core.roles import Role
+    from homeward.prevention.models import WorkArea
+    from homeward.prevention.services import ledger_entry_create
+    from homeward.testing.factories import TEST_PASSWORD, PersonFactory, UserFactory, agency
+    from homeward.tips.models import Tip
+
+    town = Township.objects.filter(division__code="500240", type="town").order_by("code")[0]
+    director = UserFactory(
+        username="director",
+        full_name="马春梅",
+        agency=agency("500240-civil_affairs"),
+        roles=[Role.PREVENTION_WORKER],
+    )
+    WorkArea.objects.create(user=director, township=town, post="儿童主任")
+    girl = PersonFactory(full_name="谭小花", division=town.division)
+    entry = ledger_entry_create(
+        actor=director,
+        person=girl,
+        category="left_behind_child",
+        township=town,
+        responsible_worker=director,
+        risk_level="high",
+        guardian_whereabouts="父母均在广东省东莞市务工",
+    )
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "director")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/prevention/")
+    text = page.inner_text("main")
+    assert "谭小花" in text and "东莞" in text and "本周" in text
+    page.click("text=谭小花")
+    page.wait_for_url(f"{live_server.url}/prevention/ledger/{entry.pk}/")
+    page.fill("input[name=visit-visited_on]", timezone.localdate().isoformat())
+    page.fill("textarea[name=visit-observations]", "孩子情绪低落")
+    page.fill("textarea[name=visit-concern]", "有陌生男子多次接近，许诺带她外出打工")
+    page.click("form:has(input[value=visit]) button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/prevention/ledger/{entry.pk}/")
+    tip = Tip.objects.get()
+    assert tip.tracking_code in page.inner_text("main")
+    page.screenshot(path=str(tmp_path / "visit.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e], errors

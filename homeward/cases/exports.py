@@ -3,34 +3,16 @@ exported it and when, and every export is audited."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from homeward.cases.models import Case
 from homeward.cases.selectors import cases_list
 from homeward.core.audit import audit_record
+from homeward.core.exports import xlsx_table
 from homeward.core.models import User
-
-# Spreadsheet programs run a cell that starts like this as a formula.
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def watermark_text(user: User) -> str:
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
-    return _(
-        "Confidential. Exported by %(name)s (%(username)s, %(agency)s) at %(time)s."
-        " For official use only; do not pass on."
-    ) % {
-        "name": user.full_name,
-        "username": user.username,
-        "agency": user.agency.display_name,
-        "time": stamp,
-    }
 
 
 def _headers() -> list[str]:
@@ -65,28 +47,7 @@ def _row(case: Case) -> list[str]:
 
 
 def _workbook(user: User, cases: Iterable[Case]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Cases")
-    headers = _headers()
-    mark = watermark_text(user)
-    sheet.append([mark])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    sheet.cell(row=1, column=1).font = Font(bold=True, color="B3261E")
-    sheet.oddHeader.center.text = mark
-    sheet.oddFooter.center.text = mark
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for case in cases:
-        sheet.append(_row(case))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                cell.data_type = "s"  # text, never a formula
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_table(user, _("Cases"), _headers(), (_row(case) for case in cases))
 
 
 def case_list_export(*, user: User, status: str = "", priority: str = "") -> bytes:

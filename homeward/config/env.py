@@ -7,10 +7,12 @@ falls back to a default.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -106,6 +108,22 @@ def env_list(
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_object(
+    name: str, default: dict[str, Any], *, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Parse a JSON object; anything else is refused loudly."""
+    raw = _environ(environ).get(name)
+    if raw is None:
+        return dict(default)
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise EnvError(f"{name} is not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise EnvError(f"{name} must be a JSON object")
+    return value
 
 
 def env_path(name: str, default: Path, *, environ: Mapping[str, str] | None = None) -> Path:

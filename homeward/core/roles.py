@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     ALERT_COMMANDER = "alert_commander", _("Alert commander")
     DNA_ANALYST = "dna_analyst", _("DNA analyst")
     CIVIL_AFFAIRS_CASEWORKER = "civil_affairs_caseworker", _("Civil affairs caseworker")
+    PREVENTION_WORKER = "prevention_worker", _("Community child and women's worker")
     EDUCATION_OFFICER = "education_officer", _("Education officer")
     HEALTH_OFFICER = "health_officer", _("Health officer")
     LEGAL_AID_OFFICER = "legal_aid_officer", _("Legal aid officer")
@@ -61,6 +62,19 @@ P_CASE_SUPERVISE = "cases.supervise_case"
 
 P_PLAN_VIEW = "coordination.view_plan"
 
+P_LEDGER_VIEW = "prevention.view_ledgerentry"
+P_LEDGER_WRITE = "prevention.add_ledgerentry"
+P_PREVENTION_OVERVIEW = "prevention.view_prevention_overview"
+P_DROPOUT_VIEW = "prevention.view_dropoutfile"
+P_DROPOUT_WRITE = "prevention.add_dropoutfile"
+P_FOUND_VIEW = "prevention.view_foundchild"
+P_FOUND_WRITE = "prevention.add_foundchild"
+P_REGCHECK_VIEW = "prevention.view_registrationcheck"
+P_REGCHECK_ADD = "prevention.add_registrationcheck"
+P_REGCHECK_DECIDE = "prevention.decide_registrationcheck"
+P_OFFENDER_VIEW = "prevention.view_offenderfollowup"
+P_OFFENDER_WRITE = "prevention.add_offenderfollowup"
+
 P_ALERT_VIEW = "alerts.view_alert"
 P_ALERT_DRAFT = "alerts.add_alert"
 P_ALERT_PUBLISH = "alerts.publish_alert"
@@ -70,26 +84,44 @@ P_ALERT_PARTNERS = "alerts.manage_partner"
 _COMMON = (P_PORTAL, P_PLACES, P_PLAN_VIEW)
 _POLICE_CASEWORK = (P_TIP_TRIAGE, P_TIP_REWARD_APPROVE, P_CASE_VIEW, P_CASE_MANAGE)
 _ALERT_WORK = (P_ALERT_VIEW, P_ALERT_DRAFT, P_ALERT_OPS)
+_LEDGER = (P_LEDGER_VIEW, P_LEDGER_WRITE, P_PREVENTION_OVERVIEW)
+_FOUND = (P_FOUND_VIEW, P_FOUND_WRITE)
+_DROPOUT = (P_DROPOUT_VIEW, P_DROPOUT_WRITE)
+_OFFENDER = (P_OFFENDER_VIEW, P_OFFENDER_WRITE)
+_POLICE_PREVENTION = _FOUND + _OFFENDER + (P_REGCHECK_VIEW, P_REGCHECK_ADD, P_REGCHECK_DECIDE)
 _DNA = (P_DNA_VIEW, P_DNA_ADD, P_DNA_SEARCH, P_DNA_REVIEW)
 _PERSON_READ = (P_PERSON_VIEW,)
 _PERSON_WRITE = (P_PERSON_VIEW, P_PERSON_ADD, P_PERSON_CHANGE, P_PERSON_FULL_IDENTITY)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.INVESTIGATOR: _COMMON + _PERSON_WRITE + _POLICE_CASEWORK + _ALERT_WORK,
+    Role.INVESTIGATOR: _COMMON
+    + _PERSON_WRITE
+    + _POLICE_CASEWORK
+    + _ALERT_WORK
+    + _POLICE_PREVENTION,
     Role.ALERT_COMMANDER: _COMMON
     + _PERSON_WRITE
     + _POLICE_CASEWORK
     + _ALERT_WORK
+    + _POLICE_PREVENTION
     + (P_ALERT_PUBLISH, P_ALERT_PARTNERS),
     Role.DNA_ANALYST: _COMMON + _PERSON_READ + _DNA,
-    Role.CIVIL_AFFAIRS_CASEWORKER: _COMMON + _PERSON_WRITE,
-    Role.EDUCATION_OFFICER: _COMMON + _PERSON_READ + (P_TIP_MANDATORY,),
+    Role.CIVIL_AFFAIRS_CASEWORKER: _COMMON
+    + _PERSON_WRITE
+    + _LEDGER
+    + _FOUND
+    + (P_REGCHECK_VIEW, P_REGCHECK_ADD),
+    # 儿童主任, 儿童督导员, village women's directors: their township's ledger, visits,
+    # dropouts they follow, children they find; they register the people they follow.
+    Role.PREVENTION_WORKER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER + _DROPOUT + _FOUND,
+    Role.EDUCATION_OFFICER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD, P_TIP_MANDATORY) + _DROPOUT,
     Role.HEALTH_OFFICER: _COMMON + _PERSON_READ + (P_TIP_MANDATORY,),
-    Role.LEGAL_AID_OFFICER: _COMMON + _PERSON_READ,
-    Role.WOMENS_FEDERATION_OFFICER: _COMMON + _PERSON_READ,
-    Role.JOINT_CONFERENCE_OFFICER: _COMMON + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE),
-    Role.DISTRICT_COORDINATOR: _COMMON,
-    Role.ANALYST: _COMMON,
+    Role.LEGAL_AID_OFFICER: _COMMON + _PERSON_READ + _OFFENDER,
+    Role.WOMENS_FEDERATION_OFFICER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER,
+    Role.JOINT_CONFERENCE_OFFICER: _COMMON
+    + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE, P_PREVENTION_OVERVIEW),
+    Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW,),
+    Role.ANALYST: _COMMON + (P_PREVENTION_OVERVIEW,),
     # The three administrators see their own domain and nothing of the casework.
     Role.AUDITOR: (P_PORTAL, P_AUDIT),
     Role.SECURITY_ADMIN: (P_PORTAL, P_SECURITY),

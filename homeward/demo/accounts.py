@@ -33,6 +33,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo.dna", "覃晓东", "cq-public_security", Role.DNA_ANALYST),
     DemoAccount("demo.caseworker", "冉秀英", "500101-civil_affairs", Role.CIVIL_AFFAIRS_CASEWORKER),
     DemoAccount("demo.education", "谭静", "500101-education", Role.EDUCATION_OFFICER),
+    # Village and school staff in 石柱县 (their township or school: homeward.demo.prevention).
+    DemoAccount("demo.director", "马春梅", "500240-civil_affairs", Role.PREVENTION_WORKER),
+    DemoAccount("demo.teacher", "秦朝阳", "500240-education", Role.EDUCATION_OFFICER),
     DemoAccount("demo.health", "向春兰", "cq-health", Role.HEALTH_OFFICER),
     DemoAccount("demo.legalaid", "黎嘉乐", "500103-justice", Role.LEGAL_AID_OFFICER),
     DemoAccount(

@@ -298,3 +298,47 @@ class AccuracyReport(models.Model):
 
     def __str__(self) -> str:
         return f"accuracy {self.pk} ({self.status})"
+
+
+class CheckRequest(models.Model):
+    """A unit's request that the police sample a person of unclear origin and search the
+    DNA database (a found child, a registration or adoption check, a rescued victim).
+    The requester sees the status only; samples and genotypes stay with the police, who
+    alone collect DNA."""
+
+    class Source(models.TextChoices):
+        FOUND_CHILD = "found_child", _("Street minor or abandoned infant")
+        REGISTRATION = "registration", _("Household registration or adoption check")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested, awaiting the police")
+        SAMPLED = "sampled", _("Sampled and searched")
+        NO_MATCH = "no_match", _("No family found")
+        MATCHED = "matched", _("Family found (confirmed)")
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("Person")
+    )
+    source = models.CharField(_("Source"), max_length=16, choices=Source.choices)
+    reason = models.CharField(_("Reason"), max_length=300)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    requesting_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("Note to the requester"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["status", "-requested_at"]
+
+    def __str__(self) -> str:
+        return f"DNA check request {self.pk}"

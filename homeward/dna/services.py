@@ -4,8 +4,10 @@ call is audited with the purpose the analyst gave."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from homeward.dna.engine import frequency_table, genotype_json
 from homeward.dna.kits import kit_loci
 from homeward.dna.models import (
     AccuracyReport,
+    CheckRequest,
     ImportBatch,
     MatchCandidate,
     MatchRun,
@@ -369,3 +372,41 @@ def specimen_link_person(*, actor: User, specimen: Specimen, person_id: int, pur
         obj=specimen,
         detail={"purpose": purpose, "person": person.pk},
     )
+
+
+@transaction.atomic
+def check_request_create(
+    *, actor: User, person: Any, source: str, reason: str, division: Division
+) -> CheckRequest:
+    """Ask the police to sample and search a person of unclear origin. Any unit may ask;
+    only public security handles the request (see :func:`check_request_handle`)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why a DNA check is needed.")]})
+    request = CheckRequest.objects.create(
+        person=person,
+        source=source,
+        reason=reason[:300],
+        division=division,
+        requesting_agency=actor.agency,
+        requested_by=actor,
+    )
+    audit_record(actor=actor, action="dna_check_request", obj=request, detail={"source": source})
+    return request
+
+
+@transaction.atomic
+def check_request_handle(
+    *, actor: User, request: CheckRequest, status: str, note: str = ""
+) -> CheckRequest:
+    """The DNA unit reports back: sampled, no family found, or a confirmed family."""
+    require_public_security(actor)
+    if status not in CheckRequest.Status.values or status == CheckRequest.Status.REQUESTED:
+        raise ValidationError({"status": [_("Choose what was done.")]})
+    request.status = status
+    request.note = note.strip()[:300]
+    request.handled_by = actor
+    request.handled_at = timezone.now()
+    request.save(update_fields=["status", "note", "handled_by", "handled_at"])
+    audit_record(actor=actor, action="dna_check_handle", obj=request, detail={"status": status})
+    return request

@@ -12,6 +12,7 @@ urlpatterns = [
     path("specimens/<str:specimen_id>/", views.specimen_detail, name="specimen_detail"),
     path("specimens/<str:specimen_id>/search/", views.specimen_search, name="specimen_search"),
     path("runs/", views.run_list, name="run_list"),
+    path("requests/", views.check_requests, name="check_requests"),
     path("accuracy/", views.accuracy, name="accuracy"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),

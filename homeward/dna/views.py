@@ -4,6 +4,7 @@ stated purpose, match runs and their review. DNA role only."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -263,3 +264,37 @@ def accuracy(request: HttpRequest) -> HttpResponse:
         "dna/_accuracy_body.html" if request.headers.get("HX-Request") else "dna/accuracy.html"
     )
     return render(request, template, {"report": report})
+
+
+@requires(P_DNA_VIEW)
+@require_http_methods(["GET", "POST"])
+def check_requests(request: HttpRequest) -> HttpResponse:
+    """Requests from other units to sample a person of unclear origin; the DNA unit
+    reports back what it did (the requester sees the status only)."""
+    from django.shortcuts import get_object_or_404
+
+    from homeward.core.scoping import scope_filter
+    from homeward.dna.models import CheckRequest
+    from homeward.dna.services import check_request_handle
+
+    user = current_user(request)
+    requests = scope_filter(
+        CheckRequest.objects.select_related("person", "requesting_agency", "requested_by"), user
+    )
+    if request.method == "POST":
+        check = get_object_or_404(requests, pk=request.POST.get("request", "0") or 0)
+        try:
+            check_request_handle(
+                actor=user,
+                request=check,
+                status=request.POST.get("status", ""),
+                note=request.POST.get("note", ""),
+            )
+        except (DomainError, ValidationError) as error:
+            messages.error(request, getattr(error, "message", None) or _("Choose what was done."))
+        else:
+            messages.success(request, _("The requesting unit can see the result."))
+        return redirect("dna:check_requests")
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    statuses = [c for c in CheckRequest.Status.choices if c[0] != CheckRequest.Status.REQUESTED]
+    return render(request, "dna/check_requests.html", {"page": page, "statuses": statuses})

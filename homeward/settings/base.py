@@ -12,6 +12,7 @@ from homeward.config.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_json_object,
     env_list,
     env_minutes,
     env_path,
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "homeward.tips",
     "homeward.cases",
     "homeward.alerts",
+    "homeward.prevention",
     "homeward.coordination",
     "homeward.demo",
 ]
@@ -257,6 +259,24 @@ ALERT_CACHE_PURGE_URL = env_str("HOMEWARD_ALERT_CACHE_PURGE_URL", "")
 # worker in the middle of a dispatch.
 ALERT_RECORD_DELAY_MS = env_int("HOMEWARD_ALERT_RECORD_DELAY_MS", 0, minimum=0, maximum=60000)
 SIGHTING_HOURLY_LIMIT = env_int("HOMEWARD_SIGHTING_HOURLY_LIMIT", 20, minimum=1)
+
+# --- Prevention ------------------------------------------------------------------------
+# Days between visits by risk level, per ledger category ("default" for the others).
+# Override with a JSON object in HOMEWARD_PREVENTION_VISIT_DAYS.
+PREVENTION_VISIT_DAYS = env_json_object(
+    "HOMEWARD_PREVENTION_VISIT_DAYS",
+    {
+        "default": {"high": 30, "medium": 60, "low": 90},
+        "left_behind_child": {"high": 30, "medium": 30, "low": 60},
+        "street_minor": {"high": 7, "medium": 14, "low": 30},
+        "abandoned_infant": {"high": 7, "medium": 14, "low": 30},
+    },
+)
+# A dropout with no contact for this many days is reported to the police as possibly
+# missing.
+PREVENTION_DROPOUT_NO_CONTACT_DAYS = env_int(
+    "HOMEWARD_PREVENTION_DROPOUT_NO_CONTACT_DAYS", 7, minimum=1, maximum=90
+)
 
 # --- Audit -------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)

@@ -26,6 +26,7 @@ class Tip(models.Model):
         SEXUAL_EXPLOITATION = "sexual_exploitation", _("Sexual exploitation")
         ONLINE = "online", _("Information online")
         SUSPICIOUS = "suspicious", _("Suspicious person or vehicle")
+        MISSING_CHILD = "missing_child", _("A child who may be missing")
         OTHER = "other", _("Other")
 
     class Channel(models.TextChoices):
@@ -162,6 +163,8 @@ class MandatoryReport(models.Model):
 
     class InstitutionKind(models.TextChoices):
         SCHOOL = "school", _("School or kindergarten")
+        VILLAGE_COMMITTEE = "village_committee", _("Village or residents' committee")
+        CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs (adoption, child welfare)")
         HOSPITAL = "hospital", _("Hospital or clinic")
         MARRIAGE_REGISTRY = "marriage_registry", _("Marriage registry")
         HOTEL = "hotel", _("Hotel")

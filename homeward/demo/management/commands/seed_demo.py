@@ -38,3 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"demo alerts: {alerts} published, {SUBSCRIBERS} subscribers")
         )
+        from homeward.demo.prevention import seed_prevention
+
+        entries = seed_prevention()
+        self.stdout.write(self.style.SUCCESS(f"demo prevention: {entries} people in the ledger"))

@@ -1,0 +1,697 @@
+"""Every write of the prevention module, each in one transaction with its audit event.
+
+Concerns for the police go through the clue module's mandatory-report service (a
+village committee, a school and civil affairs are all bound by 强制报告): the police
+see a clue in their queue, the reporter sees its outcome, nothing is copied.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.core.audit import audit_record
+from homeward.core.errors import DomainError
+from homeward.core.models import Agency, Division, Township, User
+from homeward.people.models import Person
+from homeward.prevention.models import (
+    Category,
+    DropoutAction,
+    DropoutFile,
+    FoundChild,
+    LedgerEntry,
+    OffenderFollowUp,
+    OffenderReview,
+    RegistrationCheck,
+    RiskLevel,
+    RiskReason,
+    School,
+    TracingStep,
+    Visit,
+)
+
+
+class PreventionError:
+    OUT_OF_AREA = "prevention_out_of_area"
+    NOT_POLICE = "prevention_not_police"
+    VERSION_CONFLICT = "version_conflict"
+    CLOSED = "prevention_closed"
+    DUPLICATE = "prevention_duplicate"
+
+
+def visit_interval(category: str, risk_level: str) -> timedelta:
+    table = settings.PREVENTION_VISIT_DAYS
+    row = table.get(category) or table["default"]
+    return timedelta(days=int(row.get(risk_level, table["default"][risk_level])))
+
+
+def _area_township(actor: User) -> Township | None:
+    area = getattr(actor, "work_area", None)
+    return area.township if area is not None else None
+
+
+def _check_area(actor: User, division: Division, township: Township | None) -> None:
+    """Township workers write in their township; district units in their district."""
+    if actor.agency.division_id is not None and actor.agency.division_id != division.pk:
+        raise DomainError(
+            PreventionError.OUT_OF_AREA, _("This is outside your district."), status=403
+        )
+    own = _area_township(actor)
+    if own is not None and (township is None or township.pk != own.pk):
+        raise DomainError(
+            PreventionError.OUT_OF_AREA, _("This is outside your township."), status=403
+        )
+
+
+def _unit(division: Division, kind: str) -> Agency:
+    return Agency.objects.get(division=division, kind=kind)
+
+
+def _claim(model: type[Any], obj: Any, version: int) -> None:
+    if not model.objects.filter(pk=obj.pk, version=version).update(version=version + 1):
+        raise DomainError(
+            PreventionError.VERSION_CONFLICT,
+            _("Someone else changed this record. Reload it and try again."),
+            status=409,
+        )
+    obj.version = version + 1
+
+
+def _clean_reasons(reasons: list[str]) -> list[str]:
+    unknown = [r for r in reasons if r not in RiskReason.values]
+    if unknown:
+        raise ValidationError({"risk_reasons": [_("Unknown reason.")]})
+    return sorted(set(reasons))
+
+
+# --- The ledger and visits -------------------------------------------------------------
+
+
+@transaction.atomic
+def ledger_entry_create(
+    *,
+    actor: User,
+    person: Person,
+    category: str,
+    township: Township,
+    responsible_worker: User,
+    risk_level: str = RiskLevel.MEDIUM,
+    risk_reasons: list[str] | None = None,
+    **fields: Any,
+) -> LedgerEntry:
+    """Put a person in the ledger with the worker who visits them; the first visit is
+    due at once."""
+    division = township.division
+    _check_area(actor, division, township)
+    if category not in Category.values:
+        raise ValidationError({"category": [_("Choose a category.")]})
+    if risk_level not in RiskLevel.values:
+        raise ValidationError({"risk_level": [_("Choose a risk level.")]})
+    worker_area = _area_township(responsible_worker)
+    if (
+        not responsible_worker.is_active
+        or (responsible_worker.agency.division_id not in (None, division.pk))
+        or (worker_area is not None and worker_area.pk != township.pk)
+    ):
+        raise ValidationError(
+            {"responsible_worker": [_("The worker must work in this township or district.")]}
+        )
+    if LedgerEntry.objects.filter(
+        person=person, category=category, status=LedgerEntry.Status.ACTIVE
+    ).exists():
+        raise DomainError(
+            PreventionError.DUPLICATE,
+            _("This person is already in the ledger in this category."),
+            status=409,
+        )
+    allowed = {
+        "guardian_name",
+        "guardian_relation",
+        "guardian_whereabouts",
+        "guardian_phone",
+        "carer",
+        "village",
+    }
+    extra = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
+    entry = LedgerEntry.objects.create(
+        person=person,
+        category=category,
+        division=division,
+        township=township,
+        owning_agency=actor.agency
+        if actor.agency.division_id
+        else _unit(division, "civil_affairs"),
+        responsible_worker=responsible_worker,
+        risk_level=risk_level,
+        risk_reasons=_clean_reasons(risk_reasons or []),
+        next_visit_due=timezone.localdate(),
+        created_by=actor,
+        **extra,
+    )
+    audit_record(
+        actor=actor,
+        action="ledger_entry_create",
+        obj=entry,
+        detail={"category": category, "risk": risk_level},
+    )
+    return entry
+
+
+@transaction.atomic
+def ledger_entry_update_risk(
+    *, actor: User, entry: LedgerEntry, version: int, risk_level: str, risk_reasons: list[str]
+) -> LedgerEntry:
+    _check_area(actor, entry.division, entry.township)
+    if risk_level not in RiskLevel.values:
+        raise ValidationError({"risk_level": [_("Choose a risk level.")]})
+    _claim(LedgerEntry, entry, version)
+    entry.risk_level = risk_level
+    entry.risk_reasons = _clean_reasons(risk_reasons)
+    last = entry.visits.order_by("-visited_on").first()
+    base = last.visited_on if last else timezone.localdate()
+    entry.next_visit_due = base + visit_interval(entry.category, risk_level)
+    entry.overdue = entry.next_visit_due < timezone.localdate()
+    entry.save(update_fields=["risk_level", "risk_reasons", "next_visit_due", "overdue"])
+    audit_record(actor=actor, action="ledger_entry_risk", obj=entry, detail={"risk": risk_level})
+    return entry
+
+
+@transaction.atomic
+def ledger_entry_close(*, actor: User, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    _check_area(actor, entry.division, entry.township)
+    if not reason.strip():
+        raise ValidationError({"close_reason": [_("Say why the follow-up ends.")]})
+    entry.status = LedgerEntry.Status.CLOSED
+    entry.closed_at = timezone.now()
+    entry.close_reason = reason.strip()[:200]
+    entry.overdue = False
+    entry.save(update_fields=["status", "closed_at", "close_reason", "overdue"])
+    audit_record(actor=actor, action="ledger_entry_close", obj=entry)
+    return entry
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: User,
+    entry: LedgerEntry,
+    visited_on: date,
+    kind: str,
+    observations: str,
+    concern: str = "",
+) -> Visit:
+    """Record a visit and schedule the next. A concern becomes a police clue in the same
+    step (a mandatory report from the village or residents' committee)."""
+    _check_area(actor, entry.division, entry.township)
+    if entry.status != LedgerEntry.Status.ACTIVE:
+        raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
+    errors: dict[str, list[str]] = {}
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = [_("The visit cannot be in the future.")]
+    if not observations.strip():
+        errors["observations"] = [_("Write what you saw.")]
+    if kind not in Visit.Kind.values:
+        errors["kind"] = [_("Choose how you met.")]
+    if errors:
+        raise ValidationError(errors)
+    visit = Visit.objects.create(
+        entry=entry,
+        visitor=actor,
+        visited_on=visited_on,
+        kind=kind,
+        observations=observations.strip(),
+        concern=concern.strip(),
+    )
+    if concern.strip():
+        visit.tip = _concern_to_clue(
+            actor=actor,
+            person=entry.person,
+            division=entry.division,
+            narrative=_("Concern from a visit (%(category)s, %(village)s): %(text)s")
+            % {
+                "category": entry.get_category_display(),
+                "village": entry.village or entry.township.name_zh,
+                "text": concern.strip(),
+            },
+            institution=f"{entry.township.name_zh}{entry.village}",
+            kind="village_committee",
+            key=f"visit-{visit.pk}",
+        )
+        visit.save(update_fields=["tip"])
+    latest = entry.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
+    entry.next_visit_due = (latest or visited_on) + visit_interval(entry.category, entry.risk_level)
+    entry.overdue = entry.next_visit_due < timezone.localdate()
+    entry.save(update_fields=["next_visit_due", "overdue"])
+    audit_record(
+        actor=actor,
+        action="visit_record",
+        obj=visit,
+        detail={"entry": entry.pk, "concern": bool(concern.strip())},
+    )
+    return visit
+
+
+def _concern_to_clue(
+    *,
+    actor: User,
+    person: Person,
+    division: Division,
+    narrative: str,
+    institution: str,
+    kind: str,
+    key: str,
+    category: str = "suspicious",
+) -> Any:
+    from homeward.tips.services import mandatory_report_submit
+
+    post = getattr(getattr(actor, "work_area", None), "post", "") or actor.agency.name_zh
+    submission = mandatory_report_submit(
+        actor=actor,
+        institution_name=institution[:120] or actor.agency.name_zh,
+        institution_kind=kind,
+        reporter_role=post,
+        idempotency_key=key,
+        category=category,
+        narrative=narrative,
+        division=division,
+    )
+    return submission.tip
+
+
+def ledger_flag_overdue(today: date | None = None) -> int:
+    """The tick job: flag active entries whose visit is overdue (and unflag the rest)."""
+    today = today or timezone.localdate()
+    flagged = LedgerEntry.objects.filter(
+        status=LedgerEntry.Status.ACTIVE, next_visit_due__lt=today, overdue=False
+    ).update(overdue=True)
+    LedgerEntry.objects.filter(overdue=True).exclude(
+        status=LedgerEntry.Status.ACTIVE, next_visit_due__lt=today
+    ).update(overdue=False)
+    return flagged
+
+
+# --- School dropouts ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def dropout_open(
+    *,
+    actor: User,
+    person: Person,
+    school: School,
+    grade: str,
+    left_on: date,
+    reason: str,
+    township_worker: User | None = None,
+) -> DropoutFile:
+    """The school opens the file; the township and the education bureau follow it."""
+    area = getattr(actor, "work_area", None)
+    if area is not None and area.school_id is not None and area.school_id != school.pk:
+        raise DomainError(
+            PreventionError.OUT_OF_AREA, _("Open files for your own school."), status=403
+        )
+    _check_area(actor, school.division, school.township if area and area.township_id else None)
+    errors: dict[str, list[str]] = {}
+    if reason not in DropoutFile.Reason.values:
+        errors["reason"] = [_("Choose a reason.")]
+    if left_on > timezone.localdate():
+        errors["left_on"] = [_("This date is in the future.")]
+    if not grade.strip():
+        errors["grade"] = [_("Give the grade.")]
+    if errors:
+        raise ValidationError(errors)
+    if township_worker is not None:
+        area = getattr(township_worker, "work_area", None)
+        if area is None or area.township_id != school.township_id:
+            raise ValidationError(
+                {"township_worker": [_("Choose a worker of the school's township.")]}
+            )
+    if DropoutFile.objects.filter(person=person, status=DropoutFile.Status.OPEN).exists():
+        raise DomainError(
+            PreventionError.DUPLICATE, _("This student already has an open file."), status=409
+        )
+    file = DropoutFile.objects.create(
+        person=person,
+        school=school,
+        grade=grade.strip(),
+        left_on=left_on,
+        reason=reason,
+        division=school.division,
+        township=school.township,
+        owning_agency=_unit(school.division, "education"),
+        township_worker=township_worker,
+        opened_by=actor,
+    )
+    audit_record(actor=actor, action="dropout_open", obj=file, detail={"reason": reason})
+    return file
+
+
+def _dropout_role(actor: User) -> str:
+    area = getattr(actor, "work_area", None)
+    if area is not None and area.school_id is not None:
+        return DropoutAction.By.SCHOOL
+    if area is not None and area.township_id is not None:
+        return DropoutAction.By.TOWNSHIP
+    return DropoutAction.By.EDUCATION_BUREAU
+
+
+@transaction.atomic
+def dropout_action_add(
+    *, actor: User, file: DropoutFile, taken_on: date, action: str, contact_made: bool
+) -> DropoutAction:
+    if file.status != DropoutFile.Status.OPEN:
+        raise DomainError(PreventionError.CLOSED, _("This file is closed."))
+    if not action.strip():
+        raise ValidationError({"action": [_("Say what was done.")]})
+    if taken_on > timezone.localdate():
+        raise ValidationError({"taken_on": [_("This date is in the future.")]})
+    record = DropoutAction.objects.create(
+        file=file,
+        by=_dropout_role(actor),
+        actor=actor,
+        taken_on=taken_on,
+        action=action.strip(),
+        contact_made=contact_made,
+    )
+    if contact_made and (file.last_contact_on is None or taken_on > file.last_contact_on):
+        file.last_contact_on = taken_on
+        file.save(update_fields=["last_contact_on"])
+    audit_record(actor=actor, action="dropout_action", obj=file, detail={"contact": contact_made})
+    return record
+
+
+@transaction.atomic
+def dropout_resolve(
+    *, actor: User, file: DropoutFile, version: int, status: str, resolved_on: date
+) -> DropoutFile:
+    if status not in (
+        DropoutFile.Status.RETURNED,
+        DropoutFile.Status.TRANSFERRED,
+        DropoutFile.Status.OTHER,
+    ):
+        raise ValidationError({"status": [_("Choose how the file ends.")]})
+    if file.status != DropoutFile.Status.OPEN:
+        raise DomainError(PreventionError.CLOSED, _("This file is closed."))
+    _claim(DropoutFile, file, version)
+    file.status = status
+    file.resolved_on = resolved_on
+    file.save(update_fields=["status", "resolved_on"])
+    audit_record(actor=actor, action="dropout_resolve", obj=file, detail={"status": status})
+    return file
+
+
+def dropouts_raise_concerns(today: date | None = None) -> int:
+    """The tick job: an open file with no contact for the configured number of days is
+    reported to the police as a child who may be missing (once per file)."""
+    today = today or timezone.localdate()
+    limit = today - timedelta(days=settings.PREVENTION_DROPOUT_NO_CONTACT_DAYS)
+    raised = 0
+    candidates = DropoutFile.objects.filter(
+        status=DropoutFile.Status.OPEN, concern_tip__isnull=True
+    ).select_related("school", "opened_by", "person")
+    for file in candidates:
+        since = file.last_contact_on or file.left_on
+        if since > limit:
+            continue
+        with transaction.atomic():
+            locked = DropoutFile.objects.select_for_update().get(pk=file.pk)
+            if locked.concern_tip_id is not None:
+                continue
+            tip = _concern_to_clue(
+                actor=file.opened_by,
+                person=file.person,
+                division=file.division,
+                narrative=_(
+                    "A student of %(school)s (grade %(grade)s) has been out of school since"
+                    " %(left)s and nobody has reached the student or the family for %(days)s"
+                    " days. The child may be missing."
+                )
+                % {
+                    "school": file.school.name,
+                    "grade": file.grade,
+                    "left": file.left_on.isoformat(),
+                    "days": (today - since).days,
+                },
+                institution=file.school.name,
+                kind="school",
+                key=f"dropout-{file.pk}",
+                category="missing_child",
+            )
+            locked.concern_tip = tip
+            locked.save(update_fields=["concern_tip"])
+            audit_record(
+                actor=None,
+                action="dropout_concern",
+                obj=locked,
+                detail={"tip": tip.pk},
+                actor_username="system",
+            )
+            raised += 1
+    return raised
+
+
+# --- Street minors and abandoned infants --------------------------------------------------
+
+
+@transaction.atomic
+def found_child_record(
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    found_at: datetime,
+    found_place: str,
+    found_by: str,
+    placement: str,
+    institution: str,
+    division: Division,
+    township: Township | None = None,
+) -> FoundChild:
+    _check_area(actor, division, township if _area_township(actor) else None)
+    errors: dict[str, list[str]] = {}
+    if kind not in FoundChild.Kind.values:
+        errors["kind"] = [_("Choose street minor or abandoned infant.")]
+    if placement not in FoundChild.Placement.values:
+        errors["placement"] = [_("Choose the placement.")]
+    if not found_place.strip():
+        errors["found_place"] = [_("Say where the child was found.")]
+    if found_at > timezone.now() + timedelta(minutes=5):
+        errors["found_at"] = [_("This time is in the future.")]
+    if (
+        placement in (FoundChild.Placement.PROTECTION, FoundChild.Placement.WELFARE)
+        and not institution.strip()
+    ):
+        errors["institution"] = [_("Name the institution.")]
+    if errors:
+        raise ValidationError(errors)
+    child = FoundChild.objects.create(
+        person=person,
+        kind=kind,
+        found_at=found_at,
+        found_place=found_place.strip(),
+        found_by=found_by.strip(),
+        placement=placement,
+        institution=institution.strip(),
+        placed_at=timezone.now(),
+        division=division,
+        township=township,
+        owning_agency=_unit(division, "civil_affairs"),
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action="found_child_record", obj=child, detail={"kind": kind})
+    return child
+
+
+@transaction.atomic
+def tracing_step_add(*, actor: User, child: FoundChild, taken_on: date, step: str) -> TracingStep:
+    if not step.strip():
+        raise ValidationError({"step": [_("Say what was done to find the guardians.")]})
+    record = TracingStep.objects.create(
+        child=child, actor=actor, taken_on=taken_on, step=step.strip()
+    )
+    audit_record(actor=actor, action="tracing_step", obj=child)
+    return record
+
+
+@transaction.atomic
+def found_child_request_dna(*, actor: User, child: FoundChild, reason: str) -> FoundChild:
+    """Ask the police for a DNA check; the request is the DNA module's record."""
+    from homeward.dna.models import CheckRequest
+    from homeward.dna.services import check_request_create
+
+    if child.dna_request_id is not None:
+        raise DomainError(PreventionError.DUPLICATE, _("A DNA check was already requested."))
+    child.dna_request = check_request_create(
+        actor=actor,
+        person=child.person,
+        source=CheckRequest.Source.FOUND_CHILD,
+        reason=reason,
+        division=child.division,
+    )
+    child.save(update_fields=["dna_request"])
+    return child
+
+
+@transaction.atomic
+def found_child_set_status(*, actor: User, child: FoundChild, status: str) -> FoundChild:
+    if status not in FoundChild.Status.values:
+        raise ValidationError({"status": [_("Choose a status.")]})
+    child.status = status
+    child.save(update_fields=["status"])
+    audit_record(actor=actor, action="found_child_status", obj=child, detail={"status": status})
+    return child
+
+
+# --- Registration and adoption checks -----------------------------------------------------
+
+
+@transaction.atomic
+def registration_check_open(
+    *, actor: User, kind: str, child: Person, applicant: str, account: str, division: Division
+) -> RegistrationCheck:
+    """A 落户 or adoption application for a child of unclear origin: pending, with a DNA
+    check requested from the police, until the police clear it."""
+    from homeward.dna.models import CheckRequest
+    from homeward.dna.services import check_request_create
+
+    _check_area(actor, division, None)
+    if kind not in RegistrationCheck.Kind.values:
+        raise ValidationError({"kind": [_("Choose household registration or adoption.")]})
+    if not applicant.strip():
+        raise ValidationError({"applicant": [_("Name the applicant.")]})
+    check = RegistrationCheck.objects.create(
+        kind=kind,
+        child=child,
+        applicant=applicant.strip(),
+        account=account.strip(),
+        division=division,
+        owning_agency=actor.agency,
+        recorded_by=actor,
+    )
+    check.dna_request = check_request_create(
+        actor=actor,
+        person=child,
+        source=CheckRequest.Source.REGISTRATION,
+        reason=_("%(kind)s of a child of unclear origin") % {"kind": check.get_kind_display()},
+        division=division,
+    )
+    check.save(update_fields=["dna_request"])
+    audit_record(actor=actor, action="registration_check_open", obj=check, detail={"kind": kind})
+    return check
+
+
+@transaction.atomic
+def registration_check_decide(
+    *,
+    actor: User,
+    check: RegistrationCheck,
+    clear: bool,
+    note: str,
+    suspected_purchase: bool = False,
+) -> RegistrationCheck:
+    """The police clear the registration, or reject it; a rejected adoption for a
+    suspected purchase becomes a clue."""
+    if not actor.agency.is_public_security:
+        raise DomainError(
+            PreventionError.NOT_POLICE, _("Only the police clear these checks."), status=403
+        )
+    if check.status != RegistrationCheck.Status.PENDING:
+        raise DomainError(PreventionError.CLOSED, _("This check has been decided."))
+    if not clear and not note.strip():
+        raise ValidationError({"decision_note": [_("Say why the application is rejected.")]})
+    check.status = RegistrationCheck.Status.CLEARED if clear else RegistrationCheck.Status.REJECTED
+    check.decision_note = note.strip()[:300]
+    check.suspected_purchase = bool(suspected_purchase and not clear)
+    check.decided_by = actor
+    check.decided_at = timezone.now()
+    if check.suspected_purchase:
+        check.tip = _concern_to_clue(
+            actor=actor,
+            person=check.child,
+            division=check.division,
+            narrative=_(
+                "%(kind)s rejected: the child may have been bought. Applicant's account: "
+                "%(account)s. Police note: %(note)s"
+            )
+            % {
+                "kind": check.get_kind_display(),
+                "account": check.account,
+                "note": check.decision_note,
+            },
+            institution=check.owning_agency.name_zh,
+            kind="civil_affairs",
+            key=f"registration-{check.pk}",
+            category="buying",
+        )
+    check.save()
+    audit_record(
+        actor=actor,
+        action="registration_check_decide",
+        obj=check,
+        detail={"status": check.status, "suspected_purchase": check.suspected_purchase},
+    )
+    return check
+
+
+# --- Released offenders -------------------------------------------------------------------
+
+
+@transaction.atomic
+def offender_follow_up_open(
+    *,
+    actor: User,
+    person: Person,
+    released_on: date,
+    offence: str,
+    review_interval_days: int,
+    division: Division,
+) -> OffenderFollowUp:
+    _check_area(actor, division, None)
+    if not 7 <= review_interval_days <= 365:
+        raise ValidationError({"review_interval_days": [_("Between 7 and 365 days.")]})
+    follow_up = OffenderFollowUp.objects.create(
+        person=person,
+        released_on=released_on,
+        offence=offence.strip(),
+        review_interval_days=review_interval_days,
+        next_review_due=max(released_on, timezone.localdate())
+        + timedelta(days=review_interval_days),
+        division=division,
+        owning_agency=actor.agency,
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="offender_follow_up_open", obj=follow_up)
+    return follow_up
+
+
+@transaction.atomic
+def offender_review_record(
+    *, actor: User, follow_up: OffenderFollowUp, reviewed_on: date, notes: str
+) -> OffenderReview:
+    if not notes.strip():
+        raise ValidationError({"notes": [_("Write what the review found.")]})
+    review = OffenderReview.objects.create(
+        follow_up=follow_up,
+        reviewer=actor,
+        agency=actor.agency,
+        reviewed_on=reviewed_on,
+        notes=notes.strip(),
+    )
+    follow_up.next_review_due = reviewed_on + timedelta(days=follow_up.review_interval_days)
+    follow_up.overdue = follow_up.next_review_due < timezone.localdate()
+    follow_up.save(update_fields=["next_review_due", "overdue"])
+    audit_record(actor=actor, action="offender_review", obj=follow_up)
+    return review
+
+
+def offenders_flag_overdue(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return OffenderFollowUp.objects.filter(
+        active=True, next_review_due__lt=today, overdue=False
+    ).update(overdue=True)
