@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("homeward.cases.urls")),
     path("alerts/", include("homeward.alerts.urls")),
     path("prevention/", include("homeward.prevention.urls")),
+    path("victims/", include("homeward.victims.urls")),
     path("plan/", include("homeward.coordination.urls")),
     path("people/", include("homeward.people.urls")),
     path("dna/", include("homeward.dna.urls")),

@@ -30,6 +30,7 @@ from homeward.core.roles import (
     P_SECURITY,
     P_TIP_MANDATORY,
     P_TIP_TRIAGE,
+    P_VICTIM_VIEW,
 )
 
 
@@ -52,6 +53,7 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
     NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW),
     NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
+    NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW),
     NavEntry("prevention:worklist", _("Prevention"), P_LEDGER_VIEW),
     NavEntry("prevention:dropouts", _("Dropouts"), P_DROPOUT_VIEW),
     NavEntry("prevention:overview", _("Prevention overview"), P_PREVENTION_OVERVIEW),

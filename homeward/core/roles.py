@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     DNA_ANALYST = "dna_analyst", _("DNA analyst")
     CIVIL_AFFAIRS_CASEWORKER = "civil_affairs_caseworker", _("Civil affairs caseworker")
     PREVENTION_WORKER = "prevention_worker", _("Community child and women's worker")
+    SERVICE_OFFICER = "service_officer", _("Victim services officer")
     EDUCATION_OFFICER = "education_officer", _("Education officer")
     HEALTH_OFFICER = "health_officer", _("Health officer")
     LEGAL_AID_OFFICER = "legal_aid_officer", _("Legal aid officer")
@@ -75,6 +76,11 @@ P_REGCHECK_DECIDE = "prevention.decide_registrationcheck"
 P_OFFENDER_VIEW = "prevention.view_offenderfollowup"
 P_OFFENDER_WRITE = "prevention.add_offenderfollowup"
 
+P_VICTIM_VIEW = "victims.view_victim"
+P_VICTIM_MANAGE = "victims.manage_victim"
+P_VICTIM_SERVICE = "victims.deliver_service"
+P_LEGAL_AID = "victims.handle_legal_aid"
+
 P_ALERT_VIEW = "alerts.view_alert"
 P_ALERT_DRAFT = "alerts.add_alert"
 P_ALERT_PUBLISH = "alerts.publish_alert"
@@ -89,6 +95,8 @@ _FOUND = (P_FOUND_VIEW, P_FOUND_WRITE)
 _DROPOUT = (P_DROPOUT_VIEW, P_DROPOUT_WRITE)
 _OFFENDER = (P_OFFENDER_VIEW, P_OFFENDER_WRITE)
 _POLICE_PREVENTION = _FOUND + _OFFENDER + (P_REGCHECK_VIEW, P_REGCHECK_ADD, P_REGCHECK_DECIDE)
+_VICTIMS = (P_VICTIM_VIEW, P_VICTIM_MANAGE, P_VICTIM_SERVICE)
+_SERVICES = (P_VICTIM_VIEW, P_VICTIM_SERVICE)
 _DNA = (P_DNA_VIEW, P_DNA_ADD, P_DNA_SEARCH, P_DNA_REVIEW)
 _PERSON_READ = (P_PERSON_VIEW,)
 _PERSON_WRITE = (P_PERSON_VIEW, P_PERSON_ADD, P_PERSON_CHANGE, P_PERSON_FULL_IDENTITY)
@@ -98,26 +106,35 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + _PERSON_WRITE
     + _POLICE_CASEWORK
     + _ALERT_WORK
-    + _POLICE_PREVENTION,
+    + _POLICE_PREVENTION
+    + _VICTIMS,
     Role.ALERT_COMMANDER: _COMMON
     + _PERSON_WRITE
     + _POLICE_CASEWORK
     + _ALERT_WORK
     + _POLICE_PREVENTION
+    + _VICTIMS
     + (P_ALERT_PUBLISH, P_ALERT_PARTNERS),
     Role.DNA_ANALYST: _COMMON + _PERSON_READ + _DNA,
     Role.CIVIL_AFFAIRS_CASEWORKER: _COMMON
     + _PERSON_WRITE
     + _LEDGER
     + _FOUND
+    + _VICTIMS
     + (P_REGCHECK_VIEW, P_REGCHECK_ADD),
     # 儿童主任, 儿童督导员, village women's directors: their township's ledger, visits,
     # dropouts they follow, children they find; they register the people they follow.
     Role.PREVENTION_WORKER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER + _DROPOUT + _FOUND,
-    Role.EDUCATION_OFFICER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD, P_TIP_MANDATORY) + _DROPOUT,
-    Role.HEALTH_OFFICER: _COMMON + _PERSON_READ + (P_TIP_MANDATORY,),
-    Role.LEGAL_AID_OFFICER: _COMMON + _PERSON_READ + _OFFENDER,
-    Role.WOMENS_FEDERATION_OFFICER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER,
+    Role.EDUCATION_OFFICER: _COMMON
+    + (P_PERSON_VIEW, P_PERSON_ADD, P_TIP_MANDATORY)
+    + _DROPOUT
+    + _SERVICES,
+    Role.HEALTH_OFFICER: _COMMON + _PERSON_READ + (P_TIP_MANDATORY,) + _SERVICES,
+    # Human resources, the youth league, the disabled persons' federation: the services
+    # referred to their unit.
+    Role.SERVICE_OFFICER: _COMMON + _SERVICES,
+    Role.LEGAL_AID_OFFICER: _COMMON + _PERSON_READ + _OFFENDER + _SERVICES + (P_LEGAL_AID,),
+    Role.WOMENS_FEDERATION_OFFICER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER + _SERVICES,
     Role.JOINT_CONFERENCE_OFFICER: _COMMON
     + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE, P_PREVENTION_OVERVIEW),
     Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW,),

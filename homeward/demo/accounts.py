@@ -32,6 +32,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo.head", "杨国强", "500103-public_security", Role.INVESTIGATOR, "head"),
     DemoAccount("demo.dna", "覃晓东", "cq-public_security", Role.DNA_ANALYST),
     DemoAccount("demo.caseworker", "冉秀英", "500101-civil_affairs", Role.CIVIL_AFFAIRS_CASEWORKER),
+    DemoAccount("demo.welfare", "何晓琳", "500103-civil_affairs", Role.CIVIL_AFFAIRS_CASEWORKER),
+    DemoAccount("demo.training", "邓志强", "500103-human_resources", Role.SERVICE_OFFICER),
     DemoAccount("demo.education", "谭静", "500101-education", Role.EDUCATION_OFFICER),
     # Village and school staff in 石柱县 (their township or school: homeward.demo.prevention).
     DemoAccount("demo.director", "马春梅", "500240-civil_affairs", Role.PREVENTION_WORKER),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "homeward.cases",
     "homeward.alerts",
     "homeward.prevention",
+    "homeward.victims",
     "homeward.coordination",
     "homeward.demo",
 ]
@@ -276,6 +277,18 @@ PREVENTION_VISIT_DAYS = env_json_object(
 # missing.
 PREVENTION_DROPOUT_NO_CONTACT_DAYS = env_int(
     "HOMEWARD_PREVENTION_DROPOUT_NO_CONTACT_DAYS", 7, minimum=1, maximum=90
+)
+
+# --- Victims -----------------------------------------------------------------------------
+# Days after the 3-month mark within which the household-registration task must be done.
+VICTIMS_REGISTRATION_TASK_DAYS = env_int("HOMEWARD_VICTIMS_REGISTRATION_TASK_DAYS", 30, minimum=1)
+# Follow-up visits after a victim goes home, in days after the return.
+VICTIMS_FOLLOW_UP_DAYS = [
+    int(d) for d in env_list("HOMEWARD_VICTIMS_FOLLOW_UP_DAYS", ["30", "90", "180", "365"])
+]
+# Legal-aid green channel: working days allowed for each step.
+VICTIMS_LEGAL_AID_SLA_DAYS = env_json_object(
+    "HOMEWARD_VICTIMS_LEGAL_AID_SLA_DAYS", {"review": 1, "assign": 2, "handle": 30}
 )
 
 # --- Audit -------------------------------------------------------------------------------

@@ -42,3 +42,7 @@ class Command(BaseCommand):
 
         entries = seed_prevention()
         self.stdout.write(self.style.SUCCESS(f"demo prevention: {entries} people in the ledger"))
+        from homeward.demo.victims import seed_victims
+
+        victims = seed_victims()
+        self.stdout.write(self.style.SUCCESS(f"demo victims: {victims} in care"))

@@ -1,0 +1,136 @@
+"""Reads of the victims module: each department sees its part.
+
+- Units that manage victims (the police who rescue, civil affairs who receive) see the
+  victims of their district (municipal units: all districts).
+- A unit that only delivers a service sees the victims referred to it, and their
+  identity only when its service needs it (medical care, disability certificate, school,
+  legal aid, family search, assistance); otherwise the name is masked.
+- Minors' records are doubly restricted: a service unit sees a minor only through an
+  open referral, and every read of a victim states its purpose and is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from homeward.core.audit import read_audited_or_404
+from homeward.core.models import User
+from homeward.core.roles import P_VICTIM_MANAGE, P_VICTIM_VIEW
+from homeward.core.scoping import scope_filter
+from homeward.people.selectors import mask
+from homeward.victims.models import (
+    SERVICE_PROVIDERS,
+    Institution,
+    LegalAidApplication,
+    Placement,
+    RegistrationTask,
+    ServiceReferral,
+    Victim,
+)
+
+OPEN_REFERRALS = (ServiceReferral.Status.REFERRED, ServiceReferral.Status.ACCEPTED)
+
+
+def manages_victims(user: User) -> bool:
+    return user.has_perm(P_VICTIM_MANAGE)
+
+
+def victims_visible_to(user: User) -> QuerySet[Victim]:
+    base = Victim.objects.select_related("person", "division", "owning_agency", "case")
+    if not user.has_perm(P_VICTIM_VIEW):
+        return base.none()
+    if manages_victims(user):
+        return scope_filter(base, user)
+    referred = ServiceReferral.objects.filter(owner_agency=user.agency)
+    adults_or_open = Q(services__in=referred.filter(status__in=OPEN_REFERRALS)) | Q(
+        services__in=referred, age_group="adult"
+    )
+    legal = Q(legal_aid__justice_agency=user.agency)
+    return base.filter(adults_or_open | legal).distinct()
+
+
+def victim_get(user: User, pk: int) -> Victim:
+    return read_audited_or_404(user, victims_visible_to(user), pk, purpose="victim file")
+
+
+def identity_visible(user: User, victim: Victim) -> bool:
+    if manages_victims(user):
+        return True
+    kinds = ServiceReferral.objects.filter(victim=victim, owner_agency=user.agency).values_list(
+        "kind", flat=True
+    )
+    if any(SERVICE_PROVIDERS[kind][1] for kind in kinds):
+        return True
+    return LegalAidApplication.objects.filter(victim=victim, justice_agency=user.agency).exists()
+
+
+def display_name(user: User, victim: Victim) -> str:
+    name = victim.person.full_name
+    return name if identity_visible(user, victim) else mask(name, keep_start=1, keep_end=0)
+
+
+def referrals_for(user: User) -> QuerySet[ServiceReferral]:
+    """The department's queue: services referred to the user's unit."""
+    return (
+        ServiceReferral.objects.filter(owner_agency=user.agency)
+        .select_related("victim__person", "owner_agency")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def institutions_visible_to(user: User) -> QuerySet[Institution]:
+    return scope_filter(Institution.objects.select_related("division", "operating_agency"), user)
+
+
+def board(institution: Institution, today: date | None = None) -> list[dict[str, object]]:
+    """Who is here, since when, identity status, days to the 3-month mark."""
+    from dateutil.relativedelta import relativedelta
+
+    today = today or timezone.localdate()
+    rows = []
+    for placement in (
+        Placement.objects.filter(institution=institution, status=Placement.Status.ACTIVE)
+        .select_related("victim__person")
+        .order_by("started_on")
+    ):
+        victim = placement.victim
+        mark = (victim.admitted_at + relativedelta(months=3)) if victim.admitted_at else None
+        rows.append(
+            {
+                "victim": victim,
+                "since": placement.started_on,
+                "days_to_mark": (mark - today).days
+                if mark and victim.identity_status == "unknown"
+                else None,
+            }
+        )
+    return rows
+
+
+def proposals_for(institution: Institution) -> QuerySet[Placement]:
+    return Placement.objects.filter(
+        institution=institution, status=Placement.Status.PROPOSED
+    ).select_related("victim__person")
+
+
+def tasks_for(user: User) -> QuerySet[RegistrationTask]:
+    return (
+        RegistrationTask.objects.filter(
+            Q(police_agency=user.agency) | Q(civil_affairs_agency=user.agency),
+            done_at__isnull=True,
+        )
+        .select_related("victim__person")
+        .order_by("due_on")
+    )
+
+
+def legal_aid_queue(user: User) -> QuerySet[LegalAidApplication]:
+    """Green channel first, then the nearest deadline."""
+    return (
+        LegalAidApplication.objects.filter(justice_agency=user.agency)
+        .select_related("victim__person", "lawyer", "escalated_to")
+        .order_by("-green_channel", "closed_at", "step_due_at", "pk")
+    )

@@ -1,0 +1,733 @@
+"""Every write of the victims module, each in one transaction with its audit event, and
+the rules the platform enforces:
+
+- a child is never placed with, or returned to, the family that bought it: buyers in the
+  victim's cases are blocked by identity and by address;
+- a victim whose identity is still unknown three months after admission gets the
+  district's household-registration task (tick), tracked until done, overdue if late;
+- a child whose identity is unknown goes home to its parents only after the DNA match
+  is confirmed (dna.selectors.confirmed_family_for_child);
+- victims from other provinces or abroad leave by a transfer with escort and hand-over;
+- vocational training is for victims of 16 and over, school placement for school age;
+- legal aid for victims goes through the green channel with a deadline for each step.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.core.audit import audit_record
+from homeward.core.errors import DomainError
+from homeward.core.models import Agency, Division, User
+from homeward.people.models import Person
+from homeward.victims.models import (
+    SERVICE_PROVIDERS,
+    AgeGroup,
+    FollowUp,
+    Guardian,
+    IdentityStatus,
+    Institution,
+    LegalAidApplication,
+    Origin,
+    Placement,
+    PlanGoal,
+    PlanReview,
+    RegistrationTask,
+    ServiceKind,
+    ServiceReferral,
+    Transfer,
+    Victim,
+    VictimStatus,
+)
+
+
+class VictimError:
+    NOT_POLICE = "victim_not_police"
+    NOT_YOUR_UNIT = "victim_not_your_unit"
+    BUYER_FAMILY = "victim_buyer_family"
+    DNA_NOT_CONFIRMED = "victim_dna_not_confirmed"
+    NEEDS_TRANSFER = "victim_needs_transfer"
+    FULL = "institution_full"
+    NOT_ELIGIBLE = "service_not_eligible"
+    BAD_STEP = "bad_step"
+    CLOSED = "victim_closed"
+
+
+def _unit(division: Division, kind: str) -> Agency:
+    return Agency.objects.get(division=division, kind=kind)
+
+
+def age_group_for(age: int) -> str:
+    if age < 14:
+        return AgeGroup.CHILD
+    if age < 18:
+        return AgeGroup.MINOR
+    return AgeGroup.ADULT
+
+
+def current_age(victim: Victim, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    born = victim.person.date_of_birth
+    if born is not None:
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    rescued = timezone.localtime(victim.rescued_at).date()
+    return int(victim.age_at_rescue + relativedelta(today, rescued).years)
+
+
+def _require_unit(actor: User, agency: Agency, message: str) -> None:
+    if actor.agency_id != agency.pk and not (
+        actor.agency.is_municipal and actor.agency.kind == agency.kind
+    ):
+        raise DomainError(VictimError.NOT_YOUR_UNIT, message, status=403)
+
+
+def _open(victim: Victim) -> None:
+    if victim.status == VictimStatus.CLOSED:
+        raise DomainError(VictimError.CLOSED, _("This victim's file is closed."))
+
+
+# --- Rescue and hand-over ----------------------------------------------------------------
+
+
+@transaction.atomic
+def victim_register(
+    *,
+    actor: User,
+    person: Person,
+    identity_status: str,
+    age_at_rescue: int,
+    origin: str,
+    rescued_at: datetime,
+    how_rescued: str,
+    division: Division,
+    origin_detail: str = "",
+    case: Any = None,
+) -> Victim:
+    """The police rescue and hand over to civil affairs of the district."""
+    if not actor.agency.is_public_security:
+        raise DomainError(
+            VictimError.NOT_POLICE, _("The police register rescued victims."), status=403
+        )
+    errors: dict[str, list[str]] = {}
+    if identity_status not in IdentityStatus.values:
+        errors["identity_status"] = [_("Choose identified or unknown.")]
+    if origin not in Origin.values:
+        errors["origin"] = [_("Choose where the victim comes from.")]
+    elif origin != Origin.CHONGQING and not origin_detail.strip():
+        errors["origin_detail"] = [_("Name the province or the nationality.")]
+    if not 0 <= age_at_rescue <= 120:
+        errors["age_at_rescue"] = [_("Give the age in years.")]
+    if rescued_at > timezone.now() + timedelta(minutes=5):
+        errors["rescued_at"] = [_("This time is in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    victim = Victim.objects.create(
+        person=person,
+        case=case,
+        identity_status=identity_status,
+        age_group=age_group_for(age_at_rescue),
+        age_at_rescue=age_at_rescue,
+        origin=origin,
+        origin_detail=origin_detail.strip(),
+        rescued_at=rescued_at,
+        how_rescued=how_rescued.strip(),
+        rescuing_agency=actor.agency,
+        division=division,
+        owning_agency=_unit(division, "civil_affairs"),
+        registered_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="victim_register",
+        obj=victim,
+        detail={"identity": identity_status, "age_group": victim.age_group, "origin": origin},
+    )
+    return victim
+
+
+# --- Placement ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_propose(*, actor: User, victim: Victim, institution: Institution) -> Placement:
+    _open(victim)
+    _require_unit(actor, victim.owning_agency, _("The receiving civil-affairs unit places."))
+    if victim.is_minor and institution.kind == Institution.Kind.RESCUE_MANAGEMENT:
+        raise ValidationError(
+            {"institution": [_("A minor goes to a minors' or child-welfare institution.")]}
+        )
+    placement = Placement.objects.create(victim=victim, institution=institution, proposed_by=actor)
+    audit_record(
+        actor=actor, action="placement_propose", obj=victim, detail={"institution": institution.pk}
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_decide(
+    *, actor: User, placement: Placement, accept: bool, reason: str = ""
+) -> Placement:
+    """The receiving institution's unit accepts (the stay starts) or declines."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    _require_unit(
+        actor,
+        placement.institution.operating_agency,
+        _("The unit that runs the institution accepts or declines."),
+    )
+    if placement.status != Placement.Status.PROPOSED:
+        raise DomainError(VictimError.BAD_STEP, _("This placement has been decided."))
+    placement.decided_by = actor
+    if not accept:
+        if not reason.strip():
+            raise ValidationError({"decline_reason": [_("Say why.")]})
+        placement.status = Placement.Status.DECLINED
+        placement.decline_reason = reason.strip()[:200]
+        placement.save()
+        audit_record(actor=actor, action="placement_decline", obj=placement.victim)
+        return placement
+    institution = Institution.objects.select_for_update().get(pk=placement.institution_id)
+    staying = Placement.objects.filter(institution=institution, status=Placement.Status.ACTIVE)
+    if staying.count() >= institution.capacity:
+        raise DomainError(VictimError.FULL, _("The institution is full."))
+    today = timezone.localdate()
+    Placement.objects.filter(victim=placement.victim, status=Placement.Status.ACTIVE).update(
+        status=Placement.Status.ENDED, ended_on=today
+    )
+    placement.status = Placement.Status.ACTIVE
+    placement.started_on = today
+    placement.save()
+    victim = placement.victim
+    victim.status = VictimStatus.IN_CARE
+    if victim.admitted_at is None:
+        victim.admitted_at = today
+    victim.save(update_fields=["status", "admitted_at"])
+    audit_record(
+        actor=actor, action="placement_accept", obj=victim, detail={"institution": institution.pk}
+    )
+    return placement
+
+
+# --- The 3-month household-registration duty ---------------------------------------------
+
+
+def registration_tasks_due(today: date | None = None) -> int:
+    """The tick job: a task for every victim admitted three months ago whose identity is
+    still unknown; tasks not done within the allowed days are flagged overdue."""
+    today = today or timezone.localdate()
+    created = 0
+    limit = today - relativedelta(months=3)
+    candidates = Victim.objects.filter(
+        identity_status=IdentityStatus.UNKNOWN,
+        admitted_at__isnull=False,
+        admitted_at__lte=limit,
+        registration_task__isnull=True,
+    ).exclude(status=VictimStatus.CLOSED)
+    for victim in candidates:
+        with transaction.atomic():
+            task, made = RegistrationTask.objects.get_or_create(
+                victim=victim,
+                defaults={
+                    "due_on": victim.admitted_at + relativedelta(months=3),
+                    "police_agency": _unit(victim.division, "public_security"),
+                    "civil_affairs_agency": victim.owning_agency,
+                },
+            )
+            if made:
+                audit_record(
+                    actor=None,
+                    action="registration_task_created",
+                    obj=victim,
+                    detail={"due_on": task.due_on.isoformat()},
+                    actor_username="system",
+                )
+                created += 1
+    allowed = timedelta(days=settings.VICTIMS_REGISTRATION_TASK_DAYS)
+    late = RegistrationTask.objects.filter(done_at__isnull=True, overdue=False)
+    for task in late:
+        if task.due_on + allowed < today:
+            RegistrationTask.objects.filter(pk=task.pk).update(overdue=True)
+    return created
+
+
+@transaction.atomic
+def registration_task_complete(
+    *, actor: User, task: RegistrationTask, note: str
+) -> RegistrationTask:
+    if actor.agency_id not in (task.police_agency_id, task.civil_affairs_agency_id):
+        raise DomainError(
+            VictimError.NOT_YOUR_UNIT,
+            _("The district police and civil affairs complete this task."),
+            status=403,
+        )
+    if task.done_at is not None:
+        raise DomainError(VictimError.BAD_STEP, _("Already done."))
+    task.done_at = timezone.now()
+    task.done_by = actor
+    task.overdue = False
+    task.note = note.strip()[:200]
+    task.save()
+    audit_record(actor=actor, action="registration_task_done", obj=task.victim)
+    return task
+
+
+# --- Return home, and the buyer block ------------------------------------------------------
+
+
+def normalise_address(text: str) -> str:
+    """For comparison only: width-folded, no spaces or punctuation, no "号/室/栋" noise."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"[\s\-—_,，.。、()（）#]", "", folded).lower()
+
+
+def buyers_of(victim: Victim) -> list[Person]:
+    """People recorded as buyers in the victim's case or in any case where the victim's
+    person is a party."""
+    from homeward.cases.models import CaseParty, PartyRole
+
+    case_ids = set(CaseParty.objects.filter(person=victim.person).values_list("case_id", flat=True))
+    if victim.case_id:
+        case_ids.add(victim.case_id)
+    return [
+        party.person
+        for party in CaseParty.objects.filter(
+            case_id__in=case_ids, role=PartyRole.BUYER
+        ).select_related("person")
+    ]
+
+
+def check_not_buyers(victim: Victim, people: Iterable[Person], address: str) -> None:
+    buyers = buyers_of(victim)
+    chosen = {p.pk for p in people}
+    if any(b.pk in chosen for b in buyers):
+        raise DomainError(
+            VictimError.BUYER_FAMILY,
+            _(
+                "Stopped: this person bought the child (recorded as a buyer in the case). "
+                "A child is never placed with or returned to the family that bought it."
+            ),
+        )
+    target = normalise_address(address)
+    for buyer in buyers:
+        theirs = normalise_address(buyer.address)
+        if (
+            target
+            and theirs
+            and len(min(target, theirs, key=len)) >= 6
+            and (target in theirs or theirs in target)
+        ):
+            raise DomainError(
+                VictimError.BUYER_FAMILY,
+                _(
+                    "Stopped: this address is the address of a buyer in the case. "
+                    "A child is never placed with or returned to the family that bought it."
+                ),
+            )
+
+
+@transaction.atomic
+def victim_return(
+    *,
+    actor: User,
+    victim: Victim,
+    kind: str,
+    people: list[Person],
+    address: str,
+    returned_on: date,
+) -> Guardian:
+    """Return home (or place with a family) after the checks; follow-up visits are
+    scheduled."""
+    from homeward.dna.selectors import confirmed_family_for_child
+
+    _open(victim)
+    _require_unit(actor, victim.owning_agency, _("The receiving civil-affairs unit returns."))
+    if kind not in ("parents", "relatives", "foster"):
+        raise ValidationError({"kind": [_("Choose who the victim goes to.")]})
+    if not people:
+        raise ValidationError({"people": [_("Name who the victim goes to.")]})
+    if not address.strip():
+        raise ValidationError({"address": [_("Give the address.")]})
+    check_not_buyers(victim, people, address)
+    if victim.origin != Origin.CHONGQING:
+        raise DomainError(
+            VictimError.NEEDS_TRANSFER,
+            _("A victim from another province or abroad goes home by a transfer with escort."),
+        )
+    dna_confirmed = False
+    if victim.is_minor and victim.identity_status == IdentityStatus.UNKNOWN:
+        if kind != "parents" and kind != "foster":
+            raise DomainError(
+                VictimError.DNA_NOT_CONFIRMED,
+                _(
+                    "A child whose identity is unknown goes to its parents (after DNA) or a foster family."
+                ),
+            )
+        if kind == "parents":
+            dna_confirmed = confirmed_family_for_child(victim.person_id) is not None
+            if not dna_confirmed:
+                raise DomainError(
+                    VictimError.DNA_NOT_CONFIRMED,
+                    _(
+                        "Not yet: a child whose identity is unknown goes home only after the"
+                        " DNA match with the parents is confirmed by re-test."
+                    ),
+                )
+    guardian = Guardian.objects.create(
+        victim=victim,
+        kind=kind,
+        address=address.strip(),
+        returned_on=returned_on,
+        returned_by=actor,
+        dna_confirmed=dna_confirmed,
+    )
+    guardian.people.set(people)
+    Placement.objects.filter(victim=victim, status=Placement.Status.ACTIVE).update(
+        status=Placement.Status.ENDED, ended_on=returned_on
+    )
+    if kind == "parents" and dna_confirmed:
+        victim.identity_status = IdentityStatus.IDENTIFIED
+    victim.status = VictimStatus.RETURNED
+    victim.save(update_fields=["status", "identity_status"])
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(victim=victim, due_on=returned_on + timedelta(days=days))
+            for days in settings.VICTIMS_FOLLOW_UP_DAYS
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="victim_return",
+        obj=victim,
+        detail={"kind": kind, "dna_confirmed": dna_confirmed},
+    )
+    return guardian
+
+
+@transaction.atomic
+def transfer_start(
+    *,
+    actor: User,
+    victim: Victim,
+    kind: str,
+    destination: str,
+    receiving_agency: str,
+    escort: str,
+    departed_on: date,
+) -> Transfer:
+    _open(victim)
+    _require_unit(actor, victim.owning_agency, _("The receiving civil-affairs unit transfers."))
+    if victim.origin == Origin.CHONGQING:
+        raise ValidationError({"kind": [_("A victim from Chongqing goes home, not by transfer.")]})
+    if kind not in Transfer.Kind.values:
+        raise ValidationError({"kind": [_("Choose transfer or repatriation.")]})
+    errors = {
+        field: [_("Required.")]
+        for field, value in (
+            ("destination", destination),
+            ("receiving_agency", receiving_agency),
+            ("escort", escort),
+        )
+        if not value.strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+    transfer = Transfer.objects.create(
+        victim=victim,
+        kind=kind,
+        destination=destination.strip(),
+        receiving_agency=receiving_agency.strip(),
+        escort=escort.strip(),
+        departed_on=departed_on,
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action="transfer_start", obj=victim, detail={"kind": kind})
+    return transfer
+
+
+@transaction.atomic
+def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -> Transfer:
+    if transfer.handed_over_at is not None:
+        raise DomainError(VictimError.BAD_STEP, _("The hand-over is already confirmed."))
+    if not handed_over_to.strip():
+        raise ValidationError({"handed_over_to": [_("Name who received the victim.")]})
+    transfer.handed_over_at = timezone.now()
+    transfer.handed_over_to = handed_over_to.strip()
+    transfer.save(update_fields=["handed_over_at", "handed_over_to"])
+    victim = transfer.victim
+    Placement.objects.filter(victim=victim, status=Placement.Status.ACTIVE).update(
+        status=Placement.Status.ENDED, ended_on=timezone.localdate()
+    )
+    victim.status = VictimStatus.TRANSFERRED
+    victim.save(update_fields=["status"])
+    audit_record(actor=actor, action="transfer_handover", obj=victim)
+    return transfer
+
+
+# --- Services, the plan and follow-up ---------------------------------------------------
+
+
+@transaction.atomic
+def service_refer(
+    *, actor: User, victim: Victim, kind: str, due_on: date, note: str = ""
+) -> ServiceReferral:
+    _open(victim)
+    if kind not in ServiceKind.values:
+        raise ValidationError({"kind": [_("Choose a service.")]})
+    age = current_age(victim)
+    if kind == ServiceKind.VOCATIONAL and age < 16:
+        raise DomainError(
+            VictimError.NOT_ELIGIBLE,
+            _("Vocational training and jobs are for victims of 16 and over."),
+        )
+    if kind == ServiceKind.SCHOOL and not 6 <= age <= 17:
+        raise DomainError(
+            VictimError.NOT_ELIGIBLE, _("School placement is for school-age children.")
+        )
+    provider_kind, _needs_identity = SERVICE_PROVIDERS[kind]
+    referral = ServiceReferral.objects.create(
+        victim=victim,
+        kind=kind,
+        owner_agency=_unit(victim.division, provider_kind),
+        due_on=due_on,
+        note=note.strip()[:300],
+        referred_by=actor,
+    )
+    audit_record(actor=actor, action="service_refer", obj=victim, detail={"kind": kind})
+    return referral
+
+
+@transaction.atomic
+def service_update(
+    *, actor: User, referral: ServiceReferral, status: str, outcome: str = ""
+) -> ServiceReferral:
+    _require_unit(
+        actor, referral.owner_agency, _("The unit the service was referred to updates it.")
+    )
+    allowed: dict[str, set[str]] = {
+        ServiceReferral.Status.REFERRED: {
+            ServiceReferral.Status.ACCEPTED,
+            ServiceReferral.Status.DECLINED,
+        },
+        ServiceReferral.Status.ACCEPTED: {ServiceReferral.Status.DONE},
+    }
+    if status not in allowed.get(referral.status, set()):
+        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    if (
+        status in (ServiceReferral.Status.DONE, ServiceReferral.Status.DECLINED)
+        and not outcome.strip()
+    ):
+        raise ValidationError({"outcome": [_("Say what came of it.")]})
+    referral.status = status
+    if outcome.strip():
+        referral.outcome = outcome.strip()
+    if status in (ServiceReferral.Status.DONE, ServiceReferral.Status.DECLINED):
+        referral.closed_at = timezone.now()
+    referral.save()
+    audit_record(
+        actor=actor, action="service_update", obj=referral.victim, detail={"status": status}
+    )
+    return referral
+
+
+@transaction.atomic
+def plan_goal_add(*, actor: User, victim: Victim, goal: str) -> PlanGoal:
+    if not goal.strip():
+        raise ValidationError({"goal": [_("Write the goal.")]})
+    record = PlanGoal.objects.create(victim=victim, goal=goal.strip()[:200], created_by=actor)
+    audit_record(actor=actor, action="plan_goal_add", obj=victim)
+    return record
+
+
+@transaction.atomic
+def plan_review_add(
+    *, actor: User, victim: Victim, reviewed_on: date, notes: str, next_review_on: date | None
+) -> PlanReview:
+    if not notes.strip():
+        raise ValidationError({"notes": [_("Write the review.")]})
+    review = PlanReview.objects.create(
+        victim=victim,
+        reviewed_on=reviewed_on,
+        notes=notes.strip(),
+        next_review_on=next_review_on,
+        reviewer=actor,
+    )
+    audit_record(actor=actor, action="plan_review", obj=victim)
+    return review
+
+
+@transaction.atomic
+def follow_up_record(*, actor: User, follow_up: FollowUp, done_on: date, notes: str) -> FollowUp:
+    if not notes.strip():
+        raise ValidationError({"notes": [_("Write what you found.")]})
+    follow_up.done_on = done_on
+    follow_up.notes = notes.strip()
+    follow_up.visitor = actor
+    follow_up.overdue = False
+    follow_up.save()
+    audit_record(actor=actor, action="follow_up_record", obj=follow_up.victim)
+    return follow_up
+
+
+def follow_ups_flag_overdue(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return FollowUp.objects.filter(done_on__isnull=True, due_on__lt=today, overdue=False).update(
+        overdue=True
+    )
+
+
+# --- The legal-aid green channel ----------------------------------------------------------
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """``days`` working days after ``start`` (Saturdays and Sundays skipped; public
+    holidays are not modelled)."""
+    moment = start
+    added = 0
+    while added < days:
+        moment += timedelta(days=1)
+        if timezone.localtime(moment).weekday() < 5:
+            added += 1
+    return moment
+
+
+def _sla(step: str) -> int:
+    return int(settings.VICTIMS_LEGAL_AID_SLA_DAYS[step])
+
+
+@transaction.atomic
+def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidApplication:
+    if not matter.strip():
+        raise ValidationError({"matter": [_("Say what legal help is needed.")]})
+    now = timezone.now()
+    application = LegalAidApplication.objects.create(
+        victim=victim,
+        matter=matter.strip(),
+        division=victim.division,
+        justice_agency=_unit(victim.division, "justice"),
+        received_at=now,
+        step_due_at=add_working_days(now, _sla("review")),
+    )
+    audit_record(actor=actor, action="legal_aid_apply", obj=victim)
+    return application
+
+
+def _legal_aid_unit(actor: User, application: LegalAidApplication) -> None:
+    _require_unit(
+        actor, application.justice_agency, _("The district's legal-aid office handles this.")
+    )
+
+
+@transaction.atomic
+def legal_aid_review(
+    *, actor: User, application: LegalAidApplication, accept: bool, note: str = ""
+) -> LegalAidApplication:
+    _legal_aid_unit(actor, application)
+    if application.status != LegalAidApplication.Status.RECEIVED:
+        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    now = timezone.now()
+    application.reviewed_at = now
+    if accept:
+        application.status = LegalAidApplication.Status.REVIEWED
+        application.step_due_at = add_working_days(now, _sla("assign"))
+    else:
+        if not note.strip():
+            raise ValidationError({"outcome": [_("Say why the application is refused.")]})
+        application.status = LegalAidApplication.Status.REFUSED
+        application.outcome = note.strip()[:300]
+        application.closed_at = now
+    application.escalated_at = None
+    application.save()
+    audit_record(
+        actor=actor, action="legal_aid_review", obj=application.victim, detail={"accept": accept}
+    )
+    return application
+
+
+@transaction.atomic
+def legal_aid_assign(
+    *, actor: User, application: LegalAidApplication, lawyer: User
+) -> LegalAidApplication:
+    _legal_aid_unit(actor, application)
+    if application.status != LegalAidApplication.Status.REVIEWED:
+        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    if lawyer.agency_id != application.justice_agency_id or not lawyer.has_perm(
+        "victims.handle_legal_aid"
+    ):
+        raise ValidationError({"lawyer": [_("Choose a lawyer of this legal-aid office.")]})
+    now = timezone.now()
+    application.status = LegalAidApplication.Status.ASSIGNED
+    application.lawyer = lawyer
+    application.assigned_at = now
+    application.step_due_at = add_working_days(now, _sla("handle"))
+    application.escalated_at = None
+    application.save()
+    audit_record(
+        actor=actor, action="legal_aid_assign", obj=application.victim, detail={"lawyer": lawyer.pk}
+    )
+    return application
+
+
+@transaction.atomic
+def legal_aid_close(
+    *, actor: User, application: LegalAidApplication, outcome: str
+) -> LegalAidApplication:
+    _legal_aid_unit(actor, application)
+    if application.status != LegalAidApplication.Status.ASSIGNED:
+        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    if not outcome.strip():
+        raise ValidationError({"outcome": [_("Say how the matter ended.")]})
+    application.status = LegalAidApplication.Status.CLOSED
+    application.outcome = outcome.strip()[:300]
+    application.closed_at = timezone.now()
+    application.save()
+    audit_record(actor=actor, action="legal_aid_close", obj=application.victim)
+    return application
+
+
+def legal_aid_escalate_overdue(now: datetime | None = None) -> int:
+    """The tick job: a late step goes to the head of the district's justice bureau."""
+    now = now or timezone.now()
+    escalated = 0
+    late = LegalAidApplication.objects.filter(
+        status__in=[
+            LegalAidApplication.Status.RECEIVED,
+            LegalAidApplication.Status.REVIEWED,
+            LegalAidApplication.Status.ASSIGNED,
+        ],
+        step_due_at__lt=now,
+        escalated_at__isnull=True,
+    )
+    for application in late:
+        head = (
+            User.objects.filter(
+                agency=application.justice_agency, leader_post="head", is_active=True
+            )
+            .order_by("pk")
+            .first()
+        )
+        LegalAidApplication.objects.filter(pk=application.pk).update(
+            escalated_at=now, escalated_to=head
+        )
+        audit_record(
+            actor=None,
+            action="legal_aid_escalate",
+            obj=application.victim,
+            detail={
+                "application": application.pk,
+                "status": application.status,
+                "to": head.pk if head else None,
+            },
+            actor_username="system",
+        )
+        escalated += 1
+    return escalated

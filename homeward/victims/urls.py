@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from homeward.victims import views
+
+app_name = "victims"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.victim_new, name="victim_new"),
+    path("<int:pk>/", views.victim, name="victim"),
+    path("<int:pk>/file.pdf", views.victim_pdf, name="victim_pdf"),
+    path("services/<int:pk>/", views.service, name="service"),
+    path("institutions/<int:pk>/", views.institution_board, name="institution"),
+    path("legal-aid/", views.legal_aid, name="legal_aid"),
+]
