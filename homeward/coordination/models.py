@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.core.models import Agency
@@ -50,3 +52,206 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id}:{self.agency_id}:{self.role}"
+
+
+class Indicator(models.TextChoices):
+    """Figures the platform computes from the other modules (never typed twice)."""
+
+    CLUES_RECEIVED = "clues_received", _("Clues received")
+    CLUES_SUBSTANTIATED = "clues_substantiated", _("Clues substantiated")
+    ALERTS_PUBLISHED = "alerts_published", _("Missing-child alerts published")
+    CHILDREN_FOUND = "children_found", _("Alerted children found safe")
+    CASES_OPENED = "cases_opened", _("Cases opened")
+    CASES_SOLVED = "cases_solved", _("Cases solved")
+    DNA_SAMPLES = "dna_samples", _("DNA samples registered")
+    VICTIMS_PLACED = "victims_placed", _("Victims placed")
+    SERVICES_DONE = "services_done", _("Victim services delivered")
+    LEGAL_AID = "legal_aid", _("Legal-aid applications")
+    VISITS_DONE = "visits_done", _("Visits and follow-ups done")
+
+
+class UnitPlan(models.Model):
+    """A member unit's implementation plan (实施方案) for a year."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="unit_plans")
+    year = models.PositiveSmallIntegerField(_("Year"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "agency__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year"], name="coordination_one_plan_per_year"
+            )
+        ]
+        permissions = [
+            ("write_unit_plan", _("Write your unit's plan, progress and annual report")),
+            ("oversee_plan", _("Review reports, record meetings and run evaluations")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}"
+
+
+class PlanTask(models.Model):
+    plan = models.ForeignKey(UnitPlan, on_delete=models.CASCADE, related_name="tasks")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="+", verbose_name=_("Measure")
+    )
+    title = models.CharField(_("Task"), max_length=200)
+    owner = models.CharField(_("Owner"), max_length=100)
+    indicator = models.CharField(
+        _("Computed indicator"), max_length=24, choices=Indicator.choices, blank=True
+    )
+    target = models.DecimalField(
+        _("Target"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    deadline = models.DateField(_("Deadline"))
+    done = models.BooleanField(_("Done"), default=False)
+
+    class Meta:
+        ordering = ["measure__sequence", "deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskProgress(models.Model):
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="progress")
+    recorded_on = models.DateField(_("Date"))
+    text = models.TextField(_("Work done"))
+    figure = models.DecimalField(
+        _("Figure"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    computed = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"progress {self.pk}"
+
+
+class AnnualReport(models.Model):
+    """A unit's report of the year to the joint-conference office at its level (due 15
+    December), or a district joint conference's report to the municipal joint conference
+    and the district government (due 30 December)."""
+
+    class Level(models.TextChoices):
+        MEMBER_UNIT = "member_unit", _("Member unit → joint-conference office")
+        DISTRICT = "district", _("District joint conference → municipal joint conference")
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for revision")
+        ACCEPTED = "accepted", _("Accepted")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField(_("Year"))
+    level = models.CharField(_("Level"), max_length=12, choices=Level.choices)
+    due_on = models.DateField(_("Due"))
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.DUE
+    )
+    body = models.TextField(_("Report"), blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("Review note"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["due_on", "agency__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "level"], name="coordination_one_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.agency_id}/{self.year}"
+
+
+class Meeting(models.Model):
+    """A meeting of a joint conference (district or municipal), with minutes."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("Held on"))
+    title = models.CharField(_("Title"), max_length=200)
+    minutes = models.TextField(_("Minutes"))
+    decisions = models.TextField(_("Decisions"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Evaluation(models.Model):
+    class Kind(models.TextChoices):
+        STAGE = "stage", _("Annual stage evaluation")
+        FINAL = "final", _("Final evaluation (2030)")
+
+    kind = models.CharField(_("Kind"), max_length=6, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("Year"))
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="coordination_one_evaluation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}"
+
+
+class Scorecard(models.Model):
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scorecards")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    scores = models.JSONField(default=dict)
+    total = models.DecimalField(max_digits=6, decimal_places=1, default=0)
+    grade = models.CharField(_("Grade"), max_length=10, choices=Grade.choices)
+    verdict = models.CharField(
+        _("Outcome"),
+        max_length=12,
+        blank=True,
+        choices=[("commended", _("Commended")), ("criticised", _("Publicly criticised"))],
+    )
+    grounds = models.CharField(_("Grounds"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-total", "agency__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "agency"], name="coordination_one_scorecard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"scorecard {self.pk}"

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.coordination import views
+from homeward.coordination import views, work_views
 
 app_name = "coordination"
 
 urlpatterns = [
     path("", views.matrix, name="matrix"),
     path("units/<str:code>/", views.unit_duties, name="unit_duties"),
+    path("mine/", work_views.my_plan, name="my_plan"),
+    path("reports/<int:pk>/", work_views.report, name="report"),
+    path("reports/<int:pk>/export.<str:fmt>", work_views.report_export, name="report_export"),
+    path("dashboard/", work_views.dashboard, name="dashboard"),
+    path("evaluations/<str:kind>/<int:year>/", work_views.evaluation, name="evaluation"),
 ]

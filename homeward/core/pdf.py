@@ -39,15 +39,26 @@ class Watermark:
     printed_by: str
     printed_at: datetime
     request_id: str
+    # Who may read the document; police documents by default.
+    audience: str = ""
 
     def text(self) -> str:
-        return _(
-            "Printed by %(name)s at %(time)s · request %(request)s · confidential, police use only"
-        ) % {
+        values = {
             "name": self.printed_by,
             "time": self.printed_at.strftime("%Y-%m-%d %H:%M"),
             "request": self.request_id[:8],
         }
+        if self.audience:
+            return _("Printed by %(name)s at %(time)s · request %(request)s · %(audience)s") % {
+                **values,
+                "audience": self.audience,
+            }
+        return (
+            _(
+                "Printed by %(name)s at %(time)s · request %(request)s · confidential, police use only"
+            )
+            % values
+        )
 
 
 def styles() -> dict[str, ParagraphStyle]:

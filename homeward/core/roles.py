@@ -62,6 +62,8 @@ P_CASE_MANAGE = "cases.change_case"
 P_CASE_SUPERVISE = "cases.supervise_case"
 
 P_PLAN_VIEW = "coordination.view_plan"
+P_PLAN_WRITE = "coordination.write_unit_plan"
+P_PLAN_OVERSEE = "coordination.oversee_plan"
 
 P_LEDGER_VIEW = "prevention.view_ledgerentry"
 P_LEDGER_WRITE = "prevention.add_ledgerentry"
@@ -87,7 +89,7 @@ P_ALERT_PUBLISH = "alerts.publish_alert"
 P_ALERT_OPS = "alerts.view_alert_operations"
 P_ALERT_PARTNERS = "alerts.manage_partner"
 
-_COMMON = (P_PORTAL, P_PLACES, P_PLAN_VIEW)
+_COMMON = (P_PORTAL, P_PLACES, P_PLAN_VIEW, P_PLAN_WRITE)
 _POLICE_CASEWORK = (P_TIP_TRIAGE, P_TIP_REWARD_APPROVE, P_CASE_VIEW, P_CASE_MANAGE)
 _ALERT_WORK = (P_ALERT_VIEW, P_ALERT_DRAFT, P_ALERT_OPS)
 _LEDGER = (P_LEDGER_VIEW, P_LEDGER_WRITE, P_PREVENTION_OVERVIEW)
@@ -136,8 +138,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.LEGAL_AID_OFFICER: _COMMON + _PERSON_READ + _OFFENDER + _SERVICES + (P_LEGAL_AID,),
     Role.WOMENS_FEDERATION_OFFICER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER + _SERVICES,
     Role.JOINT_CONFERENCE_OFFICER: _COMMON
-    + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE, P_PREVENTION_OVERVIEW),
-    Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW,),
+    + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE, P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
+    Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
     Role.ANALYST: _COMMON + (P_PREVENTION_OVERVIEW,),
     # The three administrators see their own domain and nothing of the casework.
     Role.AUDITOR: (P_PORTAL, P_AUDIT),

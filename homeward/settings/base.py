@@ -279,6 +279,14 @@ PREVENTION_DROPOUT_NO_CONTACT_DAYS = env_int(
     "HOMEWARD_PREVENTION_DROPOUT_NO_CONTACT_DAYS", 7, minimum=1, maximum=90
 )
 
+# --- The plan: evaluation criteria (weights add up to 100) ---------------------------------
+PLAN_EVALUATION_CRITERIA = [
+    {"key": "report_on_time", "weight": 30, "label": "Annual report filed on time"},
+    {"key": "tasks_done", "weight": 40, "label": "Plan tasks done"},
+    {"key": "progress_recorded", "weight": 10, "label": "Progress recorded"},
+    {"key": "meeting_held", "weight": 20, "label": "Joint conference met (districts)"},
+]
+
 # --- Victims -----------------------------------------------------------------------------
 # Days after the 3-month mark within which the household-registration task must be done.
 VICTIMS_REGISTRATION_TASK_DAYS = env_int("HOMEWARD_VICTIMS_REGISTRATION_TASK_DAYS", 30, minimum=1)

@@ -120,5 +120,6 @@ def special_file_pdf(user: User, victim: Victim) -> bytes:
         printed_by=f"{user.full_name} ({user.username})",
         printed_at=timezone.localtime(),
         request_id=current_request_context().request_id,
+        audience=_("confidential, for the units caring for this victim only"),
     )
     return build(story, title=_("Special file of a trafficking victim"), watermark=watermark)

@@ -46,3 +46,7 @@ class Command(BaseCommand):
 
         victims = seed_victims()
         self.stdout.write(self.style.SUCCESS(f"demo victims: {victims} in care"))
+        from homeward.demo.plan import seed_plan
+
+        seed_plan()
+        self.stdout.write(self.style.SUCCESS("demo plan: a unit plan and a meeting"))

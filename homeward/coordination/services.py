@@ -1,0 +1,415 @@
+"""Writes of the plan: unit plans and their tasks, progress, the annual reporting
+calendar (15 December / 30 December), meetings, and evaluations.
+
+Chapter 七 of the rules: every member unit writes its implementation plan and reports
+its year's work to the joint-conference office at its level by 15 December; each
+district's joint conference reports to the municipal joint conference and the district
+government by 30 December, and meets at least once a year; the municipal joint
+conference evaluates every year and at the end of 2030.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.coordination.indicators import all_indicators, compute
+from homeward.coordination.models import (
+    AnnualReport,
+    Evaluation,
+    Indicator,
+    Measure,
+    Meeting,
+    PlanTask,
+    Scorecard,
+    TaskProgress,
+    UnitPlan,
+)
+from homeward.core.audit import audit_record
+from homeward.core.errors import DomainError
+from homeward.core.models import Agency, User
+from homeward.core.models.agencies import JOINT_CONFERENCE_OFFICE_KIND
+
+MEMBER_UNIT_DUE = (12, 15)
+DISTRICT_DUE = (12, 30)
+
+
+class PlanError:
+    NOT_YOUR_UNIT = "plan_not_your_unit"
+    BAD_STEP = "plan_bad_step"
+
+
+def _own_unit(actor: User, agency: Agency) -> None:
+    if actor.agency_id != agency.pk:
+        raise DomainError(
+            PlanError.NOT_YOUR_UNIT, _("Only the unit's own staff write its plan."), status=403
+        )
+
+
+def office_for(agency: Agency) -> Agency:
+    """The joint-conference office a unit reports to: its district's, or the municipal
+    one (a district joint-conference office reports to the municipal office)."""
+    if agency.kind == JOINT_CONFERENCE_OFFICE_KIND or agency.division_id is None:
+        return Agency.objects.get(kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=True)
+    return Agency.objects.get(kind=JOINT_CONFERENCE_OFFICE_KIND, division_id=agency.division_id)
+
+
+def _oversees(actor: User, agency: Agency) -> bool:
+    return actor.has_perm("coordination.oversee_plan") and actor.agency_id == office_for(agency).pk
+
+
+# --- Plans and progress -------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_plan_get_or_create(*, actor: User, year: int) -> UnitPlan:
+    plan, created = UnitPlan.objects.get_or_create(
+        agency=actor.agency, year=year, defaults={"created_by": actor}
+    )
+    if created:
+        audit_record(actor=actor, action="unit_plan_create", obj=plan, detail={"year": year})
+    return plan
+
+
+@transaction.atomic
+def plan_task_add(
+    *,
+    actor: User,
+    plan: UnitPlan,
+    measure: Measure,
+    title: str,
+    owner: str,
+    deadline: date,
+    indicator: str = "",
+    target: Decimal | None = None,
+) -> PlanTask:
+    _own_unit(actor, plan.agency)
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("Describe the task.")]
+    if not owner.strip():
+        errors["owner"] = [_("Name who is responsible.")]
+    if indicator and indicator not in Indicator.values:
+        errors["indicator"] = [_("Choose an indicator.")]
+    if deadline.year != plan.year:
+        errors["deadline"] = [_("The deadline falls in the plan's year.")]
+    if errors:
+        raise ValidationError(errors)
+    task = PlanTask.objects.create(
+        plan=plan,
+        measure=measure,
+        title=title.strip(),
+        owner=owner.strip(),
+        indicator=indicator,
+        target=target,
+        deadline=deadline,
+    )
+    audit_record(actor=actor, action="plan_task_add", obj=plan, detail={"measure": measure.number})
+    return task
+
+
+@transaction.atomic
+def progress_record(
+    *,
+    actor: User,
+    task: PlanTask,
+    recorded_on: date,
+    text: str,
+    figure: Decimal | None = None,
+    done: bool = False,
+) -> TaskProgress:
+    """Record work on a task. A task with a computed indicator gets its figure from the
+    platform, whatever was typed."""
+    _own_unit(actor, task.plan.agency)
+    if not text.strip():
+        raise ValidationError({"text": [_("Say what was done.")]})
+    computed = bool(task.indicator)
+    if computed:
+        figure = Decimal(compute(task.indicator, task.plan.agency, task.plan.year))
+    entry = TaskProgress.objects.create(
+        task=task,
+        recorded_on=recorded_on,
+        text=text.strip(),
+        figure=figure,
+        computed=computed,
+        recorded_by=actor,
+    )
+    if done and not task.done:
+        task.done = True
+        task.save(update_fields=["done"])
+    audit_record(actor=actor, action="plan_progress", obj=task.plan, detail={"task": task.pk})
+    return entry
+
+
+# --- Annual reports -----------------------------------------------------------------------
+
+
+def _member_units() -> list[Agency]:
+    """Agencies bound by the plan: every unit with a duty, their district counterparts,
+    and the district joint-conference offices."""
+    from homeward.coordination.models import Duty
+
+    kinds = set(Duty.objects.values_list("agency__kind", flat=True))
+    return list(Agency.objects.filter(kind__in=kinds).exclude(kind=JOINT_CONFERENCE_OFFICE_KIND))
+
+
+def reports_calendar(today: date | None = None) -> dict[str, int]:
+    """The tick job. From 1 December the year's reports exist (one per member unit due 15
+    December, one per district joint conference due 30 December); in the last 7 days the
+    units not yet submitted are reminded; after the due date they are overdue."""
+    today = today or timezone.localdate()
+    year = today.year
+    counts = {"created": 0, "reminded": 0, "overdue": 0}
+    if today >= date(year, 12, 1):
+        existing = set(AnnualReport.objects.filter(year=year).values_list("agency_id", "level"))
+        new = [
+            AnnualReport(
+                agency=agency,
+                year=year,
+                level=AnnualReport.Level.MEMBER_UNIT,
+                due_on=date(year, *MEMBER_UNIT_DUE),
+            )
+            for agency in _member_units()
+            if (agency.pk, AnnualReport.Level.MEMBER_UNIT) not in existing
+        ] + [
+            AnnualReport(
+                agency=agency,
+                year=year,
+                level=AnnualReport.Level.DISTRICT,
+                due_on=date(year, *DISTRICT_DUE),
+            )
+            for agency in Agency.objects.filter(
+                kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False
+            )
+            if (agency.pk, AnnualReport.Level.DISTRICT) not in existing
+        ]
+        AnnualReport.objects.bulk_create(new, ignore_conflicts=True)
+        counts["created"] = len(new)
+    open_statuses = [AnnualReport.Status.DUE, AnnualReport.Status.RETURNED]
+    counts["reminded"] = AnnualReport.objects.filter(
+        status__in=open_statuses,
+        reminded_at__isnull=True,
+        due_on__gte=today,
+        due_on__lte=today + timedelta(days=7),
+    ).update(reminded_at=timezone.now())
+    counts["overdue"] = AnnualReport.objects.filter(
+        status__in=open_statuses, due_on__lt=today, overdue=False
+    ).update(overdue=True)
+    return counts
+
+
+@transaction.atomic
+def report_submit(*, actor: User, report: AnnualReport, body: str) -> AnnualReport:
+    """File the report, with the computed figures of the year filled in."""
+    _own_unit(actor, report.agency)
+    if report.status not in (AnnualReport.Status.DUE, AnnualReport.Status.RETURNED):
+        raise DomainError(PlanError.BAD_STEP, _("This report has already been filed."))
+    if len(body.strip()) < 20:
+        raise ValidationError({"body": [_("Write the report (at least a few sentences).")]})
+    report.body = body.strip()
+    report.figures = all_indicators(report.agency, report.year)
+    report.status = AnnualReport.Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.save()
+    audit_record(
+        actor=actor,
+        action="annual_report_submit",
+        obj=report,
+        detail={"late": timezone.localdate() > report.due_on},
+    )
+    return report
+
+
+@transaction.atomic
+def report_review(
+    *, actor: User, report: AnnualReport, accept: bool, note: str = ""
+) -> AnnualReport:
+    if not _oversees(actor, report.agency):
+        raise DomainError(
+            PlanError.NOT_YOUR_UNIT,
+            _("The joint-conference office the unit reports to reviews the report."),
+            status=403,
+        )
+    if report.status != AnnualReport.Status.SUBMITTED:
+        raise DomainError(PlanError.BAD_STEP, _("Only a filed report is reviewed."))
+    if not accept and not note.strip():
+        raise ValidationError({"review_note": [_("Say what to revise.")]})
+    report.status = AnnualReport.Status.ACCEPTED if accept else AnnualReport.Status.RETURNED
+    report.review_note = note.strip()[:300]
+    report.reviewed_at = timezone.now()
+    report.save()
+    audit_record(actor=actor, action="annual_report_review", obj=report, detail={"accept": accept})
+    return report
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_record(
+    *, actor: User, held_on: date, title: str, minutes: str, decisions: str = ""
+) -> Meeting:
+    if actor.agency.kind != JOINT_CONFERENCE_OFFICE_KIND or not actor.has_perm(
+        "coordination.oversee_plan"
+    ):
+        raise DomainError(
+            PlanError.NOT_YOUR_UNIT,
+            _("The joint-conference office records its meetings."),
+            status=403,
+        )
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": [_("This date is in the future.")]})
+    if not minutes.strip():
+        raise ValidationError({"minutes": [_("Write the minutes.")]})
+    meeting = Meeting.objects.create(
+        agency=actor.agency,
+        held_on=held_on,
+        title=title.strip(),
+        minutes=minutes.strip(),
+        decisions=decisions.strip(),
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action="meeting_record", obj=meeting)
+    return meeting
+
+
+def districts_without_meeting(year: int) -> list[Agency]:
+    met = set(Meeting.objects.filter(held_on__year=year).values_list("agency_id", flat=True))
+    return list(
+        Agency.objects.filter(kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False)
+        .exclude(pk__in=met)
+        .select_related("division")
+        .order_by("division__code")
+    )
+
+
+# --- Evaluations --------------------------------------------------------------------------
+
+
+def _criteria() -> list[dict[str, Any]]:
+    return list(settings.PLAN_EVALUATION_CRITERIA)
+
+
+def _score(agency: Agency, year: int, criterion: dict[str, Any]) -> float:
+    """0 to the criterion's weight, from what the platform knows."""
+    weight = float(criterion["weight"])
+    key = criterion["key"]
+    if key == "report_on_time":
+        report = AnnualReport.objects.filter(agency=agency, year=year).first()
+        if report is None or report.submitted_at is None:
+            return 0.0
+        on_time = timezone.localtime(report.submitted_at).date() <= report.due_on
+        return weight if on_time else weight / 2
+    if key == "tasks_done":
+        tasks = PlanTask.objects.filter(plan__agency=agency, plan__year=year)
+        total = tasks.count()
+        return weight * tasks.filter(done=True).count() / total if total else 0.0
+    if key == "meeting_held":
+        if agency.kind != JOINT_CONFERENCE_OFFICE_KIND:
+            return weight
+        return weight if Meeting.objects.filter(agency=agency, held_on__year=year).exists() else 0.0
+    if key == "progress_recorded":
+        return (
+            weight
+            if TaskProgress.objects.filter(
+                task__plan__agency=agency, task__plan__year=year
+            ).exists()
+            else 0.0
+        )
+    raise ValueError(f"unknown criterion {key!r}")
+
+
+def _grade(total: float) -> str:
+    if total >= 90:
+        return Scorecard.Grade.EXCELLENT
+    if total >= 75:
+        return Scorecard.Grade.GOOD
+    if total >= 60:
+        return Scorecard.Grade.PASS
+    return Scorecard.Grade.FAIL
+
+
+@transaction.atomic
+def evaluation_run(
+    *, actor: User, kind: str, year: int, agencies: list[Agency] | None = None
+) -> Evaluation:
+    """Score every member unit and district joint conference on the configured criteria,
+    pre-filled from what the platform knows; the office may then record verdicts."""
+    if not (
+        actor.has_perm("coordination.oversee_plan")
+        and actor.agency.kind == JOINT_CONFERENCE_OFFICE_KIND
+        and actor.agency.division_id is None
+    ):
+        raise DomainError(
+            PlanError.NOT_YOUR_UNIT,
+            _("The municipal joint-conference office runs the evaluations."),
+            status=403,
+        )
+    if kind not in Evaluation.Kind.values:
+        raise ValidationError({"kind": [_("Choose the kind of evaluation.")]})
+    if kind == Evaluation.Kind.FINAL and year != 2030:
+        raise ValidationError({"year": [_("The final evaluation is for 2030.")]})
+    evaluation, _created = Evaluation.objects.get_or_create(
+        kind=kind, year=year, defaults={"created_by": actor}
+    )
+    if evaluation.published_at is not None:
+        raise DomainError(PlanError.BAD_STEP, _("This evaluation has been published."))
+    scope = (
+        agencies
+        if agencies is not None
+        else _member_units()
+        + list(Agency.objects.filter(kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False))
+    )
+    criteria = _criteria()
+    for agency in scope:
+        scores = {c["key"]: round(_score(agency, year, c), 1) for c in criteria}
+        total = round(sum(scores.values()), 1)
+        Scorecard.objects.update_or_create(
+            evaluation=evaluation,
+            agency=agency,
+            defaults={"scores": scores, "total": Decimal(str(total)), "grade": _grade(total)},
+        )
+    audit_record(actor=actor, action="evaluation_run", obj=evaluation, detail={"units": len(scope)})
+    return evaluation
+
+
+@transaction.atomic
+def scorecard_verdict(
+    *, actor: User, scorecard: Scorecard, verdict: str, grounds: str
+) -> Scorecard:
+    if not (actor.has_perm("coordination.oversee_plan") and actor.agency.division_id is None):
+        raise DomainError(
+            PlanError.NOT_YOUR_UNIT, _("The municipal office records verdicts."), status=403
+        )
+    if verdict not in ("commended", "criticised", ""):
+        raise ValidationError({"verdict": [_("Choose commendation or criticism.")]})
+    if verdict and not grounds.strip():
+        raise ValidationError({"grounds": [_("State the grounds.")]})
+    scorecard.verdict = verdict
+    scorecard.grounds = grounds.strip()[:300]
+    scorecard.save(update_fields=["verdict", "grounds"])
+    audit_record(
+        actor=actor,
+        action="scorecard_verdict",
+        obj=scorecard.evaluation,
+        detail={"verdict": verdict},
+    )
+    return scorecard
+
+
+@transaction.atomic
+def evaluation_publish(*, actor: User, evaluation: Evaluation) -> Evaluation:
+    if not (actor.has_perm("coordination.oversee_plan") and actor.agency.division_id is None):
+        raise DomainError(PlanError.NOT_YOUR_UNIT, _("The municipal office publishes."), status=403)
+    evaluation.published_at = timezone.now()
+    evaluation.save(update_fields=["published_at"])
+    audit_record(actor=actor, action="evaluation_publish", obj=evaluation)
+    return evaluation
