@@ -108,6 +108,22 @@ def _visits(agency: Agency, year: int) -> int:
     return int(visits + follow_ups)
 
 
+def _activities(agency: Agency, year: int, kind: str, people: bool = False) -> int:
+    from django.db.models import Sum
+
+    from homeward.coordination.models import Activity
+
+    rows = Activity.objects.filter(kind=kind, held_on__year=year)
+    rows = (
+        rows.filter(agency=agency)
+        if agency.kind != "joint_conference_office"
+        else _in_area(rows, agency, "agency__division")
+    )
+    if people:
+        return int(rows.aggregate(total=Sum("people"))["total"] or 0)
+    return int(rows.count())
+
+
 COMPUTE: dict[str, Callable[[Agency, int], int]] = {
     Indicator.CLUES_RECEIVED: _clues,
     Indicator.CLUES_SUBSTANTIATED: lambda a, y: _clues(a, y, substantiated=True),
@@ -120,6 +136,8 @@ COMPUTE: dict[str, Callable[[Agency, int], int]] = {
     Indicator.SERVICES_DONE: _services,
     Indicator.LEGAL_AID: _legal_aid,
     Indicator.VISITS_DONE: _visits,
+    Indicator.CAMPAIGNS: lambda a, y: _activities(a, y, "campaign"),
+    Indicator.PEOPLE_TRAINED: lambda a, y: _activities(a, y, "training", people=True),
 }
 
 

@@ -68,6 +68,8 @@ class Indicator(models.TextChoices):
     SERVICES_DONE = "services_done", _("Victim services delivered")
     LEGAL_AID = "legal_aid", _("Legal-aid applications")
     VISITS_DONE = "visits_done", _("Visits and follow-ups done")
+    CAMPAIGNS = "campaigns", _("Publicity campaigns held")
+    PEOPLE_TRAINED = "people_trained", _("People trained")
 
 
 class UnitPlan(models.Model):
@@ -255,3 +257,133 @@ class Scorecard(models.Model):
 
     def __str__(self) -> str:
         return f"scorecard {self.pk}"
+
+
+class RegionListing(models.Model):
+    """A key region listed for supervision (挂牌督办) by the municipal joint conference,
+    with a warning, a deadline and the district's progress reports. Key cases are listed
+    in the case module (cases.SupervisionListing)."""
+
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("District")
+    )
+    reason = models.CharField(_("Reason"), max_length=300)
+    warning = models.CharField(_("Warning"), max_length=300, blank=True)
+    deadline = models.DateField(_("Deadline"))
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    listed_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(_("Lifted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["lifted_at", "deadline"]
+
+    def __str__(self) -> str:
+        return f"region listing {self.pk}"
+
+
+class RegionProgress(models.Model):
+    listing = models.ForeignKey(RegionListing, on_delete=models.CASCADE, related_name="progress")
+    reported_on = models.DateField(_("Date"))
+    text = models.TextField(_("Progress"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reported_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"region progress {self.pk}"
+
+
+class BudgetLine(models.Model):
+    """A district's (or the municipality's) anti-trafficking budget line of a year."""
+
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("Year"))
+    budgeted = models.DecimalField(_("Budgeted (yuan)"), max_digits=14, decimal_places=2)
+    executed = models.DecimalField(_("Spent (yuan)"), max_digits=14, decimal_places=2, default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "division__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "year"], name="coordination_one_budget_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"budget {self.division_id}/{self.year}"
+
+
+class Donation(models.Model):
+    class DonorKind(models.TextChoices):
+        ORGANISATION = "organisation", _("Organisation")
+        INDIVIDUAL = "individual", _("Individual")
+
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    donor_kind = models.CharField(_("Donor"), max_length=14, choices=DonorKind.choices)
+    donor_name = models.CharField(_("Donor's name"), max_length=120)
+    amount = models.DecimalField(_("Amount (yuan)"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("Received on"))
+    purpose = models.CharField(_("Purpose"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"donation {self.pk}"
+
+
+class Activity(models.Model):
+    """Chapter 五: a publicity campaign or a training, recorded by the unit that held it."""
+
+    class Kind(models.TextChoices):
+        CAMPAIGN = "campaign", _("Publicity campaign")
+        TRAINING = "training", _("Training")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
+    held_on = models.DateField(_("Held on"))
+    title = models.CharField(_("Title"), max_length=200)
+    place = models.CharField(_("Where"), max_length=120, blank=True)
+    audience = models.CharField(_("Audience"), max_length=120, blank=True)
+    people = models.PositiveIntegerField(_("People reached or trained"))
+    hours = models.DecimalField(_("Hours"), max_digits=6, decimal_places=1, null=True, blank=True)
+    materials = models.CharField(_("Materials"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VolunteerTeam(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("Team"), max_length=120)
+    members = models.PositiveIntegerField(_("Members"))
+    activities = models.TextField(_("What the team does"), blank=True)
+    evaluation = models.CharField(_("Evaluation"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agency__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -22,15 +22,21 @@ from django.utils.translation import gettext as _
 
 from homeward.coordination.indicators import all_indicators, compute
 from homeward.coordination.models import (
+    Activity,
     AnnualReport,
+    BudgetLine,
+    Donation,
     Evaluation,
     Indicator,
     Measure,
     Meeting,
     PlanTask,
+    RegionListing,
+    RegionProgress,
     Scorecard,
     TaskProgress,
     UnitPlan,
+    VolunteerTeam,
 )
 from homeward.core.audit import audit_record
 from homeward.core.errors import DomainError
@@ -413,3 +419,154 @@ def evaluation_publish(*, actor: User, evaluation: Evaluation) -> Evaluation:
     evaluation.save(update_fields=["published_at"])
     audit_record(actor=actor, action="evaluation_publish", obj=evaluation)
     return evaluation
+
+
+# --- Key regions, funding, publicity and training ---------------------------------------
+
+
+def _municipal_office(actor: User) -> None:
+    if not (
+        actor.has_perm("coordination.oversee_plan")
+        and actor.agency.kind == JOINT_CONFERENCE_OFFICE_KIND
+        and actor.agency.division_id is None
+    ):
+        raise DomainError(
+            PlanError.NOT_YOUR_UNIT,
+            _("The municipal joint-conference office does this."),
+            status=403,
+        )
+
+
+def _office_of(actor: User, division_id: int | None) -> None:
+    if not (
+        actor.has_perm("coordination.oversee_plan")
+        and actor.agency.kind == JOINT_CONFERENCE_OFFICE_KIND
+        and (actor.agency.division_id is None or actor.agency.division_id == division_id)
+    ):
+        raise DomainError(
+            PlanError.NOT_YOUR_UNIT,
+            _("The joint-conference office of this district does this."),
+            status=403,
+        )
+
+
+@transaction.atomic
+def region_listing_create(
+    *, actor: User, division: Any, reason: str, warning: str, deadline: date
+) -> RegionListing:
+    _municipal_office(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the region is listed.")]})
+    if deadline <= timezone.localdate():
+        raise ValidationError({"deadline": [_("The deadline is in the future.")]})
+    listing = RegionListing.objects.create(
+        division=division,
+        reason=reason.strip(),
+        warning=warning.strip(),
+        deadline=deadline,
+        listed_by=actor,
+    )
+    audit_record(
+        actor=actor, action="region_listing_create", obj=listing, detail={"division": division.code}
+    )
+    return listing
+
+
+@transaction.atomic
+def region_progress_add(*, actor: User, listing: RegionListing, text: str) -> RegionProgress:
+    _office_of(actor, listing.division_id)
+    if listing.lifted_at is not None:
+        raise DomainError(PlanError.BAD_STEP, _("This listing has been lifted."))
+    if not text.strip():
+        raise ValidationError({"text": [_("Say what was done.")]})
+    progress = RegionProgress.objects.create(
+        listing=listing, reported_on=timezone.localdate(), text=text.strip(), reported_by=actor
+    )
+    audit_record(actor=actor, action="region_progress", obj=listing)
+    return progress
+
+
+@transaction.atomic
+def region_listing_lift(*, actor: User, listing: RegionListing) -> RegionListing:
+    _municipal_office(actor)
+    listing.lifted_at = timezone.now()
+    listing.save(update_fields=["lifted_at"])
+    audit_record(actor=actor, action="region_listing_lift", obj=listing)
+    return listing
+
+
+@transaction.atomic
+def budget_line_set(*, actor: User, year: int, budgeted: Decimal, executed: Decimal) -> BudgetLine:
+    """The office records its level's budget line and how much of it was spent."""
+    _office_of(actor, actor.agency.division_id)
+    if budgeted < 0 or executed < 0:
+        raise ValidationError({"budgeted": [_("Amounts are not negative.")]})
+    line, _created = BudgetLine.objects.update_or_create(
+        division_id=actor.agency.division_id,
+        year=year,
+        defaults={"budgeted": budgeted, "executed": executed, "recorded_by": actor},
+    )
+    audit_record(actor=actor, action="budget_line_set", obj=line, detail={"year": year})
+    return line
+
+
+@transaction.atomic
+def donation_record(
+    *,
+    actor: User,
+    donor_kind: str,
+    donor_name: str,
+    amount: Decimal,
+    received_on: date,
+    purpose: str = "",
+) -> Donation:
+    _office_of(actor, actor.agency.division_id)
+    if donor_kind not in Donation.DonorKind.values:
+        raise ValidationError({"donor_kind": [_("Choose organisation or individual.")]})
+    if amount <= 0:
+        raise ValidationError({"amount": [_("The amount is positive.")]})
+    donation = Donation.objects.create(
+        division_id=actor.agency.division_id,
+        donor_kind=donor_kind,
+        donor_name=donor_name.strip(),
+        amount=amount,
+        received_on=received_on,
+        purpose=purpose.strip(),
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action="donation_record", obj=donation)
+    return donation
+
+
+@transaction.atomic
+def activity_record(*, actor: User, **fields: Any) -> Activity:
+    """A campaign or a training held by the actor's unit (its counts feed the indicators)."""
+    if fields.get("kind") not in Activity.Kind.values:
+        raise ValidationError({"kind": [_("Choose campaign or training.")]})
+    if fields.get("held_on") and fields["held_on"] > timezone.localdate():
+        raise ValidationError({"held_on": [_("This date is in the future.")]})
+    activity = Activity.objects.create(agency=actor.agency, recorded_by=actor, **fields)
+    audit_record(
+        actor=actor, action="activity_record", obj=activity, detail={"kind": activity.kind}
+    )
+    return activity
+
+
+@transaction.atomic
+def volunteer_team_save(
+    *, actor: User, name: str, members: int, activities: str = "", evaluation: str = ""
+) -> VolunteerTeam:
+    if not name.strip():
+        raise ValidationError({"name": [_("Name the team.")]})
+    team, _created = VolunteerTeam.objects.update_or_create(
+        agency=actor.agency,
+        name=name.strip(),
+        defaults={
+            "members": members,
+            "activities": activities.strip(),
+            "evaluation": evaluation.strip(),
+            "updated_at": timezone.now(),
+        },
+    )
+    audit_record(actor=actor, action="volunteer_team_save", obj=team)
+    return team

@@ -13,5 +13,8 @@ urlpatterns = [
     path("reports/<int:pk>/", work_views.report, name="report"),
     path("reports/<int:pk>/export.<str:fmt>", work_views.report_export, name="report_export"),
     path("dashboard/", work_views.dashboard, name="dashboard"),
+    path("outreach/", work_views.outreach, name="outreach"),
+    path("funding/", work_views.funding, name="funding"),
+    path("regions/", work_views.regions, name="regions"),
     path("evaluations/<str:kind>/<int:year>/", work_views.evaluation, name="evaluation"),
 ]

@@ -4,6 +4,7 @@ meetings, evaluations and the joint-conference office's dashboard."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -303,7 +304,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     if user.agency.division_id is not None:
         completion = completion.filter(plan__agency__division_id=user.agency.division_id)
+    from homeward.coordination.models import RegionListing
+
     supervision = SupervisionListing.objects.filter(lifted_at__isnull=True).count()
+    regions_open = RegionListing.objects.filter(lifted_at__isnull=True).count()
     late_districts = {r.agency.division.code for r in overdue if r.agency.division is not None}
     quiet = {a.division.code for a in no_meeting if a.division is not None}
     return render(
@@ -318,6 +322,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "no_meeting": no_meeting,
             "completion": completion,
             "supervision": supervision,
+            "regions_open": regions_open,
             "meetings": Meeting.objects.filter(agency=user.agency).order_by("-held_on")[:10],
             "can_meet": user.agency.kind == "joint_conference_office",
             "map_svg": status_map_svg(late_districts, quiet, _("Districts by status")),
@@ -396,5 +401,161 @@ def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
             "criteria": [(k, CRITERION_LABELS.get(k, k)) for k in keys],
             "cards": [(c, [c.scores.get(k, 0) for k in keys]) for c in cards[:500]],
             "kind_label": Evaluation.Kind(kind).label if kind in Evaluation.Kind.values else kind,
+        },
+    )
+
+
+class ActivityForm(forms.Form):
+    from homeward.coordination.models import Activity as _Activity
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=_Activity.Kind.choices)
+    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DATE)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    place = forms.CharField(label=gettext_lazy("Where"), max_length=120, required=False)
+    audience = forms.CharField(label=gettext_lazy("Audience"), max_length=120, required=False)
+    people = forms.IntegerField(label=gettext_lazy("People reached or trained"), min_value=0)
+    hours = forms.DecimalField(
+        label=gettext_lazy("Hours"), required=False, max_digits=6, decimal_places=1
+    )
+    materials = forms.CharField(label=gettext_lazy("Materials"), max_length=200, required=False)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Team"), max_length=120)
+    members = forms.IntegerField(label=gettext_lazy("Members"), min_value=0)
+    activities = forms.CharField(
+        label=gettext_lazy("What the team does"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evaluation = forms.CharField(label=gettext_lazy("Evaluation"), max_length=300, required=False)
+
+
+def _message(error: ValidationError | DomainError) -> str:
+    if isinstance(error, DomainError):
+        return error.message
+    return "; ".join(m for ms in error.message_dict.values() for m in ms)
+
+
+@requires(P_PLAN_WRITE)
+@require_http_methods(["GET", "POST"])
+def outreach(request: HttpRequest) -> HttpResponse:
+    """Chapter 五 for a unit: its campaigns, trainings and volunteer teams."""
+    from homeward.coordination.models import Activity, VolunteerTeam
+
+    user = current_user(request)
+    activity_form = ActivityForm(prefix="activity")
+    team_form = TeamForm(prefix="team")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "team":
+                team_form = TeamForm(request.POST, prefix="team")
+                if team_form.is_valid():
+                    services.volunteer_team_save(actor=user, **team_form.cleaned_data)
+                    return redirect("coordination:outreach")
+            else:
+                activity_form = ActivityForm(request.POST, prefix="activity")
+                if activity_form.is_valid():
+                    services.activity_record(actor=user, **activity_form.cleaned_data)
+                    return redirect("coordination:outreach")
+        except (ValidationError, DomainError) as error:
+            messages.error(request, _message(error))
+    return render(
+        request,
+        "coordination/outreach.html",
+        {
+            "activities": Activity.objects.filter(agency=user.agency)[:100],
+            "teams": VolunteerTeam.objects.filter(agency=user.agency),
+            "activity_form": activity_form,
+            "team_form": team_form,
+        },
+    )
+
+
+@requires(P_PLAN_OVERSEE)
+@require_http_methods(["GET", "POST"])
+def funding(request: HttpRequest) -> HttpResponse:
+    from homeward.coordination.models import BudgetLine, Donation
+
+    user = current_user(request)
+    year = _year(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "budget":
+                services.budget_line_set(
+                    actor=user,
+                    year=year,
+                    budgeted=Decimal(request.POST.get("budgeted") or "0"),
+                    executed=Decimal(request.POST.get("executed") or "0"),
+                )
+            else:
+                services.donation_record(
+                    actor=user,
+                    donor_kind=request.POST.get("donor_kind", ""),
+                    donor_name=request.POST.get("donor_name", ""),
+                    amount=Decimal(request.POST.get("amount") or "0"),
+                    received_on=date.fromisoformat(request.POST.get("received_on", "")),
+                    purpose=request.POST.get("purpose", ""),
+                )
+            messages.success(request, _("Saved."))
+        except (ArithmeticError, ValueError):
+            messages.error(request, _("Give amounts in yuan and a date."))
+        except (ValidationError, DomainError) as error:
+            messages.error(request, _message(error))
+        return redirect(f"{request.path}?year={year}")
+    lines = BudgetLine.objects.filter(year=year).select_related("division")
+    donations = Donation.objects.filter(received_on__year=year).select_related("division")
+    if user.agency.division_id is not None:
+        lines = lines.filter(division_id=user.agency.division_id)
+        donations = donations.filter(division_id=user.agency.division_id)
+    return render(
+        request,
+        "coordination/funding.html",
+        {"year": year, "lines": lines, "donations": donations, "kinds": Donation.DonorKind.choices},
+    )
+
+
+@requires(P_PLAN_OVERSEE)
+@require_http_methods(["GET", "POST"])
+def regions(request: HttpRequest) -> HttpResponse:
+    from homeward.coordination.models import RegionListing
+    from homeward.core.models import Division
+
+    user = current_user(request)
+    listings = RegionListing.objects.select_related("division").prefetch_related("progress")
+    if user.agency.division_id is not None:
+        listings = listings.filter(division_id=user.agency.division_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "list":
+                services.region_listing_create(
+                    actor=user,
+                    division=get_object_or_404(Division, code=request.POST.get("division", "")),
+                    reason=request.POST.get("reason", ""),
+                    warning=request.POST.get("warning", ""),
+                    deadline=date.fromisoformat(request.POST.get("deadline", "")),
+                )
+            else:
+                listing = get_object_or_404(listings, pk=request.POST.get("listing") or 0)
+                if action == "progress":
+                    services.region_progress_add(
+                        actor=user, listing=listing, text=request.POST.get("text", "")
+                    )
+                elif action == "lift":
+                    services.region_listing_lift(actor=user, listing=listing)
+        except ValueError:
+            messages.error(request, _("Give a deadline."))
+        except (ValidationError, DomainError) as error:
+            messages.error(request, _message(error))
+        return redirect("coordination:regions")
+    return render(
+        request,
+        "coordination/regions.html",
+        {
+            "listings": listings,
+            "today": timezone.localdate(),
+            "divisions": Division.objects.order_by("code"),
+            "municipal": user.agency.division_id is None,
         },
     )
