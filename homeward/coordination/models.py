@@ -129,6 +129,8 @@ class TaskProgress(models.Model):
         _("Figure"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     computed = models.BooleanField(default=False)
+    attachment = models.FileField(_("Attachment"), upload_to="plan/progress/", blank=True)
+    attachment_type = models.CharField(max_length=40, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -121,6 +121,66 @@ def plan_task_add(
     return task
 
 
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _attachment(upload: Any) -> tuple[Any, str]:
+    """A picture is re-encoded (metadata dropped); a PDF is accepted by its magic bytes;
+    nothing else (no HTML, scripts or office macros). Stored under a generated name."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+
+    from homeward.people.services import reencode_photo
+
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"attachment": [_("At most 10 MB.")]})
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        content = ContentFile(upload.read(), name=f"{secrets.token_hex(12)}.pdf")
+        return content, "application/pdf"
+    try:
+        picture = reencode_photo(upload)
+    except DomainError as error:
+        raise ValidationError({"attachment": [_("Attach a PDF or a picture.")]}) from error
+    return ContentFile(picture.read(), name=f"{secrets.token_hex(12)}.jpg"), "image/jpeg"
+
+
+@transaction.atomic
+def unit_plan_mirror(*, actor: User, year: int) -> UnitPlan:
+    """A district unit starts its plan from the municipal counterpart's tasks."""
+    agency = actor.agency
+    if agency.division_id is None:
+        raise DomainError(PlanError.BAD_STEP, _("Only a district unit mirrors the municipal plan."))
+    source = UnitPlan.objects.filter(
+        agency__kind=agency.kind, agency__division__isnull=True, year=year
+    ).first()
+    if source is None:
+        raise DomainError(
+            PlanError.BAD_STEP, _("The municipal unit has no plan for this year yet.")
+        )
+    plan = unit_plan_get_or_create(actor=actor, year=year)
+    have = set(plan.tasks.values_list("measure_id", "title"))
+    PlanTask.objects.bulk_create(
+        [
+            PlanTask(
+                plan=plan,
+                measure_id=task.measure_id,
+                title=task.title,
+                owner=task.owner,
+                indicator=task.indicator,
+                target=task.target,
+                deadline=task.deadline,
+            )
+            for task in source.tasks.all()
+            if (task.measure_id, task.title) not in have
+        ]
+    )
+    audit_record(actor=actor, action="unit_plan_mirror", obj=plan, detail={"source": source.pk})
+    return plan
+
+
 @transaction.atomic
 def progress_record(
     *,
@@ -130,6 +190,7 @@ def progress_record(
     text: str,
     figure: Decimal | None = None,
     done: bool = False,
+    attachment: Any = None,
 ) -> TaskProgress:
     """Record work on a task. A task with a computed indicator gets its figure from the
     platform, whatever was typed."""
@@ -139,7 +200,7 @@ def progress_record(
     computed = bool(task.indicator)
     if computed:
         figure = Decimal(compute(task.indicator, task.plan.agency, task.plan.year))
-    entry = TaskProgress.objects.create(
+    entry = TaskProgress(
         task=task,
         recorded_on=recorded_on,
         text=text.strip(),
@@ -147,6 +208,11 @@ def progress_record(
         computed=computed,
         recorded_by=actor,
     )
+    if attachment is not None:
+        content, kind = _attachment(attachment)
+        entry.attachment.save(content.name, content, save=False)
+        entry.attachment_type = kind
+    entry.save()
     if done and not task.done:
         task.done = True
         task.save(update_fields=["done"])

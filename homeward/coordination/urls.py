@@ -10,6 +10,9 @@ urlpatterns = [
     path("", views.matrix, name="matrix"),
     path("units/<str:code>/", views.unit_duties, name="unit_duties"),
     path("mine/", work_views.my_plan, name="my_plan"),
+    path(
+        "progress/<int:pk>/attachment/", work_views.progress_attachment, name="progress_attachment"
+    ),
     path("reports/<int:pk>/", work_views.report, name="report"),
     path("reports/<int:pk>/export.<str:fmt>", work_views.report_export, name="report_export"),
     path("dashboard/", work_views.dashboard, name="dashboard"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -80,6 +81,7 @@ class ProgressForm(forms.Form):
         label=gettext_lazy("Figure"), required=False, max_digits=12, decimal_places=2
     )
     done = forms.BooleanField(label=gettext_lazy("Task done"), required=False)
+    attachment = forms.FileField(label=gettext_lazy("Attachment (PDF or picture)"), required=False)
 
 
 def _errors(form: forms.Form, error: ValidationError | DomainError) -> None:
@@ -119,8 +121,12 @@ def my_plan(request: HttpRequest) -> HttpResponse:
                     plan = services.unit_plan_get_or_create(actor=user, year=year)
                     services.plan_task_add(actor=user, plan=plan, **task_form.cleaned_data)
                     return redirect(f"{request.path}?year={year}")
+            elif action == "mirror":
+                services.unit_plan_mirror(actor=user, year=year)
+                messages.success(request, _("The municipal plan's tasks were added."))
+                return redirect(f"{request.path}?year={year}")
             elif action == "progress":
-                progress_form = ProgressForm(request.POST, prefix="progress")
+                progress_form = ProgressForm(request.POST, request.FILES, prefix="progress")
                 if progress_form.is_valid():
                     data = dict(progress_form.cleaned_data)
                     task = get_object_or_404(
@@ -129,8 +135,16 @@ def my_plan(request: HttpRequest) -> HttpResponse:
                     services.progress_record(actor=user, task=task, **data)
                     return redirect(f"{request.path}?year={year}")
         except (ValidationError, DomainError) as error:
-            _errors(task_form if action == "task" else progress_form, error)
+            if action == "mirror":
+                messages.error(
+                    request, error.message if isinstance(error, DomainError) else str(error)
+                )
+            else:
+                _errors(task_form if action == "task" else progress_form, error)
     tasks = plan.tasks.select_related("measure").prefetch_related("progress") if plan else []
+    scorecards = Scorecard.objects.filter(
+        agency=user.agency, evaluation__published_at__isnull=False
+    ).select_related("evaluation")
     report = AnnualReport.objects.filter(agency=user.agency, year=year).order_by("level").first()
     return render(
         request,
@@ -142,7 +156,33 @@ def my_plan(request: HttpRequest) -> HttpResponse:
             "task_form": task_form,
             "progress_form": progress_form,
             "report": report,
+            "scorecards": scorecards,
+            "criterion_labels": CRITERION_LABELS,
+            "district_unit": user.agency.division_id is not None,
         },
+    )
+
+
+@requires(P_PLAN_VIEW)
+@require_GET
+def progress_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+    from django.http import FileResponse, Http404
+
+    from homeward.coordination.models import TaskProgress
+
+    user = current_user(request)
+    entry = get_object_or_404(TaskProgress.objects.select_related("task__plan__agency"), pk=pk)
+    agency = entry.task.plan.agency
+    allowed = agency.pk == user.agency_id or (
+        user.has_perm(P_PLAN_OVERSEE)
+        and (user.agency.division_id is None or user.agency_id == services.office_for(agency).pk)
+    )
+    if not allowed or not entry.attachment:
+        raise Http404
+    audit_record(actor=user, action="read", obj=entry.task.plan, detail={"attachment": entry.pk})
+    return FileResponse(
+        entry.attachment.open("rb"),
+        content_type=entry.attachment_type or "application/octet-stream",
     )
 
 
@@ -296,6 +336,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     no_meeting = services.districts_without_meeting(year)
     if user.agency.division_id is not None:
         no_meeting = [a for a in no_meeting if a.division_id == user.agency.division_id]
+    by_measure = (
+        PlanTask.objects.filter(plan__year=year)
+        .values("measure__number")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
+        .order_by("measure__sequence")
+    )
+    if user.agency.division_id is not None:
+        by_measure = by_measure.filter(plan__agency__division_id=user.agency.division_id)
     completion = (
         PlanTask.objects.filter(plan__year=year)
         .values("plan__agency__name_zh")
@@ -321,6 +369,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue_units": overdue.filter(level=AnnualReport.Level.MEMBER_UNIT)[:100],
             "no_meeting": no_meeting,
             "completion": completion,
+            "by_measure": by_measure,
             "supervision": supervision,
             "regions_open": regions_open,
             "meetings": Meeting.objects.filter(agency=user.agency).order_by("-held_on")[:10],

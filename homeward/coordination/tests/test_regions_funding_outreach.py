@@ -145,3 +145,77 @@ def test_campaigns_and_trainings_feed_the_indicators(
         },
     )
     assert VolunteerTeam.objects.get().members == 35
+
+
+def test_a_district_unit_mirrors_the_municipal_plan_and_attaches_evidence(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    import io
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from homeward.coordination.models import Measure, PlanTask
+
+    year = timezone.localdate().year
+    municipal = make_user(roles=[Role.CIVIL_AFFAIRS_CASEWORKER], agency_code="cq-civil_affairs")
+    district = make_user(roles=[Role.CIVIL_AFFAIRS_CASEWORKER], agency_code="500101-civil_affairs")
+    plan = services.unit_plan_get_or_create(actor=municipal, year=year)
+    services.plan_task_add(
+        actor=municipal,
+        plan=plan,
+        measure=Measure.objects.first(),  # type: ignore[arg-type]
+        title="救助管理机构甄别受害人",
+        owner="社会事务处",
+        deadline=date(year, 12, 31),
+    )
+    client = client_for(district)
+    assert client.post("/plan/mine/", {"action": "mirror"}).status_code == 302
+    mirrored = PlanTask.objects.get(plan__agency=district.agency)
+    assert mirrored.title == "救助管理机构甄别受害人"
+    client.post("/plan/mine/", {"action": "mirror"})
+    assert PlanTask.objects.filter(plan__agency=district.agency).count() == 1  # not twice
+    with pytest.raises(DomainError):
+        services.unit_plan_mirror(actor=municipal, year=year)
+
+    pdf = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4\n%fake minutes\n", "application/pdf")
+    html = SimpleUploadedFile(
+        "evil.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(buffer, format="PNG")
+    png = SimpleUploadedFile("photo.png", buffer.getvalue(), "image/png")
+    for upload in (pdf, png, html):
+        client.post(
+            "/plan/mine/",
+            {
+                "action": "progress",
+                "progress-task": mirrored.pk,
+                "progress-recorded_on": timezone.localdate().isoformat(),
+                "progress-text": "开展甄别工作",
+                "progress-attachment": upload,
+            },
+        )
+    entries = list(mirrored.progress.order_by("pk"))
+    assert [e.attachment_type for e in entries] == ["application/pdf", "image/jpeg"]
+    assert not entries[0].attachment.name.endswith("会议纪要.pdf")  # a generated name
+    download = client.get(f"/plan/progress/{entries[0].pk}/attachment/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
+    assert (
+        client_for(municipal).get(f"/plan/progress/{entries[0].pk}/attachment/").status_code == 404
+    )
+
+
+def test_a_unit_sees_its_own_published_scorecard(
+    office: User, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    year = timezone.localdate().year
+    unit = make_user(roles=[Role.CIVIL_AFFAIRS_CASEWORKER], agency_code="cq-civil_affairs")
+    evaluation = services.evaluation_run(
+        actor=office, kind="stage", year=year, agencies=[unit.agency]
+    )
+    assert "my-grade" not in client_for(unit).get("/plan/mine/").content.decode()
+    services.evaluation_publish(actor=office, evaluation=evaluation)
+    page = client_for(unit).get("/plan/mine/").content.decode()
+    assert 'data-testid="my-grade"' in page
