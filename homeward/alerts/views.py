@@ -40,20 +40,12 @@ from homeward.alerts.services import (
 from homeward.cases.selectors import qualified_leaders
 from homeward.core.audit import audit_record
 from homeward.core.errors import DomainError
+from homeward.core.form_errors import apply_errors
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_OPS, P_ALERT_PUBLISH, P_ALERT_VIEW
 
 FIELD_OF_ERROR = {"bad_attachment": "photo"}
-
-
-def _add_errors(form: Any, error: ValidationError | DomainError) -> None:
-    if isinstance(error, DomainError):
-        field = FIELD_OF_ERROR.get(error.code)
-        form.add_error(field if field in form.fields else None, error.message)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _denied(actor: User, action: str, alert: Alert | None, error: DomainError) -> None:
@@ -119,7 +111,7 @@ def alert_new(request: HttpRequest) -> HttpResponse:
         try:
             alert = alert_create(actor=user, division=division, photo=photo, **data)
         except (ValidationError, DomainError) as error:
-            _add_errors(form, error)
+            apply_errors(form, error, field_of_code=FIELD_OF_ERROR)
         else:
             messages.success(request, _("Draft saved."))
             return redirect("alerts:detail", alert.pk)
@@ -152,7 +144,7 @@ def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
             version = int(request.POST.get("version", "0"))
             alert_update(actor=user, alert=alert, version=version, photo=photo, **data)
         except (ValidationError, DomainError) as error:
-            _add_errors(form, error)
+            apply_errors(form, error, field_of_code=FIELD_OF_ERROR)
         except ValueError:
             form.add_error(None, _("Reload the page and try again."))
         else:
@@ -230,7 +222,7 @@ def alert_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             if error.status == 403:
                 _denied(user, "alert_publish", alert, error)
-            _add_errors(form, error)
+            apply_errors(form, error, field_of_code=FIELD_OF_ERROR)
         except ValidationError as error:
             for messages_ in error.message_dict.values():
                 for message in messages_:

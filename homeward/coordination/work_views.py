@@ -34,6 +34,8 @@ from homeward.coordination.models import (
 from homeward.core.audit import audit_record
 from homeward.core.errors import DomainError
 from homeward.core.exports import xlsx_table
+from homeward.core.form_errors import apply_errors as _errors
+from homeward.core.form_errors import error_text
 from homeward.core.models import User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_PLAN_OVERSEE, P_PLAN_VIEW, P_PLAN_WRITE
@@ -82,14 +84,6 @@ class ProgressForm(forms.Form):
     )
     done = forms.BooleanField(label=gettext_lazy("Task done"), required=False)
     attachment = forms.FileField(label=gettext_lazy("Attachment (PDF or picture)"), required=False)
-
-
-def _errors(form: forms.Form, error: ValidationError | DomainError) -> None:
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _year(request: HttpRequest) -> int:
@@ -211,12 +205,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise PermissionDenied
         except (ValidationError, DomainError) as error:
-            message = (
-                error.message
-                if isinstance(error, DomainError)
-                else "; ".join(m for ms in error.message_dict.values() for m in ms)
-            )
-            messages.error(request, message)
+            messages.error(request, error_text(error))
         return redirect("coordination:report", record.pk)
     figures = [
         (str(Indicator(k).label), v) for k, v in record.figures.items() if k in Indicator.values
@@ -320,12 +309,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Give the date of the meeting."))
         except (ValidationError, DomainError) as error:
-            message = (
-                error.message
-                if isinstance(error, DomainError)
-                else "; ".join(m for ms in error.message_dict.values() for m in ms)
-            )
-            messages.error(request, message)
+            messages.error(request, error_text(error))
         return redirect(f"{request.path}?year={year}")
     reports = _reports_in_view(user, year)
     by_status = {
@@ -403,12 +387,7 @@ def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
                     grounds=request.POST.get("grounds", ""),
                 )
         except (ValidationError, DomainError) as error:
-            message = (
-                error.message
-                if isinstance(error, DomainError)
-                else "; ".join(m for ms in error.message_dict.values() for m in ms)
-            )
-            messages.error(request, message)
+            messages.error(request, error_text(error))
         return redirect("coordination:evaluation", kind, year)
     cards = record.scorecards.select_related("agency") if record else Scorecard.objects.none()
     if request.GET.get("format") == "xlsx" and record is not None:
@@ -480,12 +459,6 @@ class TeamForm(forms.Form):
     evaluation = forms.CharField(label=gettext_lazy("Evaluation"), max_length=300, required=False)
 
 
-def _message(error: ValidationError | DomainError) -> str:
-    if isinstance(error, DomainError):
-        return error.message
-    return "; ".join(m for ms in error.message_dict.values() for m in ms)
-
-
 @requires(P_PLAN_WRITE)
 @require_http_methods(["GET", "POST"])
 def outreach(request: HttpRequest) -> HttpResponse:
@@ -508,7 +481,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
                     services.activity_record(actor=user, **activity_form.cleaned_data)
                     return redirect("coordination:outreach")
         except (ValidationError, DomainError) as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_text(error))
     return render(
         request,
         "coordination/outreach.html",
@@ -550,7 +523,7 @@ def funding(request: HttpRequest) -> HttpResponse:
         except (ArithmeticError, ValueError):
             messages.error(request, _("Give amounts in yuan and a date."))
         except (ValidationError, DomainError) as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_text(error))
         return redirect(f"{request.path}?year={year}")
     lines = BudgetLine.objects.filter(year=year).select_related("division")
     donations = Donation.objects.filter(received_on__year=year).select_related("division")
@@ -596,7 +569,7 @@ def regions(request: HttpRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Give a deadline."))
         except (ValidationError, DomainError) as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_text(error))
         return redirect("coordination:regions")
     return render(
         request,

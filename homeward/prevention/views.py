@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from homeward.core.errors import DomainError
+from homeward.core.form_errors import apply_errors as _errors
 from homeward.core.models import Division, Township, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import (
@@ -59,14 +59,6 @@ from homeward.prevention.selectors import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _errors(form: forms.Form, error: ValidationError | DomainError) -> None:
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _divisions(user: User) -> QuerySet[Division]:

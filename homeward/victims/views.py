@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from homeward.core.audit import audit_record
 from homeward.core.errors import DomainError
 from homeward.core.exports import xlsx_table
+from homeward.core.form_errors import apply_errors as _errors
+from homeward.core.form_errors import error_text
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_VIEW
@@ -47,14 +49,6 @@ from homeward.victims.selectors import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _errors(form: forms.Form, error: ValidationError | DomainError) -> None:
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @requires(P_VICTIM_VIEW)
@@ -369,12 +363,7 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
                     actor=user, application=application, outcome=request.POST.get("note", "")
                 )
         except (ValidationError, DomainError) as error:
-            message = (
-                error.message
-                if isinstance(error, DomainError)
-                else "; ".join(m for ms in error.message_dict.values() for m in ms)
-            )
-            messages.error(request, message)
+            messages.error(request, error_text(error))
         return redirect("victims:legal_aid")
     audit_record(actor=user, action="list", object_type="victims.legalaidapplication", detail={})
     rows = [(a, display_name(user, a.victim)) for a in applications[:200]]
