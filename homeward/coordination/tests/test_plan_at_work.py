@@ -142,6 +142,8 @@ def test_the_civil_affairs_bureau_plans_records_computed_progress_and_reports_on
         tick()
         report.refresh_from_db()
         assert report.reminded_at is not None
+        reminder = client_for(civil_affairs).get("/plan/mine/").content.decode()
+        assert 'data-testid="report-reminder"' in reminder
         # A new sign-in: the session of late November has long expired.
         filed = client_for(civil_affairs).post(
             f"/plan/reports/{report.pk}/",
