@@ -4,11 +4,13 @@ district overview with its map."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -106,6 +108,33 @@ def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
     return render(request, f"prevention/{template}", context)
 
 
+def _new_record(
+    request: HttpRequest,
+    form: pf.PersonFields,
+    *,
+    division: Callable[[dict[str, Any]], Division],
+    create: Callable[[Person, dict[str, Any]], Any],
+    title: str,
+    then: str,
+    success: str = "",
+) -> HttpResponse:
+    """The person (found or registered) and the record, in one transaction; the
+    services' refusals go back onto the form."""
+    user = current_user(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                record = create(_person(user, form, division(data)), data)
+        except (ValidationError, DomainError) as error:
+            _errors(form, error)
+        else:
+            if success:
+                messages.success(request, success)
+            return redirect(then, record.pk)
+    return _page(request, "form.html", form=form, title=title)
+
+
 # --- The worker's list and the ledger ----------------------------------------------------
 
 
@@ -185,35 +214,27 @@ def ledger_new(request: HttpRequest) -> HttpResponse:
         workers=_workers(user),
         initial={"responsible_worker": user.pk},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        township = data["township"]
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                person = _person(user, form, township.division)
-                entry = services.ledger_entry_create(
-                    actor=user,
-                    person=person,
-                    category=data["category"],
-                    township=township,
-                    responsible_worker=data["responsible_worker"],
-                    risk_level=data["risk_level"],
-                    risk_reasons=data["risk_reasons"],
-                    village=data["village"],
-                    guardian_name=data["guardian_name"],
-                    guardian_relation=data["guardian_relation"],
-                    guardian_whereabouts=data["guardian_whereabouts"],
-                    guardian_phone=data["guardian_phone"],
-                    carer=data["carer"],
-                )
-        except (ValidationError, DomainError) as error:
-            _errors(form, error)
-        else:
-            messages.success(request, _("Added to the ledger. The first visit is due today."))
-            return redirect("prevention:ledger_entry", entry.pk)
-    return _page(request, "form.html", form=form, title=_("Add a person to the ledger"))
+    fields = ("village", "guardian_name", "guardian_relation", "guardian_whereabouts")
+    return _new_record(
+        request,
+        form,
+        division=lambda data: data["township"].division,
+        create=lambda person, data: services.ledger_entry_create(
+            actor=user,
+            person=person,
+            category=data["category"],
+            township=data["township"],
+            responsible_worker=data["responsible_worker"],
+            risk_level=data["risk_level"],
+            risk_reasons=data["risk_reasons"],
+            guardian_phone=data["guardian_phone"],
+            carer=data["carer"],
+            **{name: data[name] for name in fields},
+        ),
+        title=_("Add a person to the ledger"),
+        then="prevention:ledger_entry",
+        success=_("Added to the ledger. The first visit is due today."),
+    )
 
 
 @requires(P_LEDGER_VIEW)
@@ -343,28 +364,23 @@ def dropout_new(request: HttpRequest) -> HttpResponse:
         schools=_schools(user),
         workers=_workers(user).filter(groups__name=Role.PREVENTION_WORKER),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                person = _person(user, form, data["school"].division)
-                file = services.dropout_open(
-                    actor=user,
-                    person=person,
-                    school=data["school"],
-                    grade=data["grade"],
-                    left_on=data["left_on"],
-                    reason=data["reason"],
-                    township_worker=data["township_worker"],
-                )
-        except (ValidationError, DomainError) as error:
-            _errors(form, error)
-        else:
-            messages.success(request, _("Dropout file opened."))
-            return redirect("prevention:dropout", file.pk)
-    return _page(request, "form.html", form=form, title=_("Open a dropout file"))
+    return _new_record(
+        request,
+        form,
+        division=lambda data: data["school"].division,
+        create=lambda person, data: services.dropout_open(
+            actor=user,
+            person=person,
+            school=data["school"],
+            grade=data["grade"],
+            left_on=data["left_on"],
+            reason=data["reason"],
+            township_worker=data["township_worker"],
+        ),
+        title=_("Open a dropout file"),
+        then="prevention:dropout",
+        success=_("Dropout file opened."),
+    )
 
 
 @requires(P_DROPOUT_VIEW)
@@ -428,31 +444,22 @@ def found_child_new(request: HttpRequest) -> HttpResponse:
         townships=_townships(user),
         initial={"division": user.agency.division_id},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                person = _person(user, form, data["division"])
-                child = services.found_child_record(
-                    actor=user,
-                    person=person,
-                    kind=data["kind"],
-                    found_at=data["found_at"],
-                    found_place=data["found_place"],
-                    found_by=data["found_by"],
-                    placement=data["placement"],
-                    institution=data["institution"],
-                    division=data["division"],
-                    township=data["township"],
-                )
-        except (ValidationError, DomainError) as error:
-            _errors(form, error)
-        else:
-            messages.success(request, _("Recorded. Trace the guardians and ask for a DNA check."))
-            return redirect("prevention:found_child", child.pk)
-    return _page(request, "form.html", form=form, title=_("A street minor or abandoned infant"))
+    fields = ("kind", "found_at", "found_place", "found_by", "placement", "institution")
+    return _new_record(
+        request,
+        form,
+        division=lambda data: data["division"],
+        create=lambda person, data: services.found_child_record(
+            actor=user,
+            person=person,
+            division=data["division"],
+            township=data["township"],
+            **{name: data[name] for name in fields},
+        ),
+        title=_("A street minor or abandoned infant"),
+        then="prevention:found_child",
+        success=_("Recorded. Trace the guardians and ask for a DNA check."),
+    )
 
 
 @requires(P_FOUND_VIEW)
@@ -519,28 +526,21 @@ def registration_check_new(request: HttpRequest) -> HttpResponse:
         divisions=_divisions(user),
         initial={"division": user.agency.division_id},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                child = _person(user, form, data["division"])
-                check = services.registration_check_open(
-                    actor=user,
-                    kind=data["kind"],
-                    child=child,
-                    applicant=data["applicant"],
-                    account=data["account"],
-                    division=data["division"],
-                )
-        except (ValidationError, DomainError) as error:
-            _errors(form, error)
-        else:
-            messages.success(request, _("Pending until the police clear it; DNA check requested."))
-            return redirect("prevention:registration_check", check.pk)
-    return _page(
-        request, "form.html", form=form, title=_("Registration of a child of unclear origin")
+    return _new_record(
+        request,
+        form,
+        division=lambda data: data["division"],
+        create=lambda child, data: services.registration_check_open(
+            actor=user,
+            kind=data["kind"],
+            child=child,
+            applicant=data["applicant"],
+            account=data["account"],
+            division=data["division"],
+        ),
+        title=_("Registration of a child of unclear origin"),
+        then="prevention:registration_check",
+        success=_("Pending until the police clear it; DNA check requested."),
     )
 
 
@@ -596,26 +596,21 @@ def offender_new(request: HttpRequest) -> HttpResponse:
         divisions=_divisions(user),
         initial={"division": user.agency.division_id},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                person = _person(user, form, data["division"])
-                follow_up = services.offender_follow_up_open(
-                    actor=user,
-                    person=person,
-                    released_on=data["released_on"],
-                    offence=data["offence"],
-                    review_interval_days=data["review_interval_days"],
-                    division=data["division"],
-                )
-        except (ValidationError, DomainError) as error:
-            _errors(form, error)
-        else:
-            return redirect("prevention:offender", follow_up.pk)
-    return _page(request, "form.html", form=form, title=_("Follow a released offender"))
+    return _new_record(
+        request,
+        form,
+        division=lambda data: data["division"],
+        create=lambda person, data: services.offender_follow_up_open(
+            actor=user,
+            person=person,
+            released_on=data["released_on"],
+            offence=data["offence"],
+            review_interval_days=data["review_interval_days"],
+            division=data["division"],
+        ),
+        title=_("Follow a released offender"),
+        then="prevention:offender",
+    )
 
 
 @requires(P_OFFENDER_VIEW)
