@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from homeward.alerts.models import Alert, Sighting
-from homeward.core.maps import _geometries
+from homeward.core.maps import division_geometries
 from homeward.core.models import Division
 from homeward.core.reference import DATA_DIR
 from homeward.geotarget import (
@@ -40,7 +40,7 @@ def nearby_cities() -> tuple[tuple[str, float, float], ...]:
 def alert_map_svg(
     alert: Alert, radii: list[float], label: str, sightings: Iterable[Sighting] = ()
 ) -> SafeString:
-    geometries = _geometries()
+    geometries = division_geometries()
     regions = [
         MapRegion(code=d.code, label=d.display_name, geometry=geometries[d.code])
         for d in Division.objects.order_by("code")

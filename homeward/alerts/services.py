@@ -212,21 +212,13 @@ def alert_create(
             AlertError.NOT_POLICE, _("Draft alerts for your own district."), status=403
         )
     cleaned = _clean(fields)
-    if "age_years" not in cleaned or not cleaned.get("public_name"):
-        raise ValidationError(
-            {
-                **(
-                    {"public_name": [_("Give a name or an alias.")]}
-                    if not cleaned.get("public_name")
-                    else {}
-                ),
-                **(
-                    {"age_years": [_("Give the child's age.")]}
-                    if "age_years" not in cleaned
-                    else {}
-                ),
-            }
-        )
+    missing: dict[str, list[str]] = {}
+    if not cleaned.get("public_name"):
+        missing["public_name"] = [_("Give a name or an alias.")]
+    if "age_years" not in cleaned:
+        missing["age_years"] = [_("Give the child's age.")]
+    if missing:
+        raise ValidationError(missing)
     alert = Alert(
         division=division,
         owning_agency=_police_unit(division),

@@ -44,6 +44,7 @@ from homeward.core.form_errors import apply_errors
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_OPS, P_ALERT_PUBLISH, P_ALERT_VIEW
+from homeward.geotarget import RadiusSchedule
 
 FIELD_OF_ERROR = {"bad_attachment": "photo"}
 
@@ -166,12 +167,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = alert_get_for_user(user, pk, purpose="alert operations")
     counts = ring_counts(alert)
     radii = [c.ring.radius_km for c in counts]
-    schedule = radius_schedule()
     elapsed = elapsed_since_disappearance(alert)
     next_change = None
     if alert.is_active and elapsed is not None:
-        from homeward.geotarget import RadiusSchedule
-
         change = RadiusSchedule.parse(alert.schedule).next_change(elapsed)
         if change is not None:
             next_change = _duration(change - elapsed)
@@ -185,7 +183,6 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sightings": sightings,
         "elapsed": _duration(elapsed),
         "next_change": next_change,
-        "schedule": schedule,
         "map_svg": alert_map_svg(alert, radii, _("Alert area"), sightings),
         "can_publish": user.has_perm(P_ALERT_PUBLISH) and user.agency.is_public_security,
         "end_form": EndForm(),

@@ -10,13 +10,15 @@ conference evaluates every year and at the end of 2030.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -366,36 +368,63 @@ def districts_without_meeting(year: int) -> list[Agency]:
 # --- Evaluations --------------------------------------------------------------------------
 
 
-def _criteria() -> list[dict[str, Any]]:
+def criteria() -> list[dict[str, Any]]:
+    """The configured evaluation criteria (``PLAN_EVALUATION_CRITERIA``)."""
     return list(settings.PLAN_EVALUATION_CRITERIA)
 
 
-def _score(agency: Agency, year: int, criterion: dict[str, Any]) -> float:
+@dataclass(frozen=True)
+class YearFacts:
+    """What the platform knows of a year, read once for all the scorecards."""
+
+    reports: dict[int, tuple[datetime | None, date]]
+    tasks: dict[int, tuple[int, int]]
+    met: set[int]
+    progressed: set[int]
+
+    @classmethod
+    def of(cls, year: int) -> YearFacts:
+        tasks = (
+            PlanTask.objects.filter(plan__year=year)
+            .values("plan__agency_id")
+            .annotate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
+            .order_by()
+        )
+        return cls(
+            reports={
+                agency: (submitted, due)
+                for agency, submitted, due in AnnualReport.objects.filter(year=year).values_list(
+                    "agency_id", "submitted_at", "due_on"
+                )
+            },
+            tasks={row["plan__agency_id"]: (row["total"], row["done"]) for row in tasks},
+            met=set(Meeting.objects.filter(held_on__year=year).values_list("agency_id", flat=True)),
+            progressed=set(
+                TaskProgress.objects.filter(task__plan__year=year).values_list(
+                    "task__plan__agency_id", flat=True
+                )
+            ),
+        )
+
+
+def _score(agency: Agency, facts: YearFacts, criterion: dict[str, Any]) -> float:
     """0 to the criterion's weight, from what the platform knows."""
     weight = float(criterion["weight"])
     key = criterion["key"]
     if key == "report_on_time":
-        report = AnnualReport.objects.filter(agency=agency, year=year).first()
-        if report is None or report.submitted_at is None:
+        submitted, due = facts.reports.get(agency.pk, (None, None))
+        if submitted is None or due is None:
             return 0.0
-        on_time = timezone.localtime(report.submitted_at).date() <= report.due_on
-        return weight if on_time else weight / 2
+        return weight if timezone.localtime(submitted).date() <= due else weight / 2
     if key == "tasks_done":
-        tasks = PlanTask.objects.filter(plan__agency=agency, plan__year=year)
-        total = tasks.count()
-        return weight * tasks.filter(done=True).count() / total if total else 0.0
+        total, done = facts.tasks.get(agency.pk, (0, 0))
+        return weight * done / total if total else 0.0
     if key == "meeting_held":
         if agency.kind != JOINT_CONFERENCE_OFFICE_KIND:
             return weight
-        return weight if Meeting.objects.filter(agency=agency, held_on__year=year).exists() else 0.0
+        return weight if agency.pk in facts.met else 0.0
     if key == "progress_recorded":
-        return (
-            weight
-            if TaskProgress.objects.filter(
-                task__plan__agency=agency, task__plan__year=year
-            ).exists()
-            else 0.0
-        )
+        return weight if agency.pk in facts.progressed else 0.0
     raise ValueError(f"unknown criterion {key!r}")
 
 
@@ -440,9 +469,10 @@ def evaluation_run(
         else _member_units()
         + list(Agency.objects.filter(kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False))
     )
-    criteria = _criteria()
+    facts = YearFacts.of(year)
+    configured = criteria()
     for agency in scope:
-        scores = {c["key"]: round(_score(agency, year, c), 1) for c in criteria}
+        scores = {c["key"]: round(_score(agency, facts, c), 1) for c in configured}
         total = round(sum(scores.values()), 1)
         Scorecard.objects.update_or_create(
             evaluation=evaluation,

@@ -391,7 +391,7 @@ def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         return redirect("coordination:evaluation", kind, year)
     cards = record.scorecards.select_related("agency") if record else Scorecard.objects.none()
     if request.GET.get("format") == "xlsx" and record is not None:
-        keys = [c["key"] for c in services._criteria()]
+        keys = [c["key"] for c in services.criteria()]
         headers = [
             _("Unit"),
             *[str(CRITERION_LABELS.get(k, k)) for k in keys],
@@ -418,7 +418,7 @@ def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="evaluation-{kind}-{year}.xlsx"'
         return response
-    keys = [c["key"] for c in services._criteria()]
+    keys = [c["key"] for c in services.criteria()]
     return render(
         request,
         "coordination/evaluation.html",

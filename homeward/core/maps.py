@@ -47,3 +47,34 @@ def _render(regions: tuple[tuple[str, str, str], ...], highlight: str | None, la
         ],
         highlight=highlight,
     )
+
+
+def division_geometries() -> dict[str, Any]:
+    """Every division's boundary as a MultiPolygon, by code (cached)."""
+    return _geometries()
+
+
+def banded_division_map(
+    bands: dict[str, int],
+    *,
+    href: str,
+    label: str,
+    titles: dict[str, str] | None = None,
+    highlight: str | None = None,
+) -> SafeString:
+    """The 38 districts shaded by a band (CSS class ``band-0`` … ``band-4``), each
+    linking to ``href``: the base of every status map of the modules."""
+    geometries = _geometries()
+    regions = [
+        MapRegion(
+            code=d.code,
+            label=d.display_name,
+            geometry=geometries[d.code],
+            href=href,
+            css_class=f"band-{bands.get(d.code, 0)}",
+            title=(titles or {}).get(d.code),
+        )
+        for d in Division.objects.order_by("code")
+    ]
+    # render_svg_map escapes every label, title and attribute.
+    return mark_safe(render_svg_map(regions, highlight=highlight, aria_label=label))  # noqa: S308

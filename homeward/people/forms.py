@@ -67,3 +67,50 @@ class PersonForm(forms.Form):
         data.pop("photo", None)
         data.pop("division", None)
         return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class PersonFields(forms.Form):
+    """Register the person in the registry (or name an existing record by its number)."""
+
+    existing_person = forms.IntegerField(
+        label=_("Existing record number"),
+        required=False,
+        min_value=1,
+        help_text=_("If the person is already in the registry; otherwise fill in below."),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=64, required=False)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.UNKNOWN, required=False
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("existing_person") and not data.get("full_name"):
+            self.add_error("full_name", _("Give the name, or the number of an existing record."))
+        return data
+
+    def person(self, user: Any, division: Division, *, purpose: str) -> Person:
+        """The person the record is about: an existing record the user may see (read
+        audited with ``purpose``), or a new registration. Identity lives in the registry."""
+        from homeward.people.selectors import person_get_for_user
+        from homeward.people.services import person_create
+
+        existing = self.cleaned_data.get("existing_person")
+        if existing:
+            return person_get_for_user(user, existing, purpose=purpose)
+        return person_create(actor=user, division=division, **self.person_fields())
+
+    def person_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            k: data[k]
+            for k in ("full_name", "sex", "date_of_birth", "id_number")
+            if data.get(k) not in (None, "")
+        }

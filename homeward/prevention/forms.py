@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.core.models import Division, Township, User
-from homeward.people.models import Person
+from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.prevention.models import (
     Category,
     DropoutFile,
@@ -21,41 +21,6 @@ from homeward.prevention.models import (
     School,
     Visit,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-
-class PersonFields(forms.Form):
-    """Register the person in the registry (or name an existing record by its number)."""
-
-    existing_person = forms.IntegerField(
-        label=_("Existing record number"),
-        required=False,
-        min_value=1,
-        help_text=_("If the person is already in the registry; otherwise fill in below."),
-    )
-    full_name = forms.CharField(label=_("Full name"), max_length=64, required=False)
-    sex = forms.ChoiceField(
-        label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.UNKNOWN, required=False
-    )
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
-    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("existing_person") and not data.get("full_name"):
-            self.add_error("full_name", _("Give the name, or the number of an existing record."))
-        return data
-
-    def person_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            k: data[k]
-            for k in ("full_name", "sex", "date_of_birth", "id_number")
-            if data.get(k) not in (None, "")
-        }
 
 
 class LedgerEntryForm(PersonFields):

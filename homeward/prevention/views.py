@@ -37,6 +37,7 @@ from homeward.core.roles import (
     P_REGCHECK_VIEW,
     Role,
 )
+from homeward.people.forms import PersonFields
 from homeward.people.models import Person
 from homeward.prevention import forms as pf
 from homeward.prevention import services
@@ -80,18 +81,6 @@ def _townships(user: User) -> QuerySet[Township]:
     return townships
 
 
-def _person(user: User, form: pf.PersonFields, division: Division) -> Person:
-    """The person the record is about: an existing record the user may see, or a new
-    registration (identity lives in the registry, never here)."""
-    from homeward.people.selectors import person_get_for_user
-    from homeward.people.services import person_create
-
-    existing = form.cleaned_data.get("existing_person")
-    if existing:
-        return person_get_for_user(user, existing, purpose="prevention record")
-    return person_create(actor=user, division=division, **form.person_fields())
-
-
 def _audit_list(user: User, object_type: str, rows: int, **filters: str) -> None:
     """Lists of minors and people at risk are reads too (SECURITY.md AUD-01)."""
     from homeward.core.audit import audit_record
@@ -110,7 +99,7 @@ def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
 
 def _new_record(
     request: HttpRequest,
-    form: pf.PersonFields,
+    form: PersonFields,
     *,
     division: Callable[[dict[str, Any]], Division],
     create: Callable[[Person, dict[str, Any]], Any],
@@ -125,7 +114,9 @@ def _new_record(
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                record = create(_person(user, form, division(data)), data)
+                record = create(
+                    form.person(user, division(data), purpose="prevention record"), data
+                )
         except (ValidationError, DomainError) as error:
             _errors(form, error)
         else:

@@ -280,11 +280,13 @@ PREVENTION_DROPOUT_NO_CONTACT_DAYS = env_int(
 )
 
 # --- The plan: evaluation criteria (weights add up to 100) ---------------------------------
+# Known keys: report_on_time, tasks_done, progress_recorded, meeting_held (labels in
+# coordination.work_views.CRITERION_LABELS).
 PLAN_EVALUATION_CRITERIA = [
-    {"key": "report_on_time", "weight": 30, "label": "Annual report filed on time"},
-    {"key": "tasks_done", "weight": 40, "label": "Plan tasks done"},
-    {"key": "progress_recorded", "weight": 10, "label": "Progress recorded"},
-    {"key": "meeting_held", "weight": 20, "label": "Joint conference met (districts)"},
+    {"key": "report_on_time", "weight": 30},
+    {"key": "tasks_done", "weight": 40},
+    {"key": "progress_recorded", "weight": 10},
+    {"key": "meeting_held", "weight": 20},
 ]
 
 # --- Victims -----------------------------------------------------------------------------

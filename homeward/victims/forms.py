@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.core.models import Division, User
+from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.people.models import Person
-from homeward.prevention.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.victims.models import IdentityStatus, Institution, Origin, ServiceKind, Transfer
 
 

@@ -57,19 +57,40 @@ def victim_get(user: User, pk: int) -> Victim:
 
 
 def identity_visible(user: User, victim: Victim) -> bool:
+    return victim.pk in _identity_visible_ids(user, [victim.pk])
+
+
+def _identity_visible_ids(user: User, ids: list[int]) -> set[int]:
+    """Of ``ids``, the victims whose identity ``user`` may see: all of them for the units
+    that manage victims; for a service unit, those with a referral whose service needs
+    the identity, or a legal-aid application at the unit."""
     if manages_victims(user):
-        return True
-    kinds = ServiceReferral.objects.filter(victim=victim, owner_agency=user.agency).values_list(
-        "kind", flat=True
+        return set(ids)
+    needing = [kind for kind, (_unit, needs) in SERVICE_PROVIDERS.items() if needs]
+    return set(
+        ServiceReferral.objects.filter(
+            victim_id__in=ids, owner_agency=user.agency, kind__in=needing
+        ).values_list("victim_id", flat=True)
+    ) | set(
+        LegalAidApplication.objects.filter(
+            victim_id__in=ids, justice_agency=user.agency
+        ).values_list("victim_id", flat=True)
     )
-    if any(SERVICE_PROVIDERS[kind][1] for kind in kinds):
-        return True
-    return LegalAidApplication.objects.filter(victim=victim, justice_agency=user.agency).exists()
 
 
 def display_name(user: User, victim: Victim) -> str:
-    name = victim.person.full_name
-    return name if identity_visible(user, victim) else mask(name, keep_start=1, keep_end=0)
+    return display_names(user, [victim])[victim.pk]
+
+
+def display_names(user: User, victims: list[Victim]) -> dict[int, str]:
+    """The names ``user`` may see for many victims, in two queries whatever their number."""
+    visible = _identity_visible_ids(user, [v.pk for v in victims])
+    return {
+        v.pk: v.person.full_name
+        if v.pk in visible
+        else mask(v.person.full_name, keep_start=1, keep_end=0)
+        for v in victims
+    }
 
 
 def referrals_for(user: User) -> QuerySet[ServiceReferral]:

@@ -37,6 +37,7 @@ from homeward.victims.models import (
 from homeward.victims.selectors import (
     board,
     display_name,
+    display_names,
     identity_visible,
     institutions_visible_to,
     legal_aid_queue,
@@ -49,6 +50,12 @@ from homeward.victims.selectors import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _named(user: User, rows: list[Any], victim_of: Any) -> list[tuple[Any, str]]:
+    """Rows with the victim's name as the user may see it (one lookup for all rows)."""
+    names = display_names(user, [victim_of(row) for row in rows])
+    return [(row, names[victim_of(row).pk]) for row in rows]
 
 
 @requires(P_VICTIM_VIEW)
@@ -97,8 +104,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         actor=user, action="list", object_type="victims.victim", detail={"rows": victims.count()}
     )
     context = {
-        "victims": [(v, display_name(user, v)) for v in victims[:200]],
-        "referrals": [(r, display_name(user, r.victim)) for r in referrals_for(user)[:200]],
+        "victims": _named(user, list(victims[:200]), lambda v: v),
+        "referrals": _named(user, list(referrals_for(user)[:200]), lambda r: r.victim),
         "tasks": tasks_for(user),
         "institutions": institutions_visible_to(user) if manages_victims(user) else [],
         "manages": manages_victims(user),
@@ -111,7 +118,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def victim_new(request: HttpRequest) -> HttpResponse:
     from homeward.cases.selectors import cases_visible_to
-    from homeward.prevention.views import _person
 
     user = current_user(request)
     divisions = Division.objects.order_by("code")
@@ -132,7 +138,7 @@ def victim_new(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     victim = services.victim_register(
                         actor=user,
-                        person=_person(user, form, data["division"]),
+                        person=form.person(user, data["division"], purpose="victim record"),
                         identity_status=data["identity_status"],
                         age_at_rescue=data["age_at_rescue"],
                         origin=data["origin"],
@@ -366,7 +372,7 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
             messages.error(request, error_text(error))
         return redirect("victims:legal_aid")
     audit_record(actor=user, action="list", object_type="victims.legalaidapplication", detail={})
-    rows = [(a, display_name(user, a.victim)) for a in applications[:200]]
+    rows = _named(user, list(applications[:200]), lambda a: a.victim)
     return render(
         request,
         "victims/legal_aid.html",
