@@ -62,7 +62,11 @@ def merge(base_path: str, ours_path: str, theirs_path: str) -> int:
             elif _state(their_entry) != _state(base_entry):
                 clashes += 1
                 print(f"po_merge: both sides changed {key!r}; kept ours", file=sys.stderr)
-        elif their_entry is None and base_entry is not None and _state(our_entry) == _state(base_entry):
+        elif (
+            their_entry is None
+            and base_entry is not None
+            and _state(our_entry) == _state(base_entry)
+        ):
             # Theirs deleted an entry that ours left alone.
             continue
         result.append(chosen)
