@@ -8,6 +8,7 @@ candidates pass the support threshold (the chance-hit problem of database search
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -72,7 +73,10 @@ def accuracy_report(
     dict
         ``{"queries", "decoys", "mutations", "rows": [{"loci": n, "couple": {...},
         "single": {...}}]}`` where each mode has ``rank1_rate``, ``true_over_10000_rate``,
-        ``median_true_log10_lr``, ``unrelated_over_10000_mean`` and ``..._max``.
+        ``median_true_log10_lr``, ``unrelated_over_10000_mean`` and ``..._max``, and at
+        the database-scale bar (``database_bar_log10``: 4 for couples, 4 + log10 N for
+        single parents) ``true_over_bar_rate`` and
+        ``unrelated_supports_at_database_scale_mean``/``_max``.
     """
     if queries < 1 or decoys < 1:
         raise ValueError("queries and decoys must be positive")
@@ -113,7 +117,12 @@ def accuracy_report(
     for n_loci, panel in sorted(chosen.items()):
         line: dict[str, Any] = {"loci": n_loci}
         for mode, index in (("couple", couples), ("single", singles)):
-            first = passed = 0
+            # The bar at database scale (homeward.kinship.chance): a single parent needs
+            # LR >= 10,000 x N; a couple keeps the casework 10,000.
+            size = decoys + queries
+            bar = SUPPORT_LOG10 + (math.log10(size) if mode == "single" else 0.0)
+            first = passed = passed_bar = 0
+            over_bar: list[int] = []
             over: list[int] = []
             true_lr: list[float] = []
             for i in range(queries):
@@ -125,7 +134,9 @@ def accuracy_report(
                 decoy_scores = np.delete(scores, decoys + i)
                 first += int(np.all(decoy_scores < true_score))
                 passed += int(true_score >= SUPPORT_LOG10)
+                passed_bar += int(true_score >= bar)
                 over.append(int(np.count_nonzero(decoy_scores >= SUPPORT_LOG10)))
+                over_bar.append(int(np.count_nonzero(decoy_scores >= bar)))
                 true_lr.append(true_score)
             line[mode] = {
                 "rank1_rate": first / queries,
@@ -133,6 +144,10 @@ def accuracy_report(
                 "median_true_log10_lr": statistics.median(true_lr),
                 "unrelated_over_10000_mean": statistics.mean(over),
                 "unrelated_over_10000_max": max(over),
+                "database_bar_log10": bar,
+                "true_over_bar_rate": passed_bar / queries,
+                "unrelated_supports_at_database_scale_mean": statistics.mean(over_bar),
+                "unrelated_supports_at_database_scale_max": max(over_bar),
             }
         rows.append(line)
     return {"queries": queries, "decoys": decoys, "mutations": truth.mutations, "rows": rows}

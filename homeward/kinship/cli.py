@@ -11,8 +11,10 @@ Examples::
 
 Output (``--format json``, default, or ``csv``): every locus's index, and the combined
 LR with log10, W, the number of inconsistent loci, the number of loci compared, the CPE
-and the decision, plus provenance. Errors (unknown sample, unknown locus, malformed
-allele, bad table) go to stderr with exit code 2.
+and the decision, plus provenance and the encoding the profiles were read in (a file that
+is not UTF-8 is also named on stderr). Errors (unknown sample, unknown locus, malformed
+or impossible allele, truncated row, undecidable encoding, bad table) go to stderr with
+exit code 2.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from .compare import compare_couple, compare_duo, compare_trio
 from .decisions import DecisionRules
 from .frequencies import DEFAULT_FLOOR_N, FrequencyError, FrequencyPolicy
-from .io import load_frequency_table, read_profiles_csv
+from .io import TextEncoding, load_frequency_table, read_profiles_file
 from .likelihood import KinshipParams
 from .mutation import MutationModel
 from .profiles import Profile, ProfileError, genotype_label
@@ -90,6 +92,17 @@ def _profile(profiles: dict[str, Profile], sample: str, role: str) -> Profile:
 
 def run_compare(args: argparse.Namespace) -> list[KinshipResult]:
     """Run the ``compare`` command and return its results."""
+    return run_compare_with_input(args)[1]
+
+
+def run_compare_with_input(
+    args: argparse.Namespace,
+) -> tuple[TextEncoding, list[KinshipResult]]:
+    """Run the ``compare`` command: the profiles file's encoding and the results.
+
+    Only the rows of the named samples are read, so comparing three people of a large
+    file takes the memory of three profiles.
+    """
     if args.father is None and args.mother is None:
         raise CliError("give --father, --mother or both")
     if args.known_mother and (args.father is None or args.mother is None):
@@ -104,7 +117,8 @@ def run_compare(args: argparse.Namespace) -> list[KinshipResult]:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     table = load_frequency_table(args.table, policy)
-    profiles = read_profiles_csv(args.profiles, table)
+    wanted = {s for s in (args.child, args.father, args.mother) if s is not None}
+    encoding, profiles = read_profiles_file(args.profiles, table, samples=wanted)
     child = _profile(profiles, args.child, "child")
     rules = DecisionRules()
     if args.father is not None and args.mother is not None:
@@ -113,10 +127,10 @@ def run_compare(args: argparse.Namespace) -> list[KinshipResult]:
         results = [compare_couple(table, father, mother, child, params, rules)]
         if args.known_mother:
             results.append(compare_trio(table, mother, father, child, params, rules))
-        return results
+        return encoding, results
     role = "father" if args.father is not None else "mother"
     parent = _profile(profiles, args.father or args.mother, role)
-    return [compare_duo(table, parent, child, params, rules, parent_role=role)]
+    return encoding, [compare_duo(table, parent, child, params, rules, parent_role=role)]
 
 
 CSV_FIELDS = (
@@ -179,9 +193,12 @@ def format_csv(results: Sequence[KinshipResult]) -> str:
     return buffer.getvalue()
 
 
-def format_json(results: Sequence[KinshipResult]) -> str:
-    """``{"results": [...]}`` with per-locus tables and provenance."""
-    return json.dumps({"results": [r.as_dict() for r in results]}, indent=2, allow_nan=False)
+def format_json(results: Sequence[KinshipResult], encoding: TextEncoding | None = None) -> str:
+    """``{"results": [...], "input": {...}}`` with per-locus tables and provenance."""
+    data: dict[str, Any] = {"results": [r.as_dict() for r in results]}
+    if encoding is not None:
+        data["input"] = {"profiles_encoding": encoding.name}
+    return json.dumps(data, indent=2, allow_nan=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,10 +206,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        results = run_compare(args)
+        encoding, results = run_compare_with_input(args)
     except (CliError, FrequencyError, ProfileError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
-    text = format_csv(results) if args.format == "csv" else format_json(results)
+    if encoding.detected or encoding.codec not in ("utf_8", "utf_8_sig"):
+        sys.stderr.write(f"note: {args.profiles} read as {encoding.name}\n")
+    text = format_csv(results) if args.format == "csv" else format_json(results, encoding)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -73,6 +73,36 @@ def _skip_reason(table: FrequencyTable, locus: str) -> str | None:
     return "not in the frequency table"
 
 
+def allele_flags(
+    table: FrequencyTable, locus: str, genotypes: Mapping[str, Genotype | None]
+) -> tuple[str, ...]:
+    """Remarks on alleles scored at the floor: not in the table (off-ladder or rare), or
+    listed below the floor. Every result row that such an allele touches carries them.
+
+    Examples
+    --------
+    >>> from homeward.kinship.io import bundled_table_path, load_frequency_table
+    >>> t = load_frequency_table(bundled_table_path("china"))
+    >>> allele_flags(t, "D3S1358", {"child": ("9.3", "15"), "father": ("15", "16")})
+    ('allele 9.3 of the child is not in the frequency table (off-ladder or rare); scored at the floor 0.001',)
+    """
+    freqs = table.locus(locus)
+    flags: list[str] = []
+    for role, genotype in genotypes.items():
+        for allele in dict.fromkeys(genotype or ()):
+            if not freqs.is_listed(allele):
+                flags.append(
+                    f"allele {allele} of the {role} is not in the frequency table "
+                    f"(off-ladder or rare); scored at the floor {freqs.floor:g}"
+                )
+            elif freqs.listed_below_floor(allele):
+                flags.append(
+                    f"allele {allele} of the {role} is rare (listed below the floor); "
+                    f"scored at the floor {freqs.floor:g}"
+                )
+    return tuple(flags)
+
+
 def _locus_row(
     table: FrequencyTable,
     locus: str,
@@ -91,6 +121,7 @@ def _locus_row(
         mutation_applied=value.mutation_applied,
         exclusion_power=power,
         note=value.note,
+        flags=allele_flags(table, locus, genotypes),
     )
 
 
@@ -113,6 +144,7 @@ def _combine(
     for locus in table.excluded:
         skipped.setdefault(locus, f"excluded from the frequency table: {table.excluded[locus]}")
     provenance = make_provenance(table, params, tuple(row.locus for row in rows), skipped)
+    warnings = [*warnings, *(f"{row.locus}: {flag}" for row in rows for flag in row.flags)]
     return KinshipResult(
         shape=shape,
         samples=samples,

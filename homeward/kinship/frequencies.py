@@ -181,6 +181,11 @@ class LocusFrequencies:
         """Whether the table lists ``allele`` at this locus."""
         return allele in self._p
 
+    def listed_below_floor(self, allele: str) -> bool:
+        """Whether ``allele`` is listed with a frequency below the floor (scored at it)."""
+        index = self.alleles.index(allele) if allele in self._p else -1
+        return index >= 0 and self.population[index] < self.floor
+
     def universe(self, extra: Iterable[str] = ()) -> tuple[str, ...]:
         """Listed alleles plus ``extra`` ones, in allele sort order (for mutation matrices)."""
         return tuple(sorted(set(self.alleles).union(extra), key=allele_sort_key))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -183,6 +184,10 @@ class ReferenceIndex:
         Directory, or None for an in-memory index.
     label_width : int
         Bytes per stored label (sample or family id, UTF-8).
+    generation : str
+        Identity of this index since its creation (kept in the manifest). Row numbers are
+        stable within a generation: appends only add rows at the end, merges and
+        compaction keep the order. A shard of a search checks it.
     """
 
     def __init__(
@@ -193,6 +198,7 @@ class ReferenceIndex:
         label_width: int = 32,
         path: str | os.PathLike[str] | None = None,
         next_segment: int = 0,
+        generation: str = "",
     ) -> None:
         self.loci: tuple[str, ...] = tuple(loci)
         self._alleles: dict[str, list[str]] = {k: list(alleles.get(k, ())) for k in self.loci}
@@ -205,6 +211,7 @@ class ReferenceIndex:
         }
         self._names: dict[str, list[str]] = {"children": [], "families": []}
         self._next_segment = next_segment
+        self.generation = generation or uuid.uuid4().hex
         self.cache = LutCache()
 
     # -- construction -----------------------------------------------------------------
@@ -253,6 +260,7 @@ class ReferenceIndex:
             label_width=int(manifest["label_width"]),
             path=path,
             next_segment=int(manifest["next_segment"]),
+            generation=str(manifest.get("generation", "")),
         )
         for kind in KINDS:
             for entry in manifest[kind]["segments"]:
@@ -266,6 +274,7 @@ class ReferenceIndex:
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "engine_version": ENGINE_VERSION,
+            "generation": self.generation,
             "loci": list(self.loci),
             "alleles": self._alleles,
             "label_width": self.label_width,

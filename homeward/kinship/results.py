@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from .decisions import Decision, Shape, probability_of_parentage
-from .profiles import Genotype, genotype_label
+from .profiles import Genotype, Profile, genotype_label
 
 ENGINE_VERSION = "1.0.0"
 """Version of the kinship engine, recorded in every result."""
@@ -95,6 +95,8 @@ class LocusResult:
     exclusion_power : float
         PE of the locus for its shape (trio PE for couples).
     note : str
+    flags : tuple of str
+        Alleles scored at the frequency floor (off-ladder, rare or unlisted).
     """
 
     locus: str
@@ -106,6 +108,7 @@ class LocusResult:
     mutation_applied: bool
     exclusion_power: float
     note: str = ""
+    flags: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Plain-data form (JSON-ready)."""
@@ -119,6 +122,7 @@ class LocusResult:
             "mutation_applied": self.mutation_applied,
             "exclusion_power": self.exclusion_power,
             "note": self.note,
+            "flags": list(self.flags),
         }
 
 
@@ -167,6 +171,11 @@ class KinshipResult:
         """Probability of parentage ``W = CPI / (CPI + 1)`` with prior 1/2."""
         return probability_of_parentage(self.log10_cpi)
 
+    @property
+    def rare_alleles(self) -> bool:
+        """Whether an allele scored at the frequency floor touches this result."""
+        return any(row.flags for row in self.loci)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain-data form (JSON-ready)."""
         return {
@@ -181,9 +190,61 @@ class KinshipResult:
             "cpe": self.cpe,
             "cpe_meets_rule": self.cpe_meets_rule,
             "decision": self.decision.value,
+            "rare_alleles": self.rare_alleles,
             "warnings": list(self.warnings),
             "provenance": self.provenance.as_dict(),
         }
+
+
+@dataclass(frozen=True)
+class DatabaseJudgement:
+    """A hit judged with the size of the searched database.
+
+    Attributes
+    ----------
+    database_size : int
+        ``N``: candidates searched.
+    chance_probability : float
+        Upper bound of ``P(LR >= this hit's LR | unrelated)``.
+    expected_chance_hits : float
+        ``N * chance_probability``.
+    posterior : float
+        ``LR / (LR + N)``: probability of parentage with the database prior.
+    support_bar_log10 : float
+        log10 LR at which this kind of hit supports parentage.
+    single_parent : bool
+        The hit names one parent (the database bar applies).
+    decision : Decision
+        The band at database scale.
+    """
+
+    database_size: int
+    chance_probability: float
+    expected_chance_hits: float
+    posterior: float
+    support_bar_log10: float
+    single_parent: bool
+    decision: Decision
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain-data form (JSON-ready)."""
+        return {
+            "database_size": self.database_size,
+            "chance_probability": self.chance_probability,
+            "expected_chance_hits": self.expected_chance_hits,
+            "posterior": self.posterior,
+            "support_bar_log10": self.support_bar_log10,
+            "single_parent": self.single_parent,
+            "decision": self.decision.value,
+        }
+
+
+@dataclass(frozen=True)
+class ParentQuery:
+    """Query of the parents-to-children direction (at least one parent)."""
+
+    father: Profile | None = None
+    mother: Profile | None = None
 
 
 class Direction(StrEnum):
@@ -213,7 +274,10 @@ class SearchHit:
         Fast float32 combined log10 LR used for ranking.
     result : KinshipResult
         Full comparison recomputed by the reference functions (per-locus table,
-        ``log10_cpi``, inconsistent loci, loci compared, decision).
+        ``log10_cpi``, inconsistent loci, loci compared, casework decision).
+    judgement : DatabaseJudgement or None
+        The hit judged with the size of the searched database (chance hits, posterior,
+        bar, decision); see :mod:`.chance`.
     """
 
     rank: int
@@ -223,6 +287,7 @@ class SearchHit:
     mother_id: str | None
     score: float
     result: KinshipResult
+    judgement: DatabaseJudgement | None = None
 
     @property
     def log10_lr(self) -> float:
@@ -231,8 +296,8 @@ class SearchHit:
 
     @property
     def decision(self) -> Decision:
-        """Decision band of the hit (a screening label in a database search)."""
-        return self.result.decision
+        """Decision band of the hit at database scale (the casework band without one)."""
+        return self.judgement.decision if self.judgement is not None else self.result.decision
 
     def as_dict(self) -> dict[str, Any]:
         """Plain-data form (JSON-ready)."""
@@ -244,6 +309,9 @@ class SearchHit:
             "mother_id": self.mother_id,
             "score": finite_or_none(self.score),
             **{k: v for k, v in self.result.as_dict().items() if k != "provenance"},
+            "casework_decision": self.result.decision.value,
+            "decision": self.decision.value,
+            "database": self.judgement.as_dict() if self.judgement is not None else None,
         }
 
 

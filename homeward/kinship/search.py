@@ -31,41 +31,40 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .chance import ChanceCalculator, judge_database_hit
 from .compare import compare_couple, compare_duo, make_provenance
 from .decisions import DecisionRules
 from .frequencies import FrequencyTable
-from .index import Kind, ReferenceIndex, decode_table, genotype_count
+from .index import Kind, ReferenceIndex
 from .likelihood import KinshipParams, couple_locus, duo_locus
-from .mutation import Role
-from .profiles import Genotype, Profile
-from .results import Direction, KinshipResult, SearchHit, SearchResult
-from .vectorised import LocusKernel, couple_log10_lr, couple_table, duo_log10_lr
+from .lookup import child_table, family_table
+from .profiles import Profile
+from .results import Direction, KinshipResult, ParentQuery, SearchHit, SearchResult
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "Direction",
     "ParentQuery",
     "Query",
+    "ScanPart",
     "SearchHit",
+    "SearchPlan",
     "SearchResult",
     "child_table",
     "default_workers",
     "family_table",
+    "finish_search",
+    "merge_parts",
+    "plan_search",
     "reference_scores",
+    "scan_rows",
     "score_all",
     "search",
+    "shard_bounds",
 ]
 
 F32 = npt.NDArray[np.float32]
 DEFAULT_CHUNK_ROWS = 32_768
-
-
-@dataclass(frozen=True)
-class ParentQuery:
-    """Query of the parents-to-children direction (at least one parent)."""
-
-    father: Profile | None = None
-    mother: Profile | None = None
 
 
 Query = Profile | ParentQuery
@@ -111,96 +110,6 @@ class _TopK:
         if 0 < self.k == rows.size:
             self.threshold = float(scores[-1])
         return rows, scores
-
-
-def _kernel(
-    index: ReferenceIndex, table: FrequencyTable, params: KinshipParams, locus: str
-) -> LocusKernel:
-    alleles = index.alleles(locus)
-    key = ("kernel", table.digest, table.policy, params, locus, len(alleles))
-    cached = index.cache.get(key)
-    if cached is None:
-        lf = table.locus(locus)
-        cached = LocusKernel.build(locus, alleles, [lf.p(a) for a in alleles], params)
-        index.cache.put(key, cached, cached.steps.nbytes * 4)
-    kernel: LocusKernel = cached
-    return kernel
-
-
-def _codes(index: ReferenceIndex, locus: str, genotype: Genotype) -> tuple[int, int]:
-    return index.allele_code(locus, genotype[0]), index.allele_code(locus, genotype[1])
-
-
-def family_table(
-    index: ReferenceIndex,
-    table: FrequencyTable,
-    params: KinshipParams,
-    locus: str,
-    child: Genotype,
-) -> tuple[F32, npt.NDArray[np.uint8]]:
-    """Lookup tables of one child genotype against every (father, mother) code pair.
-
-    Returns
-    -------
-    log10_lr : ndarray, shape ((G+1) * (G+1),), float32
-        Flat, row = father code, column = mother code (0 = untyped).
-    inconsistent : ndarray, shape ((G+1) * (G+1),), uint8
-    """
-    a, b = _codes(index, locus, child)
-    kernel = _kernel(index, table, params, locus)
-    key = ("family", table.digest, table.policy, params, locus, len(kernel.alleles), a, b)
-    cached = index.cache.get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    first, second = decode_table(len(kernel.alleles))
-    g = genotype_count(len(kernel.alleles))
-    couple, couple_bad = couple_table(kernel, (a, b), params)
-    # A father alone: the untested mother transmits the other allele, and vice versa.
-    father_duo, father_bad = duo_log10_lr(kernel, (a, b), (first, second), params, "mother")
-    mother_duo, mother_bad = duo_log10_lr(kernel, (a, b), (first, second), params, "father")
-    lut = np.zeros((g + 1, g + 1), dtype=np.float32)
-    bad = np.zeros((g + 1, g + 1), dtype=np.uint8)
-    lut[1:, 1:], bad[1:, 1:] = couple, couple_bad
-    lut[1:, 0], bad[1:, 0] = father_duo, father_bad
-    lut[0, 1:], bad[0, 1:] = mother_duo, mother_bad
-    result = (lut.ravel(), bad.ravel())
-    index.cache.put(key, result, lut.nbytes + bad.nbytes)
-    return result
-
-
-def child_table(
-    index: ReferenceIndex,
-    table: FrequencyTable,
-    params: KinshipParams,
-    locus: str,
-    father: Genotype | None,
-    mother: Genotype | None,
-) -> tuple[F32, npt.NDArray[np.uint8]]:
-    """Lookup tables of the query parent(s) against every child genotype code.
-
-    Returns
-    -------
-    log10_lr : ndarray, shape (G+1,), float32
-        Entry 0 (untyped child) is 0.
-    inconsistent : ndarray, shape (G+1,), uint8
-    """
-    father_codes = _codes(index, locus, father) if father is not None else None
-    mother_codes = _codes(index, locus, mother) if mother is not None else None
-    kernel = _kernel(index, table, params, locus)
-    first, second = decode_table(len(kernel.alleles))
-    g = genotype_count(len(kernel.alleles))
-    if father_codes is not None and mother_codes is not None:
-        values, bad = couple_log10_lr(kernel, (first, second), father_codes, mother_codes, params)
-    else:
-        single = father_codes or mother_codes
-        if single is None:
-            raise ValueError("a parents-to-children query needs a father or a mother")
-        other: Role = "mother" if father_codes is not None else "father"
-        values, bad = duo_log10_lr(kernel, (first, second), single, params, other)
-    lut = np.zeros(g + 1, dtype=np.float32)
-    flags = np.zeros(g + 1, dtype=np.uint8)
-    lut[1:], flags[1:] = values, bad
-    return lut, flags
 
 
 def _plan(
@@ -277,23 +186,35 @@ def _scan(
     workers: int,
     chunk_rows: int,
     keep_scores: bool,
+    start_row: int = 0,
+    stop_row: int | None = None,
 ) -> tuple[npt.NDArray[np.int64], F32, int, F32 | None]:
+    """Scan rows ``[start_row, stop_row)`` of a collection (default: all of it).
+
+    Every row's score is the float32 sum of its loci in column order, whatever the chunk,
+    thread or row range, so shards of a scan give exactly the rows and scores of the
+    whole scan.
+    """
     work: list[
         tuple[list[npt.NDArray[np.uint16]], list[npt.NDArray[np.uint16]], int, int, int]
     ] = []
+    total_rows = index.size(kind)
+    stop_row = total_rows if stop_row is None else min(stop_row, total_rows)
     base = 0
     for segment in index.segments(kind):
         n = int(segment["labels"].shape[0])
-        if kind == "families":
-            first = [np.asarray(segment["father"])[c.row] for c in columns]
-            second = [np.asarray(segment["mother"])[c.row] for c in columns]
-        else:
-            first = [np.asarray(segment["codes"])[c.row] for c in columns]
-            second = []
-        for start in range(0, n, chunk_rows):
-            work.append((first, second, base, start, min(n, start + chunk_rows)))
+        low, high = max(start_row - base, 0), min(stop_row - base, n)
+        if low < high:
+            if kind == "families":
+                first = [np.asarray(segment["father"])[c.row] for c in columns]
+                second = [np.asarray(segment["mother"])[c.row] for c in columns]
+            else:
+                first = [np.asarray(segment["codes"])[c.row] for c in columns]
+                second = []
+            for start in range(low, high, chunk_rows):
+                work.append((first, second, base, start, min(high, start + chunk_rows)))
         base += n
-    all_scores = np.empty(base, dtype=np.float32) if keep_scores else None
+    all_scores = np.empty(total_rows, dtype=np.float32) if keep_scores else None
 
     def run(items: list[tuple[Any, ...]]) -> tuple[_TopK, int]:
         acc = np.empty(chunk_rows, dtype=np.float32)
@@ -340,6 +261,200 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+@dataclass(frozen=True)
+class SearchPlan:
+    """What every shard of a search needs besides the index: the per-locus lookup tables.
+
+    Built by :func:`plan_search` from the query; cheap (milliseconds, cached per index).
+    """
+
+    direction: Direction
+    kind: Kind
+    used: tuple[str, ...]
+    skipped: dict[str, str]
+    query_ids: dict[str, str]
+    columns: tuple[_Column, ...]
+    threshold: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ScanPart:
+    """The outcome of scanning one range of rows (a shard).
+
+    Attributes
+    ----------
+    start, stop : int
+        The row range scanned.
+    rows : ndarray of int64
+        The range's top-k rows (global row numbers), best first.
+    scores : ndarray of float32
+        Their fast scores.
+    over_support : int
+        Rows of the range scoring at least the support threshold.
+    seconds, cpu_seconds : float
+        Wall and CPU time of the scan (CPU of the whole process).
+    """
+
+    start: int
+    stop: int
+    rows: npt.NDArray[np.int64]
+    scores: F32
+    over_support: int
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+    def as_payload(self) -> dict[str, Any]:
+        """JSON-safe form (float32 scores survive the round trip exactly)."""
+        return {
+            "start": self.start,
+            "stop": self.stop,
+            "rows": self.rows.tolist(),
+            "scores": [float(x) for x in self.scores],
+            "over_support": self.over_support,
+            "seconds": self.seconds,
+            "cpu_seconds": self.cpu_seconds,
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> ScanPart:
+        """Inverse of :meth:`as_payload`."""
+        return cls(
+            start=int(data["start"]),
+            stop=int(data["stop"]),
+            rows=np.asarray(data["rows"], dtype=np.int64),
+            scores=np.asarray(data["scores"], dtype=np.float32),
+            over_support=int(data["over_support"]),
+            seconds=float(data.get("seconds", 0.0)),
+            cpu_seconds=float(data.get("cpu_seconds", 0.0)),
+        )
+
+
+def plan_search(
+    index: ReferenceIndex,
+    query: Query,
+    direction: Direction | str,
+    *,
+    table: FrequencyTable,
+    params: KinshipParams | None = None,
+    rules: DecisionRules | None = None,
+    loci: Sequence[str] | None = None,
+) -> SearchPlan:
+    """Loci, skipped loci and lookup tables of a query (first step of :func:`search`)."""
+    started = time.perf_counter()
+    direction = Direction(direction)
+    params = params or KinshipParams()
+    rules = rules or DecisionRules()
+    kind, used, skipped, query_ids = _plan(index, query, direction, table, loci)
+    columns = _columns(index, query, table, params, used)
+    return SearchPlan(
+        direction=direction,
+        kind=kind,
+        used=tuple(used),
+        skipped=skipped,
+        query_ids=query_ids,
+        columns=tuple(columns),
+        threshold=float(np.float32(math.log10(rules.support_cpi))),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def shard_bounds(rows: int, shards: int) -> list[tuple[int, int]]:
+    """Split ``rows`` into ``shards`` contiguous ranges of near-equal size.
+
+    Examples
+    --------
+    >>> shard_bounds(10, 3)
+    [(0, 4), (4, 7), (7, 10)]
+    """
+    if shards < 1:
+        raise ValueError("shards must be positive")
+    edges = [rows * i // shards for i in range(shards + 1)]
+    return [(edges[i], edges[i + 1]) for i in range(shards)]
+
+
+def scan_rows(
+    index: ReferenceIndex,
+    plan: SearchPlan,
+    *,
+    top_k: int,
+    start: int = 0,
+    stop: int | None = None,
+    workers: int | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> ScanPart:
+    """Scan rows ``[start, stop)`` of the searched collection (a shard, or all of it).
+
+    Only the pages of the memory-mapped arrays that hold these rows are read.
+    """
+    stop = index.size(plan.kind) if stop is None else stop
+    began, began_cpu = time.perf_counter(), time.process_time()
+    rows, scores, over, _ = _scan(
+        index,
+        plan.kind,
+        list(plan.columns),
+        top_k=top_k,
+        threshold=plan.threshold,
+        workers=workers or default_workers(),
+        chunk_rows=chunk_rows,
+        keep_scores=False,
+        start_row=start,
+        stop_row=stop,
+    )
+    return ScanPart(
+        start=start,
+        stop=stop,
+        rows=rows,
+        scores=scores,
+        over_support=over,
+        seconds=time.perf_counter() - began,
+        cpu_seconds=time.process_time() - began_cpu,
+    )
+
+
+def merge_parts(parts: Sequence[ScanPart], top_k: int) -> tuple[npt.NDArray[np.int64], F32, int]:
+    """Top k of several shards (score descending, then row ascending) and their count of
+    rows over the support threshold: exactly what one scan of all the rows gives."""
+    merged = _TopK(top_k)
+    for part in parts:
+        merged.rows.append(part.rows)
+        merged.scores.append(part.scores)
+    rows, scores = merged.compact()
+    return rows, scores, sum(part.over_support for part in parts)
+
+
+def finish_search(
+    index: ReferenceIndex,
+    query: Query,
+    plan: SearchPlan,
+    rows: npt.NDArray[np.int64],
+    scores: F32,
+    over_support: int,
+    *,
+    table: FrequencyTable,
+    params: KinshipParams | None = None,
+    rules: DecisionRules | None = None,
+    timings: dict[str, float] | None = None,
+) -> SearchResult:
+    """Recompute the top rows with the reference functions and judge them at database
+    scale (last step of :func:`search`, also the merge step of a sharded search)."""
+    params = params or KinshipParams()
+    rules = rules or DecisionRules()
+    began = time.perf_counter()
+    scanned = index.size(plan.kind)
+    hits = _hits(index, plan, query, rows, scores, table, params, rules, scanned)
+    provenance = make_provenance(table, params, plan.used, plan.skipped, scanned)
+    return SearchResult(
+        direction=plan.direction,
+        query=plan.query_ids,
+        hits=hits,
+        scanned=scanned,
+        over_support=over_support,
+        provenance=provenance,
+        timings={**(timings or {}), "hits": time.perf_counter() - began},
+    )
+
+
 def search(
     index: ReferenceIndex,
     query: Query,
@@ -354,6 +469,10 @@ def search(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> SearchResult:
     """Rank the index against a query by combined LR.
+
+    :func:`plan_search`, :func:`scan_rows` over every row, :func:`finish_search`. A
+    sharded search runs :func:`scan_rows` on :func:`shard_bounds` in several processes
+    and :func:`merge_parts` before :func:`finish_search`, with the same result.
 
     Parameters
     ----------
@@ -377,39 +496,21 @@ def search(
     -------
     SearchResult
     """
-    direction = Direction(direction)
     params = params or KinshipParams()
     rules = rules or DecisionRules()
-    started = time.perf_counter()
-    kind, used, skipped, query_ids = _plan(index, query, direction, table, loci)
-    columns = _columns(index, query, table, params, used)
-    built = time.perf_counter()
-    rows, scores, over, _ = _scan(
+    plan = plan_search(index, query, direction, table=table, params=params, rules=rules, loci=loci)
+    part = scan_rows(index, plan, top_k=top_k, workers=workers, chunk_rows=chunk_rows)
+    return finish_search(
         index,
-        kind,
-        columns,
-        top_k=top_k,
-        threshold=float(np.float32(math.log10(rules.support_cpi))),
-        workers=workers or default_workers(),
-        chunk_rows=chunk_rows,
-        keep_scores=False,
-    )
-    scanned_at = time.perf_counter()
-    hits = _hits(index, kind, query, rows, scores, used, table, params, rules)
-    finished = time.perf_counter()
-    provenance = make_provenance(table, params, tuple(used), skipped, index.size(kind))
-    return SearchResult(
-        direction=direction,
-        query=query_ids,
-        hits=hits,
-        scanned=index.size(kind),
-        over_support=over,
-        provenance=provenance,
-        timings={
-            "tables": built - started,
-            "scan": scanned_at - built,
-            "hits": finished - scanned_at,
-        },
+        query,
+        plan,
+        part.rows,
+        part.scores,
+        part.over_support,
+        table=table,
+        params=params,
+        rules=rules,
+        timings={"tables": plan.seconds, "scan": part.seconds},
     )
 
 
@@ -456,16 +557,18 @@ def _restrict(profile: Profile | None, loci: Sequence[str]) -> Profile | None:
 
 def _hits(
     index: ReferenceIndex,
-    kind: Kind,
+    plan: SearchPlan,
     query: Query,
     rows: npt.NDArray[np.int64],
     scores: F32,
-    used: list[str],
     table: FrequencyTable,
     params: KinshipParams,
     rules: DecisionRules,
+    scanned: int,
 ) -> tuple[SearchHit, ...]:
+    kind, used = plan.kind, list(plan.used)
     universe = {locus: index.alleles(locus) for locus in used}
+    chance = ChanceCalculator(index, table, params, query, plan.direction, plan.used)
     found: list[tuple[int, float, str, str | None, str | None, KinshipResult]] = []
     for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
         if kind == "families":
@@ -499,10 +602,22 @@ def _hits(
             )
         )
     found.sort(key=lambda item: (-item[5].log10_cpi, -item[1], item[0]))
-    return tuple(
-        SearchHit(rank, row, label, father_id, mother_id, score, result)
-        for rank, (row, score, label, father_id, mother_id, result) in enumerate(found, start=1)
-    )
+    hits: list[SearchHit] = []
+    for rank, (row, score, label, father_id, mother_id, result) in enumerate(found, start=1):
+        role = _hit_role(result)
+        judgement = judge_database_hit(
+            result, scanned, rules, chance.exceedance(role, result.log10_cpi)
+        )
+        hits.append(SearchHit(rank, row, label, father_id, mother_id, score, result, judgement))
+    return tuple(hits)
+
+
+def _hit_role(result: KinshipResult) -> str:
+    """Which reference distribution a hit is judged against: a couple, or a single parent
+    of a known role (a single parent without a family is stored as a father)."""
+    if result.shape == "couple":
+        return "couple"
+    return "mother" if "mother" in result.samples else "father"
 
 
 def reference_scores(

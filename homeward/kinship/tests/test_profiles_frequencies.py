@@ -198,9 +198,7 @@ def test_incomplete_locus_is_excluded_with_its_sum(tmp_path: Path) -> None:
 def test_profiles_csv_round_trip(tmp_path: Path, china: FrequencyTable) -> None:
     path = tmp_path / "p.csv"
     path.write_text(
-        "sample,locus,allele1,allele2\n"
-        "C1,vWA,18,17\nC1,PentaD,9,\nC1,AMEL,X,Y\nC1,TH01,,\n"
-        "F1,VWA,17,17\n"
+        "sample,locus,allele1,allele2\nC1,vWA,18,17\nC1,PentaD,9,\nC1,AMEL,X,Y\nF1,VWA,17,17\n"
     )
     profiles = read_profiles_csv(path, china)
     assert dict(profiles["C1"].genotypes) == {"vWA": ("17", "18"), "Penta D": ("9", "9")}
@@ -220,6 +218,8 @@ def test_profiles_csv_round_trip(tmp_path: Path, china: FrequencyTable) -> None:
         ("C1,vWA,12,1x\n", "line 2: sample C1: malformed allele '1x' at vWA"),
         ("C1,vWA,12,13\nC1,VWA,12,13\n", "line 3: sample C1 has vWA twice"),
         ("C1,vWA,12\n", "line 2: expected 4 fields"),
+        ("C1,vWA,12,13\nC1,TH01,,\n", "line 3: sample C1 has no allele at TH01"),
+        ("C1,vWA,12,13\nC1,TH01,99,9\n", "line 3: sample C1: allele 99 at TH01 is outside"),
     ],
 )
 def test_profiles_csv_errors(
