@@ -27,6 +27,7 @@ from homeward.cases.models import (
 from homeward.cases.policy import check_leader, check_transition, is_qualified_member
 from homeward.cases.services.common import case_claim_version, event_add
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 
@@ -179,7 +180,7 @@ def case_open(
         )
     audit_record(
         actor=actor,
-        action="case_open",
+        action=AuditAction.CASE_OPEN,
         obj=case,
         detail={"number": case.number, "leader_id": leader.pk, "crimes": chosen_crimes},
     )
@@ -220,7 +221,9 @@ def case_update(
             changed.append("crimes")
     if changed:
         event_add(case=case, kind=EventKind.UPDATED, actor=actor, fields=changed)
-        audit_record(actor=actor, action="case_update", obj=case, detail={"fields": changed})
+        audit_record(
+            actor=actor, action=AuditAction.CASE_UPDATE, obj=case, detail={"fields": changed}
+        )
     return case
 
 
@@ -253,7 +256,7 @@ def case_change_status(
     )
     audit_record(
         actor=actor,
-        action="case_status_change",
+        action=AuditAction.CASE_STATUS_CHANGE,
         obj=case,
         detail={"from": from_status, "to": to_status},
     )
