@@ -19,7 +19,7 @@ from .decisions import (
     locus_exclusion_power,
 )
 from .frequencies import FrequencyTable
-from .likelihood import KinshipParams, LocusLR, couple_locus, duo_locus, trio_locus
+from .likelihood import KinshipParams, LocusLR, ParentRole, couple_locus, duo_locus, trio_locus
 from .profiles import Genotype, Profile
 from .results import ENGINE_VERSION, KinshipResult, LocusResult, Provenance
 
@@ -160,6 +160,7 @@ def compare_duo(
     params = params or KinshipParams()
     rules = rules or DecisionRules()
     extra = _extras(universe)
+    role: ParentRole = parent_role if parent_role in ("father", "mother") else "parent"  # type: ignore[assignment]
     rows: list[LocusResult] = []
     skipped: dict[str, str] = {}
     for locus in _candidate_loci(table, parent, child):
@@ -172,7 +173,9 @@ def compare_duo(
         if reason is not None or g_parent is None or g_child is None:
             skipped[locus] = reason or "not typed"
             continue
-        value = duo_locus(g_parent, g_child, table.locus(locus), params, extra(locus))
+        value = duo_locus(
+            g_parent, g_child, table.locus(locus), params, extra(locus), parent_role=role
+        )
         genotypes: dict[str, Genotype | None] = {"child": g_child, parent_role: g_parent}
         rows.append(_locus_row(table, locus, "duo", genotypes, value))
     samples = {"child": child.sample_id, parent_role: parent.sample_id}
@@ -212,7 +215,7 @@ def compare_trio(
         freqs = table.locus(locus)
         genotypes: dict[str, Genotype | None] = {"child": g_c, "mother": g_m, "father": g_f}
         if g_m is None:
-            value = duo_locus(g_f, g_c, freqs, params, extra(locus))
+            value = duo_locus(g_f, g_c, freqs, params, extra(locus), parent_role="father")
             rows.append(_locus_row(table, locus, "duo", genotypes, value))
             continue
         value = trio_locus(g_m, g_f, g_c, freqs, params, extra(locus))
@@ -265,7 +268,14 @@ def compare_couple(
             single = g_f or g_m
             if single is None:  # pragma: no cover - excluded above
                 continue
-            value = duo_locus(single, g_c, freqs, params, extra(locus))
+            value = duo_locus(
+                single,
+                g_c,
+                freqs,
+                params,
+                extra(locus),
+                parent_role="father" if g_f is not None else "mother",
+            )
             rows.append(_locus_row(table, locus, "duo", genotypes, value))
     samples = {"child": child.sample_id, "father": father.sample_id, "mother": mother.sample_id}
     return _combine("couple", samples, rows, skipped, [], table, params, rules)

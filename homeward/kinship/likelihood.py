@@ -14,11 +14,23 @@ Shapes, with ``X = P(data | related)`` and ``Y = P(data | unrelated)`` (common f
 cancelled):
 
 * duo (alleged parent P vs child C, other parent untyped):
-  ``X = sum_(t,o) T(P -> t) P(o | P)``, ``Y = P(C | P)``;
+  ``X = sum_(t,o) T(P -> t) U(o | P)``, ``Y = P(C | P)``;
 * trio (known mother M, alleged father AF):
-  ``X = sum_(m,f) T(M -> m) T(AF -> f)``, ``Y = sum_(m,f) T(M -> m) P(f | M, AF)``;
+  ``X = sum_(m,f) T(M -> m) T(AF -> f)``, ``Y = sum_(m,f) T(M -> m) U(f | M, AF)``;
 * couple (both alleged vs all three unrelated):
   ``X = sum_(m,f) T(M -> m) T(F -> f)``, ``Y = P(C | F, M)``.
+
+``U(a | seen)`` is the probability that an *untested* parent (the duo's other parent, the
+trio's random man) transmits ``a``. Without a matrix model it is the draw probability
+``P(a | seen)``. Under a matrix model (``stepwise``, ``equal``, ``proportional``) the
+untested parent's own alleles are drawn and then pass through that parent's mutation
+matrix, ``U(a | seen) = sum_g P(g | seen) M[g, a]``, as in pedprobr, where every
+transmission of the pedigree goes through the transmitting parent's matrix whether the
+parent is typed or not. The untested parent's matrix is the one of its sex: the mother's
+(``maternal_rate``) when the tested parent of a duo is the father or of unknown sex, the
+father's (``paternal_rate``) when the tested parent is the mother, and the father's for the
+trio's random man. A child is never transmitted to under H2 (it is drawn as a founder), so
+``Y`` of the duo and the couple has no mutation term.
 
 Apparent exclusions under the ``simple`` model (see :mod:`.mutation`):
 
@@ -37,6 +49,7 @@ import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Literal
 
 from .frequencies import LocusFrequencies
 from .mutation import (
@@ -49,6 +62,8 @@ from .mutation import (
 from .profiles import Genotype
 
 Transmission = Callable[[str], float]
+ParentRole = Literal["father", "mother", "parent"]
+"""Sex of the tested parent of a duo (``parent`` when it is not known)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +203,45 @@ def _transmission_function(
     return lambda allele: matrix.transmission(parent, allele)
 
 
+def untyped_parent_role(tested: ParentRole) -> Role:
+    """Mutation role of the untested other parent of a duo.
+
+    Examples
+    --------
+    >>> untyped_parent_role("father"), untyped_parent_role("mother"), untyped_parent_role("parent")
+    ('mother', 'father', 'mother')
+    """
+    return "father" if tested == "mother" else "mother"
+
+
+def _untyped_transmission(
+    role: Role,
+    model: MutationModel,
+    freqs: LocusFrequencies,
+    case_alleles: Collection[str],
+    seen: Sequence[str],
+    theta: float,
+) -> Transmission:
+    """``U(. | seen)``: an untested parent's transmission (see the module docstring).
+
+    Plain draws without a matrix model; otherwise ``sum_g P(g | seen) M[g, .]`` over the
+    matrix's universe.
+    """
+    if model.kind in ("none", "simple"):
+        return lambda allele: draw_probability(allele, seen, freqs, theta)
+    universe = freqs.universe(case_alleles)
+    p = {a: freqs.p(a) for a in universe}
+    matrix = model_matrix(model, role, universe, p)
+    weights = [draw_probability(a, seen, freqs, theta) for a in universe]
+    drifted = {
+        target: math.fsum(
+            w * matrix[source, target] for source, w in zip(universe, weights, strict=True)
+        )
+        for target in universe
+    }
+    return lambda allele: drifted[allele]
+
+
 def _mutated(
     parent: Genotype, candidates: Collection[str], rate: float, model: MutationModel
 ) -> Transmission:
@@ -203,6 +257,8 @@ def duo_locus(
     freqs: LocusFrequencies,
     params: KinshipParams,
     extra_alleles: Collection[str] = (),
+    *,
+    parent_role: ParentRole = "parent",
 ) -> LocusLR:
     """Duo LR: alleged parent vs child, the other parent untyped (FORMULAS.md 3.1).
 
@@ -217,6 +273,9 @@ def duo_locus(
     extra_alleles : collection of str
         Matrix models only: alleles added to the matrix's universe (the table's alleles
         plus those of the case). A search passes the index's alleles.
+    parent_role : {"father", "mother", "parent"}
+        Sex of the tested parent. Matrix models only: it chooses the untested other
+        parent's matrix (the mother's unless the tested parent is the mother).
 
     Returns
     -------
@@ -235,9 +294,10 @@ def duo_locus(
     pairs = orderings(child)
     case = {*parent, *child, *extra_alleles}
     transmit = _transmission_function(parent, "duo", model, freqs, case)
+    other = _untyped_transmission(untyped_parent_role(parent_role), model, freqs, case, seen, theta)
 
     def numerator(t_parent: Transmission) -> float:
-        return sum(t_parent(t) * draw_probability(o, seen, freqs, theta) for t, o in pairs)
+        return sum(t_parent(t) * other(o) for t, o in pairs)
 
     x0 = sum(plain_transmission(parent, t) for t, _ in pairs)
     inconsistent = x0 == 0.0
@@ -297,7 +357,8 @@ def trio_locus(
         t_mother = _transmission_function(mother, "mother", model, freqs, case)
         t_father_m = _transmission_function(alleged_father, "father", model, freqs, case)
         x = sum(t_mother(m) * t_father_m(f) for m, f in pairs)
-    y = sum(t_mother(m) * draw_probability(f, seen, freqs, theta) for m, f in pairs)
+    random_man = _untyped_transmission("father", model, freqs, case, seen, theta)
+    y = sum(t_mother(m) * random_man(f) for m, f in pairs)
     if y == 0.0:
         note = "mother inconsistent with the child; locus not evaluable without mutation"
         return LocusLR(1.0, x, y, inconsistent, mutation_applied, mother_inconsistent, note)

@@ -36,6 +36,7 @@ from .decisions import DecisionRules
 from .frequencies import FrequencyTable
 from .index import Kind, ReferenceIndex, decode_table, genotype_count
 from .likelihood import KinshipParams, couple_locus, duo_locus
+from .mutation import Role
 from .profiles import Genotype, Profile
 from .results import Direction, KinshipResult, SearchHit, SearchResult
 from .vectorised import LocusKernel, couple_log10_lr, couple_table, duo_log10_lr
@@ -154,12 +155,14 @@ def family_table(
     first, second = decode_table(len(kernel.alleles))
     g = genotype_count(len(kernel.alleles))
     couple, couple_bad = couple_table(kernel, (a, b), params)
-    duo, duo_bad = duo_log10_lr(kernel, (a, b), (first, second), params)
+    # A father alone: the untested mother transmits the other allele, and vice versa.
+    father_duo, father_bad = duo_log10_lr(kernel, (a, b), (first, second), params, "mother")
+    mother_duo, mother_bad = duo_log10_lr(kernel, (a, b), (first, second), params, "father")
     lut = np.zeros((g + 1, g + 1), dtype=np.float32)
     bad = np.zeros((g + 1, g + 1), dtype=np.uint8)
     lut[1:, 1:], bad[1:, 1:] = couple, couple_bad
-    lut[1:, 0], bad[1:, 0] = duo, duo_bad
-    lut[0, 1:], bad[0, 1:] = duo, duo_bad
+    lut[1:, 0], bad[1:, 0] = father_duo, father_bad
+    lut[0, 1:], bad[0, 1:] = mother_duo, mother_bad
     result = (lut.ravel(), bad.ravel())
     index.cache.put(key, result, lut.nbytes + bad.nbytes)
     return result
@@ -192,7 +195,8 @@ def child_table(
         single = father_codes or mother_codes
         if single is None:
             raise ValueError("a parents-to-children query needs a father or a mother")
-        values, bad = duo_log10_lr(kernel, (first, second), single, params)
+        other: Role = "mother" if father_codes is not None else "father"
+        values, bad = duo_log10_lr(kernel, (first, second), single, params, other)
     lut = np.zeros(g + 1, dtype=np.float32)
     flags = np.zeros(g + 1, dtype=np.uint8)
     lut[1:], flags[1:] = values, bad
@@ -540,8 +544,13 @@ def reference_scores(
                 continue
             if father is not None and mother is not None:
                 total += couple_locus(father, mother, child, freqs, params, extra).log10_lr
-            elif father is not None or mother is not None:
-                single = father or mother or child
-                total += duo_locus(single, child, freqs, params, extra).log10_lr
+            elif father is not None:
+                total += duo_locus(
+                    father, child, freqs, params, extra, parent_role="father"
+                ).log10_lr
+            elif mother is not None:
+                total += duo_locus(
+                    mother, child, freqs, params, extra, parent_role="mother"
+                ).log10_lr
         out[position] = total
     return out

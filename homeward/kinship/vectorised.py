@@ -48,6 +48,9 @@ class LocusKernel:
     matrices : Mapping[str, ndarray]
         Matrix models only: role -> ``(n_alleles, n_alleles)`` float64 mutation matrix
         in code order.
+    drift : Mapping[str, ndarray]
+        Matrix models only: role -> ``p @ M``, shape ``(n_alleles,)``: the probability
+        that an untested parent of that role transmits each allele (theta 0).
     """
 
     locus: str
@@ -55,6 +58,7 @@ class LocusKernel:
     p: FloatArray
     steps: npt.NDArray[np.int32]
     matrices: Mapping[str, FloatArray]
+    drift: Mapping[str, FloatArray]
 
     @classmethod
     def build(
@@ -72,6 +76,8 @@ class LocusKernel:
             for j, y in enumerate(labels):
                 steps[i, j] = repeat_steps(x, y)
         matrices: dict[str, FloatArray] = {}
+        drift: dict[str, FloatArray] = {}
+        frequencies = np.asarray(p, dtype=np.float64)
         model = params.mutation
         if model.kind in ("stepwise", "equal", "proportional"):
             universe = tuple(sorted(labels, key=allele_sort_key))
@@ -81,7 +87,8 @@ class LocusKernel:
             for role in roles:
                 matrix = model_matrix(model, role, universe, freqs).values
                 matrices[role] = matrix[np.ix_(position, position)]
-        return cls(locus, labels, np.asarray(p, dtype=np.float64), steps, matrices)
+                drift[role] = frequencies @ matrices[role]
+        return cls(locus, labels, frequencies, steps, matrices, drift)
 
 
 def _plain(parent1: IntArray, parent2: IntArray, allele: IntArray) -> FloatArray:
@@ -178,6 +185,7 @@ def duo_log10_lr(
     child: tuple[npt.ArrayLike, npt.ArrayLike],
     parent: tuple[npt.ArrayLike, npt.ArrayLike],
     params: KinshipParams,
+    other: Role = "mother",
 ) -> tuple[FloatArray, BoolArray]:
     """Duo log10 LRs for broadcast arrays of child and parent allele codes.
 
@@ -189,6 +197,9 @@ def duo_log10_lr(
     parent : (array_like of int, array_like of int)
         Alleged parent allele codes.
     params : KinshipParams
+    other : {"mother", "father"}
+        Matrix models only: whose matrix the untested other parent transmits through
+        (``mother`` when the tested parent is the father or of unknown sex).
 
     Returns
     -------
@@ -223,7 +234,12 @@ def duo_log10_lr(
         matrix = kernel.matrices["duo"]
         s_a = _matrix_transmission(matrix, p1, p2, a)
         s_b = _matrix_transmission(matrix, p1, p2, b)
-        x = s_a * q_b + het * s_b * q_a
+        # The untested parent's alleles, drawn given the tested parent's, go through its
+        # own matrix: sum_g P(g | P) M[g, .].
+        untyped, drift = kernel.matrices[other], kernel.drift[other]
+        u_a = ((1.0 - theta) * drift[a] + theta * (untyped[p1, a] + untyped[p2, a])) / (1.0 + theta)
+        u_b = ((1.0 - theta) * drift[b] + theta * (untyped[p1, b] + untyped[p2, b])) / (1.0 + theta)
+        x = s_a * u_b + het * s_b * u_a
     y = _child_probability(kernel, a, b, count_a, count_b, 2, theta)
     log_lr = _log10_ratio(np.asarray(x, dtype=np.float64), y)
     return np.broadcast_to(log_lr, inconsistent.shape).copy(), np.asarray(inconsistent)

@@ -68,15 +68,26 @@ def test_couple_kernel_matches_reference(
         assert float(fast) == pytest.approx(_log10(slow.lr), abs=1e-10)
 
 
+@pytest.mark.parametrize("tested", ["father", "mother"])
 @pytest.mark.parametrize("params", PARAMS, ids=lambda p: f"{p.mutation.kind}-{p.theta}")
 @settings(max_examples=150, deadline=None)
 @given(child=pairs, parent=pairs)
 def test_duo_kernel_matches_reference(
-    params: KinshipParams, child: tuple[int, int], parent: tuple[int, int]
+    tested: str, params: KinshipParams, child: tuple[int, int], parent: tuple[int, int]
 ) -> None:
+    """Either sex of tested parent: the untested other parent's matrix is the other sex's."""
     kernel = _kernel(params)
-    fast, bad = duo_log10_lr(kernel, child, parent, params)
-    slow = duo_locus(_genotype(*parent), _genotype(*child), FREQS, params, CODE_ORDER)
+    fast, bad = duo_log10_lr(
+        kernel, child, parent, params, "mother" if tested == "father" else "father"
+    )
+    slow = duo_locus(
+        _genotype(*parent),
+        _genotype(*child),
+        FREQS,
+        params,
+        CODE_ORDER,
+        parent_role="father" if tested == "father" else "mother",
+    )
     assert bool(bad) == slow.inconsistent
     if slow.lr == 0.0:
         assert float(fast) == -math.inf
