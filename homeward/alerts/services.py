@@ -438,6 +438,10 @@ def alert_end(
     if target == AlertStatus.RESOLVED and alert.status == AlertStatus.DRAFT:
         target = AlertStatus.WITHDRAWN  # a draft is never published, so never "resolved"
     _check_transition(alert, target)
+    live = alert.status == AlertStatus.PUBLISHED
+    if target == AlertStatus.WITHDRAWN and live and not note.strip():
+        # A live alert for a missing child is never taken down without a reason.
+        raise ValidationError({"note": [_("Say why the alert is withdrawn.")]})
     _claim_version(alert, version)
     now = timezone.now()
     was_published = alert.status == AlertStatus.PUBLISHED

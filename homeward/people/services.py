@@ -54,15 +54,26 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         )
     cleaned = dict(fields)
     if cleaned.get("id_number"):
-        validate_id_number(cleaned["id_number"])
+        try:
+            validate_id_number(cleaned["id_number"])
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.error_list}) from error
         cleaned["id_number"] = normalize_id_number(cleaned["id_number"])
     return cleaned
 
 
 @transaction.atomic
-def person_create(*, actor: User, division: Division | None = None, **fields: Any) -> Person:
-    """Register a person in the actor's agency. District users register in their own
-    district; municipal users name the district."""
+def person_create(
+    *,
+    actor: User,
+    division: Division | None = None,
+    photo: UploadedFile | None = None,
+    **fields: Any,
+) -> Person:
+    """Register a person in the actor's agency, with their photo if one is given: one
+    transaction, so a refused photo leaves nothing behind and a retry makes no
+    duplicate. District users register in their own district; municipal users name
+    the district."""
     agency = actor.agency
     if agency.division_id is not None:
         division = agency.division
@@ -71,6 +82,7 @@ def person_create(*, actor: User, division: Division | None = None, **fields: An
     cleaned = _clean_fields(fields)
     person = Person(division=division, owning_agency=agency, created_by=actor, **cleaned)
     person.full_clean(exclude=["id_number_index", "photo"])
+    content = reencode_photo(photo) if photo is not None else None
     try:
         with transaction.atomic():
             person.save()
@@ -82,7 +94,12 @@ def person_create(*, actor: User, division: Division | None = None, **fields: An
                 status=409,
             ) from error
         raise
-    audit_record(actor=actor, action=AuditAction.PERSON_CREATE, obj=person)
+    if content is not None:
+        person.photo.save(content.name or "photo.jpg", content, save=False)
+        person.save(update_fields=["photo"])
+    audit_record(
+        actor=actor, action=AuditAction.PERSON_CREATE, obj=person, detail={"photo": content is not None}
+    )
     return person
 
 

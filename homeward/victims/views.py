@@ -234,17 +234,35 @@ def victim(request: HttpRequest, pk: int) -> HttpResponse:
                 FollowUp, pk=request.POST.get("follow_up") or 0, victim=record
             )
             form = vf.FollowUpForm(request.POST)
-            if manages_victims(user) and form.is_valid():
-                services.follow_up_record(actor=user, follow_up=follow_up, **form.cleaned_data)
-                return redirect("victims:victim", record.pk)
+            if not manages_victims(user):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    services.follow_up_record(actor=user, follow_up=follow_up, **form.cleaned_data)
+                except (ValidationError, DomainError) as error:
+                    messages.error(request, error_text(error))
+                else:
+                    messages.success(request, _("Follow-up visit recorded."))
+            else:
+                messages.error(request, error_text(ValidationError(form.errors.as_data())))
+            return redirect("victims:victim", record.pk)
         elif action == "handover":
             transfer = get_object_or_404(
                 Transfer, pk=request.POST.get("transfer") or 0, victim=record
             )
             form = vf.HandoverForm(request.POST)
-            if manages_victims(user) and form.is_valid():
-                services.transfer_handover(actor=user, transfer=transfer, **form.cleaned_data)
-                return redirect("victims:victim", record.pk)
+            if not manages_victims(user):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    services.transfer_handover(actor=user, transfer=transfer, **form.cleaned_data)
+                except (ValidationError, DomainError) as error:
+                    messages.error(request, error_text(error))
+                else:
+                    messages.success(request, _("Hand-over confirmed."))
+            else:
+                messages.error(request, error_text(ValidationError(form.errors.as_data())))
+            return redirect("victims:victim", record.pk)
         elif action == "task":
             task = get_object_or_404(RegistrationTask, victim=record)
             try:
