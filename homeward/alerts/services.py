@@ -42,6 +42,7 @@ from homeward.alerts.models import (
 )
 from homeward.core.actors import require_permission, require_public_security, require_unit
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PARTNERS, P_ALERT_PUBLISH
@@ -221,7 +222,9 @@ def alert_create(
     if photo is not None:
         _store_photo(alert, photo)
     alert.save()
-    audit_record(actor=actor, action="alert_draft", obj=alert, detail={"division": division.code})
+    audit_record(
+        actor=actor, action=AuditAction.ALERT_DRAFT, obj=alert, detail={"division": division.code}
+    )
     return alert
 
 
@@ -241,7 +244,9 @@ def alert_update(
         _store_photo(alert, photo)
     alert.updated_at = timezone.now()
     alert.save()
-    audit_record(actor=actor, action="alert_update", obj=alert, detail={"fields": sorted(cleaned)})
+    audit_record(
+        actor=actor, action=AuditAction.ALERT_UPDATE, obj=alert, detail={"fields": sorted(cleaned)}
+    )
     return alert
 
 
@@ -344,7 +349,7 @@ def alert_publish(*, actor: User, alert: Alert, version: int, leader: User) -> A
     )
     audit_record(
         actor=actor,
-        action="alert_publish",
+        action=AuditAction.ALERT_PUBLISH,
         obj=alert,
         detail={"stage": stage, "radius_km": ring.radius_km, "case": alert.case_id},
     )
@@ -383,7 +388,7 @@ def alert_expand(alert_id: int, *, now: datetime | None = None) -> AlertRing | N
         )
         audit_record(
             actor=None,
-            action="alert_expand",
+            action=AuditAction.ALERT_EXPAND,
             obj=alert,
             detail={"stage": stage, "radius_km": ring.radius_km},
             actor_username="system",
@@ -445,7 +450,11 @@ def alert_end(
         _notify_command_centres(alert, CommandNotice.Kind.ENDED, alert.get_outcome_display())
     audit_record(
         actor=actor,
-        action="alert_resolve" if target == AlertStatus.RESOLVED else "alert_withdraw",
+        action=(
+            AuditAction.ALERT_RESOLVE
+            if target == AlertStatus.RESOLVED
+            else AuditAction.ALERT_WITHDRAW
+        ),
         obj=alert,
         detail={"outcome": alert.outcome, "cancelled_deliveries": cancelled},
     )
@@ -487,7 +496,7 @@ def partner_register(
     partner.save()
     audit_record(
         actor=actor,
-        action="partner_register",
+        action=AuditAction.PARTNER_REGISTER,
         obj=partner,
         detail={"code": partner.code},
         actor_username="" if actor else "system",
@@ -655,7 +664,7 @@ def sighting_report(
             _notify_command_centres(alert, CommandNotice.Kind.SIGHTING, sighting.place)
             audit_record(
                 actor=None,
-                action="sighting_received",
+                action=AuditAction.SIGHTING_RECEIVED,
                 obj=sighting,
                 detail={"alert": alert.pk},
                 actor_username="anonymous",
@@ -679,7 +688,10 @@ def sighting_review(*, actor: User, sighting: Sighting, dismiss: bool = False) -
     sighting.reviewed_at = timezone.now()
     sighting.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     audit_record(
-        actor=actor, action="sighting_review", obj=sighting, detail={"status": sighting.status}
+        actor=actor,
+        action=AuditAction.SIGHTING_REVIEW,
+        obj=sighting,
+        detail={"status": sighting.status},
     )
     return sighting
 
@@ -715,7 +727,9 @@ def sighting_to_clue(*, actor: User, sighting: Sighting) -> Sighting:
     sighting.reviewed_by = actor
     sighting.reviewed_at = timezone.now()
     sighting.save(update_fields=["status", "tip", "reviewed_by", "reviewed_at"])
-    audit_record(actor=actor, action="sighting_to_clue", obj=sighting, detail={"tip": tip.pk})
+    audit_record(
+        actor=actor, action=AuditAction.SIGHTING_TO_CLUE, obj=sighting, detail={"tip": tip.pk}
+    )
     return sighting
 
 
@@ -728,5 +742,5 @@ def notice_acknowledge(*, actor: User, notice: CommandNotice) -> CommandNotice:
         notice.acknowledged_at = timezone.now()
         notice.acknowledged_by = actor
         notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        audit_record(actor=actor, action="alert_notice_ack", obj=notice)
+        audit_record(actor=actor, action=AuditAction.ALERT_NOTICE_ACK, obj=notice)
     return notice

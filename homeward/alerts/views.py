@@ -39,6 +39,7 @@ from homeward.alerts.services import (
 )
 from homeward.cases.selectors import qualified_leaders
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.form_errors import apply_errors
 from homeward.core.models import Division, User
@@ -49,7 +50,7 @@ from homeward.geotarget import RadiusSchedule
 FIELD_OF_ERROR = {"bad_attachment": "photo"}
 
 
-def _denied(actor: User, action: str, alert: Alert | None, error: DomainError) -> None:
+def _denied(actor: User, action: AuditAction, alert: Alert | None, error: DomainError) -> None:
     """Record a refused attempt (outside the rolled-back transaction)."""
     audit_record(
         actor=actor,
@@ -218,7 +219,7 @@ def alert_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as error:
             if error.status == 403:
-                _denied(user, "alert_publish", alert, error)
+                _denied(user, AuditAction.ALERT_PUBLISH, alert, error)
             apply_errors(form, error, field_of_code=FIELD_OF_ERROR)
         except ValidationError as error:
             for messages_ in error.message_dict.values():
@@ -260,7 +261,7 @@ def alert_end_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         if error.status == 403:
-            _denied(user, "alert_end", alert, error)
+            _denied(user, AuditAction.ALERT_END, alert, error)
         messages.error(request, error.message)
     except (ValidationError, ValueError):
         messages.error(request, _("Reload the page and try again."))
@@ -305,7 +306,7 @@ def sighting_photo(request: HttpRequest, pk: int, sid: int) -> FileResponse:
     sighting = _sighting(user, pk, sid)
     if not sighting.photo:
         raise Http404
-    audit_record(actor=user, action="read", obj=sighting, detail={"part": "photo"})
+    audit_record(actor=user, action=AuditAction.READ, obj=sighting, detail={"part": "photo"})
     return FileResponse(sighting.photo.open("rb"), content_type="image/jpeg")
 
 

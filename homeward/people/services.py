@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 from homeward.core.roles import P_PERSON_ADD, P_PERSON_CHANGE
@@ -84,7 +85,7 @@ def person_create(*, actor: User, division: Division | None = None, **fields: An
                 status=409,
             ) from error
         raise
-    audit_record(actor=actor, action="person_create", obj=person)
+    audit_record(actor=actor, action=AuditAction.PERSON_CREATE, obj=person)
     return person
 
 
@@ -108,7 +109,10 @@ def person_update(*, actor: User, person: Person, version: int, **fields: Any) -
     person.full_clean(exclude=["id_number_index", "photo"])
     person.save()
     audit_record(
-        actor=actor, action="person_update", obj=person, detail={"fields": sorted(cleaned)}
+        actor=actor,
+        action=AuditAction.PERSON_UPDATE,
+        obj=person,
+        detail={"fields": sorted(cleaned)},
     )
     return person
 
@@ -142,7 +146,7 @@ def person_set_photo(*, actor: User, person: Person, upload: UploadedFile) -> Pe
     person.photo.save(content.name or "photo.jpg", content, save=False)
     person.updated_at = timezone.now()
     person.save(update_fields=["photo", "updated_at"])
-    audit_record(actor=actor, action="person_photo_set", obj=person)
+    audit_record(actor=actor, action=AuditAction.PERSON_PHOTO_SET, obj=person)
     return person
 
 

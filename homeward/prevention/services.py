@@ -23,6 +23,7 @@ from homeward.core.actors import (
     require_public_security,
 )
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, Township, User
 from homeward.core.roles import (
@@ -207,7 +208,7 @@ def ledger_entry_create(
     )
     audit_record(
         actor=actor,
-        action="ledger_entry_create",
+        action=AuditAction.LEDGER_ENTRY_CREATE,
         obj=entry,
         detail={"category": category, "risk": risk_level},
     )
@@ -233,7 +234,9 @@ def ledger_entry_update_risk(
     entry.next_visit_due = base + visit_interval(entry.category, risk_level)
     entry.overdue = entry.next_visit_due < timezone.localdate()
     entry.save(update_fields=["risk_level", "risk_reasons", "next_visit_due", "overdue"])
-    audit_record(actor=actor, action="ledger_entry_risk", obj=entry, detail={"risk": risk_level})
+    audit_record(
+        actor=actor, action=AuditAction.LEDGER_ENTRY_RISK, obj=entry, detail={"risk": risk_level}
+    )
     return entry
 
 
@@ -251,7 +254,7 @@ def ledger_entry_close(*, actor: User, entry: LedgerEntry, reason: str) -> Ledge
     entry.close_reason = reason.strip()[:200]
     entry.overdue = False
     entry.save(update_fields=["status", "closed_at", "close_reason", "overdue"])
-    audit_record(actor=actor, action="ledger_entry_close", obj=entry)
+    audit_record(actor=actor, action=AuditAction.LEDGER_ENTRY_CLOSE, obj=entry)
     return entry
 
 
@@ -310,7 +313,7 @@ def visit_record(
     entry.save(update_fields=["next_visit_due", "overdue"])
     audit_record(
         actor=actor,
-        action="visit_record",
+        action=AuditAction.VISIT_RECORD,
         obj=visit,
         detail={"entry": entry.pk, "concern": bool(concern.strip())},
     )
@@ -407,7 +410,7 @@ def dropout_open(
         township_worker=township_worker,
         opened_by=actor,
     )
-    audit_record(actor=actor, action="dropout_open", obj=file, detail={"reason": reason})
+    audit_record(actor=actor, action=AuditAction.DROPOUT_OPEN, obj=file, detail={"reason": reason})
     return file
 
 
@@ -443,7 +446,9 @@ def dropout_action_add(
     if contact_made and (file.last_contact_on is None or taken_on > file.last_contact_on):
         file.last_contact_on = taken_on
         file.save(update_fields=["last_contact_on"])
-    audit_record(actor=actor, action="dropout_action", obj=file, detail={"contact": contact_made})
+    audit_record(
+        actor=actor, action=AuditAction.DROPOUT_ACTION, obj=file, detail={"contact": contact_made}
+    )
     return record
 
 
@@ -465,7 +470,9 @@ def dropout_resolve(
     file.status = status
     file.resolved_on = resolved_on
     file.save(update_fields=["status", "resolved_on"])
-    audit_record(actor=actor, action="dropout_resolve", obj=file, detail={"status": status})
+    audit_record(
+        actor=actor, action=AuditAction.DROPOUT_RESOLVE, obj=file, detail={"status": status}
+    )
     return file
 
 
@@ -510,7 +517,7 @@ def dropouts_raise_concerns(today: date | None = None) -> int:
             locked.save(update_fields=["concern_tip"])
             audit_record(
                 actor=None,
-                action="dropout_concern",
+                action=AuditAction.DROPOUT_CONCERN,
                 obj=locked,
                 detail={"tip": tip.pk},
                 actor_username="system",
@@ -568,7 +575,9 @@ def found_child_record(
         owning_agency=_unit(division, "civil_affairs"),
         recorded_by=actor,
     )
-    audit_record(actor=actor, action="found_child_record", obj=child, detail={"kind": kind})
+    audit_record(
+        actor=actor, action=AuditAction.FOUND_CHILD_RECORD, obj=child, detail={"kind": kind}
+    )
     return child
 
 
@@ -581,7 +590,7 @@ def tracing_step_add(*, actor: User, child: FoundChild, taken_on: date, step: st
     record = TracingStep.objects.create(
         child=child, actor=actor, taken_on=taken_on, step=step.strip()
     )
-    audit_record(actor=actor, action="tracing_step", obj=child)
+    audit_record(actor=actor, action=AuditAction.TRACING_STEP, obj=child)
     return record
 
 
@@ -626,7 +635,7 @@ def found_child_set_status(*, actor: User, child: FoundChild, status: str) -> Fo
     child.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="found_child_status",
+        action=AuditAction.FOUND_CHILD_STATUS,
         obj=child,
         detail={"from": before, "status": status},
     )
@@ -677,7 +686,9 @@ def registration_check_open(
         division=division,
     )
     check.save(update_fields=["dna_request"])
-    audit_record(actor=actor, action="registration_check_open", obj=check, detail={"kind": kind})
+    audit_record(
+        actor=actor, action=AuditAction.REGISTRATION_CHECK_OPEN, obj=check, detail={"kind": kind}
+    )
     return check
 
 
@@ -726,7 +737,7 @@ def registration_check_decide(
     check.save()
     audit_record(
         actor=actor,
-        action="registration_check_decide",
+        action=AuditAction.REGISTRATION_CHECK_DECIDE,
         obj=check,
         detail={"status": check.status, "suspected_purchase": check.suspected_purchase},
     )
@@ -761,7 +772,7 @@ def offender_follow_up_open(
         owning_agency=actor.agency,
         created_by=actor,
     )
-    audit_record(actor=actor, action="offender_follow_up_open", obj=follow_up)
+    audit_record(actor=actor, action=AuditAction.OFFENDER_FOLLOW_UP_OPEN, obj=follow_up)
     return follow_up
 
 
@@ -791,7 +802,7 @@ def offender_review_record(
     follow_up.next_review_due = reviewed_on + timedelta(days=follow_up.review_interval_days)
     follow_up.overdue = follow_up.next_review_due < timezone.localdate()
     follow_up.save(update_fields=["next_review_due", "overdue"])
-    audit_record(actor=actor, action="offender_review", obj=follow_up)
+    audit_record(actor=actor, action=AuditAction.OFFENDER_REVIEW, obj=follow_up)
     return review
 
 

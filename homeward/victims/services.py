@@ -35,6 +35,7 @@ from homeward.core.actors import (
     require_unit,
 )
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_SERVICE
@@ -218,7 +219,7 @@ def victim_register(
     )
     audit_record(
         actor=actor,
-        action="victim_register",
+        action=AuditAction.VICTIM_REGISTER,
         obj=victim,
         detail={"identity": identity_status, "age_group": victim.age_group, "origin": origin},
     )
@@ -238,7 +239,10 @@ def placement_propose(*, actor: User, victim: Victim, institution: Institution) 
         )
     placement = Placement.objects.create(victim=victim, institution=institution, proposed_by=actor)
     audit_record(
-        actor=actor, action="placement_propose", obj=victim, detail={"institution": institution.pk}
+        actor=actor,
+        action=AuditAction.PLACEMENT_PROPOSE,
+        obj=victim,
+        detail={"institution": institution.pk},
     )
     return placement
 
@@ -263,7 +267,7 @@ def placement_decide(
         placement.status = Placement.Status.DECLINED
         placement.decline_reason = reason.strip()[:200]
         placement.save()
-        audit_record(actor=actor, action="placement_decline", obj=placement.victim)
+        audit_record(actor=actor, action=AuditAction.PLACEMENT_DECLINE, obj=placement.victim)
         return placement
     institution = Institution.objects.select_for_update().get(pk=placement.institution_id)
     staying = Placement.objects.filter(institution=institution, status=Placement.Status.ACTIVE)
@@ -283,7 +287,10 @@ def placement_decide(
         victim.admitted_at = today
     victim.save(update_fields=["status", "admitted_at"])
     audit_record(
-        actor=actor, action="placement_accept", obj=victim, detail={"institution": institution.pk}
+        actor=actor,
+        action=AuditAction.PLACEMENT_ACCEPT,
+        obj=victim,
+        detail={"institution": institution.pk},
     )
     return placement
 
@@ -316,7 +323,7 @@ def registration_tasks_due(today: date | None = None) -> int:
             if made:
                 audit_record(
                     actor=None,
-                    action="registration_task_created",
+                    action=AuditAction.REGISTRATION_TASK_CREATED,
                     obj=victim,
                     detail={"due_on": task.due_on.isoformat()},
                     actor_username="system",
@@ -348,7 +355,7 @@ def registration_task_complete(
     task.overdue = False
     task.note = note.strip()[:200]
     task.save()
-    audit_record(actor=actor, action="registration_task_done", obj=task.victim)
+    audit_record(actor=actor, action=AuditAction.REGISTRATION_TASK_DONE, obj=task.victim)
     return task
 
 
@@ -477,7 +484,7 @@ def victim_return(
     )
     audit_record(
         actor=actor,
-        action="victim_return",
+        action=AuditAction.VICTIM_RETURN,
         obj=victim,
         detail={"kind": kind, "dna_confirmed": dna_confirmed},
     )
@@ -530,7 +537,7 @@ def transfer_start(
         departed_on=departed_on,
         recorded_by=actor,
     )
-    audit_record(actor=actor, action="transfer_start", obj=victim, detail={"kind": kind})
+    audit_record(actor=actor, action=AuditAction.TRANSFER_START, obj=victim, detail={"kind": kind})
     return transfer
 
 
@@ -554,7 +561,7 @@ def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -
     )
     _move(victim, VictimStatus.TRANSFERRED)
     victim.save(update_fields=["status"])
-    audit_record(actor=actor, action="transfer_handover", obj=victim)
+    audit_record(actor=actor, action=AuditAction.TRANSFER_HANDOVER, obj=victim)
     return transfer
 
 
@@ -579,7 +586,7 @@ def victim_status_set(*, actor: User, victim: Victim, status: str, reason: str) 
     victim.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="victim_status",
+        action=AuditAction.VICTIM_STATUS,
         obj=victim,
         detail={"from": before, "to": status, "reason": reason.strip()[:200]},
     )
@@ -616,7 +623,7 @@ def service_refer(
         note=note.strip()[:300],
         referred_by=actor,
     )
-    audit_record(actor=actor, action="service_refer", obj=victim, detail={"kind": kind})
+    audit_record(actor=actor, action=AuditAction.SERVICE_REFER, obj=victim, detail={"kind": kind})
     return referral
 
 
@@ -649,7 +656,10 @@ def service_update(
         referral.closed_at = timezone.now()
     referral.save()
     audit_record(
-        actor=actor, action="service_update", obj=referral.victim, detail={"status": status}
+        actor=actor,
+        action=AuditAction.SERVICE_UPDATE,
+        obj=referral.victim,
+        detail={"status": status},
     )
     return referral
 
@@ -661,7 +671,7 @@ def plan_goal_add(*, actor: User, victim: Victim, goal: str) -> PlanGoal:
     if not goal.strip():
         raise ValidationError({"goal": [_("Write the goal.")]})
     record = PlanGoal.objects.create(victim=victim, goal=goal.strip()[:200], created_by=actor)
-    audit_record(actor=actor, action="plan_goal_add", obj=victim)
+    audit_record(actor=actor, action=AuditAction.PLAN_GOAL_ADD, obj=victim)
     return record
 
 
@@ -680,7 +690,7 @@ def plan_review_add(
         next_review_on=next_review_on,
         reviewer=actor,
     )
-    audit_record(actor=actor, action="plan_review", obj=victim)
+    audit_record(actor=actor, action=AuditAction.PLAN_REVIEW, obj=victim)
     return review
 
 
@@ -704,7 +714,7 @@ def follow_up_record(*, actor: User, follow_up: FollowUp, done_on: date, notes: 
     follow_up.visitor = actor
     follow_up.overdue = False
     follow_up.save()
-    audit_record(actor=actor, action="follow_up_record", obj=follow_up.victim)
+    audit_record(actor=actor, action=AuditAction.FOLLOW_UP_RECORD, obj=follow_up.victim)
     return follow_up
 
 
@@ -741,7 +751,7 @@ def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidAppl
         received_at=now,
         step_due_at=add_working_days(now, _sla("review")),
     )
-    audit_record(actor=actor, action="legal_aid_apply", obj=victim)
+    audit_record(actor=actor, action=AuditAction.LEGAL_AID_APPLY, obj=victim)
     return application
 
 
@@ -783,7 +793,10 @@ def legal_aid_review(
     application.escalated_at = None
     application.save()
     audit_record(
-        actor=actor, action="legal_aid_review", obj=application.victim, detail={"accept": accept}
+        actor=actor,
+        action=AuditAction.LEGAL_AID_REVIEW,
+        obj=application.victim,
+        detail={"accept": accept},
     )
     return application
 
@@ -805,7 +818,10 @@ def legal_aid_assign(
     application.escalated_at = None
     application.save()
     audit_record(
-        actor=actor, action="legal_aid_assign", obj=application.victim, detail={"lawyer": lawyer.pk}
+        actor=actor,
+        action=AuditAction.LEGAL_AID_ASSIGN,
+        obj=application.victim,
+        detail={"lawyer": lawyer.pk},
     )
     return application
 
@@ -821,7 +837,7 @@ def legal_aid_close(
     application.outcome = outcome.strip()[:300]
     application.closed_at = timezone.now()
     application.save()
-    audit_record(actor=actor, action="legal_aid_close", obj=application.victim)
+    audit_record(actor=actor, action=AuditAction.LEGAL_AID_CLOSE, obj=application.victim)
     return application
 
 
@@ -851,7 +867,7 @@ def legal_aid_escalate_overdue(now: datetime | None = None) -> int:
         )
         audit_record(
             actor=None,
-            action="legal_aid_escalate",
+            action=AuditAction.LEGAL_AID_ESCALATE,
             obj=application.victim,
             detail={
                 "application": application.pk,

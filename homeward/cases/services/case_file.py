@@ -28,6 +28,7 @@ from homeward.cases.policy import check_leader, check_transition, is_qualified_m
 from homeward.cases.services.common import case_claim_version, event_add, require_case_team
 from homeward.core.actors import require_public_security
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 
@@ -175,7 +176,7 @@ def case_open(
         )
     audit_record(
         actor=actor,
-        action="case_open",
+        action=AuditAction.CASE_OPEN,
         obj=case,
         detail={"number": case.number, "leader_id": leader.pk, "crimes": chosen_crimes},
     )
@@ -217,7 +218,9 @@ def case_update(
             changed.append("crimes")
     if changed:
         event_add(case=case, kind=EventKind.UPDATED, actor=actor, fields=changed)
-        audit_record(actor=actor, action="case_update", obj=case, detail={"fields": changed})
+        audit_record(
+            actor=actor, action=AuditAction.CASE_UPDATE, obj=case, detail={"fields": changed}
+        )
     return case
 
 
@@ -251,7 +254,7 @@ def case_change_status(
     )
     audit_record(
         actor=actor,
-        action="case_status_change",
+        action=AuditAction.CASE_STATUS_CHANGE,
         obj=case,
         detail={"from": from_status, "to": to_status},
     )

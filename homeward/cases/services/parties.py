@@ -20,6 +20,7 @@ from homeward.cases.services.common import (
     require_case_team,
 )
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 from homeward.people.models import Person
@@ -63,7 +64,7 @@ def case_party_add(*, actor: User, case: Case, person: Person, role: str) -> Cas
     )
     audit_record(
         actor=actor,
-        action="case_party_add",
+        action=AuditAction.CASE_PARTY_ADD,
         obj=party,
         detail={"case_id": case.pk, "person_id": person.pk, "role": role},
     )
@@ -152,7 +153,7 @@ def interview_record(
     )
     audit_record(
         actor=actor,
-        action="interview_record",
+        action=AuditAction.INTERVIEW_RECORD,
         obj=interview,
         detail={"case_id": case.pk, "minor": minor},
     )

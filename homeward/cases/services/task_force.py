@@ -27,6 +27,7 @@ from homeward.cases.services.common import (
     require_case_team,
 )
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 
@@ -69,7 +70,7 @@ def task_force_change_leader(
     )
     audit_record(
         actor=actor,
-        action="task_force_leader_change",
+        action=AuditAction.TASK_FORCE_LEADER_CHANGE,
         obj=task_force,
         detail={"case_id": case.pk, "from": previous.pk, "to": leader.pk},
     )
@@ -102,7 +103,7 @@ def task_force_add_member(*, actor: User, case: Case, user: User) -> TaskForceMe
     )
     audit_record(
         actor=actor,
-        action="task_force_member_add",
+        action=AuditAction.TASK_FORCE_MEMBER_ADD,
         obj=task_force,
         detail={"case_id": case.pk, "user_id": user.pk},
     )
@@ -126,7 +127,10 @@ def task_force_dissolve(*, actor: User, case: Case, reason: str = "") -> TaskFor
     task_force.save(update_fields=["dissolved_at", "dissolved_by", "dissolution_reason"])
     event_add(case=case, kind=EventKind.TASK_FORCE_DISSOLVED, actor=actor, note=reason.strip())
     audit_record(
-        actor=actor, action="task_force_dissolve", obj=task_force, detail={"case_id": case.pk}
+        actor=actor,
+        action=AuditAction.TASK_FORCE_DISSOLVE,
+        obj=task_force,
+        detail={"case_id": case.pk},
     )
     return task_force
 
@@ -160,7 +164,7 @@ def progress_entry_add(*, actor: User, case: Case, responsibility: str, text: st
     )
     audit_record(
         actor=actor,
-        action="progress_entry_add",
+        action=AuditAction.PROGRESS_ENTRY_ADD,
         obj=entry,
         detail={"case_id": case.pk, "responsibility": responsibility},
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import AccountError, DomainError
 from homeward.core.models import Agency, RoleAssignment, User
 from homeward.core.roles import (
@@ -100,7 +101,7 @@ def user_create(
         )
     audit_record(
         actor=actor,
-        action="user_create",
+        action=AuditAction.USER_CREATE,
         obj=user,
         detail={"roles": codes, "agency": agency.code},
         actor_username="console" if actor is None else "",
@@ -115,7 +116,7 @@ def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
     if actor.pk == user.pk:
         audit_record(
             actor=actor,
-            action="role_change",
+            action=AuditAction.ROLE_CHANGE,
             obj=user,
             outcome="denied",
             detail={"reason": AccountError.SELF_ROLE_CHANGE},
@@ -138,7 +139,10 @@ def _user_replace_roles(*, actor: User, user: User, roles: Iterable[str]) -> Use
             defaults={"group": Group.objects.get(name=code), "granted_by": actor},
         )
     audit_record(
-        actor=actor, action="role_change", obj=user, detail={"before": before, "after": codes}
+        actor=actor,
+        action=AuditAction.ROLE_CHANGE,
+        obj=user,
+        detail={"before": before, "after": codes},
     )
     if hasattr(user, "_role_codes"):
         del user._role_codes
@@ -165,7 +169,7 @@ def user_deactivate(*, actor: User | None, user: User, reason: str) -> User:
     ended = _end_sessions_of(user)
     audit_record(
         actor=actor,
-        action="user_deactivate",
+        action=AuditAction.USER_DEACTIVATE,
         obj=user,
         detail={"reason": reason, "sessions_ended": ended},
         actor_username="system" if actor is None else "",
@@ -179,7 +183,7 @@ def user_change_password(*, user: User, new_password: str) -> User:
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
-    audit_record(actor=user, action="password_changed", obj=user)
+    audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, obj=user)
     return user
 
 
@@ -239,7 +243,7 @@ def user_reactivate(*, actor: User, user: User) -> User:
     user.is_active = True
     user.last_login = timezone.now()  # the 90-day inactivity clock starts again
     user.save(update_fields=["is_active", "last_login"])
-    audit_record(actor=actor, action="user_reactivate", obj=user)
+    audit_record(actor=actor, action=AuditAction.USER_REACTIVATE, obj=user)
     return user
 
 
@@ -259,7 +263,7 @@ def user_issue_temporary_password(*, actor: User, user: User) -> str:
     user.password_changed_at = timezone.now() - settings.PASSWORD_MAX_AGE - timedelta(days=1)
     user.save(update_fields=["password", "password_changed_at"])
     _end_sessions_of(user)
-    audit_record(actor=actor, action="password_reset_by_admin", obj=user)
+    audit_record(actor=actor, action=AuditAction.PASSWORD_RESET_BY_ADMIN, obj=user)
     return password
 
 
@@ -272,7 +276,7 @@ def lockout_clear(*, actor: User, username: str) -> int:
     cleared = int(reset(username=username) or 0)
     audit_record(
         actor=actor,
-        action="lockout_cleared",
+        action=AuditAction.LOCKOUT_CLEARED,
         object_type="core.user",
         object_id=username[:64],
         detail={"attempt_records": cleared},
@@ -295,5 +299,7 @@ def otp_reset(*, actor: User, user: User) -> int:
         )
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     _end_sessions_of(user)
-    audit_record(actor=actor, action="otp_reset", obj=user, detail={"devices_removed": removed})
+    audit_record(
+        actor=actor, action=AuditAction.OTP_RESET, obj=user, detail={"devices_removed": removed}
+    )
     return int(removed)
