@@ -40,11 +40,12 @@ from homeward.alerts.models import (
     Sighting,
     Subscriber,
 )
+from homeward.core.actors import require_permission, require_public_security, require_unit
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
-from homeward.core.errors import DomainError
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
-from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PUBLISH
+from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PARTNERS, P_ALERT_PUBLISH
 from homeward.geotarget import RadiusSchedule, cell_of, haversine_km
 from homeward.people.models import Person
 
@@ -77,8 +78,6 @@ DRAFT_FIELDS = (
 
 
 class AlertError:
-    NOT_POLICE = "alert_not_police"
-    NOT_COMMANDER = "alert_not_commander"
     BAD_TRANSITION = "alert_bad_transition"
     VERSION_CONFLICT = "version_conflict"
     INCOMPLETE = "alert_incomplete"
@@ -126,16 +125,8 @@ def _police_unit(division: Division) -> Agency:
 
 
 def _require_police(actor: User, perm: str) -> None:
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            AlertError.NOT_POLICE, _("Only public security publishes alerts."), status=403
-        )
-    if not actor.has_perm(perm):
-        raise DomainError(
-            AlertError.NOT_COMMANDER,
-            _("Only an alert commander may do this."),
-            status=403,
-        )
+    require_public_security(actor, _("Only public security publishes alerts."))
+    require_permission(actor, perm, message=_("Only an alert commander may do this."))
 
 
 def _claim_version(alert: Alert, version: int) -> None:
@@ -210,7 +201,7 @@ def alert_create(
     _require_police(actor, P_ALERT_DRAFT)
     if actor.agency.division_id is not None and actor.agency.division_id != division.pk:
         raise DomainError(
-            AlertError.NOT_POLICE, _("Draft alerts for your own district."), status=403
+            ActorError.OUT_OF_AREA, _("Draft alerts for your own district."), status=403
         )
     cleaned = _clean(fields)
     missing: dict[str, list[str]] = {}
@@ -492,7 +483,10 @@ def token_digest(token: str) -> str:
 def partner_register(
     *, actor: User | None, code: str, name: str, webhook_url: str = ""
 ) -> tuple[Partner, str, str]:
-    """Register a partner; returns it with its API token and signing secret (shown once)."""
+    """Register a partner; returns it with its API token and signing secret (shown once).
+    ``actor`` is None only for the console command."""
+    if actor is not None:
+        require_permission(actor, P_ALERT_PARTNERS)
     token = secrets.token_urlsafe(32)
     secret = secrets.token_urlsafe(32)
     partner = Partner(
@@ -745,6 +739,9 @@ def sighting_to_clue(*, actor: User, sighting: Sighting) -> Sighting:
 
 @transaction.atomic
 def notice_acknowledge(*, actor: User, notice: CommandNotice) -> CommandNotice:
+    """The command centre the notice went to acknowledges it."""
+    require_public_security(actor)
+    require_unit(actor, notice.agency)
     if notice.acknowledged_at is None:
         notice.acknowledged_at = timezone.now()
         notice.acknowledged_by = actor

@@ -114,6 +114,7 @@ class AuditAction(StrEnum):
     VICTIM_RETURN = "victim_return"
     TRANSFER_START = "transfer_start"
     TRANSFER_HANDOVER = "transfer_handover"
+    VICTIM_STATUS = "victim_status"
     SERVICE_REFER = "service_refer"
     SERVICE_UPDATE = "service_update"
     PLAN_GOAL_ADD = "plan_goal_add"

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import require_public_security as core_require_public_security
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
@@ -31,17 +32,13 @@ from homeward.dna.parsing import ParsedSpecimen, RowError, parse_table, read_row
 
 
 class DnaError:
-    NOT_POLICE = "dna_not_public_security"
     PURPOSE_REQUIRED = "purpose_required"
     BAD_TRANSITION = "bad_review_transition"
 
 
 def require_public_security(actor: User) -> None:
-    """The rules forbid anyone but public security from collecting DNA data."""
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            DnaError.NOT_POLICE, _("Only public security may handle DNA data."), status=403
-        )
+    """The rules forbid anyone but public security from collecting DNA data (三、(三))."""
+    core_require_public_security(actor, _("Only public security may handle DNA data."))
 
 
 def require_purpose(purpose: str) -> str:

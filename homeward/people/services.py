@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
+from homeward.core.roles import P_PERSON_ADD, P_PERSON_CHANGE
 from homeward.people.models import Person
 from homeward.people.validators import normalize_id_number, validate_id_number
 
@@ -74,6 +76,7 @@ def person_create(
     transaction, so a refused photo leaves nothing behind and a retry makes no
     duplicate. District users register in their own district; municipal users name
     the district."""
+    require_permission(actor, P_PERSON_ADD)
     agency = actor.agency
     if agency.division_id is not None:
         division = agency.division
@@ -106,6 +109,7 @@ def person_create(
 @transaction.atomic
 def person_update(*, actor: User, person: Person, version: int, **fields: Any) -> Person:
     """Update with optimistic locking: a stale ``version`` is a 409 conflict (REL-01)."""
+    require_permission(actor, P_PERSON_CHANGE)
     cleaned = _clean_fields(fields)
     updated = Person.objects.filter(pk=person.pk, version=version).update(
         version=version + 1, updated_at=timezone.now()
@@ -154,6 +158,7 @@ def reencode_photo(upload: UploadedFile) -> ContentFile[bytes]:
 
 @transaction.atomic
 def person_set_photo(*, actor: User, person: Person, upload: UploadedFile) -> Person:
+    require_permission(actor, P_PERSON_CHANGE)
     content = reencode_photo(upload)
     person.photo.save(content.name or "photo.jpg", content, save=False)
     person.updated_at = timezone.now()

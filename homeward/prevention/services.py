@@ -16,10 +16,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import (
+    check_transition,
+    require_division,
+    require_permission,
+    require_public_security,
+)
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
-from homeward.core.errors import DomainError
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, Township, User
+from homeward.core.roles import (
+    P_DROPOUT_WRITE,
+    P_FOUND_WRITE,
+    P_LEDGER_WRITE,
+    P_OFFENDER_WRITE,
+    P_REGCHECK_ADD,
+    P_REGCHECK_DECIDE,
+)
 from homeward.people.models import Person
 from homeward.prevention.models import (
     Category,
@@ -39,11 +53,20 @@ from homeward.prevention.models import (
 
 
 class PreventionError:
-    OUT_OF_AREA = "prevention_out_of_area"
-    NOT_POLICE = "prevention_not_police"
+    NO_WORK_AREA = "prevention_no_work_area"
     VERSION_CONFLICT = "version_conflict"
     CLOSED = "prevention_closed"
     DUPLICATE = "prevention_duplicate"
+    BAD_STATUS = "prevention_bad_status"
+
+
+# A found child: placed while the guardians are traced, then returned to them or taken
+# into long-term care (from which a later return is still possible).
+FOUND_CHILD_TRANSITIONS: dict[str, frozenset[str]] = {
+    FoundChild.Status.PLACED: frozenset({FoundChild.Status.RETURNED, FoundChild.Status.LONG_TERM}),
+    FoundChild.Status.LONG_TERM: frozenset({FoundChild.Status.RETURNED}),
+    FoundChild.Status.RETURNED: frozenset(),
+}
 
 
 def visit_interval(category: str, risk_level: str) -> timedelta:
@@ -57,17 +80,44 @@ def _area_township(actor: User) -> Township | None:
     return area.township if area is not None else None
 
 
+def _require_work_area(actor: User) -> None:
+    """A village or township worker without a work area works nowhere (not the whole
+    district): the system administrator sets their township first."""
+    from homeward.prevention.selectors import requires_work_area
+
+    if requires_work_area(actor) and getattr(actor, "work_area", None) is None:
+        raise DomainError(
+            PreventionError.NO_WORK_AREA,
+            _("Your township has not been set. Ask the system administrator to set it."),
+            status=403,
+        )
+
+
 def _check_area(actor: User, division: Division, township: Township | None) -> None:
     """Township workers write in their township; district units in their district."""
-    if actor.agency.division_id is not None and actor.agency.division_id != division.pk:
-        raise DomainError(
-            PreventionError.OUT_OF_AREA, _("This is outside your district."), status=403
-        )
+    _require_work_area(actor)
+    require_division(actor, division.pk)
     own = _area_township(actor)
     if own is not None and (township is None or township.pk != own.pk):
-        raise DomainError(
-            PreventionError.OUT_OF_AREA, _("This is outside your township."), status=403
-        )
+        raise DomainError(ActorError.OUT_OF_AREA, _("This is outside your township."), status=403)
+
+
+def _check_record_area(actor: User, record: Any) -> None:
+    """A record with ``division`` and ``township`` (the ledger, found children)."""
+    _check_area(actor, record.division, record.township)
+
+
+def _check_dropout_area(actor: User, file: DropoutFile) -> None:
+    """A school works on its own students' files, a township on its township's, the
+    education bureau on its district's."""
+    area = getattr(actor, "work_area", None)
+    if area is not None and area.school_id is not None:
+        if area.school_id != file.school_id:
+            raise DomainError(
+                ActorError.OUT_OF_AREA, _("This student is not of your school."), status=403
+            )
+        return
+    _check_area(actor, file.division, file.township)
 
 
 def _unit(division: Division, kind: str) -> Agency:
@@ -108,6 +158,7 @@ def ledger_entry_create(
 ) -> LedgerEntry:
     """Put a person in the ledger with the worker who visits them; the first visit is
     due at once."""
+    require_permission(actor, P_LEDGER_WRITE)
     division = township.division
     _check_area(actor, division, township)
     if category not in Category.values:
@@ -168,7 +219,11 @@ def ledger_entry_create(
 def ledger_entry_update_risk(
     *, actor: User, entry: LedgerEntry, version: int, risk_level: str, risk_reasons: list[str]
 ) -> LedgerEntry:
-    _check_area(actor, entry.division, entry.township)
+    """Re-assess the risk; the next visit is due by the new level's interval."""
+    require_permission(actor, P_LEDGER_WRITE)
+    _check_record_area(actor, entry)
+    if entry.status != LedgerEntry.Status.ACTIVE:
+        raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
     if risk_level not in RiskLevel.values:
         raise ValidationError({"risk_level": [_("Choose a risk level.")]})
     _claim(LedgerEntry, entry, version)
@@ -187,7 +242,11 @@ def ledger_entry_update_risk(
 
 @transaction.atomic
 def ledger_entry_close(*, actor: User, entry: LedgerEntry, reason: str) -> LedgerEntry:
-    _check_area(actor, entry.division, entry.township)
+    """End the follow-up with its reason; a closed entry stays closed (a new one opens)."""
+    require_permission(actor, P_LEDGER_WRITE)
+    _check_record_area(actor, entry)
+    if entry.status != LedgerEntry.Status.ACTIVE:
+        raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
     if not reason.strip():
         raise ValidationError({"close_reason": [_("Say why the follow-up ends.")]})
     entry.status = LedgerEntry.Status.CLOSED
@@ -211,7 +270,8 @@ def visit_record(
 ) -> Visit:
     """Record a visit and schedule the next. A concern becomes a police clue in the same
     step (a mandatory report from the village or residents' committee)."""
-    _check_area(actor, entry.division, entry.township)
+    require_permission(actor, P_LEDGER_WRITE)
+    _check_record_area(actor, entry)
     if entry.status != LedgerEntry.Status.ACTIVE:
         raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
     errors: dict[str, list[str]] = {}
@@ -314,11 +374,10 @@ def dropout_open(
     township_worker: User | None = None,
 ) -> DropoutFile:
     """The school opens the file; the township and the education bureau follow it."""
+    require_permission(actor, P_DROPOUT_WRITE)
     area = getattr(actor, "work_area", None)
     if area is not None and area.school_id is not None and area.school_id != school.pk:
-        raise DomainError(
-            PreventionError.OUT_OF_AREA, _("Open files for your own school."), status=403
-        )
+        raise DomainError(ActorError.OUT_OF_AREA, _("Open files for your own school."), status=403)
     _check_area(actor, school.division, school.township if area and area.township_id else None)
     errors: dict[str, list[str]] = {}
     if reason not in DropoutFile.Reason.values:
@@ -368,6 +427,8 @@ def _dropout_role(actor: User) -> str:
 def dropout_action_add(
     *, actor: User, file: DropoutFile, taken_on: date, action: str, contact_made: bool
 ) -> DropoutAction:
+    require_permission(actor, P_DROPOUT_WRITE)
+    _check_dropout_area(actor, file)
     if file.status != DropoutFile.Status.OPEN:
         raise DomainError(PreventionError.CLOSED, _("This file is closed."))
     if not action.strip():
@@ -395,6 +456,8 @@ def dropout_action_add(
 def dropout_resolve(
     *, actor: User, file: DropoutFile, version: int, status: str, resolved_on: date
 ) -> DropoutFile:
+    require_permission(actor, P_DROPOUT_WRITE)
+    _check_dropout_area(actor, file)
     if status not in (
         DropoutFile.Status.RETURNED,
         DropoutFile.Status.TRANSFERRED,
@@ -480,6 +543,7 @@ def found_child_record(
     division: Division,
     township: Township | None = None,
 ) -> FoundChild:
+    require_permission(actor, P_FOUND_WRITE)
     _check_area(actor, division, township if _area_township(actor) else None)
     errors: dict[str, list[str]] = {}
     if kind not in FoundChild.Kind.values:
@@ -519,6 +583,8 @@ def found_child_record(
 
 @transaction.atomic
 def tracing_step_add(*, actor: User, child: FoundChild, taken_on: date, step: str) -> TracingStep:
+    require_permission(actor, P_FOUND_WRITE)
+    _check_found_child_area(actor, child)
     if not step.strip():
         raise ValidationError({"step": [_("Say what was done to find the guardians.")]})
     record = TracingStep.objects.create(
@@ -534,6 +600,8 @@ def found_child_request_dna(*, actor: User, child: FoundChild, reason: str) -> F
     from homeward.dna.models import CheckRequest
     from homeward.dna.services import check_request_create
 
+    require_permission(actor, P_FOUND_WRITE)
+    _check_found_child_area(actor, child)
     if child.dna_request_id is not None:
         raise DomainError(PreventionError.DUPLICATE, _("A DNA check was already requested."))
     child.dna_request = check_request_create(
@@ -549,14 +617,38 @@ def found_child_request_dna(*, actor: User, child: FoundChild, reason: str) -> F
 
 @transaction.atomic
 def found_child_set_status(*, actor: User, child: FoundChild, status: str) -> FoundChild:
+    """Returned to the guardians, or into long-term care: along the transition map."""
+    require_permission(actor, P_FOUND_WRITE)
+    _check_found_child_area(actor, child)
     if status not in FoundChild.Status.values:
         raise ValidationError({"status": [_("Choose a status.")]})
+    before = child.status
+    check_transition(
+        FOUND_CHILD_TRANSITIONS,
+        before,
+        status,
+        code=PreventionError.BAD_STATUS,
+        message=_("A found child cannot go from %(from)s to %(to)s.")
+        % {"from": child.get_status_display(), "to": FoundChild.Status(status).label},
+    )
     child.status = status
     child.save(update_fields=["status"])
     audit_record(
-        actor=actor, action=AuditAction.FOUND_CHILD_STATUS, obj=child, detail={"status": status}
+        actor=actor,
+        action=AuditAction.FOUND_CHILD_STATUS,
+        obj=child,
+        detail={"from": before, "status": status},
     )
     return child
+
+
+def _check_found_child_area(actor: User, child: FoundChild) -> None:
+    """The township where the child was found (township workers), or its district."""
+    _require_work_area(actor)
+    require_division(actor, child.division_id)
+    own = _area_township(actor)
+    if own is not None and child.township_id != own.pk:
+        raise DomainError(ActorError.OUT_OF_AREA, _("This is outside your township."), status=403)
 
 
 # --- Registration and adoption checks -----------------------------------------------------
@@ -571,6 +663,7 @@ def registration_check_open(
     from homeward.dna.models import CheckRequest
     from homeward.dna.services import check_request_create
 
+    require_permission(actor, P_REGCHECK_ADD)
     _check_area(actor, division, None)
     if kind not in RegistrationCheck.Kind.values:
         raise ValidationError({"kind": [_("Choose household registration or adoption.")]})
@@ -610,10 +703,9 @@ def registration_check_decide(
 ) -> RegistrationCheck:
     """The police clear the registration, or reject it; a rejected adoption for a
     suspected purchase becomes a clue."""
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            PreventionError.NOT_POLICE, _("Only the police clear these checks."), status=403
-        )
+    require_public_security(actor, _("Only the police clear these checks."))
+    require_permission(actor, P_REGCHECK_DECIDE)
+    require_division(actor, check.division_id)
     if check.status != RegistrationCheck.Status.PENDING:
         raise DomainError(PreventionError.CLOSED, _("This check has been decided."))
     if not clear and not note.strip():
@@ -665,6 +757,7 @@ def offender_follow_up_open(
     review_interval_days: int,
     division: Division,
 ) -> OffenderFollowUp:
+    require_permission(actor, P_OFFENDER_WRITE)
     _check_area(actor, division, None)
     if not 7 <= review_interval_days <= 365:
         raise ValidationError({"review_interval_days": [_("Between 7 and 365 days.")]})
@@ -687,8 +780,18 @@ def offender_follow_up_open(
 def offender_review_record(
     *, actor: User, follow_up: OffenderFollowUp, reviewed_on: date, notes: str
 ) -> OffenderReview:
+    """A review by the police or the justice bureau of the offender's district."""
+    require_permission(actor, P_OFFENDER_WRITE)
+    require_division(actor, follow_up.division_id)
+    if not follow_up.active:
+        raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
+    errors: dict[str, list[str]] = {}
     if not notes.strip():
-        raise ValidationError({"notes": [_("Write what the review found.")]})
+        errors["notes"] = [_("Write what the review found.")]
+    if reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = [_("This date is in the future.")]
+    if errors:
+        raise ValidationError(errors)
     review = OffenderReview.objects.create(
         follow_up=follow_up,
         reviewer=actor,

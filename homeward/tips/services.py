@@ -19,11 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import require_permission, require_public_security
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.keys import keyring
 from homeward.core.models import Agency, Division, User
+from homeward.core.roles import P_TIP_TRIAGE
 from homeward.crypto import blind_index
 from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
 
@@ -52,7 +54,6 @@ class TipError:
     BAD_TRANSITION = "tip_bad_transition"
     VERSION_CONFLICT = "version_conflict"
     BAD_ATTACHMENT = "bad_attachment"
-    NOT_POLICE = "tip_not_police"
 
 
 @dataclass(frozen=True)
@@ -260,8 +261,8 @@ def tip_status_for_reporter(*, tracking_code: str, secret: str) -> ReporterView 
 
 
 def _require_police(actor: User) -> None:
-    if not actor.agency.is_public_security:
-        raise DomainError(TipError.NOT_POLICE, _("Only the police triage clues."), status=403)
+    require_public_security(actor, _("Only the police triage clues."))
+    require_permission(actor, P_TIP_TRIAGE)
 
 
 @transaction.atomic

@@ -27,12 +27,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import (
+    check_transition,
+    require_division,
+    require_permission,
+    require_public_security,
+    require_unit,
+)
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
-from homeward.core.errors import DomainError
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
+from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_SERVICE
+from homeward.core.workdays import add_working_days
 from homeward.people.models import Person
 from homeward.victims.models import (
+    RECEIVING_AGENCIES_BY_KIND,
     SERVICE_PROVIDERS,
     AgeGroup,
     FollowUp,
@@ -44,6 +54,7 @@ from homeward.victims.models import (
     Placement,
     PlanGoal,
     PlanReview,
+    ReceivingAgency,
     RegistrationTask,
     ServiceKind,
     ServiceReferral,
@@ -54,8 +65,6 @@ from homeward.victims.models import (
 
 
 class VictimError:
-    NOT_POLICE = "victim_not_police"
-    NOT_YOUR_UNIT = "victim_not_your_unit"
     BUYER_FAMILY = "victim_buyer_family"
     DNA_NOT_CONFIRMED = "victim_dna_not_confirmed"
     NEEDS_TRANSFER = "victim_needs_transfer"
@@ -63,6 +72,61 @@ class VictimError:
     NOT_ELIGIBLE = "service_not_eligible"
     BAD_STEP = "bad_step"
     CLOSED = "victim_closed"
+    BAD_STATUS = "victim_bad_status"
+
+
+# The victim's file: how its status may move. Placement, return and transfer move it
+# through their services; "living independently" and "closed" are set by the receiving
+# unit (victim_status_set). A closed file stays closed.
+VICTIM_TRANSITIONS: dict[str, frozenset[str]] = {
+    VictimStatus.RESCUED: frozenset(
+        {
+            VictimStatus.IN_CARE,
+            VictimStatus.RETURNED,
+            VictimStatus.TRANSFERRED,
+            VictimStatus.INDEPENDENT,
+            VictimStatus.CLOSED,
+        }
+    ),
+    # IN_CARE -> IN_CARE: a move from one institution to another.
+    VictimStatus.IN_CARE: frozenset(
+        {
+            VictimStatus.IN_CARE,
+            VictimStatus.RETURNED,
+            VictimStatus.TRANSFERRED,
+            VictimStatus.INDEPENDENT,
+            VictimStatus.CLOSED,
+        }
+    ),
+    # A return that failed brings the victim back into care.
+    VictimStatus.RETURNED: frozenset({VictimStatus.IN_CARE, VictimStatus.CLOSED}),
+    VictimStatus.INDEPENDENT: frozenset({VictimStatus.IN_CARE, VictimStatus.CLOSED}),
+    VictimStatus.TRANSFERRED: frozenset({VictimStatus.CLOSED}),
+    VictimStatus.CLOSED: frozenset(),
+}
+
+# The legal-aid green channel (四、(四)5): received -> reviewed -> lawyer assigned -> closed.
+LEGAL_AID_TRANSITIONS: dict[str, frozenset[str]] = {
+    LegalAidApplication.Status.RECEIVED: frozenset(
+        {LegalAidApplication.Status.REVIEWED, LegalAidApplication.Status.REFUSED}
+    ),
+    LegalAidApplication.Status.REVIEWED: frozenset({LegalAidApplication.Status.ASSIGNED}),
+    LegalAidApplication.Status.ASSIGNED: frozenset({LegalAidApplication.Status.CLOSED}),
+    LegalAidApplication.Status.CLOSED: frozenset(),
+    LegalAidApplication.Status.REFUSED: frozenset(),
+}
+
+
+def _move(victim: Victim, to: str) -> None:
+    check_transition(
+        VICTIM_TRANSITIONS,
+        victim.status,
+        to,
+        code=VictimError.BAD_STATUS,
+        message=_("The victim's file cannot go from %(from)s to %(to)s.")
+        % {"from": VictimStatus(victim.status).label, "to": VictimStatus(to).label},
+    )
+    victim.status = to
 
 
 def _unit(division: Division, kind: str) -> Agency:
@@ -87,10 +151,16 @@ def current_age(victim: Victim, today: date | None = None) -> int:
 
 
 def _require_unit(actor: User, agency: Agency, message: str) -> None:
-    if actor.agency_id != agency.pk and not (
-        actor.agency.is_municipal and actor.agency.kind == agency.kind
-    ):
-        raise DomainError(VictimError.NOT_YOUR_UNIT, message, status=403)
+    """The unit that manages the victim (its receiving civil affairs, or the municipal
+    bureau of the same kind), with the permission to manage victims."""
+    require_permission(actor, P_VICTIM_MANAGE)
+    require_unit(actor, agency, message)
+
+
+def _require_manager_in_scope(actor: User, victim: Victim) -> None:
+    """Police and civil affairs of the victim's district (or municipal) manage the file."""
+    require_permission(actor, P_VICTIM_MANAGE)
+    require_division(actor, victim.division_id)
 
 
 def _open(victim: Victim) -> None:
@@ -116,10 +186,9 @@ def victim_register(
     case: Any = None,
 ) -> Victim:
     """The police rescue and hand over to civil affairs of the district."""
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            VictimError.NOT_POLICE, _("The police register rescued victims."), status=403
-        )
+    require_public_security(actor, _("The police register rescued victims."))
+    require_permission(actor, P_VICTIM_MANAGE)
+    require_division(actor, division.pk)
     errors: dict[str, list[str]] = {}
     if identity_status not in IdentityStatus.values:
         errors["identity_status"] = [_("Choose identified or unknown.")]
@@ -212,7 +281,8 @@ def placement_decide(
     placement.started_on = today
     placement.save()
     victim = placement.victim
-    victim.status = VictimStatus.IN_CARE
+    _open(victim)
+    _move(victim, VictimStatus.IN_CARE)
     if victim.admitted_at is None:
         victim.admitted_at = today
     victim.save(update_fields=["status", "admitted_at"])
@@ -271,9 +341,10 @@ def registration_tasks_due(today: date | None = None) -> int:
 def registration_task_complete(
     *, actor: User, task: RegistrationTask, note: str
 ) -> RegistrationTask:
+    require_permission(actor, P_VICTIM_MANAGE)
     if actor.agency_id not in (task.police_agency_id, task.civil_affairs_agency_id):
         raise DomainError(
-            VictimError.NOT_YOUR_UNIT,
+            ActorError.NOT_YOUR_UNIT,
             _("The district police and civil affairs complete this task."),
             status=403,
         )
@@ -403,7 +474,7 @@ def victim_return(
     )
     if kind == "parents" and dna_confirmed:
         victim.identity_status = IdentityStatus.IDENTIFIED
-    victim.status = VictimStatus.RETURNED
+    _move(victim, VictimStatus.RETURNED)
     victim.save(update_fields=["status", "identity_status"])
     FollowUp.objects.bulk_create(
         [
@@ -439,20 +510,29 @@ def transfer_start(
         raise ValidationError({"kind": [_("Choose transfer or repatriation.")]})
     errors = {
         field: [_("Required.")]
-        for field, value in (
-            ("destination", destination),
-            ("receiving_agency", receiving_agency),
-            ("escort", escort),
-        )
+        for field, value in (("destination", destination), ("escort", escort))
         if not value.strip()
     }
+    if receiving_agency not in RECEIVING_AGENCIES_BY_KIND[kind]:
+        errors["receiving_agency"] = [
+            _(
+                "Abroad: the Foreign Affairs Office or the border inspection receives the"
+                " victim; another province: that province's agencies."
+            )
+            if receiving_agency in ReceivingAgency.values
+            else _("Choose the receiving agency from the list.")
+        ]
+    if victim.origin == Origin.FOREIGN and kind != Transfer.Kind.REPATRIATION:
+        errors["kind"] = [_("A victim from abroad is repatriated.")]
+    if victim.origin == Origin.OTHER_PROVINCE and kind != Transfer.Kind.TRANSFER:
+        errors["kind"] = [_("A victim from another province is transferred there.")]
     if errors:
         raise ValidationError(errors)
     transfer = Transfer.objects.create(
         victim=victim,
         kind=kind,
         destination=destination.strip(),
-        receiving_agency=receiving_agency.strip(),
+        receiving_agency=receiving_agency,
         escort=escort.strip(),
         departed_on=departed_on,
         recorded_by=actor,
@@ -463,6 +543,12 @@ def transfer_start(
 
 @transaction.atomic
 def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -> Transfer:
+    """The receiving agency took the victim over: the stay ends, the file says so."""
+    victim = transfer.victim
+    _require_unit(
+        actor, victim.owning_agency, _("The receiving civil-affairs unit confirms the hand-over.")
+    )
+    _open(victim)
     if transfer.handed_over_at is not None:
         raise DomainError(VictimError.BAD_STEP, _("The hand-over is already confirmed."))
     if not handed_over_to.strip():
@@ -470,14 +556,41 @@ def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -
     transfer.handed_over_at = timezone.now()
     transfer.handed_over_to = handed_over_to.strip()
     transfer.save(update_fields=["handed_over_at", "handed_over_to"])
-    victim = transfer.victim
     Placement.objects.filter(victim=victim, status=Placement.Status.ACTIVE).update(
         status=Placement.Status.ENDED, ended_on=timezone.localdate()
     )
-    victim.status = VictimStatus.TRANSFERRED
+    _move(victim, VictimStatus.TRANSFERRED)
     victim.save(update_fields=["status"])
     audit_record(actor=actor, action=AuditAction.TRANSFER_HANDOVER, obj=victim)
     return transfer
+
+
+MANUAL_STATUSES = (VictimStatus.INDEPENDENT, VictimStatus.CLOSED)
+
+
+@transaction.atomic
+def victim_status_set(*, actor: User, victim: Victim, status: str, reason: str) -> Victim:
+    """The receiving unit records that the victim lives independently, or closes the
+    file; the other statuses follow from placement, return and transfer."""
+    _require_unit(actor, victim.owning_agency, _("The receiving civil-affairs unit decides."))
+    if status not in MANUAL_STATUSES:
+        raise ValidationError({"status": [_("Choose living independently or close the file.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why.")]})
+    before = victim.status
+    _move(victim, status)
+    if status == VictimStatus.CLOSED:
+        Placement.objects.filter(victim=victim, status=Placement.Status.ACTIVE).update(
+            status=Placement.Status.ENDED, ended_on=timezone.localdate()
+        )
+    victim.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.VICTIM_STATUS,
+        obj=victim,
+        detail={"from": before, "to": status, "reason": reason.strip()[:200]},
+    )
+    return victim
 
 
 # --- Services, the plan and follow-up ---------------------------------------------------
@@ -487,6 +600,7 @@ def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -
 def service_refer(
     *, actor: User, victim: Victim, kind: str, due_on: date, note: str = ""
 ) -> ServiceReferral:
+    _require_manager_in_scope(actor, victim)
     _open(victim)
     if kind not in ServiceKind.values:
         raise ValidationError({"kind": [_("Choose a service.")]})
@@ -517,7 +631,8 @@ def service_refer(
 def service_update(
     *, actor: User, referral: ServiceReferral, status: str, outcome: str = ""
 ) -> ServiceReferral:
-    _require_unit(
+    require_permission(actor, P_VICTIM_SERVICE)
+    require_unit(
         actor, referral.owner_agency, _("The unit the service was referred to updates it.")
     )
     allowed: dict[str, set[str]] = {
@@ -551,6 +666,8 @@ def service_update(
 
 @transaction.atomic
 def plan_goal_add(*, actor: User, victim: Victim, goal: str) -> PlanGoal:
+    _require_manager_in_scope(actor, victim)
+    _open(victim)
     if not goal.strip():
         raise ValidationError({"goal": [_("Write the goal.")]})
     record = PlanGoal.objects.create(victim=victim, goal=goal.strip()[:200], created_by=actor)
@@ -562,6 +679,8 @@ def plan_goal_add(*, actor: User, victim: Victim, goal: str) -> PlanGoal:
 def plan_review_add(
     *, actor: User, victim: Victim, reviewed_on: date, notes: str, next_review_on: date | None
 ) -> PlanReview:
+    _require_manager_in_scope(actor, victim)
+    _open(victim)
     if not notes.strip():
         raise ValidationError({"notes": [_("Write the review.")]})
     review = PlanReview.objects.create(
@@ -577,8 +696,19 @@ def plan_review_add(
 
 @transaction.atomic
 def follow_up_record(*, actor: User, follow_up: FollowUp, done_on: date, notes: str) -> FollowUp:
+    """A visit after the return home, by the unit that manages the victim."""
+    _require_unit(
+        actor, follow_up.victim.owning_agency, _("The receiving civil-affairs unit visits.")
+    )
+    if follow_up.done_on is not None:
+        raise DomainError(VictimError.BAD_STEP, _("This visit has been recorded."))
+    errors: dict[str, list[str]] = {}
     if not notes.strip():
-        raise ValidationError({"notes": [_("Write what you found.")]})
+        errors["notes"] = [_("Write what you found.")]
+    if done_on > timezone.localdate():
+        errors["done_on"] = [_("This date is in the future.")]
+    if errors:
+        raise ValidationError(errors)
     follow_up.done_on = done_on
     follow_up.notes = notes.strip()
     follow_up.visitor = actor
@@ -598,24 +728,18 @@ def follow_ups_flag_overdue(today: date | None = None) -> int:
 # --- The legal-aid green channel ----------------------------------------------------------
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """``days`` working days after ``start`` (Saturdays and Sundays skipped; public
-    holidays are not modelled)."""
-    moment = start
-    added = 0
-    while added < days:
-        moment += timedelta(days=1)
-        if timezone.localtime(moment).weekday() < 5:
-            added += 1
-    return moment
-
-
 def _sla(step: str) -> int:
     return int(settings.VICTIMS_LEGAL_AID_SLA_DAYS[step])
 
 
 @transaction.atomic
 def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidApplication:
+    """A victim's application, filed by the units that manage the victim or taken by the
+    district's legal-aid office itself; it enters the green channel."""
+    justice = _unit(victim.division, "justice")
+    if not (actor.has_perm(P_LEGAL_AID) and actor.agency_id == justice.pk):
+        _require_manager_in_scope(actor, victim)
+    _open(victim)
     if not matter.strip():
         raise ValidationError({"matter": [_("Say what legal help is needed.")]})
     now = timezone.now()
@@ -623,7 +747,7 @@ def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidAppl
         victim=victim,
         matter=matter.strip(),
         division=victim.division,
-        justice_agency=_unit(victim.division, "justice"),
+        justice_agency=justice,
         received_at=now,
         step_due_at=add_working_days(now, _sla("review")),
     )
@@ -632,9 +756,21 @@ def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidAppl
 
 
 def _legal_aid_unit(actor: User, application: LegalAidApplication) -> None:
-    _require_unit(
+    require_permission(actor, P_LEGAL_AID)
+    require_unit(
         actor, application.justice_agency, _("The district's legal-aid office handles this.")
     )
+
+
+def _legal_aid_move(application: LegalAidApplication, to: str) -> None:
+    check_transition(
+        LEGAL_AID_TRANSITIONS,
+        application.status,
+        to,
+        code=VictimError.BAD_STEP,
+        message=_("This step is not possible now."),
+    )
+    application.status = to
 
 
 @transaction.atomic
@@ -642,17 +778,16 @@ def legal_aid_review(
     *, actor: User, application: LegalAidApplication, accept: bool, note: str = ""
 ) -> LegalAidApplication:
     _legal_aid_unit(actor, application)
-    if application.status != LegalAidApplication.Status.RECEIVED:
-        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
     now = timezone.now()
-    application.reviewed_at = now
     if accept:
-        application.status = LegalAidApplication.Status.REVIEWED
+        _legal_aid_move(application, LegalAidApplication.Status.REVIEWED)
+        application.reviewed_at = now
         application.step_due_at = add_working_days(now, _sla("assign"))
     else:
+        _legal_aid_move(application, LegalAidApplication.Status.REFUSED)
         if not note.strip():
             raise ValidationError({"outcome": [_("Say why the application is refused.")]})
-        application.status = LegalAidApplication.Status.REFUSED
+        application.reviewed_at = now
         application.outcome = note.strip()[:300]
         application.closed_at = now
     application.escalated_at = None
@@ -671,14 +806,12 @@ def legal_aid_assign(
     *, actor: User, application: LegalAidApplication, lawyer: User
 ) -> LegalAidApplication:
     _legal_aid_unit(actor, application)
-    if application.status != LegalAidApplication.Status.REVIEWED:
-        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    _legal_aid_move(application, LegalAidApplication.Status.ASSIGNED)
     if lawyer.agency_id != application.justice_agency_id or not lawyer.has_perm(
         "victims.handle_legal_aid"
     ):
         raise ValidationError({"lawyer": [_("Choose a lawyer of this legal-aid office.")]})
     now = timezone.now()
-    application.status = LegalAidApplication.Status.ASSIGNED
     application.lawyer = lawyer
     application.assigned_at = now
     application.step_due_at = add_working_days(now, _sla("handle"))
@@ -698,11 +831,9 @@ def legal_aid_close(
     *, actor: User, application: LegalAidApplication, outcome: str
 ) -> LegalAidApplication:
     _legal_aid_unit(actor, application)
-    if application.status != LegalAidApplication.Status.ASSIGNED:
-        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    _legal_aid_move(application, LegalAidApplication.Status.CLOSED)
     if not outcome.strip():
         raise ValidationError({"outcome": [_("Say how the matter ended.")]})
-    application.status = LegalAidApplication.Status.CLOSED
     application.outcome = outcome.strip()[:300]
     application.closed_at = timezone.now()
     application.save()

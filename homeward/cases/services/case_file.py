@@ -25,7 +25,8 @@ from homeward.cases.models import (
     TaskForceMember,
 )
 from homeward.cases.policy import check_leader, check_transition, is_qualified_member
-from homeward.cases.services.common import case_claim_version, event_add
+from homeward.cases.services.common import case_claim_version, event_add, require_case_team
+from homeward.core.actors import require_public_security
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
@@ -113,12 +114,7 @@ def case_open(
     district. The number is unique and gap-free per district and year.
     """
     agency = actor.agency
-    if not agency.is_public_security:
-        raise DomainError(
-            CaseError.OPENING_UNIT_NOT_POLICE,
-            _("Only public security agencies open criminal cases."),
-            status=403,
-        )
+    require_public_security(actor, _("Only public security agencies open criminal cases."))
     if agency.division is not None:
         division = agency.division
     if division is None:
@@ -198,6 +194,7 @@ def case_update(
     crimes: Iterable[str] | None = None,
 ) -> Case:
     """Edit the header of a case with optimistic locking (a stale version is a 409)."""
+    require_case_team(actor, case)
     case_claim_version(case, version)
     if case.status == CaseStatus.CLOSED:
         raise DomainError(CaseError.CASE_CLOSED, _("The case is closed."))
@@ -233,6 +230,7 @@ def case_change_status(
 ) -> Case:
     """Move the case along the transition map (``policy.TRANSITIONS``). A forbidden
     move raises a DomainError with a stable code; a stale version is a 409."""
+    require_case_team(actor, case)
     case_claim_version(case, version)
     from_status = case.status
     check_transition(from_status, to_status)

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from homeward.cases.errors import CaseError
 from homeward.cases.models import Case, CaseParty, EventKind, Interview, PartyRole
 from homeward.cases.selectors import is_case_team
-from homeward.cases.services.common import case_lock, ensure_not_closed, event_add
+from homeward.cases.services.common import (
+    case_lock,
+    ensure_not_closed,
+    event_add,
+    require_case_team,
+)
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
@@ -29,6 +34,7 @@ _CLOCK_SKEW = timedelta(minutes=5)
 def case_party_add(*, actor: User, case: Case, person: Person, role: str) -> CaseParty:
     """Link a registered person to the case in a role. The actor must be able to see
     the person in the registry."""
+    require_case_team(actor, case)
     case_lock(case)
     ensure_not_closed(case)
     if role not in PartyRole.values:

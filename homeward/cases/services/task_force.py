@@ -20,7 +20,12 @@ from homeward.cases.models import (
 )
 from homeward.cases.policy import check_leader, is_qualified_member
 from homeward.cases.selectors import is_task_force_member
-from homeward.cases.services.common import case_lock, ensure_not_closed, event_add
+from homeward.cases.services.common import (
+    case_lock,
+    ensure_not_closed,
+    event_add,
+    require_case_team,
+)
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
@@ -41,6 +46,7 @@ def task_force_change_leader(
     *, actor: User, case: Case, leader: User, reason: str = ""
 ) -> TaskForce:
     """Hand the task force to another qualified leader; the change is on the timeline."""
+    require_case_team(actor, case)
     case_lock(case)
     ensure_not_closed(case)
     task_force = _active_task_force(case)
@@ -74,6 +80,7 @@ def task_force_change_leader(
 @transaction.atomic
 def task_force_add_member(*, actor: User, case: Case, user: User) -> TaskForceMember:
     """Add an officer of the district's or the municipal police to the task force."""
+    require_case_team(actor, case)
     case_lock(case)
     ensure_not_closed(case)
     task_force = _active_task_force(case)
@@ -106,6 +113,7 @@ def task_force_add_member(*, actor: User, case: Case, user: User) -> TaskForceMe
 @transaction.atomic
 def task_force_dissolve(*, actor: User, case: Case, reason: str = "") -> TaskForce:
     """Dissolve the task force. Refused while the case is unsolved (rules 三、(一))."""
+    require_case_team(actor, case)
     case_lock(case)
     if case.status in UNSOLVED_STATUSES:
         raise DomainError(

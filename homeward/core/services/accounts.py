@@ -13,11 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import AccountError, DomainError
 from homeward.core.models import Agency, RoleAssignment, User
-from homeward.core.roles import ADMIN_ROLES, POLICE_ONLY_ROLES, ROLE_PERMISSIONS, Role
+from homeward.core.roles import (
+    ADMIN_ROLES,
+    P_MANAGE_USERS,
+    P_SECURITY,
+    POLICE_ONLY_ROLES,
+    ROLE_PERMISSIONS,
+    Role,
+)
 
 
 def roles_sync() -> None:
@@ -72,6 +80,8 @@ def user_create(
 
     ``actor`` is None only for bootstrap commands run from the server console.
     """
+    if actor is not None:
+        require_permission(actor, P_MANAGE_USERS)
     codes = _check_roles(roles, agency)
     user = User(
         username=username,
@@ -102,6 +112,7 @@ def user_create(
 def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
     """Replace the user's roles. Nobody changes their own roles; the refused attempt
     is audited in its own transaction so that the refusal does not roll it back."""
+    require_permission(actor, P_MANAGE_USERS)
     if actor.pk == user.pk:
         audit_record(
             actor=actor,
@@ -149,7 +160,10 @@ def _end_sessions_of(user: User) -> int:
 
 @transaction.atomic
 def user_deactivate(*, actor: User | None, user: User, reason: str) -> User:
-    """Disable an account and end every session it has (AUTH-07)."""
+    """Disable an account and end every session it has (AUTH-07). ``actor`` is None for
+    the system (inactivity, expiry)."""
+    if actor is not None:
+        require_permission(actor, P_MANAGE_USERS)
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = _end_sessions_of(user)
@@ -225,6 +239,7 @@ def temporary_password(user: User | None = None) -> str:
 
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> User:
+    require_permission(actor, P_MANAGE_USERS)
     user.is_active = True
     user.last_login = timezone.now()  # the 90-day inactivity clock starts again
     user.save(update_fields=["is_active", "last_login"])
@@ -236,6 +251,7 @@ def user_reactivate(*, actor: User, user: User) -> User:
 def user_issue_temporary_password(*, actor: User, user: User) -> str:
     """Set a one-time password that must be changed at the next sign-in (it is issued
     already expired). Returns the password to hand over; it is not stored in clear."""
+    require_permission(actor, P_MANAGE_USERS)
     if actor.pk == user.pk:
         raise DomainError(
             AccountError.SELF_ROLE_CHANGE,
@@ -254,6 +270,7 @@ def user_issue_temporary_password(*, actor: User, user: User) -> str:
 @transaction.atomic
 def lockout_clear(*, actor: User, username: str) -> int:
     """Security administrator: lift a django-axes lockout before it expires."""
+    require_permission(actor, P_SECURITY)
     from axes.utils import reset
 
     cleared = int(reset(username=username) or 0)
@@ -271,6 +288,7 @@ def lockout_clear(*, actor: User, username: str) -> int:
 def otp_reset(*, actor: User, user: User) -> int:
     """Security administrator: remove a user's authenticators (lost phone). The user
     enrols a new one at the next sign-in; 2FA stays required for their role."""
+    require_permission(actor, P_SECURITY)
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if actor.pk == user.pk:
