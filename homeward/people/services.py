@@ -101,7 +101,10 @@ def person_create(
         person.photo.save(content.name or "photo.jpg", content, save=False)
         person.save(update_fields=["photo"])
     audit_record(
-        actor=actor, action=AuditAction.PERSON_CREATE, obj=person, detail={"photo": content is not None}
+        actor=actor,
+        action=AuditAction.PERSON_CREATE,
+        obj=person,
+        detail={"photo": content is not None},
     )
     return person
 
