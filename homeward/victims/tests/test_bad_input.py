@@ -83,7 +83,7 @@ def test_posting_the_same_hand_over_twice_is_a_message_not_a_500(
         victim=victim,
         kind=Transfer.Kind.TRANSFER,
         destination="云南省昆明市",
-        receiving_agency="昆明市救助管理站",
+        receiving_agency="province_rescue_station",
         escort="冉秀英、何晓琳",
         departed_on=timezone.localdate(),
     )
