@@ -70,7 +70,7 @@ beat: $(RUNTIME_STAMP) ## Run Celery beat, which schedules tick() (needs CELERY_
 	$(VENV)/bin/celery -A homeward beat --loglevel INFO
 
 makemessages: $(DEV_STAMP) ## Extract translatable strings (needs GNU gettext)
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l zh_Hans -l en --add-location file --ignore '.venv/*' --ignore 'var/*'
 
 check-deploy: $(RUNTIME_STAMP) ## Django's deploy checklist with production settings and dummy secrets
 	DJANGO_SETTINGS_MODULE=homeward.settings.production DJANGO_SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(64))') \

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("homeward.core.urls")),
 ]
 
+handler400 = "homeward.core.views.errors.bad_request"
 handler403 = "homeward.core.views.errors.forbidden"
 handler404 = "homeward.core.views.errors.not_found"
 handler500 = "homeward.core.views.errors.server_error"

@@ -213,6 +213,9 @@ def test_an_alert_from_publication_to_found_in_the_browser(
         # Found: the commander ends the alert.
         staff.select_option("select[name=outcome]", "found_safe")
         staff.click("[data-testid=end-alert]")
+        staff.wait_for_selector("[data-testid=end-confirm]")
+        assert "小明" in staff.inner_text("[data-testid=end-confirm]")
+        staff.click("[data-testid=confirm-end]")
         staff.wait_for_url(alert_url)
         assert "平安" in staff.inner_text("[data-testid=alert-status]")
 

@@ -97,12 +97,48 @@ class PublishForm(forms.Form):
 
 
 class EndForm(forms.Form):
+    """Ending an alert: the outcome is always chosen, never defaulted; a live alert is
+    withdrawn only with the reason (the page then asks for confirmation)."""
+
+    WITHDRAWN = "withdrawn"
+
     outcome = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[("", _("Withdraw the alert (no outcome)")), *Alert.Outcome.choices],
-        required=False,
+        choices=[
+            ("", _("Choose the outcome")),
+            *Alert.Outcome.choices,
+            (WITHDRAWN, _("Withdrawn: the child is not found")),
+        ],
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("Required when the alert is withdrawn: say why."),
+    )
+
+    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+        if draft:
+            # A draft reached no one: it can only be discarded.
+            self.fields["outcome"].choices = [(self.WITHDRAWN, _("Discard the draft"))]  # type: ignore[attr-defined]
+            self.fields["outcome"].initial = self.WITHDRAWN
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            not self.draft
+            and data.get("outcome") == self.WITHDRAWN
+            and not (data.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Say why the alert is withdrawn."))
+        return data
+
+    def service_outcome(self) -> str:
+        """The outcome as the service takes it: empty for a withdrawal."""
+        outcome: str = self.cleaned_data["outcome"]
+        return "" if outcome == self.WITHDRAWN else outcome
 
 
 class SightingForm(forms.Form):

@@ -40,10 +40,12 @@ from homeward.alerts.models import (
     Sighting,
     Subscriber,
 )
+from homeward.core.actors import require_permission, require_public_security, require_unit
 from homeward.core.audit import audit_record
-from homeward.core.errors import DomainError
+from homeward.core.audit_actions import AuditAction
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
-from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PUBLISH
+from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PARTNERS, P_ALERT_PUBLISH
 from homeward.geotarget import RadiusSchedule, cell_of, haversine_km
 from homeward.people.models import Person
 
@@ -76,8 +78,6 @@ DRAFT_FIELDS = (
 
 
 class AlertError:
-    NOT_POLICE = "alert_not_police"
-    NOT_COMMANDER = "alert_not_commander"
     BAD_TRANSITION = "alert_bad_transition"
     VERSION_CONFLICT = "version_conflict"
     INCOMPLETE = "alert_incomplete"
@@ -125,16 +125,8 @@ def _police_unit(division: Division) -> Agency:
 
 
 def _require_police(actor: User, perm: str) -> None:
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            AlertError.NOT_POLICE, _("Only public security publishes alerts."), status=403
-        )
-    if not actor.has_perm(perm):
-        raise DomainError(
-            AlertError.NOT_COMMANDER,
-            _("Only an alert commander may do this."),
-            status=403,
-        )
+    require_public_security(actor, _("Only public security publishes alerts."))
+    require_permission(actor, perm, message=_("Only an alert commander may do this."))
 
 
 def _claim_version(alert: Alert, version: int) -> None:
@@ -209,7 +201,7 @@ def alert_create(
     _require_police(actor, P_ALERT_DRAFT)
     if actor.agency.division_id is not None and actor.agency.division_id != division.pk:
         raise DomainError(
-            AlertError.NOT_POLICE, _("Draft alerts for your own district."), status=403
+            ActorError.OUT_OF_AREA, _("Draft alerts for your own district."), status=403
         )
     cleaned = _clean(fields)
     missing: dict[str, list[str]] = {}
@@ -230,7 +222,9 @@ def alert_create(
     if photo is not None:
         _store_photo(alert, photo)
     alert.save()
-    audit_record(actor=actor, action="alert_draft", obj=alert, detail={"division": division.code})
+    audit_record(
+        actor=actor, action=AuditAction.ALERT_DRAFT, obj=alert, detail={"division": division.code}
+    )
     return alert
 
 
@@ -250,7 +244,9 @@ def alert_update(
         _store_photo(alert, photo)
     alert.updated_at = timezone.now()
     alert.save()
-    audit_record(actor=actor, action="alert_update", obj=alert, detail={"fields": sorted(cleaned)})
+    audit_record(
+        actor=actor, action=AuditAction.ALERT_UPDATE, obj=alert, detail={"fields": sorted(cleaned)}
+    )
     return alert
 
 
@@ -353,7 +349,7 @@ def alert_publish(*, actor: User, alert: Alert, version: int, leader: User) -> A
     )
     audit_record(
         actor=actor,
-        action="alert_publish",
+        action=AuditAction.ALERT_PUBLISH,
         obj=alert,
         detail={"stage": stage, "radius_km": ring.radius_km, "case": alert.case_id},
     )
@@ -392,7 +388,7 @@ def alert_expand(alert_id: int, *, now: datetime | None = None) -> AlertRing | N
         )
         audit_record(
             actor=None,
-            action="alert_expand",
+            action=AuditAction.ALERT_EXPAND,
             obj=alert,
             detail={"stage": stage, "radius_km": ring.radius_km},
             actor_username="system",
@@ -433,6 +429,10 @@ def alert_end(
     if target == AlertStatus.RESOLVED and alert.status == AlertStatus.DRAFT:
         target = AlertStatus.WITHDRAWN  # a draft is never published, so never "resolved"
     _check_transition(alert, target)
+    live = alert.status == AlertStatus.PUBLISHED
+    if target == AlertStatus.WITHDRAWN and live and not note.strip():
+        # A live alert for a missing child is never taken down without a reason.
+        raise ValidationError({"note": [_("Say why the alert is withdrawn.")]})
     _claim_version(alert, version)
     now = timezone.now()
     was_published = alert.status == AlertStatus.PUBLISHED
@@ -454,7 +454,11 @@ def alert_end(
         _notify_command_centres(alert, CommandNotice.Kind.ENDED, alert.get_outcome_display())
     audit_record(
         actor=actor,
-        action="alert_resolve" if target == AlertStatus.RESOLVED else "alert_withdraw",
+        action=(
+            AuditAction.ALERT_RESOLVE
+            if target == AlertStatus.RESOLVED
+            else AuditAction.ALERT_WITHDRAW
+        ),
         obj=alert,
         detail={"outcome": alert.outcome, "cancelled_deliveries": cancelled},
     )
@@ -479,7 +483,10 @@ def token_digest(token: str) -> str:
 def partner_register(
     *, actor: User | None, code: str, name: str, webhook_url: str = ""
 ) -> tuple[Partner, str, str]:
-    """Register a partner; returns it with its API token and signing secret (shown once)."""
+    """Register a partner; returns it with its API token and signing secret (shown once).
+    ``actor`` is None only for the console command."""
+    if actor is not None:
+        require_permission(actor, P_ALERT_PARTNERS)
     token = secrets.token_urlsafe(32)
     secret = secrets.token_urlsafe(32)
     partner = Partner(
@@ -493,7 +500,7 @@ def partner_register(
     partner.save()
     audit_record(
         actor=actor,
-        action="partner_register",
+        action=AuditAction.PARTNER_REGISTER,
         obj=partner,
         detail={"code": partner.code},
         actor_username="" if actor else "system",
@@ -661,7 +668,7 @@ def sighting_report(
             _notify_command_centres(alert, CommandNotice.Kind.SIGHTING, sighting.place)
             audit_record(
                 actor=None,
-                action="sighting_received",
+                action=AuditAction.SIGHTING_RECEIVED,
                 obj=sighting,
                 detail={"alert": alert.pk},
                 actor_username="anonymous",
@@ -685,7 +692,10 @@ def sighting_review(*, actor: User, sighting: Sighting, dismiss: bool = False) -
     sighting.reviewed_at = timezone.now()
     sighting.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     audit_record(
-        actor=actor, action="sighting_review", obj=sighting, detail={"status": sighting.status}
+        actor=actor,
+        action=AuditAction.SIGHTING_REVIEW,
+        obj=sighting,
+        detail={"status": sighting.status},
     )
     return sighting
 
@@ -721,15 +731,20 @@ def sighting_to_clue(*, actor: User, sighting: Sighting) -> Sighting:
     sighting.reviewed_by = actor
     sighting.reviewed_at = timezone.now()
     sighting.save(update_fields=["status", "tip", "reviewed_by", "reviewed_at"])
-    audit_record(actor=actor, action="sighting_to_clue", obj=sighting, detail={"tip": tip.pk})
+    audit_record(
+        actor=actor, action=AuditAction.SIGHTING_TO_CLUE, obj=sighting, detail={"tip": tip.pk}
+    )
     return sighting
 
 
 @transaction.atomic
 def notice_acknowledge(*, actor: User, notice: CommandNotice) -> CommandNotice:
+    """The command centre the notice went to acknowledges it."""
+    require_public_security(actor)
+    require_unit(actor, notice.agency)
     if notice.acknowledged_at is None:
         notice.acknowledged_at = timezone.now()
         notice.acknowledged_by = actor
         notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        audit_record(actor=actor, action="alert_notice_ack", obj=notice)
+        audit_record(actor=actor, action=AuditAction.ALERT_NOTICE_ACK, obj=notice)
     return notice

@@ -39,8 +39,9 @@ from homeward.alerts.services import (
 )
 from homeward.cases.selectors import qualified_leaders
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
-from homeward.core.form_errors import apply_errors
+from homeward.core.form_errors import apply_errors, error_text
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_OPS, P_ALERT_PUBLISH, P_ALERT_VIEW
@@ -49,7 +50,7 @@ from homeward.geotarget import RadiusSchedule
 FIELD_OF_ERROR = {"bad_attachment": "photo"}
 
 
-def _denied(actor: User, action: str, alert: Alert | None, error: DomainError) -> None:
+def _denied(actor: User, action: AuditAction, alert: Alert | None, error: DomainError) -> None:
     """Record a refused attempt (outside the rolled-back transaction)."""
     audit_record(
         actor=actor,
@@ -185,7 +186,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_change": next_change,
         "map_svg": alert_map_svg(alert, radii, _("Alert area"), sightings),
         "can_publish": user.has_perm(P_ALERT_PUBLISH) and user.agency.is_public_security,
-        "end_form": EndForm(),
+        "end_form": EndForm(draft=alert.status == AlertStatus.DRAFT),
         "notices": CommandNotice.objects.filter(alert=alert, agency=user.agency)[:20],
     }
     return render(request, "alerts/alert_detail.html", context)
@@ -218,7 +219,7 @@ def alert_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as error:
             if error.status == 403:
-                _denied(user, "alert_publish", alert, error)
+                _denied(user, AuditAction.ALERT_PUBLISH, alert, error)
             apply_errors(form, error, field_of_code=FIELD_OF_ERROR)
         except ValidationError as error:
             for messages_ in error.message_dict.values():
@@ -244,29 +245,48 @@ def alert_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(P_ALERT_PUBLISH)
 @require_POST
 def alert_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ending takes two steps: the outcome (never a default) and then a confirmation
+    page that names the child and says what ending does everywhere."""
     user = current_user(request)
     alert = alert_get_for_user(user, pk, purpose="end alert")
-    form = EndForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an outcome."))
+    if alert.status not in (AlertStatus.DRAFT, AlertStatus.PUBLISHED):
+        messages.error(request, _("This alert has already ended."))
         return redirect("alerts:detail", alert.pk)
+    was_draft = alert.status == AlertStatus.DRAFT
+    form = EndForm(request.POST, draft=was_draft)
+    if not form.is_valid():
+        messages.error(request, error_text(ValidationError(form.errors.as_data())))
+        return redirect("alerts:detail", alert.pk)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "alerts/alert_end_confirm.html",
+            {
+                "alert": alert,
+                "form": form,
+                "outcome": form.cleaned_data["outcome"],
+                "version": request.POST.get("version", ""),
+            },
+        )
     try:
         alert_end(
             actor=user,
             alert=alert,
             version=int(request.POST.get("version", "0")),
-            outcome=form.cleaned_data["outcome"],
+            outcome=form.service_outcome(),
             note=form.cleaned_data["note"],
         )
     except DomainError as error:
         if error.status == 403:
-            _denied(user, "alert_end", alert, error)
+            _denied(user, AuditAction.ALERT_END, alert, error)
         messages.error(request, error.message)
     except (ValidationError, ValueError):
         messages.error(request, _("Reload the page and try again."))
     else:
         if form.cleaned_data["outcome"] == Alert.Outcome.FOUND_SAFE:
             messages.success(request, _("The child is found. The alert has ended everywhere."))
+        elif was_draft:
+            messages.success(request, _("The draft has been discarded."))
         else:
             messages.success(request, _("The alert has ended everywhere."))
     return redirect("alerts:detail", alert.pk)
@@ -305,7 +325,7 @@ def sighting_photo(request: HttpRequest, pk: int, sid: int) -> FileResponse:
     sighting = _sighting(user, pk, sid)
     if not sighting.photo:
         raise Http404
-    audit_record(actor=user, action="read", obj=sighting, detail={"part": "photo"})
+    audit_record(actor=user, action=AuditAction.READ, obj=sighting, detail={"part": "photo"})
     return FileResponse(sighting.photo.open("rb"), content_type="image/jpeg")
 
 

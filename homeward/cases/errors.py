@@ -8,7 +8,6 @@ from enum import StrEnum
 class CaseError(StrEnum):
     # The case file
     VERSION_CONFLICT = "version_conflict"
-    OPENING_UNIT_NOT_POLICE = "opening_unit_not_police"
     DIVISION_REQUIRED = "division_required"
     CRIME_REQUIRED = "crime_required"
     UNKNOWN_CRIME = "unknown_crime"

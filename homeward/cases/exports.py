@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from homeward.cases.models import Case
 from homeward.cases.selectors import cases_list
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.exports import xlsx_table
 from homeward.core.models import User
 
@@ -56,7 +57,7 @@ def case_list_export(*, user: User, status: str = "", priority: str = "") -> byt
     data = _workbook(user, cases)
     audit_record(
         actor=user,
-        action="export",
+        action=AuditAction.EXPORT,
         object_type="cases.case",
         detail={
             "format": "xlsx",

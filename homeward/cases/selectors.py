@@ -34,6 +34,7 @@ from homeward.cases.models import (
 )
 from homeward.cases.policy import LEADER_POSTS
 from homeward.core.audit import audit_read, audit_record, read_audited_or_404
+from homeward.core.audit_actions import AuditAction
 from homeward.core.models import Division, User
 from homeward.core.models.agencies import PUBLIC_SECURITY_KIND
 from homeward.core.roles import P_CASE_SUPERVISE, P_CASE_VIEW
@@ -114,7 +115,7 @@ def case_find_for_supervision(user: User, number: str) -> Case | None:
     )
     audit_record(
         actor=user,
-        action="search",
+        action=AuditAction.SEARCH,
         object_type="cases.case",
         detail={"by": "number", "found": case is not None},
     )
@@ -192,7 +193,7 @@ def interview_get_for_user(user: User, case: Case, interview_id: int) -> Intervi
     except Interview.DoesNotExist:
         raise Http404 from None
     if case_access(user) is not CaseAccess.FULL or not is_case_team(user, case):
-        audit_record(actor=user, action="read", obj=interview, outcome="denied")
+        audit_record(actor=user, action=AuditAction.READ, obj=interview, outcome="denied")
         raise PermissionDenied
     audit_read(actor=user, obj=interview)
     return interview

@@ -41,6 +41,7 @@ from homeward.coordination.models import (
     VolunteerTeam,
 )
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Agency, User
 from homeward.core.models.agencies import JOINT_CONFERENCE_OFFICE_KIND
@@ -82,7 +83,9 @@ def unit_plan_get_or_create(*, actor: User, year: int) -> UnitPlan:
         agency=actor.agency, year=year, defaults={"created_by": actor}
     )
     if created:
-        audit_record(actor=actor, action="unit_plan_create", obj=plan, detail={"year": year})
+        audit_record(
+            actor=actor, action=AuditAction.UNIT_PLAN_CREATE, obj=plan, detail={"year": year}
+        )
     return plan
 
 
@@ -119,7 +122,9 @@ def plan_task_add(
         target=target,
         deadline=deadline,
     )
-    audit_record(actor=actor, action="plan_task_add", obj=plan, detail={"measure": measure.number})
+    audit_record(
+        actor=actor, action=AuditAction.PLAN_TASK_ADD, obj=plan, detail={"measure": measure.number}
+    )
     return task
 
 
@@ -179,7 +184,9 @@ def unit_plan_mirror(*, actor: User, year: int) -> UnitPlan:
             if (task.measure_id, task.title) not in have
         ]
     )
-    audit_record(actor=actor, action="unit_plan_mirror", obj=plan, detail={"source": source.pk})
+    audit_record(
+        actor=actor, action=AuditAction.UNIT_PLAN_MIRROR, obj=plan, detail={"source": source.pk}
+    )
     return plan
 
 
@@ -218,7 +225,9 @@ def progress_record(
     if done and not task.done:
         task.done = True
         task.save(update_fields=["done"])
-    audit_record(actor=actor, action="plan_progress", obj=task.plan, detail={"task": task.pk})
+    audit_record(
+        actor=actor, action=AuditAction.PLAN_PROGRESS, obj=task.plan, detail={"task": task.pk}
+    )
     return entry
 
 
@@ -295,7 +304,7 @@ def report_submit(*, actor: User, report: AnnualReport, body: str) -> AnnualRepo
     report.save()
     audit_record(
         actor=actor,
-        action="annual_report_submit",
+        action=AuditAction.ANNUAL_REPORT_SUBMIT,
         obj=report,
         detail={"late": timezone.localdate() > report.due_on},
     )
@@ -320,7 +329,9 @@ def report_review(
     report.review_note = note.strip()[:300]
     report.reviewed_at = timezone.now()
     report.save()
-    audit_record(actor=actor, action="annual_report_review", obj=report, detail={"accept": accept})
+    audit_record(
+        actor=actor, action=AuditAction.ANNUAL_REPORT_REVIEW, obj=report, detail={"accept": accept}
+    )
     return report
 
 
@@ -351,7 +362,7 @@ def meeting_record(
         decisions=decisions.strip(),
         recorded_by=actor,
     )
-    audit_record(actor=actor, action="meeting_record", obj=meeting)
+    audit_record(actor=actor, action=AuditAction.MEETING_RECORD, obj=meeting)
     return meeting
 
 
@@ -479,7 +490,9 @@ def evaluation_run(
             agency=agency,
             defaults={"scores": scores, "total": Decimal(str(total)), "grade": _grade(total)},
         )
-    audit_record(actor=actor, action="evaluation_run", obj=evaluation, detail={"units": len(scope)})
+    audit_record(
+        actor=actor, action=AuditAction.EVALUATION_RUN, obj=evaluation, detail={"units": len(scope)}
+    )
     return evaluation
 
 
@@ -500,7 +513,7 @@ def scorecard_verdict(
     scorecard.save(update_fields=["verdict", "grounds"])
     audit_record(
         actor=actor,
-        action="scorecard_verdict",
+        action=AuditAction.SCORECARD_VERDICT,
         obj=scorecard.evaluation,
         detail={"verdict": verdict},
     )
@@ -513,7 +526,7 @@ def evaluation_publish(*, actor: User, evaluation: Evaluation) -> Evaluation:
         raise DomainError(PlanError.NOT_YOUR_UNIT, _("The municipal office publishes."), status=403)
     evaluation.published_at = timezone.now()
     evaluation.save(update_fields=["published_at"])
-    audit_record(actor=actor, action="evaluation_publish", obj=evaluation)
+    audit_record(actor=actor, action=AuditAction.EVALUATION_PUBLISH, obj=evaluation)
     return evaluation
 
 
@@ -563,7 +576,10 @@ def region_listing_create(
         listed_by=actor,
     )
     audit_record(
-        actor=actor, action="region_listing_create", obj=listing, detail={"division": division.code}
+        actor=actor,
+        action=AuditAction.REGION_LISTING_CREATE,
+        obj=listing,
+        detail={"division": division.code},
     )
     return listing
 
@@ -578,7 +594,7 @@ def region_progress_add(*, actor: User, listing: RegionListing, text: str) -> Re
     progress = RegionProgress.objects.create(
         listing=listing, reported_on=timezone.localdate(), text=text.strip(), reported_by=actor
     )
-    audit_record(actor=actor, action="region_progress", obj=listing)
+    audit_record(actor=actor, action=AuditAction.REGION_PROGRESS, obj=listing)
     return progress
 
 
@@ -587,7 +603,7 @@ def region_listing_lift(*, actor: User, listing: RegionListing) -> RegionListing
     _municipal_office(actor)
     listing.lifted_at = timezone.now()
     listing.save(update_fields=["lifted_at"])
-    audit_record(actor=actor, action="region_listing_lift", obj=listing)
+    audit_record(actor=actor, action=AuditAction.REGION_LISTING_LIFT, obj=listing)
     return listing
 
 
@@ -602,7 +618,7 @@ def budget_line_set(*, actor: User, year: int, budgeted: Decimal, executed: Deci
         year=year,
         defaults={"budgeted": budgeted, "executed": executed, "recorded_by": actor},
     )
-    audit_record(actor=actor, action="budget_line_set", obj=line, detail={"year": year})
+    audit_record(actor=actor, action=AuditAction.BUDGET_LINE_SET, obj=line, detail={"year": year})
     return line
 
 
@@ -630,7 +646,7 @@ def donation_record(
         purpose=purpose.strip(),
         recorded_by=actor,
     )
-    audit_record(actor=actor, action="donation_record", obj=donation)
+    audit_record(actor=actor, action=AuditAction.DONATION_RECORD, obj=donation)
     return donation
 
 
@@ -643,7 +659,10 @@ def activity_record(*, actor: User, **fields: Any) -> Activity:
         raise ValidationError({"held_on": [_("This date is in the future.")]})
     activity = Activity.objects.create(agency=actor.agency, recorded_by=actor, **fields)
     audit_record(
-        actor=actor, action="activity_record", obj=activity, detail={"kind": activity.kind}
+        actor=actor,
+        action=AuditAction.ACTIVITY_RECORD,
+        obj=activity,
+        detail={"kind": activity.kind},
     )
     return activity
 
@@ -664,5 +683,5 @@ def volunteer_team_save(
             "updated_at": timezone.now(),
         },
     )
-    audit_record(actor=actor, action="volunteer_team_save", obj=team)
+    audit_record(actor=actor, action=AuditAction.VOLUNTEER_TEAM_SAVE, obj=team)
     return team

@@ -32,6 +32,7 @@ from homeward.coordination.models import (
     UnitPlan,
 )
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.exports import xlsx_table
 from homeward.core.form_errors import apply_errors as _errors
@@ -173,7 +174,9 @@ def progress_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     if not allowed or not entry.attachment:
         raise Http404
-    audit_record(actor=user, action="read", obj=entry.task.plan, detail={"attachment": entry.pk})
+    audit_record(
+        actor=user, action=AuditAction.READ, obj=entry.task.plan, detail={"attachment": entry.pk}
+    )
     return FileResponse(
         entry.attachment.open("rb"),
         content_type=entry.attachment_type or "application/octet-stream",
@@ -240,7 +243,7 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         for k, v in record.figures.items()
         if k in Indicator.values
     ]
-    audit_record(actor=user, action="export", obj=record, detail={"format": fmt})
+    audit_record(actor=user, action=AuditAction.EXPORT, obj=record, detail={"format": fmt})
     if fmt == "doc":
         rows = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td></tr>" for a, b in figures)
         html = (
@@ -411,7 +414,7 @@ def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
             ]
             for c in cards
         )
-        audit_record(actor=user, action="export", obj=record, detail={"format": "xlsx"})
+        audit_record(actor=user, action=AuditAction.EXPORT, obj=record, detail={"format": "xlsx"})
         response = HttpResponse(
             xlsx_table(user, _("Evaluation"), headers, rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from homeward.core import checks, signals  # noqa: F401  (register checks and receivers)
+        from homeward.core import checks, form_messages, signals  # noqa: F401  (checks, receivers)
         from homeward.core.keys import keyring
 
+        # Every form, ours or Django's, speaks in the platform's words (issue 12).
+        form_messages.install()
         # Fail at start-up, not at the first encrypted write, when keys are missing.
         keyring()

@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from homeward.core.audit_actions import AuditAction, audit_action
 from homeward.core.context import current_request_context
 from homeward.core.errors import AuditWriteError
 from homeward.core.models import AuditChainHead, AuditEvent, User
@@ -66,7 +67,7 @@ def _object_ref(obj: Model | None, object_type: str, object_id: str) -> tuple[st
 def audit_record(
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -82,9 +83,12 @@ def audit_record(
 
     Raises
     ------
+    ValueError
+        If ``action`` is not listed in :class:`AuditAction` (a programming error).
     AuditWriteError
         If the event cannot be written. The caller's transaction must not commit.
     """
+    action = audit_action(action)
     object_type, object_id = _object_ref(obj, object_type, object_id)
     context = current_request_context()
     actor_obj = actor if actor is not None and actor.is_authenticated else None
@@ -121,7 +125,7 @@ def audit_record(
 def audit_read(*, actor: User, obj: Model, purpose: str = "") -> AuditEvent:
     """Record that ``actor`` read a sensitive record (victim, minor, DNA, identity)."""
     detail = {"purpose": purpose} if purpose else {}
-    return audit_record(actor=actor, action="read", obj=obj, detail=detail)
+    return audit_record(actor=actor, action=AuditAction.READ, obj=obj, detail=detail)
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def read_audited_or_404(actor: User, queryset: QuerySet[M], pk: int, *, purpose:
     except ObjectDoesNotExist:
         audit_record(
             actor=actor,
-            action="read",
+            action=AuditAction.READ,
             object_type=queryset.model._meta.label_lower,
             object_id=str(pk),
             outcome="denied",

@@ -22,6 +22,19 @@ class AccountError(StrEnum):
     AGENCY_REQUIRED = "agency_required"
 
 
+class ActorError(StrEnum):
+    """Refusals of the actor a service checks (the same codes in every module)."""
+
+    NOT_PUBLIC_SECURITY = "not_public_security"
+    MISSING_PERMISSION = "missing_permission"
+    NOT_YOUR_UNIT = "not_your_unit"
+    OUT_OF_AREA = "out_of_area"
+
+
+class WorkflowError(StrEnum):
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+
+
 class AuditError(StrEnum):
     WRITE_FAILED = "audit_write_failed"
 

@@ -110,13 +110,14 @@ class FailClosedMiddleware:
             return _error(request, 503, "audit_unavailable")
         if isinstance(exception, IntegrityFailure):
             from homeward.core.audit import audit_record
+            from homeward.core.audit_actions import AuditAction
 
             logger.error("stored data failed integrity verification")
             user = request.user if request.user.is_authenticated else None
             try:
                 audit_record(
                     actor=user,
-                    action="integrity_failure",
+                    action=AuditAction.INTEGRITY_FAILURE,
                     outcome="failure",
                     detail={"path": request.path[:200]},
                 )

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.middleware import SESSION_LOGIN_AT
 from homeward.core.models import User
 
@@ -21,13 +22,13 @@ from homeward.core.models import User
 def _on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_LOGIN_AT] = timezone.now().isoformat()
-    audit_record(actor=user, action="login", obj=user)
+    audit_record(actor=user, action=AuditAction.LOGIN, obj=user)
 
 
 @receiver(user_logged_out)
 def _on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(actor=user, action="logout", obj=user)
+        audit_record(actor=user, action=AuditAction.LOGOUT, obj=user)
 
 
 @receiver(user_login_failed)
@@ -37,7 +38,7 @@ def _on_login_failed(
     username = str(credentials.get("username", ""))[:150]
     audit_record(
         actor=None,
-        action="login_failed",
+        action=AuditAction.LOGIN_FAILED,
         outcome="failure",
         object_type="core.user",
         actor_username=username,

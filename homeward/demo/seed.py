@@ -62,23 +62,29 @@ def seed_people(*, count: int = 240, seed: int = DEMO_SEED) -> int:
 
 
 def _registrar(division: Division, cache: dict[int, list[User]], rng: random.Random) -> User:
-    """A non-login service account per district bureau that registers the demo records."""
+    """A service account per district bureau that registers the demo records. It holds
+    the registering role (services check their actor) but has no usable password, so
+    nobody signs in with it."""
+    from django.contrib.auth.models import Group
+
+    from homeward.core.models import RoleAssignment
+    from homeward.core.roles import Role
+
+    roles = {"public_security": Role.INVESTIGATOR, "civil_affairs": Role.CIVIL_AFFAIRS_CASEWORKER}
     if division.pk not in cache:
         users = []
-        for kind in ("public_security", "civil_affairs"):
+        for kind, role in roles.items():
             agency = Agency.objects.get(division=division, kind=kind)
             user, _ = User.objects.get_or_create(
                 username=f"demo.registrar.{division.code}.{kind}",
-                defaults={
-                    "full_name": agency.name_zh,
-                    "agency": agency,
-                    "is_demo": True,
-                    "is_active": False,  # cannot sign in; exists to own demo records
-                },
+                defaults={"full_name": agency.name_zh, "agency": agency, "is_demo": True},
             )
             if user.has_usable_password():
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
+            RoleAssignment.objects.get_or_create(
+                user=user, role=role, defaults={"group": Group.objects.get(name=role)}
+            )
             users.append(user)
         cache[division.pk] = users
     return rng.choice(cache[division.pk])

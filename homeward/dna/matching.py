@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.dna.engine import frequency_table, profile_from_json
 from homeward.dna.kits import KIT_LOCI
 from homeward.dna.models import MatchCandidate, MatchRun, ReferenceFamily, Specimen
@@ -241,7 +242,7 @@ def match_run_execute(run_id: int) -> MatchRun:
         )
         audit_record(
             actor=None,
-            action="dna_search_done",
+            action=AuditAction.DNA_SEARCH_DONE,
             obj=run,
             detail={"candidates": rank, "scanned": result.scanned},
             actor_username="system",

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, Specimen
@@ -24,7 +25,7 @@ def specimen_get_for_user(user: User, specimen_id: str) -> Specimen:
     except Specimen.DoesNotExist:
         audit_record(
             actor=user,
-            action="dna_read",
+            action=AuditAction.DNA_READ,
             object_type="dna.specimen",
             object_id=specimen_id[:64],
             outcome="denied",
@@ -36,7 +37,7 @@ def specimen_genotype_read(user: User, specimen: Specimen, *, purpose: str) -> d
     """The genotype, decrypted, with an audit event naming the purpose."""
     import json
 
-    audit_record(actor=user, action="dna_read", obj=specimen, detail={"purpose": purpose})
+    audit_record(actor=user, action=AuditAction.DNA_READ, obj=specimen, detail={"purpose": purpose})
     data: dict[str, list[str]] = json.loads(specimen.genotype) if specimen.genotype else {}
     return data
 
@@ -64,7 +65,10 @@ def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
     except MatchCandidate.DoesNotExist:
         raise Http404 from None
     audit_record(
-        actor=user, action="dna_read", obj=candidate, detail={"purpose": candidate.run.purpose}
+        actor=user,
+        action=AuditAction.DNA_READ,
+        obj=candidate,
+        detail={"purpose": candidate.run.purpose},
     )
     return candidate
 

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import require_public_security as core_require_public_security
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 from homeward.dna.engine import frequency_table, genotype_json
@@ -30,17 +32,13 @@ from homeward.dna.parsing import ParsedSpecimen, RowError, parse_table, read_row
 
 
 class DnaError:
-    NOT_POLICE = "dna_not_public_security"
     PURPOSE_REQUIRED = "purpose_required"
     BAD_TRANSITION = "bad_review_transition"
 
 
 def require_public_security(actor: User) -> None:
-    """The rules forbid anyone but public security from collecting DNA data."""
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            DnaError.NOT_POLICE, _("Only public security may handle DNA data."), status=403
-        )
+    """The rules forbid anyone but public security from collecting DNA data (三、(三))."""
+    core_require_public_security(actor, _("Only public security may handle DNA data."))
 
 
 def require_purpose(purpose: str) -> str:
@@ -173,7 +171,7 @@ def specimens_import(
             )
         audit_record(
             actor=actor,
-            action="dna_import",
+            action=AuditAction.DNA_IMPORT,
             obj=batch,
             outcome="success" if not errors else "failure",
             detail={"specimens": batch.specimen_count, "errors": len(errors)},
@@ -268,7 +266,10 @@ def candidate_review(
     locked.reviewed_at = timezone.now()
     locked.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
     audit_record(
-        actor=actor, action="dna_match_review", obj=locked, detail={"from": before, "to": to}
+        actor=actor,
+        action=AuditAction.DNA_MATCH_REVIEW,
+        obj=locked,
+        detail={"from": before, "to": to},
     )
     return locked
 
@@ -301,7 +302,7 @@ def match_run_start(*, actor: User, specimen: Specimen, purpose: str) -> MatchRu
         )
     audit_record(
         actor=actor,
-        action="dna_search",
+        action=AuditAction.DNA_SEARCH,
         obj=run,
         detail={"purpose": purpose, "specimen": specimen.specimen_id},
     )
@@ -320,7 +321,7 @@ def accuracy_report_request(
     report = AccuracyReport.objects.create(queries=queries, decoys=decoys, requested_by=actor)
     audit_record(
         actor=actor,
-        action="dna_accuracy_report",
+        action=AuditAction.DNA_ACCURACY_REPORT,
         obj=report,
         detail={"queries": queries, "decoys": decoys},
     )
@@ -368,7 +369,7 @@ def specimen_link_person(*, actor: User, specimen: Specimen, person_id: int, pur
     )
     audit_record(
         actor=actor,
-        action="dna_person_link",
+        action=AuditAction.DNA_PERSON_LINK,
         obj=specimen,
         detail={"purpose": purpose, "person": person.pk},
     )
@@ -391,7 +392,9 @@ def check_request_create(
         requesting_agency=actor.agency,
         requested_by=actor,
     )
-    audit_record(actor=actor, action="dna_check_request", obj=request, detail={"source": source})
+    audit_record(
+        actor=actor, action=AuditAction.DNA_CHECK_REQUEST, obj=request, detail={"source": source}
+    )
     return request
 
 
@@ -408,5 +411,7 @@ def check_request_handle(
     request.handled_by = actor
     request.handled_at = timezone.now()
     request.save(update_fields=["status", "note", "handled_by", "handled_at"])
-    audit_record(actor=actor, action="dna_check_handle", obj=request, detail={"status": status})
+    audit_record(
+        actor=actor, action=AuditAction.DNA_CHECK_HANDLE, obj=request, detail={"status": status}
+    )
     return request

@@ -190,13 +190,14 @@ def candidate_report(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable comparison report in the layout of a parentage report (print it or
     save it as PDF from the browser). Printing is audited."""
     from homeward.core.audit import audit_record
+    from homeward.core.audit_actions import AuditAction
     from homeward.kinship.decisions import probability_of_parentage
 
     user = current_user(request)
     candidate = candidate_get_for_user(user, pk)
     audit_record(
         actor=user,
-        action="dna_report_print",
+        action=AuditAction.DNA_REPORT_PRINT,
         obj=candidate,
         detail={"purpose": candidate.run.purpose},
     )
@@ -216,6 +217,7 @@ def candidate_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     from django.utils import timezone
 
     from homeward.core.audit import audit_record
+    from homeward.core.audit_actions import AuditAction
     from homeward.dna.reports import Watermark, candidate_report_pdf
 
     user = current_user(request)
@@ -231,7 +233,7 @@ def candidate_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     audit_record(
         actor=user,
-        action="dna_report_print",
+        action=AuditAction.DNA_REPORT_PRINT,
         obj=candidate,
         detail={"purpose": candidate.run.purpose, "format": "pdf"},
     )

@@ -6,15 +6,33 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from homeward.core.models import Division
+from homeward.core.validators import validate_not_in_future
 from homeward.people.models import Person
-from homeward.people.validators import validate_id_number
+from homeward.people.validators import birth_errors, validate_id_number
+
+
+def add_birth_errors(form: forms.Form, data: dict[str, Any]) -> None:
+    """The registry's birth and identity check (:func:`birth_errors`) on a form, for
+    the fields that are still valid."""
+    errors = birth_errors(
+        date_of_birth=data.get("date_of_birth"),
+        id_number=data.get("id_number") or "",
+        sex=data.get("sex") or "",
+    )
+    for field, messages in errors.items():
+        if field in form.fields and field not in form.errors:
+            for message in messages:
+                form.add_error(field, message)
 
 
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=64)
     sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices)
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_not_in_future],
     )
     estimated_age_years = forms.IntegerField(
         label=_("Estimated age (if the date of birth is unknown)"),
@@ -60,6 +78,7 @@ class PersonForm(forms.Form):
                 "estimated_age_years",
                 _("An estimated age is not needed when the date of birth is given."),
             )
+        add_birth_errors(self, cleaned)
         return cleaned
 
     def person_fields(self) -> dict[str, Any]:
@@ -87,13 +106,22 @@ class PersonFields(forms.Form):
     sex = forms.ChoiceField(
         label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.UNKNOWN, required=False
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
-    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DATE,
+        validators=[validate_not_in_future],
+    )
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=18, required=False, validators=[validate_id_number]
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("existing_person") and not data.get("full_name"):
             self.add_error("full_name", _("Give the name, or the number of an existing record."))
+        if not data.get("existing_person"):
+            add_birth_errors(self, data)
         return data
 
     def person(self, user: Any, division: Division, *, purpose: str) -> Person:

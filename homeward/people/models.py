@@ -82,6 +82,16 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} (#{self.pk})"
 
+    def clean(self) -> None:
+        from homeward.people.validators import validate_birth
+
+        validate_birth(
+            date_of_birth=self.date_of_birth,
+            id_number=self.id_number or "",
+            sex=self.sex,
+            age_estimated_on=self.age_estimated_on,
+        )
+
     def age_on(self, day: date | None = None) -> int | None:
         """Age in whole years on ``day`` (today by default); estimated ages advance
         with the years since the estimate."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from homeward.core.audit import audit_record, read_audited_or_404
+from homeward.core.audit_actions import AuditAction
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import User
 from homeward.core.roles import P_PERSON_FULL_IDENTITY
@@ -37,7 +38,9 @@ def persons_search(user: User, *, query: str) -> QuerySet[Person]:
     else:
         persons = persons.filter(full_name__icontains=query)
         kind = "name"
-    audit_record(actor=user, action="search", object_type="people.person", detail={"by": kind})
+    audit_record(
+        actor=user, action=AuditAction.SEARCH, object_type="people.person", detail={"by": kind}
+    )
     return persons
 
 

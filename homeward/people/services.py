@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
+from homeward.core.roles import P_PERSON_ADD, P_PERSON_CHANGE
 from homeward.people.models import Person
 from homeward.people.validators import normalize_id_number, validate_id_number
 
@@ -53,15 +56,27 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         )
     cleaned = dict(fields)
     if cleaned.get("id_number"):
-        validate_id_number(cleaned["id_number"])
+        try:
+            validate_id_number(cleaned["id_number"])
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.error_list}) from error
         cleaned["id_number"] = normalize_id_number(cleaned["id_number"])
     return cleaned
 
 
 @transaction.atomic
-def person_create(*, actor: User, division: Division | None = None, **fields: Any) -> Person:
-    """Register a person in the actor's agency. District users register in their own
-    district; municipal users name the district."""
+def person_create(
+    *,
+    actor: User,
+    division: Division | None = None,
+    photo: UploadedFile | None = None,
+    **fields: Any,
+) -> Person:
+    """Register a person in the actor's agency, with their photo if one is given: one
+    transaction, so a refused photo leaves nothing behind and a retry makes no
+    duplicate. District users register in their own district; municipal users name
+    the district."""
+    require_permission(actor, P_PERSON_ADD)
     agency = actor.agency
     if agency.division_id is not None:
         division = agency.division
@@ -70,6 +85,7 @@ def person_create(*, actor: User, division: Division | None = None, **fields: An
     cleaned = _clean_fields(fields)
     person = Person(division=division, owning_agency=agency, created_by=actor, **cleaned)
     person.full_clean(exclude=["id_number_index", "photo"])
+    content = reencode_photo(photo) if photo is not None else None
     try:
         with transaction.atomic():
             person.save()
@@ -81,13 +97,22 @@ def person_create(*, actor: User, division: Division | None = None, **fields: An
                 status=409,
             ) from error
         raise
-    audit_record(actor=actor, action="person_create", obj=person)
+    if content is not None:
+        person.photo.save(content.name or "photo.jpg", content, save=False)
+        person.save(update_fields=["photo"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERSON_CREATE,
+        obj=person,
+        detail={"photo": content is not None},
+    )
     return person
 
 
 @transaction.atomic
 def person_update(*, actor: User, person: Person, version: int, **fields: Any) -> Person:
     """Update with optimistic locking: a stale ``version`` is a 409 conflict (REL-01)."""
+    require_permission(actor, P_PERSON_CHANGE)
     cleaned = _clean_fields(fields)
     updated = Person.objects.filter(pk=person.pk, version=version).update(
         version=version + 1, updated_at=timezone.now()
@@ -104,7 +129,10 @@ def person_update(*, actor: User, person: Person, version: int, **fields: Any) -
     person.full_clean(exclude=["id_number_index", "photo"])
     person.save()
     audit_record(
-        actor=actor, action="person_update", obj=person, detail={"fields": sorted(cleaned)}
+        actor=actor,
+        action=AuditAction.PERSON_UPDATE,
+        obj=person,
+        detail={"fields": sorted(cleaned)},
     )
     return person
 
@@ -133,11 +161,12 @@ def reencode_photo(upload: UploadedFile) -> ContentFile[bytes]:
 
 @transaction.atomic
 def person_set_photo(*, actor: User, person: Person, upload: UploadedFile) -> Person:
+    require_permission(actor, P_PERSON_CHANGE)
     content = reencode_photo(upload)
     person.photo.save(content.name or "photo.jpg", content, save=False)
     person.updated_at = timezone.now()
     person.save(update_fields=["photo", "updated_at"])
-    audit_record(actor=actor, action="person_photo_set", obj=person)
+    audit_record(actor=actor, action=AuditAction.PERSON_PHOTO_SET, obj=person)
     return person
 
 

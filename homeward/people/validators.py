@@ -43,3 +43,57 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(
             _("The check digit of the ID number is incorrect."), code="id_checksum"
         )
+
+
+def sex_from_id_number(value: str) -> str:
+    """``"male"`` or ``"female"``: the 17th character is odd for men (GB 11643-1999)."""
+    return "male" if int(value[16]) % 2 else "female"
+
+
+def birth_errors(
+    *,
+    date_of_birth: date | None = None,
+    id_number: str = "",
+    sex: str = "",
+    age_estimated_on: date | None = None,
+    today: date | None = None,
+) -> dict[str, list[str]]:
+    """What is wrong with a person's birth and identity as entered: a date of birth in
+    the future, a date of birth or sex that contradicts the ID number, an ID number of
+    someone not born yet. ``{field: [message]}``, empty when all is well. The one check
+    of the registry, used by its forms, its services and every form that registers a
+    person."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if date_of_birth is not None and date_of_birth > today:
+        errors["date_of_birth"] = [_("The date of birth cannot be in the future.")]
+    if age_estimated_on is not None and age_estimated_on > today:
+        errors["age_estimated_on"] = [_("The date of the age estimate is in the future.")]
+    number = normalize_id_number(id_number or "")
+    if not number:
+        return errors
+    try:
+        validate_id_number(number)
+    except ValidationError as error:
+        errors["id_number"] = list(error.messages)
+        return errors
+    born = birth_date_from_id_number(number)
+    if born is not None and born > today:
+        errors["id_number"] = [_("The date of birth in the ID number is in the future.")]
+    elif born is not None and date_of_birth is not None and born != date_of_birth:
+        errors.setdefault("date_of_birth", []).append(
+            _("The date of birth differs from the one in the ID number (%(born)s).")
+            % {"born": born.isoformat()}
+        )
+    if sex in ("male", "female") and sex != sex_from_id_number(number):
+        errors["sex"] = [_("The sex differs from the one the ID number gives.")]
+    return errors
+
+
+def validate_birth(**fields: object) -> None:
+    """:func:`birth_errors` as a :class:`ValidationError` keyed by field."""
+    errors = birth_errors(**fields)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationError(errors)

@@ -11,12 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.core.errors import DomainError
+from homeward.core.form_errors import apply_errors
 from homeward.core.models import User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_PERSON_ADD, P_PERSON_VIEW
 from homeward.people.forms import PersonForm
 from homeward.people.selectors import can_see_identity, mask, person_get_for_user, persons_search
-from homeward.people.services import person_create, person_set_photo
+from homeward.people.services import PersonError, person_create
+
+FIELD_OF_ERROR = {
+    PersonError.DUPLICATE_ID_NUMBER: "id_number",
+    PersonError.BAD_PHOTO: "photo",
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -64,14 +70,14 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         if fields.get("estimated_age_years") is not None:
             fields["age_estimated_on"] = timezone.localdate()
         try:
-            person = person_create(actor=user, division=form.cleaned_data.get("division"), **fields)
-            if form.cleaned_data.get("photo"):
-                person_set_photo(actor=user, person=person, upload=form.cleaned_data["photo"])
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except DomainError as error:
-            form.add_error("id_number" if "id_number" in error.code else None, error.message)
+            person = person_create(
+                actor=user,
+                division=form.cleaned_data.get("division"),
+                photo=form.cleaned_data.get("photo"),
+                **fields,
+            )
+        except (ValidationError, DomainError) as error:
+            apply_errors(form, error, field_of_code=FIELD_OF_ERROR)
         else:
             messages.success(request, _("The person has been registered."))
             return redirect("people:person_detail", pk=person.pk)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from homeward.core.audit import read_audited_or_404
 from homeward.core.models import Division, Township, User
+from homeward.core.roles import Role
 from homeward.core.scoping import scope_filter, scope_of
 from homeward.prevention.models import (
     DropoutFile,
@@ -36,10 +37,25 @@ def work_area(user: User) -> WorkArea | None:
     return WorkArea.objects.filter(user=user).select_related("township", "school").first()
 
 
+# Roles that work district-wide on the ledger: a user holding one of them is not narrowed
+# to a township by default.
+_DISTRICT_LEDGER_ROLES = frozenset({Role.CIVIL_AFFAIRS_CASEWORKER, Role.WOMENS_FEDERATION_OFFICER})
+
+
+def requires_work_area(user: User) -> bool:
+    """A village or township worker (儿童主任, 儿童督导员, women's director) works in one
+    township. Without a work area they see nothing and write nothing — never the whole
+    district — until the system administrator sets their township."""
+    roles = user.role_codes
+    return Role.PREVENTION_WORKER in roles and not roles & _DISTRICT_LEDGER_ROLES
+
+
 def _township_or_district(queryset: QuerySet, user: User) -> QuerySet:  # type: ignore[type-arg]
     area = work_area(user)
     if area is not None and area.township_id is not None:
-        return queryset.filter(township_id=area.township_id)
+        return scope_filter(queryset.filter(township_id=area.township_id), user)
+    if area is None and requires_work_area(user):
+        return queryset.none()
     return scope_filter(queryset, user)
 
 
@@ -73,7 +89,7 @@ def dropouts_visible_to(user: User) -> QuerySet[DropoutFile]:
     queryset = DropoutFile.objects.select_related("person", "school", "township")
     area = work_area(user)
     if area is not None and area.school_id is not None:
-        return queryset.filter(school_id=area.school_id)
+        return scope_filter(queryset.filter(school_id=area.school_id), user)
     return _township_or_district(queryset, user)
 
 
@@ -152,15 +168,9 @@ def overview(user: User) -> tuple[str, list[AreaCount]]:
     """Counts per district (municipal users) or per township (district and township
     users), for the map and the table. Numbers only."""
     area = work_area(user)
-    entries = LedgerEntry.objects.all()
-    dropouts = DropoutFile.objects.all()
+    entries = _township_or_district(LedgerEntry.objects.all(), user)
+    dropouts = _township_or_district(DropoutFile.objects.all(), user)
     scope = scope_of(user)
-    if area is not None and area.township_id is not None:
-        entries = entries.filter(township_id=area.township_id)
-        dropouts = dropouts.filter(township_id=area.township_id)
-    else:
-        entries = scope_filter(entries, user)
-        dropouts = scope_filter(dropouts, user)
     if scope.all_divisions and area is None:
         table = _counts(entries, dropouts, "division__code")
         divisions = Division.objects.order_by("code")
@@ -178,6 +188,8 @@ def overview(user: User) -> tuple[str, list[AreaCount]]:
     townships = Township.objects.filter(division_id=scope.division_id or 0).order_by("code")
     if area is not None and area.township_id is not None:
         townships = townships.filter(pk=area.township_id)
+    elif requires_work_area(user):
+        townships = townships.none()
     return "township", [
         AreaCount(
             t.code,
@@ -192,12 +204,9 @@ def overview(user: User) -> tuple[str, list[AreaCount]]:
 
 def overdue_by_division(user: User) -> dict[str, int]:
     """Overdue visits per district code in the user's view, for the map."""
-    area = work_area(user)
-    entries = LedgerEntry.objects.filter(status=LedgerEntry.Status.ACTIVE, overdue=True)
-    if area is not None and area.township_id is not None:
-        entries = entries.filter(township_id=area.township_id)
-    else:
-        entries = scope_filter(entries, user)
+    entries = _township_or_district(
+        LedgerEntry.objects.filter(status=LedgerEntry.Status.ACTIVE, overdue=True), user
+    )
     return {
         row["division__code"]: row["n"]
         for row in entries.values("division__code").annotate(n=Count("pk")).order_by()

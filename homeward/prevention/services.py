@@ -16,9 +16,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import (
+    check_transition,
+    require_division,
+    require_permission,
+    require_public_security,
+)
 from homeward.core.audit import audit_record
-from homeward.core.errors import DomainError
+from homeward.core.audit_actions import AuditAction
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, Township, User
+from homeward.core.roles import (
+    P_DROPOUT_WRITE,
+    P_FOUND_WRITE,
+    P_LEDGER_WRITE,
+    P_OFFENDER_WRITE,
+    P_REGCHECK_ADD,
+    P_REGCHECK_DECIDE,
+)
 from homeward.people.models import Person
 from homeward.prevention.models import (
     Category,
@@ -38,11 +53,20 @@ from homeward.prevention.models import (
 
 
 class PreventionError:
-    OUT_OF_AREA = "prevention_out_of_area"
-    NOT_POLICE = "prevention_not_police"
+    NO_WORK_AREA = "prevention_no_work_area"
     VERSION_CONFLICT = "version_conflict"
     CLOSED = "prevention_closed"
     DUPLICATE = "prevention_duplicate"
+    BAD_STATUS = "prevention_bad_status"
+
+
+# A found child: placed while the guardians are traced, then returned to them or taken
+# into long-term care (from which a later return is still possible).
+FOUND_CHILD_TRANSITIONS: dict[str, frozenset[str]] = {
+    FoundChild.Status.PLACED: frozenset({FoundChild.Status.RETURNED, FoundChild.Status.LONG_TERM}),
+    FoundChild.Status.LONG_TERM: frozenset({FoundChild.Status.RETURNED}),
+    FoundChild.Status.RETURNED: frozenset(),
+}
 
 
 def visit_interval(category: str, risk_level: str) -> timedelta:
@@ -56,17 +80,44 @@ def _area_township(actor: User) -> Township | None:
     return area.township if area is not None else None
 
 
+def _require_work_area(actor: User) -> None:
+    """A village or township worker without a work area works nowhere (not the whole
+    district): the system administrator sets their township first."""
+    from homeward.prevention.selectors import requires_work_area
+
+    if requires_work_area(actor) and getattr(actor, "work_area", None) is None:
+        raise DomainError(
+            PreventionError.NO_WORK_AREA,
+            _("Your township has not been set. Ask the system administrator to set it."),
+            status=403,
+        )
+
+
 def _check_area(actor: User, division: Division, township: Township | None) -> None:
     """Township workers write in their township; district units in their district."""
-    if actor.agency.division_id is not None and actor.agency.division_id != division.pk:
-        raise DomainError(
-            PreventionError.OUT_OF_AREA, _("This is outside your district."), status=403
-        )
+    _require_work_area(actor)
+    require_division(actor, division.pk)
     own = _area_township(actor)
     if own is not None and (township is None or township.pk != own.pk):
-        raise DomainError(
-            PreventionError.OUT_OF_AREA, _("This is outside your township."), status=403
-        )
+        raise DomainError(ActorError.OUT_OF_AREA, _("This is outside your township."), status=403)
+
+
+def _check_record_area(actor: User, record: Any) -> None:
+    """A record with ``division`` and ``township`` (the ledger, found children)."""
+    _check_area(actor, record.division, record.township)
+
+
+def _check_dropout_area(actor: User, file: DropoutFile) -> None:
+    """A school works on its own students' files, a township on its township's, the
+    education bureau on its district's."""
+    area = getattr(actor, "work_area", None)
+    if area is not None and area.school_id is not None:
+        if area.school_id != file.school_id:
+            raise DomainError(
+                ActorError.OUT_OF_AREA, _("This student is not of your school."), status=403
+            )
+        return
+    _check_area(actor, file.division, file.township)
 
 
 def _unit(division: Division, kind: str) -> Agency:
@@ -107,6 +158,7 @@ def ledger_entry_create(
 ) -> LedgerEntry:
     """Put a person in the ledger with the worker who visits them; the first visit is
     due at once."""
+    require_permission(actor, P_LEDGER_WRITE)
     division = township.division
     _check_area(actor, division, township)
     if category not in Category.values:
@@ -156,7 +208,7 @@ def ledger_entry_create(
     )
     audit_record(
         actor=actor,
-        action="ledger_entry_create",
+        action=AuditAction.LEDGER_ENTRY_CREATE,
         obj=entry,
         detail={"category": category, "risk": risk_level},
     )
@@ -167,7 +219,11 @@ def ledger_entry_create(
 def ledger_entry_update_risk(
     *, actor: User, entry: LedgerEntry, version: int, risk_level: str, risk_reasons: list[str]
 ) -> LedgerEntry:
-    _check_area(actor, entry.division, entry.township)
+    """Re-assess the risk; the next visit is due by the new level's interval."""
+    require_permission(actor, P_LEDGER_WRITE)
+    _check_record_area(actor, entry)
+    if entry.status != LedgerEntry.Status.ACTIVE:
+        raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
     if risk_level not in RiskLevel.values:
         raise ValidationError({"risk_level": [_("Choose a risk level.")]})
     _claim(LedgerEntry, entry, version)
@@ -178,13 +234,19 @@ def ledger_entry_update_risk(
     entry.next_visit_due = base + visit_interval(entry.category, risk_level)
     entry.overdue = entry.next_visit_due < timezone.localdate()
     entry.save(update_fields=["risk_level", "risk_reasons", "next_visit_due", "overdue"])
-    audit_record(actor=actor, action="ledger_entry_risk", obj=entry, detail={"risk": risk_level})
+    audit_record(
+        actor=actor, action=AuditAction.LEDGER_ENTRY_RISK, obj=entry, detail={"risk": risk_level}
+    )
     return entry
 
 
 @transaction.atomic
 def ledger_entry_close(*, actor: User, entry: LedgerEntry, reason: str) -> LedgerEntry:
-    _check_area(actor, entry.division, entry.township)
+    """End the follow-up with its reason; a closed entry stays closed (a new one opens)."""
+    require_permission(actor, P_LEDGER_WRITE)
+    _check_record_area(actor, entry)
+    if entry.status != LedgerEntry.Status.ACTIVE:
+        raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
     if not reason.strip():
         raise ValidationError({"close_reason": [_("Say why the follow-up ends.")]})
     entry.status = LedgerEntry.Status.CLOSED
@@ -192,7 +254,7 @@ def ledger_entry_close(*, actor: User, entry: LedgerEntry, reason: str) -> Ledge
     entry.close_reason = reason.strip()[:200]
     entry.overdue = False
     entry.save(update_fields=["status", "closed_at", "close_reason", "overdue"])
-    audit_record(actor=actor, action="ledger_entry_close", obj=entry)
+    audit_record(actor=actor, action=AuditAction.LEDGER_ENTRY_CLOSE, obj=entry)
     return entry
 
 
@@ -208,7 +270,8 @@ def visit_record(
 ) -> Visit:
     """Record a visit and schedule the next. A concern becomes a police clue in the same
     step (a mandatory report from the village or residents' committee)."""
-    _check_area(actor, entry.division, entry.township)
+    require_permission(actor, P_LEDGER_WRITE)
+    _check_record_area(actor, entry)
     if entry.status != LedgerEntry.Status.ACTIVE:
         raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
     errors: dict[str, list[str]] = {}
@@ -250,7 +313,7 @@ def visit_record(
     entry.save(update_fields=["next_visit_due", "overdue"])
     audit_record(
         actor=actor,
-        action="visit_record",
+        action=AuditAction.VISIT_RECORD,
         obj=visit,
         detail={"entry": entry.pk, "concern": bool(concern.strip())},
     )
@@ -311,11 +374,10 @@ def dropout_open(
     township_worker: User | None = None,
 ) -> DropoutFile:
     """The school opens the file; the township and the education bureau follow it."""
+    require_permission(actor, P_DROPOUT_WRITE)
     area = getattr(actor, "work_area", None)
     if area is not None and area.school_id is not None and area.school_id != school.pk:
-        raise DomainError(
-            PreventionError.OUT_OF_AREA, _("Open files for your own school."), status=403
-        )
+        raise DomainError(ActorError.OUT_OF_AREA, _("Open files for your own school."), status=403)
     _check_area(actor, school.division, school.township if area and area.township_id else None)
     errors: dict[str, list[str]] = {}
     if reason not in DropoutFile.Reason.values:
@@ -348,7 +410,7 @@ def dropout_open(
         township_worker=township_worker,
         opened_by=actor,
     )
-    audit_record(actor=actor, action="dropout_open", obj=file, detail={"reason": reason})
+    audit_record(actor=actor, action=AuditAction.DROPOUT_OPEN, obj=file, detail={"reason": reason})
     return file
 
 
@@ -365,6 +427,8 @@ def _dropout_role(actor: User) -> str:
 def dropout_action_add(
     *, actor: User, file: DropoutFile, taken_on: date, action: str, contact_made: bool
 ) -> DropoutAction:
+    require_permission(actor, P_DROPOUT_WRITE)
+    _check_dropout_area(actor, file)
     if file.status != DropoutFile.Status.OPEN:
         raise DomainError(PreventionError.CLOSED, _("This file is closed."))
     if not action.strip():
@@ -382,7 +446,9 @@ def dropout_action_add(
     if contact_made and (file.last_contact_on is None or taken_on > file.last_contact_on):
         file.last_contact_on = taken_on
         file.save(update_fields=["last_contact_on"])
-    audit_record(actor=actor, action="dropout_action", obj=file, detail={"contact": contact_made})
+    audit_record(
+        actor=actor, action=AuditAction.DROPOUT_ACTION, obj=file, detail={"contact": contact_made}
+    )
     return record
 
 
@@ -390,6 +456,8 @@ def dropout_action_add(
 def dropout_resolve(
     *, actor: User, file: DropoutFile, version: int, status: str, resolved_on: date
 ) -> DropoutFile:
+    require_permission(actor, P_DROPOUT_WRITE)
+    _check_dropout_area(actor, file)
     if status not in (
         DropoutFile.Status.RETURNED,
         DropoutFile.Status.TRANSFERRED,
@@ -402,7 +470,9 @@ def dropout_resolve(
     file.status = status
     file.resolved_on = resolved_on
     file.save(update_fields=["status", "resolved_on"])
-    audit_record(actor=actor, action="dropout_resolve", obj=file, detail={"status": status})
+    audit_record(
+        actor=actor, action=AuditAction.DROPOUT_RESOLVE, obj=file, detail={"status": status}
+    )
     return file
 
 
@@ -447,7 +517,7 @@ def dropouts_raise_concerns(today: date | None = None) -> int:
             locked.save(update_fields=["concern_tip"])
             audit_record(
                 actor=None,
-                action="dropout_concern",
+                action=AuditAction.DROPOUT_CONCERN,
                 obj=locked,
                 detail={"tip": tip.pk},
                 actor_username="system",
@@ -473,6 +543,7 @@ def found_child_record(
     division: Division,
     township: Township | None = None,
 ) -> FoundChild:
+    require_permission(actor, P_FOUND_WRITE)
     _check_area(actor, division, township if _area_township(actor) else None)
     errors: dict[str, list[str]] = {}
     if kind not in FoundChild.Kind.values:
@@ -504,18 +575,22 @@ def found_child_record(
         owning_agency=_unit(division, "civil_affairs"),
         recorded_by=actor,
     )
-    audit_record(actor=actor, action="found_child_record", obj=child, detail={"kind": kind})
+    audit_record(
+        actor=actor, action=AuditAction.FOUND_CHILD_RECORD, obj=child, detail={"kind": kind}
+    )
     return child
 
 
 @transaction.atomic
 def tracing_step_add(*, actor: User, child: FoundChild, taken_on: date, step: str) -> TracingStep:
+    require_permission(actor, P_FOUND_WRITE)
+    _check_found_child_area(actor, child)
     if not step.strip():
         raise ValidationError({"step": [_("Say what was done to find the guardians.")]})
     record = TracingStep.objects.create(
         child=child, actor=actor, taken_on=taken_on, step=step.strip()
     )
-    audit_record(actor=actor, action="tracing_step", obj=child)
+    audit_record(actor=actor, action=AuditAction.TRACING_STEP, obj=child)
     return record
 
 
@@ -525,6 +600,8 @@ def found_child_request_dna(*, actor: User, child: FoundChild, reason: str) -> F
     from homeward.dna.models import CheckRequest
     from homeward.dna.services import check_request_create
 
+    require_permission(actor, P_FOUND_WRITE)
+    _check_found_child_area(actor, child)
     if child.dna_request_id is not None:
         raise DomainError(PreventionError.DUPLICATE, _("A DNA check was already requested."))
     child.dna_request = check_request_create(
@@ -540,12 +617,38 @@ def found_child_request_dna(*, actor: User, child: FoundChild, reason: str) -> F
 
 @transaction.atomic
 def found_child_set_status(*, actor: User, child: FoundChild, status: str) -> FoundChild:
+    """Returned to the guardians, or into long-term care: along the transition map."""
+    require_permission(actor, P_FOUND_WRITE)
+    _check_found_child_area(actor, child)
     if status not in FoundChild.Status.values:
         raise ValidationError({"status": [_("Choose a status.")]})
+    before = child.status
+    check_transition(
+        FOUND_CHILD_TRANSITIONS,
+        before,
+        status,
+        code=PreventionError.BAD_STATUS,
+        message=_("A found child cannot go from %(from)s to %(to)s.")
+        % {"from": child.get_status_display(), "to": FoundChild.Status(status).label},
+    )
     child.status = status
     child.save(update_fields=["status"])
-    audit_record(actor=actor, action="found_child_status", obj=child, detail={"status": status})
+    audit_record(
+        actor=actor,
+        action=AuditAction.FOUND_CHILD_STATUS,
+        obj=child,
+        detail={"from": before, "status": status},
+    )
     return child
+
+
+def _check_found_child_area(actor: User, child: FoundChild) -> None:
+    """The township where the child was found (township workers), or its district."""
+    _require_work_area(actor)
+    require_division(actor, child.division_id)
+    own = _area_township(actor)
+    if own is not None and child.township_id != own.pk:
+        raise DomainError(ActorError.OUT_OF_AREA, _("This is outside your township."), status=403)
 
 
 # --- Registration and adoption checks -----------------------------------------------------
@@ -560,6 +663,7 @@ def registration_check_open(
     from homeward.dna.models import CheckRequest
     from homeward.dna.services import check_request_create
 
+    require_permission(actor, P_REGCHECK_ADD)
     _check_area(actor, division, None)
     if kind not in RegistrationCheck.Kind.values:
         raise ValidationError({"kind": [_("Choose household registration or adoption.")]})
@@ -582,7 +686,9 @@ def registration_check_open(
         division=division,
     )
     check.save(update_fields=["dna_request"])
-    audit_record(actor=actor, action="registration_check_open", obj=check, detail={"kind": kind})
+    audit_record(
+        actor=actor, action=AuditAction.REGISTRATION_CHECK_OPEN, obj=check, detail={"kind": kind}
+    )
     return check
 
 
@@ -597,10 +703,9 @@ def registration_check_decide(
 ) -> RegistrationCheck:
     """The police clear the registration, or reject it; a rejected adoption for a
     suspected purchase becomes a clue."""
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            PreventionError.NOT_POLICE, _("Only the police clear these checks."), status=403
-        )
+    require_public_security(actor, _("Only the police clear these checks."))
+    require_permission(actor, P_REGCHECK_DECIDE)
+    require_division(actor, check.division_id)
     if check.status != RegistrationCheck.Status.PENDING:
         raise DomainError(PreventionError.CLOSED, _("This check has been decided."))
     if not clear and not note.strip():
@@ -632,7 +737,7 @@ def registration_check_decide(
     check.save()
     audit_record(
         actor=actor,
-        action="registration_check_decide",
+        action=AuditAction.REGISTRATION_CHECK_DECIDE,
         obj=check,
         detail={"status": check.status, "suspected_purchase": check.suspected_purchase},
     )
@@ -652,6 +757,7 @@ def offender_follow_up_open(
     review_interval_days: int,
     division: Division,
 ) -> OffenderFollowUp:
+    require_permission(actor, P_OFFENDER_WRITE)
     _check_area(actor, division, None)
     if not 7 <= review_interval_days <= 365:
         raise ValidationError({"review_interval_days": [_("Between 7 and 365 days.")]})
@@ -666,7 +772,7 @@ def offender_follow_up_open(
         owning_agency=actor.agency,
         created_by=actor,
     )
-    audit_record(actor=actor, action="offender_follow_up_open", obj=follow_up)
+    audit_record(actor=actor, action=AuditAction.OFFENDER_FOLLOW_UP_OPEN, obj=follow_up)
     return follow_up
 
 
@@ -674,8 +780,18 @@ def offender_follow_up_open(
 def offender_review_record(
     *, actor: User, follow_up: OffenderFollowUp, reviewed_on: date, notes: str
 ) -> OffenderReview:
+    """A review by the police or the justice bureau of the offender's district."""
+    require_permission(actor, P_OFFENDER_WRITE)
+    require_division(actor, follow_up.division_id)
+    if not follow_up.active:
+        raise DomainError(PreventionError.CLOSED, _("This follow-up has ended."))
+    errors: dict[str, list[str]] = {}
     if not notes.strip():
-        raise ValidationError({"notes": [_("Write what the review found.")]})
+        errors["notes"] = [_("Write what the review found.")]
+    if reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = [_("This date is in the future.")]
+    if errors:
+        raise ValidationError(errors)
     review = OffenderReview.objects.create(
         follow_up=follow_up,
         reviewer=actor,
@@ -686,7 +802,7 @@ def offender_review_record(
     follow_up.next_review_due = reviewed_on + timedelta(days=follow_up.review_interval_days)
     follow_up.overdue = follow_up.next_review_due < timezone.localdate()
     follow_up.save(update_fields=["next_review_due", "overdue"])
-    audit_record(actor=actor, action="offender_review", obj=follow_up)
+    audit_record(actor=actor, action=AuditAction.OFFENDER_REVIEW, obj=follow_up)
     return review
 
 

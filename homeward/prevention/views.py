@@ -84,10 +84,11 @@ def _townships(user: User) -> QuerySet[Township]:
 def _audit_list(user: User, object_type: str, rows: int, **filters: str) -> None:
     """Lists of minors and people at risk are reads too (SECURITY.md AUD-01)."""
     from homeward.core.audit import audit_record
+    from homeward.core.audit_actions import AuditAction
 
     audit_record(
         actor=user,
-        action="list",
+        action=AuditAction.LIST,
         object_type=object_type,
         detail={"rows": rows, **{k: v for k, v in filters.items() if v}},
     )
@@ -154,10 +155,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(overdue=True, status=LedgerEntry.Status.ACTIVE)
     if request.GET.get("format") == "xlsx":
         from homeward.core.audit import audit_record
+        from homeward.core.audit_actions import AuditAction
 
         audit_record(
             actor=user,
-            action="export",
+            action=AuditAction.EXPORT,
             object_type="prevention.ledgerentry",
             detail={"rows": entries.count(), "category": category, "risk": risk},
         )

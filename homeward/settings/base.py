@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "homeward.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "homeward.core.page_errors.PageErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,6 +170,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "homeward.core.views.errors.csrf_failure"
 STEP_UP_WINDOW = env_minutes("HOMEWARD_STEP_UP_MINUTES", 5)
 
 # --- Internationalisation -------------------------------------------------------------

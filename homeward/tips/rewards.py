@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction, audit_action
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 from homeward.tips.models import Reward, RewardStep, Tip
@@ -70,7 +71,9 @@ def reward_apply(*, actor: User, tip: Tip, amount: Decimal, grounds: str) -> Rew
     RewardStep.objects.create(
         reward=reward, status=Reward.Status.APPLIED, actor=actor, note=reward.grounds
     )
-    audit_record(actor=actor, action="reward_applied", obj=reward, detail={"amount": str(amount)})
+    audit_record(
+        actor=actor, action=AuditAction.REWARD_APPLIED, obj=reward, detail={"amount": str(amount)}
+    )
     return reward
 
 
@@ -91,7 +94,9 @@ def reward_step(
         if tracking_code.strip().upper() != tip.tracking_code or not secret_matches(
             secret, tip.secret_hash
         ):
-            audit_record(actor=actor, action="reward_payment_refused", obj=reward, outcome="denied")
+            audit_record(
+                actor=actor, action=AuditAction.REWARD_PAYMENT_REFUSED, obj=reward, outcome="denied"
+            )
             raise DomainError(
                 RewardError.WRONG_SECRET, _("The tracking code and secret do not match the clue.")
             )
@@ -115,5 +120,5 @@ def _reward_step(
     locked.status = to
     locked.save()
     RewardStep.objects.create(reward=locked, status=to, actor=actor, note=note.strip()[:300])
-    audit_record(actor=actor, action=f"reward_{to}", obj=locked)
+    audit_record(actor=actor, action=audit_action(f"reward_{to}"), obj=locked)
     return locked

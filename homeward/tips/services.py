@@ -19,10 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import require_permission, require_public_security
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.keys import keyring
 from homeward.core.models import Agency, Division, User
+from homeward.core.roles import P_TIP_TRIAGE
 from homeward.crypto import blind_index
 from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
 
@@ -51,7 +54,6 @@ class TipError:
     BAD_TRANSITION = "tip_bad_transition"
     VERSION_CONFLICT = "version_conflict"
     BAD_ATTACHMENT = "bad_attachment"
-    NOT_POLICE = "tip_not_police"
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def tip_submit(
             TipEvent.objects.create(tip=tip, kind="received", actor=reporter)
             audit_record(
                 actor=reporter,
-                action="tip_received",
+                action=AuditAction.TIP_RECEIVED,
                 obj=tip,
                 detail={"channel": channel, "category": category},
                 actor_username="" if reporter else "anonymous",
@@ -259,8 +261,8 @@ def tip_status_for_reporter(*, tracking_code: str, secret: str) -> ReporterView 
 
 
 def _require_police(actor: User) -> None:
-    if not actor.agency.is_public_security:
-        raise DomainError(TipError.NOT_POLICE, _("Only the police triage clues."), status=403)
+    require_public_security(actor, _("Only the police triage clues."))
+    require_permission(actor, P_TIP_TRIAGE)
 
 
 @transaction.atomic
@@ -312,7 +314,10 @@ def tip_transition(
     locked.save()
     TipEvent.objects.create(tip=locked, kind=to, actor=actor, detail=note.strip()[:300])
     audit_record(
-        actor=actor, action="tip_transition", obj=locked, detail={"from": before, "to": to}
+        actor=actor,
+        action=AuditAction.TIP_TRANSITION,
+        obj=locked,
+        detail={"from": before, "to": to},
     )
     return locked
 
@@ -324,7 +329,7 @@ def tips_flag_overdue(now: datetime | None = None) -> int:
     count = 0
     for tip in due:
         Tip.objects.filter(pk=tip.pk).update(overdue=True)
-        audit_record(actor=None, action="tip_overdue", obj=tip, actor_username="system")
+        audit_record(actor=None, action=AuditAction.TIP_OVERDUE, obj=tip, actor_username="system")
         count += 1
     return count
 
@@ -342,7 +347,7 @@ def tip_join_case(*, actor: User, tip: Tip, case_number: str) -> Tip:
         raise DomainError(TipError.BAD_TRANSITION, _("No case with this number in your area."))
     Tip.objects.filter(pk=tip.pk).update(joined_case=case)
     TipEvent.objects.create(tip=tip, kind="joined_case", actor=actor, detail=case.number)
-    audit_record(actor=actor, action="tip_joined_case", obj=tip, detail={"case": case.pk})
+    audit_record(actor=actor, action=AuditAction.TIP_JOINED_CASE, obj=tip, detail={"case": case.pk})
     tip.refresh_from_db()
     return tip
 
@@ -384,6 +389,8 @@ def tip_record_for_case(
             joined_case=case, assigned_to=actor, status=Tip.Status.ASSIGNED
         )
         TipEvent.objects.create(tip=tip, kind="joined_case", actor=actor, detail=case.number)
-        audit_record(actor=actor, action="tip_joined_case", obj=tip, detail={"case": case.pk})
+        audit_record(
+            actor=actor, action=AuditAction.TIP_JOINED_CASE, obj=tip, detail={"case": case.pk}
+        )
         tip.refresh_from_db()
     return tip

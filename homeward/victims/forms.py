@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from homeward.core.models import Division, User
 from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.people.models import Person
-from homeward.victims.models import IdentityStatus, Institution, Origin, ServiceKind, Transfer
+from homeward.victims.models import (
+    IdentityStatus,
+    Institution,
+    Origin,
+    ReceivingAgency,
+    ServiceKind,
+    Transfer,
+)
 
 
 class VictimForm(PersonFields):
@@ -80,7 +87,9 @@ class ReturnForm(forms.Form):
 class TransferForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Transfer.Kind.choices)
     destination = forms.CharField(label=_("Destination"), max_length=100)
-    receiving_agency = forms.CharField(label=_("Receiving agency"), max_length=120)
+    receiving_agency = forms.ChoiceField(
+        label=_("Receiving agency"), choices=ReceivingAgency.choices
+    )
     escort = forms.CharField(label=_("Escort"), max_length=200)
     departed_on = forms.DateField(label=_("Departed on"), widget=DATE, initial=timezone.localdate)
 

@@ -206,6 +206,47 @@ class Guardian(models.Model):
         return f"return {self.pk}"
 
 
+class ReceivingAgency(models.TextChoices):
+    """Who takes the victim over at the end of a transfer or repatriation (六、(二): 市公安局,
+    市政府外办 and 市民政局 lead; the receiving side is one of these)."""
+
+    FOREIGN_AFFAIRS_OFFICE = (
+        "foreign_affairs_office",
+        _("Municipal Foreign Affairs Office (to the embassy or consulate)"),
+    )
+    BORDER_INSPECTION = (
+        "border_inspection",
+        _("Exit border inspection station (to the other country's police)"),
+    )
+    PROVINCE_RESCUE_STATION = (
+        "province_rescue_station",
+        _("Rescue-management station of the receiving province"),
+    )
+    PROVINCE_CIVIL_AFFAIRS = (
+        "province_civil_affairs",
+        _("Civil-affairs department of the receiving province"),
+    )
+    PROVINCE_PUBLIC_SECURITY = (
+        "province_public_security",
+        _("Public security of the receiving province"),
+    )
+
+
+# Which receiving agencies fit which kind of journey.
+RECEIVING_AGENCIES_BY_KIND: dict[str, frozenset[str]] = {
+    "transfer": frozenset(
+        {
+            ReceivingAgency.PROVINCE_RESCUE_STATION,
+            ReceivingAgency.PROVINCE_CIVIL_AFFAIRS,
+            ReceivingAgency.PROVINCE_PUBLIC_SECURITY,
+        }
+    ),
+    "repatriation": frozenset(
+        {ReceivingAgency.FOREIGN_AFFAIRS_OFFICE, ReceivingAgency.BORDER_INSPECTION}
+    ),
+}
+
+
 class Transfer(models.Model):
     """中转康复, 安全送返: to another province or abroad, with escort and hand-over."""
 
@@ -216,7 +257,9 @@ class Transfer(models.Model):
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="transfers")
     kind = models.CharField(_("Kind"), max_length=14, choices=Kind.choices)
     destination = models.CharField(_("Destination"), max_length=100)
-    receiving_agency = models.CharField(_("Receiving agency"), max_length=120)
+    receiving_agency = models.CharField(
+        _("Receiving agency"), max_length=32, choices=ReceivingAgency.choices
+    )
     escort = models.CharField(_("Escort"), max_length=200)
     departed_on = models.DateField(_("Departed on"))
     handed_over_at = models.DateTimeField(_("Handed over at"), null=True, blank=True)

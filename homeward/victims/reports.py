@@ -87,7 +87,7 @@ def special_file_pdf(user: User, victim: Victim) -> bytes:
             + [
                 [
                     _date(t.departed_on),
-                    f"{t.get_kind_display()} · {t.destination} · {t.receiving_agency} · {t.handed_over_to}",
+                    f"{t.get_kind_display()} · {t.destination} · {t.get_receiving_agency_display()} · {t.handed_over_to}",
                 ]
                 for t in victim.transfers.all()
             ],

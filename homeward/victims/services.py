@@ -27,11 +27,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.core.actors import (
+    check_transition,
+    require_division,
+    require_permission,
+    require_public_security,
+    require_unit,
+)
 from homeward.core.audit import audit_record
-from homeward.core.errors import DomainError
+from homeward.core.audit_actions import AuditAction
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
+from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_SERVICE
+from homeward.core.workdays import add_working_days
 from homeward.people.models import Person
 from homeward.victims.models import (
+    RECEIVING_AGENCIES_BY_KIND,
     SERVICE_PROVIDERS,
     AgeGroup,
     FollowUp,
@@ -43,6 +54,7 @@ from homeward.victims.models import (
     Placement,
     PlanGoal,
     PlanReview,
+    ReceivingAgency,
     RegistrationTask,
     ServiceKind,
     ServiceReferral,
@@ -53,8 +65,6 @@ from homeward.victims.models import (
 
 
 class VictimError:
-    NOT_POLICE = "victim_not_police"
-    NOT_YOUR_UNIT = "victim_not_your_unit"
     BUYER_FAMILY = "victim_buyer_family"
     DNA_NOT_CONFIRMED = "victim_dna_not_confirmed"
     NEEDS_TRANSFER = "victim_needs_transfer"
@@ -62,6 +72,61 @@ class VictimError:
     NOT_ELIGIBLE = "service_not_eligible"
     BAD_STEP = "bad_step"
     CLOSED = "victim_closed"
+    BAD_STATUS = "victim_bad_status"
+
+
+# The victim's file: how its status may move. Placement, return and transfer move it
+# through their services; "living independently" and "closed" are set by the receiving
+# unit (victim_status_set). A closed file stays closed.
+VICTIM_TRANSITIONS: dict[str, frozenset[str]] = {
+    VictimStatus.RESCUED: frozenset(
+        {
+            VictimStatus.IN_CARE,
+            VictimStatus.RETURNED,
+            VictimStatus.TRANSFERRED,
+            VictimStatus.INDEPENDENT,
+            VictimStatus.CLOSED,
+        }
+    ),
+    # IN_CARE -> IN_CARE: a move from one institution to another.
+    VictimStatus.IN_CARE: frozenset(
+        {
+            VictimStatus.IN_CARE,
+            VictimStatus.RETURNED,
+            VictimStatus.TRANSFERRED,
+            VictimStatus.INDEPENDENT,
+            VictimStatus.CLOSED,
+        }
+    ),
+    # A return that failed brings the victim back into care.
+    VictimStatus.RETURNED: frozenset({VictimStatus.IN_CARE, VictimStatus.CLOSED}),
+    VictimStatus.INDEPENDENT: frozenset({VictimStatus.IN_CARE, VictimStatus.CLOSED}),
+    VictimStatus.TRANSFERRED: frozenset({VictimStatus.CLOSED}),
+    VictimStatus.CLOSED: frozenset(),
+}
+
+# The legal-aid green channel (四、(四)5): received -> reviewed -> lawyer assigned -> closed.
+LEGAL_AID_TRANSITIONS: dict[str, frozenset[str]] = {
+    LegalAidApplication.Status.RECEIVED: frozenset(
+        {LegalAidApplication.Status.REVIEWED, LegalAidApplication.Status.REFUSED}
+    ),
+    LegalAidApplication.Status.REVIEWED: frozenset({LegalAidApplication.Status.ASSIGNED}),
+    LegalAidApplication.Status.ASSIGNED: frozenset({LegalAidApplication.Status.CLOSED}),
+    LegalAidApplication.Status.CLOSED: frozenset(),
+    LegalAidApplication.Status.REFUSED: frozenset(),
+}
+
+
+def _move(victim: Victim, to: str) -> None:
+    check_transition(
+        VICTIM_TRANSITIONS,
+        victim.status,
+        to,
+        code=VictimError.BAD_STATUS,
+        message=_("The victim's file cannot go from %(from)s to %(to)s.")
+        % {"from": VictimStatus(victim.status).label, "to": VictimStatus(to).label},
+    )
+    victim.status = to
 
 
 def _unit(division: Division, kind: str) -> Agency:
@@ -86,10 +151,16 @@ def current_age(victim: Victim, today: date | None = None) -> int:
 
 
 def _require_unit(actor: User, agency: Agency, message: str) -> None:
-    if actor.agency_id != agency.pk and not (
-        actor.agency.is_municipal and actor.agency.kind == agency.kind
-    ):
-        raise DomainError(VictimError.NOT_YOUR_UNIT, message, status=403)
+    """The unit that manages the victim (its receiving civil affairs, or the municipal
+    bureau of the same kind), with the permission to manage victims."""
+    require_permission(actor, P_VICTIM_MANAGE)
+    require_unit(actor, agency, message)
+
+
+def _require_manager_in_scope(actor: User, victim: Victim) -> None:
+    """Police and civil affairs of the victim's district (or municipal) manage the file."""
+    require_permission(actor, P_VICTIM_MANAGE)
+    require_division(actor, victim.division_id)
 
 
 def _open(victim: Victim) -> None:
@@ -115,10 +186,9 @@ def victim_register(
     case: Any = None,
 ) -> Victim:
     """The police rescue and hand over to civil affairs of the district."""
-    if not actor.agency.is_public_security:
-        raise DomainError(
-            VictimError.NOT_POLICE, _("The police register rescued victims."), status=403
-        )
+    require_public_security(actor, _("The police register rescued victims."))
+    require_permission(actor, P_VICTIM_MANAGE)
+    require_division(actor, division.pk)
     errors: dict[str, list[str]] = {}
     if identity_status not in IdentityStatus.values:
         errors["identity_status"] = [_("Choose identified or unknown.")]
@@ -149,7 +219,7 @@ def victim_register(
     )
     audit_record(
         actor=actor,
-        action="victim_register",
+        action=AuditAction.VICTIM_REGISTER,
         obj=victim,
         detail={"identity": identity_status, "age_group": victim.age_group, "origin": origin},
     )
@@ -169,7 +239,10 @@ def placement_propose(*, actor: User, victim: Victim, institution: Institution) 
         )
     placement = Placement.objects.create(victim=victim, institution=institution, proposed_by=actor)
     audit_record(
-        actor=actor, action="placement_propose", obj=victim, detail={"institution": institution.pk}
+        actor=actor,
+        action=AuditAction.PLACEMENT_PROPOSE,
+        obj=victim,
+        detail={"institution": institution.pk},
     )
     return placement
 
@@ -194,7 +267,7 @@ def placement_decide(
         placement.status = Placement.Status.DECLINED
         placement.decline_reason = reason.strip()[:200]
         placement.save()
-        audit_record(actor=actor, action="placement_decline", obj=placement.victim)
+        audit_record(actor=actor, action=AuditAction.PLACEMENT_DECLINE, obj=placement.victim)
         return placement
     institution = Institution.objects.select_for_update().get(pk=placement.institution_id)
     staying = Placement.objects.filter(institution=institution, status=Placement.Status.ACTIVE)
@@ -208,12 +281,16 @@ def placement_decide(
     placement.started_on = today
     placement.save()
     victim = placement.victim
-    victim.status = VictimStatus.IN_CARE
+    _open(victim)
+    _move(victim, VictimStatus.IN_CARE)
     if victim.admitted_at is None:
         victim.admitted_at = today
     victim.save(update_fields=["status", "admitted_at"])
     audit_record(
-        actor=actor, action="placement_accept", obj=victim, detail={"institution": institution.pk}
+        actor=actor,
+        action=AuditAction.PLACEMENT_ACCEPT,
+        obj=victim,
+        detail={"institution": institution.pk},
     )
     return placement
 
@@ -246,7 +323,7 @@ def registration_tasks_due(today: date | None = None) -> int:
             if made:
                 audit_record(
                     actor=None,
-                    action="registration_task_created",
+                    action=AuditAction.REGISTRATION_TASK_CREATED,
                     obj=victim,
                     detail={"due_on": task.due_on.isoformat()},
                     actor_username="system",
@@ -264,9 +341,10 @@ def registration_tasks_due(today: date | None = None) -> int:
 def registration_task_complete(
     *, actor: User, task: RegistrationTask, note: str
 ) -> RegistrationTask:
+    require_permission(actor, P_VICTIM_MANAGE)
     if actor.agency_id not in (task.police_agency_id, task.civil_affairs_agency_id):
         raise DomainError(
-            VictimError.NOT_YOUR_UNIT,
+            ActorError.NOT_YOUR_UNIT,
             _("The district police and civil affairs complete this task."),
             status=403,
         )
@@ -277,7 +355,7 @@ def registration_task_complete(
     task.overdue = False
     task.note = note.strip()[:200]
     task.save()
-    audit_record(actor=actor, action="registration_task_done", obj=task.victim)
+    audit_record(actor=actor, action=AuditAction.REGISTRATION_TASK_DONE, obj=task.victim)
     return task
 
 
@@ -396,7 +474,7 @@ def victim_return(
     )
     if kind == "parents" and dna_confirmed:
         victim.identity_status = IdentityStatus.IDENTIFIED
-    victim.status = VictimStatus.RETURNED
+    _move(victim, VictimStatus.RETURNED)
     victim.save(update_fields=["status", "identity_status"])
     FollowUp.objects.bulk_create(
         [
@@ -406,7 +484,7 @@ def victim_return(
     )
     audit_record(
         actor=actor,
-        action="victim_return",
+        action=AuditAction.VICTIM_RETURN,
         obj=victim,
         detail={"kind": kind, "dna_confirmed": dna_confirmed},
     )
@@ -432,30 +510,45 @@ def transfer_start(
         raise ValidationError({"kind": [_("Choose transfer or repatriation.")]})
     errors = {
         field: [_("Required.")]
-        for field, value in (
-            ("destination", destination),
-            ("receiving_agency", receiving_agency),
-            ("escort", escort),
-        )
+        for field, value in (("destination", destination), ("escort", escort))
         if not value.strip()
     }
+    if receiving_agency not in RECEIVING_AGENCIES_BY_KIND[kind]:
+        errors["receiving_agency"] = [
+            _(
+                "Abroad: the Foreign Affairs Office or the border inspection receives the"
+                " victim; another province: that province's agencies."
+            )
+            if receiving_agency in ReceivingAgency.values
+            else _("Choose the receiving agency from the list.")
+        ]
+    if victim.origin == Origin.FOREIGN and kind != Transfer.Kind.REPATRIATION:
+        errors["kind"] = [_("A victim from abroad is repatriated.")]
+    if victim.origin == Origin.OTHER_PROVINCE and kind != Transfer.Kind.TRANSFER:
+        errors["kind"] = [_("A victim from another province is transferred there.")]
     if errors:
         raise ValidationError(errors)
     transfer = Transfer.objects.create(
         victim=victim,
         kind=kind,
         destination=destination.strip(),
-        receiving_agency=receiving_agency.strip(),
+        receiving_agency=receiving_agency,
         escort=escort.strip(),
         departed_on=departed_on,
         recorded_by=actor,
     )
-    audit_record(actor=actor, action="transfer_start", obj=victim, detail={"kind": kind})
+    audit_record(actor=actor, action=AuditAction.TRANSFER_START, obj=victim, detail={"kind": kind})
     return transfer
 
 
 @transaction.atomic
 def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -> Transfer:
+    """The receiving agency took the victim over: the stay ends, the file says so."""
+    victim = transfer.victim
+    _require_unit(
+        actor, victim.owning_agency, _("The receiving civil-affairs unit confirms the hand-over.")
+    )
+    _open(victim)
     if transfer.handed_over_at is not None:
         raise DomainError(VictimError.BAD_STEP, _("The hand-over is already confirmed."))
     if not handed_over_to.strip():
@@ -463,14 +556,41 @@ def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -
     transfer.handed_over_at = timezone.now()
     transfer.handed_over_to = handed_over_to.strip()
     transfer.save(update_fields=["handed_over_at", "handed_over_to"])
-    victim = transfer.victim
     Placement.objects.filter(victim=victim, status=Placement.Status.ACTIVE).update(
         status=Placement.Status.ENDED, ended_on=timezone.localdate()
     )
-    victim.status = VictimStatus.TRANSFERRED
+    _move(victim, VictimStatus.TRANSFERRED)
     victim.save(update_fields=["status"])
-    audit_record(actor=actor, action="transfer_handover", obj=victim)
+    audit_record(actor=actor, action=AuditAction.TRANSFER_HANDOVER, obj=victim)
     return transfer
+
+
+MANUAL_STATUSES = (VictimStatus.INDEPENDENT, VictimStatus.CLOSED)
+
+
+@transaction.atomic
+def victim_status_set(*, actor: User, victim: Victim, status: str, reason: str) -> Victim:
+    """The receiving unit records that the victim lives independently, or closes the
+    file; the other statuses follow from placement, return and transfer."""
+    _require_unit(actor, victim.owning_agency, _("The receiving civil-affairs unit decides."))
+    if status not in MANUAL_STATUSES:
+        raise ValidationError({"status": [_("Choose living independently or close the file.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why.")]})
+    before = victim.status
+    _move(victim, status)
+    if status == VictimStatus.CLOSED:
+        Placement.objects.filter(victim=victim, status=Placement.Status.ACTIVE).update(
+            status=Placement.Status.ENDED, ended_on=timezone.localdate()
+        )
+    victim.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.VICTIM_STATUS,
+        obj=victim,
+        detail={"from": before, "to": status, "reason": reason.strip()[:200]},
+    )
+    return victim
 
 
 # --- Services, the plan and follow-up ---------------------------------------------------
@@ -480,6 +600,7 @@ def transfer_handover(*, actor: User, transfer: Transfer, handed_over_to: str) -
 def service_refer(
     *, actor: User, victim: Victim, kind: str, due_on: date, note: str = ""
 ) -> ServiceReferral:
+    _require_manager_in_scope(actor, victim)
     _open(victim)
     if kind not in ServiceKind.values:
         raise ValidationError({"kind": [_("Choose a service.")]})
@@ -502,7 +623,7 @@ def service_refer(
         note=note.strip()[:300],
         referred_by=actor,
     )
-    audit_record(actor=actor, action="service_refer", obj=victim, detail={"kind": kind})
+    audit_record(actor=actor, action=AuditAction.SERVICE_REFER, obj=victim, detail={"kind": kind})
     return referral
 
 
@@ -510,7 +631,8 @@ def service_refer(
 def service_update(
     *, actor: User, referral: ServiceReferral, status: str, outcome: str = ""
 ) -> ServiceReferral:
-    _require_unit(
+    require_permission(actor, P_VICTIM_SERVICE)
+    require_unit(
         actor, referral.owner_agency, _("The unit the service was referred to updates it.")
     )
     allowed: dict[str, set[str]] = {
@@ -534,17 +656,22 @@ def service_update(
         referral.closed_at = timezone.now()
     referral.save()
     audit_record(
-        actor=actor, action="service_update", obj=referral.victim, detail={"status": status}
+        actor=actor,
+        action=AuditAction.SERVICE_UPDATE,
+        obj=referral.victim,
+        detail={"status": status},
     )
     return referral
 
 
 @transaction.atomic
 def plan_goal_add(*, actor: User, victim: Victim, goal: str) -> PlanGoal:
+    _require_manager_in_scope(actor, victim)
+    _open(victim)
     if not goal.strip():
         raise ValidationError({"goal": [_("Write the goal.")]})
     record = PlanGoal.objects.create(victim=victim, goal=goal.strip()[:200], created_by=actor)
-    audit_record(actor=actor, action="plan_goal_add", obj=victim)
+    audit_record(actor=actor, action=AuditAction.PLAN_GOAL_ADD, obj=victim)
     return record
 
 
@@ -552,6 +679,8 @@ def plan_goal_add(*, actor: User, victim: Victim, goal: str) -> PlanGoal:
 def plan_review_add(
     *, actor: User, victim: Victim, reviewed_on: date, notes: str, next_review_on: date | None
 ) -> PlanReview:
+    _require_manager_in_scope(actor, victim)
+    _open(victim)
     if not notes.strip():
         raise ValidationError({"notes": [_("Write the review.")]})
     review = PlanReview.objects.create(
@@ -561,20 +690,31 @@ def plan_review_add(
         next_review_on=next_review_on,
         reviewer=actor,
     )
-    audit_record(actor=actor, action="plan_review", obj=victim)
+    audit_record(actor=actor, action=AuditAction.PLAN_REVIEW, obj=victim)
     return review
 
 
 @transaction.atomic
 def follow_up_record(*, actor: User, follow_up: FollowUp, done_on: date, notes: str) -> FollowUp:
+    """A visit after the return home, by the unit that manages the victim."""
+    _require_unit(
+        actor, follow_up.victim.owning_agency, _("The receiving civil-affairs unit visits.")
+    )
+    if follow_up.done_on is not None:
+        raise DomainError(VictimError.BAD_STEP, _("This visit has been recorded."))
+    errors: dict[str, list[str]] = {}
     if not notes.strip():
-        raise ValidationError({"notes": [_("Write what you found.")]})
+        errors["notes"] = [_("Write what you found.")]
+    if done_on > timezone.localdate():
+        errors["done_on"] = [_("This date is in the future.")]
+    if errors:
+        raise ValidationError(errors)
     follow_up.done_on = done_on
     follow_up.notes = notes.strip()
     follow_up.visitor = actor
     follow_up.overdue = False
     follow_up.save()
-    audit_record(actor=actor, action="follow_up_record", obj=follow_up.victim)
+    audit_record(actor=actor, action=AuditAction.FOLLOW_UP_RECORD, obj=follow_up.victim)
     return follow_up
 
 
@@ -588,24 +728,18 @@ def follow_ups_flag_overdue(today: date | None = None) -> int:
 # --- The legal-aid green channel ----------------------------------------------------------
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """``days`` working days after ``start`` (Saturdays and Sundays skipped; public
-    holidays are not modelled)."""
-    moment = start
-    added = 0
-    while added < days:
-        moment += timedelta(days=1)
-        if timezone.localtime(moment).weekday() < 5:
-            added += 1
-    return moment
-
-
 def _sla(step: str) -> int:
     return int(settings.VICTIMS_LEGAL_AID_SLA_DAYS[step])
 
 
 @transaction.atomic
 def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidApplication:
+    """A victim's application, filed by the units that manage the victim or taken by the
+    district's legal-aid office itself; it enters the green channel."""
+    justice = _unit(victim.division, "justice")
+    if not (actor.has_perm(P_LEGAL_AID) and actor.agency_id == justice.pk):
+        _require_manager_in_scope(actor, victim)
+    _open(victim)
     if not matter.strip():
         raise ValidationError({"matter": [_("Say what legal help is needed.")]})
     now = timezone.now()
@@ -613,18 +747,30 @@ def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidAppl
         victim=victim,
         matter=matter.strip(),
         division=victim.division,
-        justice_agency=_unit(victim.division, "justice"),
+        justice_agency=justice,
         received_at=now,
         step_due_at=add_working_days(now, _sla("review")),
     )
-    audit_record(actor=actor, action="legal_aid_apply", obj=victim)
+    audit_record(actor=actor, action=AuditAction.LEGAL_AID_APPLY, obj=victim)
     return application
 
 
 def _legal_aid_unit(actor: User, application: LegalAidApplication) -> None:
-    _require_unit(
+    require_permission(actor, P_LEGAL_AID)
+    require_unit(
         actor, application.justice_agency, _("The district's legal-aid office handles this.")
     )
+
+
+def _legal_aid_move(application: LegalAidApplication, to: str) -> None:
+    check_transition(
+        LEGAL_AID_TRANSITIONS,
+        application.status,
+        to,
+        code=VictimError.BAD_STEP,
+        message=_("This step is not possible now."),
+    )
+    application.status = to
 
 
 @transaction.atomic
@@ -632,23 +778,25 @@ def legal_aid_review(
     *, actor: User, application: LegalAidApplication, accept: bool, note: str = ""
 ) -> LegalAidApplication:
     _legal_aid_unit(actor, application)
-    if application.status != LegalAidApplication.Status.RECEIVED:
-        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
     now = timezone.now()
-    application.reviewed_at = now
     if accept:
-        application.status = LegalAidApplication.Status.REVIEWED
+        _legal_aid_move(application, LegalAidApplication.Status.REVIEWED)
+        application.reviewed_at = now
         application.step_due_at = add_working_days(now, _sla("assign"))
     else:
+        _legal_aid_move(application, LegalAidApplication.Status.REFUSED)
         if not note.strip():
             raise ValidationError({"outcome": [_("Say why the application is refused.")]})
-        application.status = LegalAidApplication.Status.REFUSED
+        application.reviewed_at = now
         application.outcome = note.strip()[:300]
         application.closed_at = now
     application.escalated_at = None
     application.save()
     audit_record(
-        actor=actor, action="legal_aid_review", obj=application.victim, detail={"accept": accept}
+        actor=actor,
+        action=AuditAction.LEGAL_AID_REVIEW,
+        obj=application.victim,
+        detail={"accept": accept},
     )
     return application
 
@@ -658,21 +806,22 @@ def legal_aid_assign(
     *, actor: User, application: LegalAidApplication, lawyer: User
 ) -> LegalAidApplication:
     _legal_aid_unit(actor, application)
-    if application.status != LegalAidApplication.Status.REVIEWED:
-        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    _legal_aid_move(application, LegalAidApplication.Status.ASSIGNED)
     if lawyer.agency_id != application.justice_agency_id or not lawyer.has_perm(
         "victims.handle_legal_aid"
     ):
         raise ValidationError({"lawyer": [_("Choose a lawyer of this legal-aid office.")]})
     now = timezone.now()
-    application.status = LegalAidApplication.Status.ASSIGNED
     application.lawyer = lawyer
     application.assigned_at = now
     application.step_due_at = add_working_days(now, _sla("handle"))
     application.escalated_at = None
     application.save()
     audit_record(
-        actor=actor, action="legal_aid_assign", obj=application.victim, detail={"lawyer": lawyer.pk}
+        actor=actor,
+        action=AuditAction.LEGAL_AID_ASSIGN,
+        obj=application.victim,
+        detail={"lawyer": lawyer.pk},
     )
     return application
 
@@ -682,15 +831,13 @@ def legal_aid_close(
     *, actor: User, application: LegalAidApplication, outcome: str
 ) -> LegalAidApplication:
     _legal_aid_unit(actor, application)
-    if application.status != LegalAidApplication.Status.ASSIGNED:
-        raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
+    _legal_aid_move(application, LegalAidApplication.Status.CLOSED)
     if not outcome.strip():
         raise ValidationError({"outcome": [_("Say how the matter ended.")]})
-    application.status = LegalAidApplication.Status.CLOSED
     application.outcome = outcome.strip()[:300]
     application.closed_at = timezone.now()
     application.save()
-    audit_record(actor=actor, action="legal_aid_close", obj=application.victim)
+    audit_record(actor=actor, action=AuditAction.LEGAL_AID_CLOSE, obj=application.victim)
     return application
 
 
@@ -720,7 +867,7 @@ def legal_aid_escalate_overdue(now: datetime | None = None) -> int:
         )
         audit_record(
             actor=None,
-            action="legal_aid_escalate",
+            action=AuditAction.LEGAL_AID_ESCALATE,
             obj=application.victim,
             detail={
                 "application": application.pk,

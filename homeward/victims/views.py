@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.exports import xlsx_table
 from homeward.core.form_errors import apply_errors as _errors
@@ -66,7 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx" and manages_victims(user):
         audit_record(
             actor=user,
-            action="export",
+            action=AuditAction.EXPORT,
             object_type="victims.victim",
             detail={"rows": victims.count()},
         )
@@ -101,7 +102,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="victims.xlsx"'
         return response
     audit_record(
-        actor=user, action="list", object_type="victims.victim", detail={"rows": victims.count()}
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="victims.victim",
+        detail={"rows": victims.count()},
     )
     context = {
         "victims": _named(user, list(victims[:200]), lambda v: v),
@@ -230,17 +234,35 @@ def victim(request: HttpRequest, pk: int) -> HttpResponse:
                 FollowUp, pk=request.POST.get("follow_up") or 0, victim=record
             )
             form = vf.FollowUpForm(request.POST)
-            if manages_victims(user) and form.is_valid():
-                services.follow_up_record(actor=user, follow_up=follow_up, **form.cleaned_data)
-                return redirect("victims:victim", record.pk)
+            if not manages_victims(user):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    services.follow_up_record(actor=user, follow_up=follow_up, **form.cleaned_data)
+                except (ValidationError, DomainError) as error:
+                    messages.error(request, error_text(error))
+                else:
+                    messages.success(request, _("Follow-up visit recorded."))
+            else:
+                messages.error(request, error_text(ValidationError(form.errors.as_data())))
+            return redirect("victims:victim", record.pk)
         elif action == "handover":
             transfer = get_object_or_404(
                 Transfer, pk=request.POST.get("transfer") or 0, victim=record
             )
             form = vf.HandoverForm(request.POST)
-            if manages_victims(user) and form.is_valid():
-                services.transfer_handover(actor=user, transfer=transfer, **form.cleaned_data)
-                return redirect("victims:victim", record.pk)
+            if not manages_victims(user):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    services.transfer_handover(actor=user, transfer=transfer, **form.cleaned_data)
+                except (ValidationError, DomainError) as error:
+                    messages.error(request, error_text(error))
+                else:
+                    messages.success(request, _("Hand-over confirmed."))
+            else:
+                messages.error(request, error_text(ValidationError(form.errors.as_data())))
+            return redirect("victims:victim", record.pk)
         elif action == "task":
             task = get_object_or_404(RegistrationTask, victim=record)
             try:
@@ -279,7 +301,9 @@ def victim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     user = current_user(request)
     record = victim_get(user, pk)
-    audit_record(actor=user, action="print", obj=record, detail={"document": "special file"})
+    audit_record(
+        actor=user, action=AuditAction.PRINT, obj=record, detail={"document": "special file"}
+    )
     response = HttpResponse(special_file_pdf(user, record), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="victim-{record.pk}.pdf"'
     return response
@@ -298,7 +322,9 @@ def service(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(form, error)
         else:
             return redirect("victims:queue")
-    audit_record(actor=user, action="read", obj=referral.victim, detail={"purpose": "service"})
+    audit_record(
+        actor=user, action=AuditAction.READ, obj=referral.victim, detail={"purpose": "service"}
+    )
     return render(
         request,
         "victims/service.html",
@@ -326,7 +352,7 @@ def institution_board(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, getattr(error, "message", None) or _("Say why."))
         return redirect("victims:institution", institution.pk)
     rows = board(institution)
-    audit_record(actor=user, action="list", obj=institution, detail={"rows": len(rows)})
+    audit_record(actor=user, action=AuditAction.LIST, obj=institution, detail={"rows": len(rows)})
     return render(
         request,
         "victims/board.html",
@@ -371,7 +397,9 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
         except (ValidationError, DomainError) as error:
             messages.error(request, error_text(error))
         return redirect("victims:legal_aid")
-    audit_record(actor=user, action="list", object_type="victims.legalaidapplication", detail={})
+    audit_record(
+        actor=user, action=AuditAction.LIST, object_type="victims.legalaidapplication", detail={}
+    )
     rows = _named(user, list(applications[:200]), lambda a: a.victim)
     return render(
         request,

@@ -75,10 +75,15 @@ def test_a_commander_drafts_publishes_and_ends_an_alert_from_the_pages(
     assert notice.acknowledged_by == commander
     cap = client.get(f"/alerts/{alert.pk}/cap/1/")
     assert cap["Content-Type"].startswith("application/cap+xml")
+    asked = client.post(
+        f"/alerts/{alert.pk}/end/",
+        {"version": alert.version, "outcome": "found_safe", "note": ""},
+    )
+    assert asked.status_code == 200 and "小明" in asked.content.decode()
     response = committed(
         client.post,
         f"/alerts/{alert.pk}/end/",
-        {"version": alert.version, "outcome": "found_safe", "note": ""},
+        {"version": alert.version, "outcome": "found_safe", "note": "", "confirm": "yes"},
     )
     assert response.status_code == 302
     alert.refresh_from_db()

@@ -186,7 +186,14 @@ def test_sightings_by_api_are_idempotent_and_answer_410_when_ended(
     missing_key = client.post(url, payload, content_type="application/json")
     assert missing_key.status_code == 400
     published.refresh_from_db()
-    committed(alert_end, actor=commander, alert=published, version=published.version, outcome="")
+    committed(
+        alert_end,
+        actor=commander,
+        alert=published,
+        version=published.version,
+        outcome="",
+        note="测试",
+    )
     ended = client.post(
         url, payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-999999999"
     )

@@ -25,8 +25,10 @@ from homeward.cases.models import (
     TaskForceMember,
 )
 from homeward.cases.policy import check_leader, check_transition, is_qualified_member
-from homeward.cases.services.common import case_claim_version, event_add
+from homeward.cases.services.common import case_claim_version, event_add, require_case_team
+from homeward.core.actors import require_public_security
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 
@@ -112,12 +114,7 @@ def case_open(
     district. The number is unique and gap-free per district and year.
     """
     agency = actor.agency
-    if not agency.is_public_security:
-        raise DomainError(
-            CaseError.OPENING_UNIT_NOT_POLICE,
-            _("Only public security agencies open criminal cases."),
-            status=403,
-        )
+    require_public_security(actor, _("Only public security agencies open criminal cases."))
     if agency.division is not None:
         division = agency.division
     if division is None:
@@ -179,7 +176,7 @@ def case_open(
         )
     audit_record(
         actor=actor,
-        action="case_open",
+        action=AuditAction.CASE_OPEN,
         obj=case,
         detail={"number": case.number, "leader_id": leader.pk, "crimes": chosen_crimes},
     )
@@ -197,6 +194,7 @@ def case_update(
     crimes: Iterable[str] | None = None,
 ) -> Case:
     """Edit the header of a case with optimistic locking (a stale version is a 409)."""
+    require_case_team(actor, case)
     case_claim_version(case, version)
     if case.status == CaseStatus.CLOSED:
         raise DomainError(CaseError.CASE_CLOSED, _("The case is closed."))
@@ -220,7 +218,9 @@ def case_update(
             changed.append("crimes")
     if changed:
         event_add(case=case, kind=EventKind.UPDATED, actor=actor, fields=changed)
-        audit_record(actor=actor, action="case_update", obj=case, detail={"fields": changed})
+        audit_record(
+            actor=actor, action=AuditAction.CASE_UPDATE, obj=case, detail={"fields": changed}
+        )
     return case
 
 
@@ -230,6 +230,7 @@ def case_change_status(
 ) -> Case:
     """Move the case along the transition map (``policy.TRANSITIONS``). A forbidden
     move raises a DomainError with a stable code; a stale version is a 409."""
+    require_case_team(actor, case)
     case_claim_version(case, version)
     from_status = case.status
     check_transition(from_status, to_status)
@@ -253,7 +254,7 @@ def case_change_status(
     )
     audit_record(
         actor=actor,
-        action="case_status_change",
+        action=AuditAction.CASE_STATUS_CHANGE,
         obj=case,
         detail={"from": from_status, "to": to_status},
     )

@@ -11,8 +11,25 @@ from django.utils.translation import gettext as _
 
 from homeward.cases.errors import CaseError
 from homeward.cases.models import Case, CaseEvent, CaseStatus, EventKind
+from homeward.core.actors import require_permission, require_public_security
 from homeward.core.errors import DomainError
 from homeward.core.models import User
+from homeward.core.roles import P_CASE_MANAGE
+
+
+def require_case_team(actor: User, case: Case) -> None:
+    """Changes to a case file: the police of its unit, its task force, or the municipal
+    bureau (which oversees every district)."""
+    from homeward.cases.selectors import is_case_team
+
+    require_public_security(actor, _("Only public security works on criminal cases."))
+    require_permission(actor, P_CASE_MANAGE)
+    if not (actor.agency.is_municipal or is_case_team(actor, case)):
+        raise DomainError(
+            CaseError.NOT_CASE_TEAM,
+            _("Only the case's unit and its task force change the case."),
+            status=403,
+        )
 
 
 def event_add(

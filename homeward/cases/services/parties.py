@@ -13,8 +13,14 @@ from django.utils.translation import gettext as _
 from homeward.cases.errors import CaseError
 from homeward.cases.models import Case, CaseParty, EventKind, Interview, PartyRole
 from homeward.cases.selectors import is_case_team
-from homeward.cases.services.common import case_lock, ensure_not_closed, event_add
+from homeward.cases.services.common import (
+    case_lock,
+    ensure_not_closed,
+    event_add,
+    require_case_team,
+)
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 from homeward.people.models import Person
@@ -28,6 +34,7 @@ _CLOCK_SKEW = timedelta(minutes=5)
 def case_party_add(*, actor: User, case: Case, person: Person, role: str) -> CaseParty:
     """Link a registered person to the case in a role. The actor must be able to see
     the person in the registry."""
+    require_case_team(actor, case)
     case_lock(case)
     ensure_not_closed(case)
     if role not in PartyRole.values:
@@ -57,7 +64,7 @@ def case_party_add(*, actor: User, case: Case, person: Person, role: str) -> Cas
     )
     audit_record(
         actor=actor,
-        action="case_party_add",
+        action=AuditAction.CASE_PARTY_ADD,
         obj=party,
         detail={"case_id": case.pk, "person_id": person.pk, "role": role},
     )
@@ -146,7 +153,7 @@ def interview_record(
     )
     audit_record(
         actor=actor,
-        action="interview_record",
+        action=AuditAction.INTERVIEW_RECORD,
         obj=interview,
         detail={"case_id": case.pk, "minor": minor},
     )

@@ -23,6 +23,7 @@ from homeward.cases.models import (
 from homeward.cases.selectors import is_case_team
 from homeward.cases.services.common import case_lock, ensure_not_closed, event_add
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 from homeward.core.roles import P_CASE_SUPERVISE
@@ -87,7 +88,7 @@ def supervision_listing_create(
     )
     audit_record(
         actor=actor,
-        action="supervision_listing_create",
+        action=AuditAction.SUPERVISION_LISTING_CREATE,
         obj=listing,
         detail={"case_id": case.pk, "level": level, "deadline": deadline.isoformat()},
     )
@@ -133,7 +134,7 @@ def supervision_report_submit(
     )
     audit_record(
         actor=actor,
-        action="supervision_report_submit",
+        action=AuditAction.SUPERVISION_REPORT_SUBMIT,
         obj=report,
         detail={"case_id": case.pk, "listing_id": listing.pk},
     )
@@ -162,7 +163,7 @@ def supervision_listing_lift(
     )
     audit_record(
         actor=actor,
-        action="supervision_listing_lift",
+        action=AuditAction.SUPERVISION_LISTING_LIFT,
         obj=listing,
         detail={"case_id": case.pk},
     )
@@ -197,7 +198,7 @@ def supervision_listings_flag_overdue() -> int:
         )
         audit_record(
             actor=None,
-            action="supervision_overdue",
+            action=AuditAction.SUPERVISION_OVERDUE,
             obj=listing,
             actor_username="system",
             detail={"case_id": listing.case_id, "deadline": listing.deadline.isoformat()},

@@ -20,8 +20,14 @@ from homeward.cases.models import (
 )
 from homeward.cases.policy import check_leader, is_qualified_member
 from homeward.cases.selectors import is_task_force_member
-from homeward.cases.services.common import case_lock, ensure_not_closed, event_add
+from homeward.cases.services.common import (
+    case_lock,
+    ensure_not_closed,
+    event_add,
+    require_case_team,
+)
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 
@@ -40,6 +46,7 @@ def task_force_change_leader(
     *, actor: User, case: Case, leader: User, reason: str = ""
 ) -> TaskForce:
     """Hand the task force to another qualified leader; the change is on the timeline."""
+    require_case_team(actor, case)
     case_lock(case)
     ensure_not_closed(case)
     task_force = _active_task_force(case)
@@ -63,7 +70,7 @@ def task_force_change_leader(
     )
     audit_record(
         actor=actor,
-        action="task_force_leader_change",
+        action=AuditAction.TASK_FORCE_LEADER_CHANGE,
         obj=task_force,
         detail={"case_id": case.pk, "from": previous.pk, "to": leader.pk},
     )
@@ -73,6 +80,7 @@ def task_force_change_leader(
 @transaction.atomic
 def task_force_add_member(*, actor: User, case: Case, user: User) -> TaskForceMember:
     """Add an officer of the district's or the municipal police to the task force."""
+    require_case_team(actor, case)
     case_lock(case)
     ensure_not_closed(case)
     task_force = _active_task_force(case)
@@ -95,7 +103,7 @@ def task_force_add_member(*, actor: User, case: Case, user: User) -> TaskForceMe
     )
     audit_record(
         actor=actor,
-        action="task_force_member_add",
+        action=AuditAction.TASK_FORCE_MEMBER_ADD,
         obj=task_force,
         detail={"case_id": case.pk, "user_id": user.pk},
     )
@@ -105,6 +113,7 @@ def task_force_add_member(*, actor: User, case: Case, user: User) -> TaskForceMe
 @transaction.atomic
 def task_force_dissolve(*, actor: User, case: Case, reason: str = "") -> TaskForce:
     """Dissolve the task force. Refused while the case is unsolved (rules 三、(一))."""
+    require_case_team(actor, case)
     case_lock(case)
     if case.status in UNSOLVED_STATUSES:
         raise DomainError(
@@ -118,7 +127,10 @@ def task_force_dissolve(*, actor: User, case: Case, reason: str = "") -> TaskFor
     task_force.save(update_fields=["dissolved_at", "dissolved_by", "dissolution_reason"])
     event_add(case=case, kind=EventKind.TASK_FORCE_DISSOLVED, actor=actor, note=reason.strip())
     audit_record(
-        actor=actor, action="task_force_dissolve", obj=task_force, detail={"case_id": case.pk}
+        actor=actor,
+        action=AuditAction.TASK_FORCE_DISSOLVE,
+        obj=task_force,
+        detail={"case_id": case.pk},
     )
     return task_force
 
@@ -152,7 +164,7 @@ def progress_entry_add(*, actor: User, case: Case, responsibility: str, text: st
     )
     audit_record(
         actor=actor,
-        action="progress_entry_add",
+        action=AuditAction.PROGRESS_ENTRY_ADD,
         obj=entry,
         detail={"case_id": case.pk, "responsibility": responsibility},
     )

@@ -71,7 +71,7 @@ def test_only_public_security_opens_cases(
 ) -> None:
     with pytest.raises(DomainError) as error:
         open_case(actor=civil_affairs_user)
-    assert error.value.code == "opening_unit_not_police"
+    assert error.value.code == "not_public_security"
 
 
 def test_a_district_unit_opens_cases_in_its_own_district(

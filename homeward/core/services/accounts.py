@@ -13,10 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import AccountError, DomainError
 from homeward.core.models import Agency, RoleAssignment, User
-from homeward.core.roles import ADMIN_ROLES, POLICE_ONLY_ROLES, ROLE_PERMISSIONS, Role
+from homeward.core.roles import (
+    ADMIN_ROLES,
+    P_MANAGE_USERS,
+    P_SECURITY,
+    POLICE_ONLY_ROLES,
+    ROLE_PERMISSIONS,
+    Role,
+)
 
 
 def roles_sync() -> None:
@@ -71,6 +80,8 @@ def user_create(
 
     ``actor`` is None only for bootstrap commands run from the server console.
     """
+    if actor is not None:
+        require_permission(actor, P_MANAGE_USERS)
     codes = _check_roles(roles, agency)
     user = User(
         username=username,
@@ -90,7 +101,7 @@ def user_create(
         )
     audit_record(
         actor=actor,
-        action="user_create",
+        action=AuditAction.USER_CREATE,
         obj=user,
         detail={"roles": codes, "agency": agency.code},
         actor_username="console" if actor is None else "",
@@ -101,10 +112,11 @@ def user_create(
 def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
     """Replace the user's roles. Nobody changes their own roles; the refused attempt
     is audited in its own transaction so that the refusal does not roll it back."""
+    require_permission(actor, P_MANAGE_USERS)
     if actor.pk == user.pk:
         audit_record(
             actor=actor,
-            action="role_change",
+            action=AuditAction.ROLE_CHANGE,
             obj=user,
             outcome="denied",
             detail={"reason": AccountError.SELF_ROLE_CHANGE},
@@ -127,7 +139,10 @@ def _user_replace_roles(*, actor: User, user: User, roles: Iterable[str]) -> Use
             defaults={"group": Group.objects.get(name=code), "granted_by": actor},
         )
     audit_record(
-        actor=actor, action="role_change", obj=user, detail={"before": before, "after": codes}
+        actor=actor,
+        action=AuditAction.ROLE_CHANGE,
+        obj=user,
+        detail={"before": before, "after": codes},
     )
     if hasattr(user, "_role_codes"):
         del user._role_codes
@@ -145,13 +160,16 @@ def _end_sessions_of(user: User) -> int:
 
 @transaction.atomic
 def user_deactivate(*, actor: User | None, user: User, reason: str) -> User:
-    """Disable an account and end every session it has (AUTH-07)."""
+    """Disable an account and end every session it has (AUTH-07). ``actor`` is None for
+    the system (inactivity, expiry)."""
+    if actor is not None:
+        require_permission(actor, P_MANAGE_USERS)
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = _end_sessions_of(user)
     audit_record(
         actor=actor,
-        action="user_deactivate",
+        action=AuditAction.USER_DEACTIVATE,
         obj=user,
         detail={"reason": reason, "sessions_ended": ended},
         actor_username="system" if actor is None else "",
@@ -165,7 +183,7 @@ def user_change_password(*, user: User, new_password: str) -> User:
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
-    audit_record(actor=user, action="password_changed", obj=user)
+    audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, obj=user)
     return user
 
 
@@ -221,10 +239,11 @@ def temporary_password(user: User | None = None) -> str:
 
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> User:
+    require_permission(actor, P_MANAGE_USERS)
     user.is_active = True
     user.last_login = timezone.now()  # the 90-day inactivity clock starts again
     user.save(update_fields=["is_active", "last_login"])
-    audit_record(actor=actor, action="user_reactivate", obj=user)
+    audit_record(actor=actor, action=AuditAction.USER_REACTIVATE, obj=user)
     return user
 
 
@@ -232,6 +251,7 @@ def user_reactivate(*, actor: User, user: User) -> User:
 def user_issue_temporary_password(*, actor: User, user: User) -> str:
     """Set a one-time password that must be changed at the next sign-in (it is issued
     already expired). Returns the password to hand over; it is not stored in clear."""
+    require_permission(actor, P_MANAGE_USERS)
     if actor.pk == user.pk:
         raise DomainError(
             AccountError.SELF_ROLE_CHANGE,
@@ -243,19 +263,20 @@ def user_issue_temporary_password(*, actor: User, user: User) -> str:
     user.password_changed_at = timezone.now() - settings.PASSWORD_MAX_AGE - timedelta(days=1)
     user.save(update_fields=["password", "password_changed_at"])
     _end_sessions_of(user)
-    audit_record(actor=actor, action="password_reset_by_admin", obj=user)
+    audit_record(actor=actor, action=AuditAction.PASSWORD_RESET_BY_ADMIN, obj=user)
     return password
 
 
 @transaction.atomic
 def lockout_clear(*, actor: User, username: str) -> int:
     """Security administrator: lift a django-axes lockout before it expires."""
+    require_permission(actor, P_SECURITY)
     from axes.utils import reset
 
     cleared = int(reset(username=username) or 0)
     audit_record(
         actor=actor,
-        action="lockout_cleared",
+        action=AuditAction.LOCKOUT_CLEARED,
         object_type="core.user",
         object_id=username[:64],
         detail={"attempt_records": cleared},
@@ -267,6 +288,7 @@ def lockout_clear(*, actor: User, username: str) -> int:
 def otp_reset(*, actor: User, user: User) -> int:
     """Security administrator: remove a user's authenticators (lost phone). The user
     enrols a new one at the next sign-in; 2FA stays required for their role."""
+    require_permission(actor, P_SECURITY)
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if actor.pk == user.pk:
@@ -277,5 +299,7 @@ def otp_reset(*, actor: User, user: User) -> int:
         )
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     _end_sessions_of(user)
-    audit_record(actor=actor, action="otp_reset", obj=user, detail={"devices_removed": removed})
+    audit_record(
+        actor=actor, action=AuditAction.OTP_RESET, obj=user, detail={"devices_removed": removed}
+    )
     return int(removed)

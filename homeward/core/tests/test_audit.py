@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from homeward.core.audit import audit_record, audit_verify
+from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import AuditWriteError
 from homeward.core.models import AuditEvent, User
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _three_events(user: User) -> list[AuditEvent]:
     return [
-        audit_record(actor=user, action=f"test_{n}", object_type="x", object_id=str(n))
+        audit_record(actor=user, action=AuditAction.READ, object_type="x", object_id=str(n))
         for n in range(3)
     ]
 
@@ -33,7 +34,7 @@ def test_events_are_chained_and_verify(owner: User) -> None:
 
 
 def test_events_carry_actor_agency_and_utc_time(owner: User) -> None:
-    event = audit_record(actor=owner, action="test", object_type="x", object_id="1")
+    event = audit_record(actor=owner, action=AuditAction.READ, object_type="x", object_id="1")
     event.refresh_from_db()
     assert event.actor_username == "owner"
     assert event.agency_code == "500103-public_security"
@@ -96,3 +97,16 @@ def test_when_the_audit_write_fails_the_operation_fails(
         user_deactivate(actor=None, user=owner, reason="test")
     owner.refresh_from_db()
     assert owner.is_active  # the change rolled back with the failed audit write
+
+
+def test_an_unlisted_action_name_fails_loudly(owner: User) -> None:
+    # given a name that is not in the one list of audit actions (a typo)
+    # when a service records it, then the write is refused before anything is stored
+    with pytest.raises(ValueError, match="unknown audit action 'case_opne'"):
+        audit_record(actor=owner, action="case_opne", object_type="x")  # type: ignore[arg-type]
+    assert not AuditEvent.objects.filter(action="case_opne").exists()
+    # and every listed name is accepted
+    assert (
+        audit_record(actor=owner, action=AuditAction("case_open"), object_type="x").action
+        == "case_open"
+    )

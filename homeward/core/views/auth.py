@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.middleware import needs_second_factor
 from homeward.core.models import User
 from homeward.core.permissions import account_view, current_user, public_view
@@ -125,13 +126,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             django_otp.login(request, device)
             request.session.cycle_key()
-            audit_record(actor=user, action="otp_verified", obj=user)
+            audit_record(actor=user, action=AuditAction.OTP_VERIFIED, obj=user)
             return redirect(_safe_next(request))
         # Count the failure against the username like a wrong password (AUTH-04).
         user_login_failed.send(
             sender=__name__, credentials={"username": user.username}, request=request
         )
-        audit_record(actor=user, action="otp_failed", obj=user, outcome="failure")
+        audit_record(actor=user, action=AuditAction.OTP_FAILED, obj=user, outcome="failure")
         if getattr(request, "axes_locked_out", False):
             logout(request)
             return lockout_response(request)
@@ -167,7 +168,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
             request.session.cycle_key()
-            audit_record(actor=user, action="otp_enrolled", obj=user)
+            audit_record(actor=user, action=AuditAction.OTP_ENROLLED, obj=user)
             messages.success(request, _("Two-factor authentication is now enabled."))
             return redirect(_safe_next(request))
         form.add_error(
@@ -283,12 +284,14 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         device = django_otp.match_token(user, form.cleaned_data["otp_token"]) if checked else None
         if checked is not None and checked.pk == user.pk and device is not None:
             request.session[SESSION_REAUTH_AT] = timezone.now().isoformat()
-            audit_record(actor=user, action="reauthenticated", obj=user)
+            audit_record(actor=user, action=AuditAction.REAUTHENTICATED, obj=user)
             return redirect(_safe_next(request))
         if checked is not None:
             user_login_failed.send(
                 sender=__name__, credentials={"username": user.username}, request=request
             )
-        audit_record(actor=user, action="reauthentication_failed", obj=user, outcome="failure")
+        audit_record(
+            actor=user, action=AuditAction.REAUTHENTICATION_FAILED, obj=user, outcome="failure"
+        )
         form.add_error(None, _("The password or the code is not correct."))
     return render(request, "core/reauthenticate.html", {"form": form, "next": _safe_next(request)})

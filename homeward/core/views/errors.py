@@ -14,6 +14,18 @@ def _error(request: HttpRequest, status: int, code: str) -> HttpResponse:
     return render(request, f"{status}.html", {"code": code}, status=status)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "bad_request")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose security token has expired (a page left open, a sign-in since):
+    said in the user's language, with what to do."""
+    if is_api(request):
+        return JsonResponse({"code": "csrf_failed"}, status=403)
+    return render(request, "403_csrf.html", {"code": "csrf_failed"}, status=403)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 403, "forbidden")
 

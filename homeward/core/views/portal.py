@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from homeward.core.audit import audit_record
+from homeward.core.audit_actions import AuditAction
 from homeward.core.maps import division_map_svg
 from homeward.core.models import Agency
 from homeward.core.permissions import current_user, requires
@@ -125,7 +126,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     # Reading the audit trail is itself audited (a search).
     audit_record(
         actor=user,
-        action="search",
+        action=AuditAction.SEARCH,
         object_type="core.auditevent",
         detail={"filters": {"action": action, "actor": bool(actor)}},
     )

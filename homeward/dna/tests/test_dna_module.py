@@ -440,12 +440,16 @@ def test_linking_a_specimen_to_a_person_and_the_confirmed_match_seam(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         _import_population(analyst, population)
     from homeward.core.models import Division
+    from homeward.core.roles import Role
+    from homeward.testing.factories import UserFactory, agency
 
+    # The people are registered by an investigator: a DNA analyst does not register people.
+    registrar = UserFactory(roles=[Role.INVESTIGATOR], agency=agency("cq-public_security"))
     child_person = person_create(
-        actor=analyst, full_name="无名氏甲", division=Division.objects.get(code="500101")
+        actor=registrar, full_name="无名氏甲", division=Division.objects.get(code="500101")
     )
     missing = person_create(
-        actor=analyst, full_name="李小明", division=Division.objects.get(code="500101")
+        actor=registrar, full_name="李小明", division=Division.objects.get(code="500101")
     )
     ReferenceFamily.objects.filter(code="FAM0001").update(missing_child=missing)
     client = _verified(analyst, client_for)

@@ -316,7 +316,7 @@ def test_a_victim_from_another_province_is_transferred_with_escort(
         how_rescued="解救",
         division=Division.objects.get(code=YUZHONG),
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.victim_return(
             actor=caseworker,
             victim=victim,
@@ -325,6 +325,7 @@ def test_a_victim_from_another_province_is_transferred_with_escort(
             address="云南省某地",
             returned_on=timezone.localdate(),
         )
+    assert refused.value.code == "victim_needs_transfer"
     with pytest.raises(ValidationError):
         services.transfer_start(
             actor=caseworker,
@@ -340,7 +341,7 @@ def test_a_victim_from_another_province_is_transferred_with_escort(
         victim=victim,
         kind="transfer",
         destination="云南省昆明市",
-        receiving_agency="昆明市救助管理站",
+        receiving_agency="province_rescue_station",
         escort="民警两名、社工一名",
         departed_on=timezone.localdate(),
     )

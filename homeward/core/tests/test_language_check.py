@@ -1,0 +1,58 @@
+"""The check that finds English on a Chinese page (homeward.testing.language) finds it,
+and lets through what is not English."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeward.testing.language import assert_no_english, english_on_page, english_words
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>状态：received</p>",
+        '<label for="id_latitude">Latitude</label>',
+        "<select><option>demo.head</option></select>",
+        "<h1>Wanzhou District 的台账</h1>",
+        '<td data-label="Status">已接收</td>',
+        '<input type="text" placeholder="Search by name">',
+        '<input type="submit" value="Save">',
+        "<span>变更为“confirmed”</span>",
+        '<a title="Open the case">案件</a>',
+    ],
+)
+def test_english_a_user_would_see_is_found(html: str) -> None:
+    assert english_on_page(html), html
+    with pytest.raises(AssertionError):
+        assert_no_english(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>距离 100 km，身高 115 cm</p>",
+        "<p>DNA 比对，STR 分型，CAP 消息，导出 PDF 或 XLSX</p>",
+        "<p>位点 D8S1179，案件编号 A500103-2026-001</p>",
+        "<p>公开页面 https://example.cn/public/alerts/ 或 /public/report/</p>",
+        '<input type="text" name="username" value="demo.head">',
+        "<textarea>the reporter wrote this</textarea>",
+        "<script>const state = 'received';</script>",
+        '<option value="en" lang="en">English</option>',
+        '<input type="hidden" name="version" value="3">',
+        "<p>身份证号最后一位可以是 X</p>",
+    ],
+)
+def test_what_is_not_english_or_not_the_pages_own_words_is_let_through(html: str) -> None:
+    assert english_on_page(html) == []
+
+
+def test_the_report_names_the_words_and_their_context() -> None:
+    [found] = english_on_page("<p>线索状态：triaged（已研判）</p>")
+    assert found.words == "triaged"
+    assert "线索状态" in found.context
+
+
+def test_extra_allowed_words_are_let_through() -> None:
+    assert english_words("乐乐 Lele", allowed={"Lele"}) == []
+    assert english_words("乐乐 Lele") == ["Lele"]
