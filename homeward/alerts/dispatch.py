@@ -306,29 +306,35 @@ def push_send(push_id: int) -> str:
         return str(push.status)
 
 
-def stale_work(now: datetime | None = None) -> tuple[list[int], list[tuple[int, str]], list[int]]:
-    """What ``tick()`` must (re)start: rings whose fan-out never finished, (ring, channel)
-    pairs with due deliveries, and partner pushes that are due; each only when no worker
-    has shown a sign of life on it within the lease."""
-    now = now or timezone.now()
+def _quiet(now: datetime) -> Q:
     lease = now - timedelta(seconds=settings.ALERT_LEASE_SECONDS)
-    quiet = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=lease)
-    fanouts = list(
-        AlertRing.objects.filter(
-            quiet, fanout_done_at__isnull=True, opened_at__lt=lease
-        ).values_list("pk", flat=True)
-    )
-    quiet_rings = AlertRing.objects.filter(quiet, fanout_done_at__isnull=False)
+    return Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=lease)
+
+
+def stalled_fanouts(now: datetime) -> list[tuple[int]]:
+    """Rings whose fan-out never finished and whose worker has shown no sign of life
+    within the lease (it died, or the broker was down when the ring was opened)."""
+    lease = now - timedelta(seconds=settings.ALERT_LEASE_SECONDS)
+    rings = AlertRing.objects.filter(_quiet(now), fanout_done_at__isnull=True, opened_at__lt=lease)
+    return [(pk,) for pk in rings.values_list("pk", flat=True)]
+
+
+def stalled_dispatches(now: datetime) -> list[tuple[int, str]]:
+    """(ring, channel) pairs with due deliveries on rings no worker is dispatching."""
+    quiet_rings = AlertRing.objects.filter(_quiet(now), fanout_done_at__isnull=False)
     due = (
         Delivery.objects.filter(_due(now), ring__in=quiet_rings)
         .values("ring_id", "channel")
         .annotate(last=Max("queued_at"))
     )
-    dispatches = sorted({(row["ring_id"], row["channel"]) for row in due})
-    pushes = list(
-        PartnerPush.objects.filter(
-            Q(status=DeliveryStatus.QUEUED, next_attempt_at__lt=lease)
-            | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
-        ).values_list("pk", flat=True)
+    return sorted({(row["ring_id"], row["channel"]) for row in due})
+
+
+def stalled_pushes(now: datetime) -> list[tuple[int]]:
+    """Partner pushes never started within the lease, or failed and due again."""
+    lease = now - timedelta(seconds=settings.ALERT_LEASE_SECONDS)
+    pushes = PartnerPush.objects.filter(
+        Q(status=DeliveryStatus.QUEUED, next_attempt_at__lt=lease)
+        | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
     )
-    return fanouts, dispatches, pushes
+    return [(pk,) for pk in pushes.values_list("pk", flat=True)]

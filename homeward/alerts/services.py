@@ -14,7 +14,6 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,6 +42,7 @@ from homeward.alerts.models import (
 from homeward.core.actors import require_permission, require_public_security, require_unit
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
+from homeward.core.background import enqueue_after_commit
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PARTNERS, P_ALERT_PUBLISH
@@ -90,34 +90,17 @@ def radius_schedule() -> RadiusSchedule:
     return RadiusSchedule.parse(settings.ALERT_RADIUS_SCHEDULE)
 
 
-def _after_commit(func: Callable[[], Any]) -> None:
-    """Start background work once the transaction is committed. A broker that is down
-    must not undo the commit: the outbox rows stay and ``tick()`` starts the work later."""
-
-    def run() -> None:
-        try:
-            func()
-        except Exception:  # the broker is unreachable; the sweep will pick it up
-            logger.exception("could not enqueue alert work; tick() will retry")
-
-    transaction.on_commit(run)
-
-
 def _enqueue_fanout(ring_id: int) -> None:
     from homeward.alerts.tasks import fanout_ring
 
-    _after_commit(lambda: fanout_ring.delay(ring_id))
+    enqueue_after_commit(fanout_ring, ring_id)
 
 
 def _enqueue_pushes(push_ids: list[int]) -> None:
     from homeward.alerts.tasks import push_partner_message
 
-    def send() -> None:
-        for push_id in push_ids:
-            push_partner_message.delay(push_id)
-
-    if push_ids:
-        _after_commit(send)
+    for push_id in push_ids:
+        enqueue_after_commit(push_partner_message, push_id)
 
 
 def _police_unit(division: Division) -> Agency:
@@ -466,7 +449,7 @@ def alert_end(
     if was_published:
         from homeward.alerts.tasks import purge_public_cache
 
-        _after_commit(lambda: purge_public_cache.delay(str(alert.public_id)))
+        enqueue_after_commit(purge_public_cache, str(alert.public_id))
     return alert
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import requests
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+
+from homeward.core.background import enqueue, run_kind
 
 logger = logging.getLogger("homeward.alerts")
 
@@ -19,7 +22,7 @@ def fanout_ring(ring_id: int) -> int:
 
     total = ring_fanout(ring_id)
     for channel in ring_channels(ring_id):
-        dispatch_ring.delay(ring_id, channel)
+        enqueue(dispatch_ring, ring_id, channel)
     return total
 
 
@@ -59,3 +62,38 @@ def purge_public_cache(public_id: str) -> int:
         logger.warning("cache purge failed for an ended alert; the page is gone at the origin")
         return 0
     return len(paths)
+
+
+# --- Recovery: the stalled-work sweep of tick() restarts each kind of alert run. -----------
+
+
+def _lease_seconds() -> float:
+    return float(settings.ALERT_LEASE_SECONDS)
+
+
+def _stalled_fanouts(now: datetime) -> list[tuple[int]]:
+    from homeward.alerts.dispatch import stalled_fanouts
+
+    return stalled_fanouts(now)
+
+
+def _stalled_dispatches(now: datetime) -> list[tuple[int, str]]:
+    from homeward.alerts.dispatch import stalled_dispatches
+
+    return stalled_dispatches(now)
+
+
+def _stalled_pushes(now: datetime) -> list[tuple[int]]:
+    from homeward.alerts.dispatch import stalled_pushes
+
+    return stalled_pushes(now)
+
+
+run_kind("alerts.fanout", task=fanout_ring, stalled=_stalled_fanouts, grace=_lease_seconds)
+run_kind("alerts.dispatch", task=dispatch_ring, stalled=_stalled_dispatches, grace=_lease_seconds)
+run_kind(
+    "alerts.partner_push",
+    task=push_partner_message,
+    stalled=_stalled_pushes,
+    grace=_lease_seconds,
+)

@@ -8,20 +8,25 @@ Modules register their jobs with :func:`tick_job`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
+from homeward.core.background import lease_acquire, lease_release
 from homeward.core.models import TickRun
 
 logger = logging.getLogger("homeward.tick")
 
 TickJob = Callable[[], int]
 _JOBS: dict[str, TickJob] = {}
-_lock = threading.Lock()
+BUSY = "busy"
 
 
 def tick_job(name: str) -> Callable[[TickJob], TickJob]:
@@ -46,25 +51,83 @@ def _load_default_jobs() -> None:
     autodiscover_modules("tick_jobs")
 
 
+def batch_pause() -> None:
+    """Call between two committed batches of a job. SQLite gives its one write lock to
+    whichever writer asks when it is free, and a waiting writer only asks again after
+    sleeping (up to 100 ms): a job that starts its next batch at once would starve every
+    other writer (a public submission, another process's job) until its busy timeout.
+    PostgreSQL queues lock waiters in order, so it needs no pause."""
+    if connection.vendor == "sqlite":
+        time.sleep(settings.TICK_BATCH_PAUSE_MS / 1000)
+
+
+def _advisory_key(name: str) -> int:
+    """A stable signed 64-bit key per job name for PostgreSQL's advisory locks."""
+    digest = hashlib.sha256(f"homeward.tick:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@contextmanager
+def job_lock(name: str) -> Iterator[bool]:
+    """Hold the job ``name`` across every process, or yield False if another holds it.
+
+    PostgreSQL: a session-level advisory lock on this connection, released at the end
+    (and by the server if the process dies). SQLite: a lease row, taken in a write
+    transaction (SQLite's one writer makes the take atomic), released at the end and
+    expiring after ``TICK_JOB_LEASE_SECONDS`` if the process dies.
+    """
+    if connection.vendor == "postgresql":
+        key = _advisory_key(name)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            held = bool(cursor.fetchone()[0])
+        if not held:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        return
+    lease = f"tick:{name}"
+    token = lease_acquire(lease, seconds=settings.TICK_JOB_LEASE_SECONDS)
+    if token is None:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lease_release(lease, token)
+
+
 def tick() -> TickRun:
-    """Run every registered job once; one failing job does not stop the others."""
-    with _lock:
-        run = TickRun.objects.create(started_at=timezone.now())
-        results: dict[str, int | str] = {}
-        ok = True
-        for name, job in sorted(registered_jobs().items()):
+    """Run every registered job once; one failing job does not stop the others.
+
+    Each job runs under its lock (:func:`job_lock`): a job still running in another
+    process (a tick longer than its interval, two tickers) is skipped and reported as
+    ``"busy"``. Jobs commit their own work in small batches and re-check their condition
+    in each row update, so that a job run twice changes nothing the second time.
+    """
+    run = TickRun.objects.create(started_at=timezone.now())
+    results: dict[str, int | str] = {}
+    ok = True
+    for name, job in sorted(registered_jobs().items()):
+        with job_lock(name) as held:
+            if not held:
+                results[name] = BUSY
+                continue
             try:
-                with transaction.atomic():
-                    results[name] = job()
+                results[name] = job()
             except Exception:
                 logger.exception("tick job %s failed", name)
                 results[name] = "error"
                 ok = False
-        run.finished_at = timezone.now()
-        run.results = results
-        run.ok = ok
-        run.save(update_fields=["finished_at", "results", "ok"])
-        return run
+    run.finished_at = timezone.now()
+    run.results = results
+    run.ok = ok
+    run.save(update_fields=["finished_at", "results", "ok"])
+    return run
 
 
 class Ticker(threading.Thread):

@@ -27,3 +27,18 @@ def purge_expired_sessions() -> int:
 def prune_tick_history() -> int:
     deleted, _ = TickRun.objects.filter(started_at__lt=timezone.now() - timedelta(days=7)).delete()
     return deleted
+
+
+@tick_job("core.restart_stalled_runs")
+def restart_stalled_runs() -> int:
+    """Every kind of background run whose work never started or whose worker died."""
+    from homeward.core.background import runs_restart_stalled
+
+    return sum(runs_restart_stalled().values())
+
+
+@tick_job("core.prune_leases")
+def prune_leases() -> int:
+    from homeward.core.background import leases_prune
+
+    return leases_prune()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from homeward.core.actors import require_public_security as core_require_public_security
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
+from homeward.core.background import enqueue_after_commit
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 from homeward.dna.engine import frequency_table, genotype_json
@@ -179,7 +180,7 @@ def specimens_import(
     if not errors:
         from homeward.dna.tasks import index_refresh
 
-        transaction.on_commit(lambda: index_refresh.delay())
+        enqueue_after_commit(index_refresh)
     return batch
 
 
@@ -308,7 +309,7 @@ def match_run_start(*, actor: User, specimen: Specimen, purpose: str) -> MatchRu
     )
     from homeward.dna.tasks import match_run_execute
 
-    transaction.on_commit(lambda: match_run_execute.delay(run.pk))
+    enqueue_after_commit(match_run_execute, run.pk)
     return run
 
 
@@ -327,7 +328,7 @@ def accuracy_report_request(
     )
     from homeward.dna.tasks import accuracy_report_run
 
-    transaction.on_commit(lambda: accuracy_report_run.delay(report.pk))
+    enqueue_after_commit(accuracy_report_run, report.pk)
     return report
 
 

@@ -323,6 +323,14 @@ CELERY_TIMEZONE = "UTC"
 # Several deployments may share one Redis: each consumes and publishes to its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env_str("HOMEWARD_CELERY_QUEUE", "celery")
 TICK_INTERVAL_SECONDS = env_int("HOMEWARD_TICK_SECONDS", 30, minimum=1)
+# On SQLite a tick job holds a lease row while it runs; a process that dies holding it
+# frees the job after this long (PostgreSQL uses advisory locks, freed with the session).
+TICK_JOB_LEASE_SECONDS = env_int("HOMEWARD_TICK_JOB_LEASE_SECONDS", 300, minimum=30)
+# Tick jobs work in committed batches of this many rows, so that a backlog never holds
+# the database (SQLite's one writer, PostgreSQL row locks) for long.
+TICK_BATCH_SIZE = env_int("HOMEWARD_TICK_BATCH_SIZE", 100, minimum=1, maximum=5000)
+# On SQLite a job pauses this long between batches so that other writers get the lock.
+TICK_BATCH_PAUSE_MS = env_int("HOMEWARD_TICK_BATCH_PAUSE_MS", 120, minimum=0, maximum=5000)
 CELERY_BEAT_SCHEDULE = {
     "homeward-tick": {"task": "homeward.core.tasks.run_tick", "schedule": TICK_INTERVAL_SECONDS}
 }

@@ -26,6 +26,7 @@ from homeward.core.errors import DomainError
 from homeward.core.keys import keyring
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_TIP_TRIAGE
+from homeward.core.tick import batch_pause
 from homeward.crypto import blind_index
 from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
 
@@ -322,16 +323,38 @@ def tip_transition(
     return locked
 
 
-def tips_flag_overdue(now: datetime | None = None) -> int:
-    """Tick job: clues still waiting for triage past their due time are flagged once."""
+def tips_flag_overdue(now: datetime | None = None, *, batch: int | None = None) -> int:
+    """Tick job: clues still waiting for triage past their due time are flagged once.
+
+    Works in committed batches (``TICK_BATCH_SIZE`` clues a transaction), so that a
+    backlog of thousands never holds the database for long; each flag is a conditional
+    update that re-checks the condition, so two sweeps at once flag and audit every
+    clue once.
+    """
     now = now or timezone.now()
+    size = batch or settings.TICK_BATCH_SIZE
     due = Tip.objects.filter(status=Tip.Status.RECEIVED, overdue=False, sla_due_at__lt=now)
     count = 0
-    for tip in due:
-        Tip.objects.filter(pk=tip.pk).update(overdue=True)
-        audit_record(actor=None, action=AuditAction.TIP_OVERDUE, obj=tip, actor_username="system")
-        count += 1
-    return count
+    after = 0
+    while True:
+        ids = list(due.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return count
+        if after:
+            batch_pause()
+        after = ids[-1]
+        with transaction.atomic():
+            for pk in ids:
+                if not due.filter(pk=pk).update(overdue=True):
+                    continue  # flagged meanwhile by another sweep, or triaged
+                audit_record(
+                    actor=None,
+                    action=AuditAction.TIP_OVERDUE,
+                    object_type=Tip._meta.label_lower,
+                    object_id=str(pk),
+                    actor_username="system",
+                )
+                count += 1
 
 
 @transaction.atomic

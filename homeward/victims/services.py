@@ -862,19 +862,22 @@ def legal_aid_escalate_overdue(now: datetime | None = None) -> int:
             .order_by("pk")
             .first()
         )
-        LegalAidApplication.objects.filter(pk=application.pk).update(
-            escalated_at=now, escalated_to=head
-        )
-        audit_record(
-            actor=None,
-            action=AuditAction.LEGAL_AID_ESCALATE,
-            obj=application.victim,
-            detail={
-                "application": application.pk,
-                "status": application.status,
-                "to": head.pk if head else None,
-            },
-            actor_username="system",
-        )
-        escalated += 1
+        with transaction.atomic():
+            # The condition is re-checked in the update: two sweeps escalate once.
+            if not LegalAidApplication.objects.filter(
+                pk=application.pk, escalated_at__isnull=True
+            ).update(escalated_at=now, escalated_to=head):
+                continue
+            audit_record(
+                actor=None,
+                action=AuditAction.LEGAL_AID_ESCALATE,
+                obj=application.victim,
+                detail={
+                    "application": application.pk,
+                    "status": application.status,
+                    "to": head.pk if head else None,
+                },
+                actor_username="system",
+            )
+            escalated += 1
     return escalated

@@ -21,3 +21,25 @@ class TickRun(models.Model):
 
     def __str__(self) -> str:
         return f"tick {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Lease(models.Model):
+    """A named, expiring hold on a piece of background work, shared by every process.
+
+    ``tick()`` holds one per job on SQLite (PostgreSQL uses an advisory lock instead), and
+    a task that may be delivered twice holds one per run (``homeward.core.background``).
+    Whoever holds the current ``holder`` token may renew or release it; once
+    ``expires_at`` has passed anybody may take it over, so a process that died frees its
+    work by itself.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    holder = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("Background lease")
+        verbose_name_plural = _("Background leases")
+
+    def __str__(self) -> str:
+        return self.name

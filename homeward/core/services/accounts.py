@@ -212,8 +212,13 @@ def accounts_disable_inactive() -> int:
     )
     count = 0
     for user in stale.distinct():
-        reason = "expired" if account_expired(user) else "inactive"
-        user_deactivate(actor=None, user=user, reason=reason)
+        with transaction.atomic():
+            # Re-checked under the row lock: two sweeps at once disable (and audit) once.
+            current = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
+            if current is None:
+                continue
+            reason = "expired" if account_expired(current) else "inactive"
+            user_deactivate(actor=None, user=current, reason=reason)
         count += 1
     return count
 
