@@ -27,6 +27,7 @@ from homeward.alerts.models import (
     Sighting,
 )
 from homeward.core.audit import read_audited_or_404
+from homeward.core.counts import Counts, per_division
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 
@@ -168,3 +169,14 @@ __all__ = [
     "sightings_new_count",
     "sightings_queue",
 ]
+
+
+def plan_counts(start: datetime, end: datetime) -> Counts:
+    """Alerts published in [start, end) and, of them, children found safe, per district."""
+    from django.db.models import Count, Q
+
+    return per_division(
+        Alert.objects.filter(published_at__gte=start, published_at__lt=end),
+        alerts_published=Count("pk"),
+        children_found=Count("pk", filter=Q(outcome=Alert.Outcome.FOUND_SAFE)),
+    )

@@ -45,6 +45,7 @@ from homeward.core.form_errors import apply_errors, error_text
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_OPS, P_ALERT_PUBLISH, P_ALERT_VIEW
+from homeward.core.scoping import divisions_in_scope
 from homeward.geotarget import RadiusSchedule
 
 FIELD_OF_ERROR = {"bad_attachment": "photo"}
@@ -63,10 +64,7 @@ def _denied(actor: User, action: AuditAction, alert: Alert | None, error: Domain
 
 
 def _divisions_for(user: User) -> QuerySet[Division]:
-    divisions = Division.objects.order_by("code")
-    if user.agency.division_id is not None:
-        divisions = divisions.filter(pk=user.agency.division_id)
-    return divisions
+    return divisions_in_scope(user)
 
 
 def _duration(delta: Any) -> str:

@@ -35,6 +35,7 @@ from homeward.cases.models import (
 from homeward.cases.policy import LEADER_POSTS
 from homeward.core.audit import audit_read, audit_record, read_audited_or_404
 from homeward.core.audit_actions import AuditAction
+from homeward.core.counts import Counts, per_division
 from homeward.core.models import Division, User
 from homeward.core.models.agencies import PUBLIC_SECURITY_KIND
 from homeward.core.roles import P_CASE_SUPERVISE, P_CASE_VIEW
@@ -252,3 +253,34 @@ def qualified_members(case: Case) -> QuerySet[User]:
 def cases_from_source(user: User, *, source: str, reference: int) -> QuerySet[Case]:
     """Cases the user may see that were opened from a clue, alert or DNA match."""
     return cases_visible_to(user).filter(source=source, source_reference=reference)
+
+
+def plan_counts(start: datetime, end: datetime) -> Counts:
+    """Cases opened and cases solved in [start, end), per district."""
+    from django.db.models import Count
+
+    from homeward.core.counts import merge
+
+    return merge(
+        [
+            per_division(
+                Case.objects.filter(created_at__gte=start, created_at__lt=end),
+                cases_opened=Count("pk"),
+            ),
+            per_division(
+                Case.objects.filter(solved_at__gte=start, solved_at__lt=end),
+                cases_solved=Count("pk"),
+            ),
+        ]
+    )
+
+
+def supervision_open_count(user: User) -> int:
+    """Open supervision listings (挂牌督办) of key cases in the user's area (a number)."""
+    from homeward.cases.models import SupervisionListing
+
+    return scope_filter(
+        SupervisionListing.objects.filter(lifted_at__isnull=True),
+        user,
+        division_field="case__division",
+    ).count()

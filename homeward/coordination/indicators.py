@@ -1,149 +1,100 @@
-"""Indicators computed from the other modules, for a unit's area and a year.
+"""The plan's computed indicators, read from the modules that own the data.
 
-A municipal unit's figures cover the whole municipality; a district unit's its
-district. Each is a count the owning module already holds: nothing is typed twice.
+Each module exposes ``plan_counts(start, end)`` in its selectors: numbers per district,
+never records. A municipal unit's figure covers the whole municipality, a district
+unit's its district; nothing is typed twice. Campaigns and trainings are the plan's own
+records (chapter 五), counted per unit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, Sum
 
-from homeward.coordination.models import Indicator
+from homeward.coordination.models import Activity, Indicator
+from homeward.core.counts import Counts, for_area, merge, year_bounds
 from homeward.core.models import Agency
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=SHANGHAI), datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+from homeward.core.models.agencies import JOINT_CONFERENCE_OFFICE_KIND
 
 
-def _in_area(queryset: QuerySet, agency: Agency, field: str = "division") -> QuerySet:  # type: ignore[type-arg]
-    if agency.division_id is None:
-        return queryset
-    return queryset.filter(**{f"{field}_id": agency.division_id})
+def _providers() -> list[Callable[[datetime, datetime], Counts]]:
+    from homeward.alerts.selectors import plan_counts as alerts
+    from homeward.cases.selectors import plan_counts as cases
+    from homeward.dna.selectors import plan_counts as dna
+    from homeward.prevention.selectors import plan_counts as prevention
+    from homeward.tips.selectors import plan_counts as tips
+    from homeward.victims.selectors import plan_counts as victims
+
+    return [tips, alerts, cases, dna, victims, prevention]
 
 
-def _count(
-    queryset: QuerySet[Any], agency: Agency, year: int, time_field: str, area: str = "division"
-) -> int:
-    start, end = _year_bounds(year)
-    in_year = queryset.filter(**{f"{time_field}__gte": start, f"{time_field}__lt": end})
-    return int(_in_area(in_year, agency, area).count())
+@dataclass(frozen=True)
+class YearFigures:
+    """Every module's counts of a year, read once (about ten grouped queries) for any
+    number of units."""
 
+    year: int
+    areas: Counts
+    activities: dict[int, tuple[int | None, int, int]]  # agency -> (district, campaigns, trained)
 
-def _clues(agency: Agency, year: int, substantiated: bool = False) -> int:
-    from homeward.tips.models import Tip
+    @classmethod
+    def of(cls, year: int) -> YearFigures:
+        start, end = year_bounds(year)
+        areas = merge(provider(start, end) for provider in _providers())
+        activities: dict[int, tuple[int | None, int, int]] = {}
+        rows = (
+            Activity.objects.filter(held_on__year=year)
+            .values("agency_id", "agency__division_id", "kind")
+            .annotate(n=Count("pk"), people=Sum("people"))
+            .order_by()
+        )
+        for row in rows:
+            district, campaigns, trained = activities.get(
+                row["agency_id"], (row["agency__division_id"], 0, 0)
+            )
+            if row["kind"] == Activity.Kind.CAMPAIGN:
+                campaigns += row["n"]
+            else:
+                trained += int(row["people"] or 0)
+            activities[row["agency_id"]] = (district, campaigns, trained)
+        return cls(year=year, areas=areas, activities=activities)
 
-    tips = Tip.objects.all()
-    if substantiated:
-        tips = tips.filter(status=Tip.Status.SUBSTANTIATED)
-    return _count(tips, agency, year, "received_hour")
-
-
-def _alerts(agency: Agency, year: int, found: bool = False) -> int:
-    from homeward.alerts.models import Alert
-
-    alerts = Alert.objects.exclude(published_at__isnull=True)
-    if found:
-        alerts = alerts.filter(outcome=Alert.Outcome.FOUND_SAFE)
-    return _count(alerts, agency, year, "published_at")
-
-
-def _cases(agency: Agency, year: int, solved: bool = False) -> int:
-    from homeward.cases.models import Case
-
-    if solved:
-        return _count(Case.objects.all(), agency, year, "solved_at")
-    return _count(Case.objects.all(), agency, year, "created_at")
-
-
-def _dna(agency: Agency, year: int) -> int:
-    from homeward.dna.models import Specimen
-
-    return _count(Specimen.objects.all(), agency, year, "created_at")
-
-
-def _placed(agency: Agency, year: int) -> int:
-    from homeward.victims.models import Placement
-
-    start, end = _year_bounds(year)
-    placements = Placement.objects.filter(started_on__gte=start.date(), started_on__lt=end.date())
-    return int(_in_area(placements, agency, "victim__division").count())
-
-
-def _services(agency: Agency, year: int) -> int:
-    from homeward.victims.models import ServiceReferral
-
-    done = ServiceReferral.objects.filter(status=ServiceReferral.Status.DONE)
-    return _count(done, agency, year, "closed_at", "victim__division")
-
-
-def _legal_aid(agency: Agency, year: int) -> int:
-    from homeward.victims.models import LegalAidApplication
-
-    return _count(LegalAidApplication.objects.all(), agency, year, "received_at")
-
-
-def _visits(agency: Agency, year: int) -> int:
-    from homeward.prevention.models import Visit
-    from homeward.victims.models import FollowUp
-
-    start, end = _year_bounds(year)
-    visits = _in_area(
-        Visit.objects.filter(visited_on__gte=start.date(), visited_on__lt=end.date()),
-        agency,
-        "entry__division",
-    ).count()
-    follow_ups = _in_area(
-        FollowUp.objects.filter(done_on__gte=start.date(), done_on__lt=end.date()),
-        agency,
-        "victim__division",
-    ).count()
-    return int(visits + follow_ups)
-
-
-def _activities(agency: Agency, year: int, kind: str, people: bool = False) -> int:
-    from django.db.models import Sum
-
-    from homeward.coordination.models import Activity
-
-    rows = Activity.objects.filter(kind=kind, held_on__year=year)
-    rows = (
-        rows.filter(agency=agency)
-        if agency.kind != "joint_conference_office"
-        else _in_area(rows, agency, "agency__division")
-    )
-    if people:
-        return int(rows.aggregate(total=Sum("people"))["total"] or 0)
-    return int(rows.count())
-
-
-COMPUTE: dict[str, Callable[[Agency, int], int]] = {
-    Indicator.CLUES_RECEIVED: _clues,
-    Indicator.CLUES_SUBSTANTIATED: lambda a, y: _clues(a, y, substantiated=True),
-    Indicator.ALERTS_PUBLISHED: _alerts,
-    Indicator.CHILDREN_FOUND: lambda a, y: _alerts(a, y, found=True),
-    Indicator.CASES_OPENED: _cases,
-    Indicator.CASES_SOLVED: lambda a, y: _cases(a, y, solved=True),
-    Indicator.DNA_SAMPLES: _dna,
-    Indicator.VICTIMS_PLACED: _placed,
-    Indicator.SERVICES_DONE: _services,
-    Indicator.LEGAL_AID: _legal_aid,
-    Indicator.VISITS_DONE: _visits,
-    Indicator.CAMPAIGNS: lambda a, y: _activities(a, y, "campaign"),
-    Indicator.PEOPLE_TRAINED: lambda a, y: _activities(a, y, "training", people=True),
-}
-
-
-def compute(indicator: str, agency: Agency, year: int) -> int:
-    return COMPUTE[indicator](agency, year)
+    def for_agency(self, agency: Agency) -> dict[str, int]:
+        area = for_area(self.areas, agency.division_id)
+        if agency.kind == JOINT_CONFERENCE_OFFICE_KIND:
+            # A joint-conference office answers for its whole area's publicity and training.
+            mine = [
+                (c, t)
+                for district, c, t in self.activities.values()
+                if agency.division_id is None or district == agency.division_id
+            ]
+        else:
+            own = self.activities.get(agency.pk)
+            mine = [(own[1], own[2])] if own else []
+        figures = {
+            Indicator.CLUES_RECEIVED: area.get("clues_received", 0),
+            Indicator.CLUES_SUBSTANTIATED: area.get("clues_substantiated", 0),
+            Indicator.ALERTS_PUBLISHED: area.get("alerts_published", 0),
+            Indicator.CHILDREN_FOUND: area.get("children_found", 0),
+            Indicator.CASES_OPENED: area.get("cases_opened", 0),
+            Indicator.CASES_SOLVED: area.get("cases_solved", 0),
+            Indicator.DNA_SAMPLES: area.get("dna_samples", 0),
+            Indicator.VICTIMS_PLACED: area.get("victims_placed", 0),
+            Indicator.SERVICES_DONE: area.get("services_done", 0),
+            Indicator.LEGAL_AID: area.get("legal_aid", 0),
+            Indicator.VISITS_DONE: area.get("visits_done", 0) + area.get("follow_ups_done", 0),
+            Indicator.CAMPAIGNS: sum(c for c, _t in mine),
+            Indicator.PEOPLE_TRAINED: sum(t for _c, t in mine),
+        }
+        return {str(key): value for key, value in figures.items()}
 
 
 def all_indicators(agency: Agency, year: int) -> dict[str, int]:
-    return {indicator: compute(indicator, agency, year) for indicator in Indicator.values}
+    return YearFigures.of(year).for_agency(agency)
+
+
+def compute(indicator: str, agency: Agency, year: int) -> int:
+    return all_indicators(agency, year)[indicator]

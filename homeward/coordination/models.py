@@ -213,9 +213,14 @@ class Evaluation(models.Model):
 
     kind = models.CharField(_("Kind"), max_length=6, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("Year"))
+    # Scheduled by tick() (七、(一): a stage evaluation every year, the final one at the end
+    # of 2030); the municipal office is prompted from ``prompted_at`` until it publishes.
+    due_on = models.DateField(_("Due"), null=True, blank=True)
+    prompted_at = models.DateTimeField(null=True, blank=True)
+    run_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

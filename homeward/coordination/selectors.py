@@ -1,14 +1,35 @@
-"""Reads of the plan: measures, the responsibility matrix and each unit's duties.
-The plan is public policy, visible to every portal user with the plan permission."""
+"""Reads of the plan: measures, the responsibility matrix and each unit's duties (public
+policy, visible to every portal user with the plan permission), and the plan at work —
+reports, progress, listings, funding, evaluations and the dashboard — each scoped to the
+user through ``core.scoping``: a unit sees its own, a district office its district, the
+municipal office every district."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 
-from homeward.coordination.models import Duty, Measure
-from homeward.core.models import Agency
+from homeward.coordination.models import (
+    AnnualReport,
+    BudgetLine,
+    Donation,
+    Duty,
+    Evaluation,
+    Measure,
+    Meeting,
+    PlanTask,
+    RegionListing,
+    Scorecard,
+    TaskProgress,
+    UnitPlan,
+)
+from homeward.core.models import Agency, User
+from homeward.core.models.agencies import DISTRICT_GOVERNMENT_KIND, JOINT_CONFERENCE_OFFICE_KIND
+from homeward.core.roles import P_PLAN_OVERSEE, P_PLAN_VIEW
+from homeward.core.scoping import scope_filter, scope_of
 
 CHAPTERS = ("二", "三", "四", "五", "六", "七")
 
@@ -67,4 +88,184 @@ def duties_of(agency: Agency) -> QuerySet[Duty]:
         Duty.objects.filter(agency_id__in=targets)
         .select_related("measure")
         .order_by("measure__sequence")
+    )
+
+
+# --- The plan at work: what each user may see (DESIGN.md rule 4) -------------------------
+
+
+def oversees_all(user: User) -> bool:
+    """The municipal joint-conference office (and municipal plan overseers) see every
+    district's plan work; a district office sees its district."""
+    return user.has_perm(P_PLAN_OVERSEE) and scope_of(user).all_divisions
+
+
+def reports_visible_to(user: User) -> QuerySet[AnnualReport]:
+    """A unit's own reports; an office's: the reports of its area; a district
+    government: its district joint conference's report (addressed to it, 七、(四))."""
+    base = AnnualReport.objects.select_related("agency", "agency__division")
+    if not user.has_perm(P_PLAN_VIEW):
+        return base.none()
+    if oversees_all(user):
+        return base
+    visible = Q(agency_id=user.agency_id)
+    if user.has_perm(P_PLAN_OVERSEE):
+        visible |= Q(
+            pk__in=scope_filter(AnnualReport.objects.all(), user, division_field="agency__division")
+        )
+    if user.agency.kind == DISTRICT_GOVERNMENT_KIND:
+        visible |= Q(level=AnnualReport.Level.DISTRICT, agency__division_id=user.agency.division_id)
+    return base.filter(visible)
+
+
+def report_get(user: User, pk: int) -> AnnualReport:
+    """One report, or 404 for a report out of the user's view (never 403: no oracle)."""
+    report = reports_visible_to(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def reports_addressed_to(user: User, year: int) -> QuerySet[AnnualReport]:
+    """The filed reports a user's unit receives: an office its area's units' reports, a
+    district government its district joint conference's."""
+    filed = [AnnualReport.Status.SUBMITTED, AnnualReport.Status.ACCEPTED]
+    reports = (
+        reports_visible_to(user)
+        .filter(year=year, status__in=filed)
+        .exclude(agency_id=user.agency_id)
+    )
+    return reports.order_by("level", "agency__code")
+
+
+def plan_of(user: User, year: int) -> UnitPlan | None:
+    return UnitPlan.objects.filter(agency_id=user.agency_id, year=year).first()
+
+
+def measures_for(user: User) -> QuerySet[Measure]:
+    """The measures a unit's tasks may hang under: those its kind leads or cooperates on."""
+    return Measure.objects.filter(
+        Q(duties__agency__kind=user.agency.kind) | Q(all_member_units_cooperate=True)
+    ).distinct()
+
+
+def progress_visible_to(user: User) -> QuerySet[TaskProgress]:
+    """Progress entries: the unit's own, and its area's for the offices."""
+    base = TaskProgress.objects.select_related("task__plan__agency")
+    if oversees_all(user):
+        return base
+    visible = Q(task__plan__agency_id=user.agency_id)
+    if user.has_perm(P_PLAN_OVERSEE):
+        visible |= Q(
+            pk__in=scope_filter(
+                TaskProgress.objects.all(), user, division_field="task__plan__agency__division"
+            )
+        )
+    return base.filter(visible)
+
+
+def region_listings_visible_to(user: User) -> QuerySet[RegionListing]:
+    return scope_filter(
+        RegionListing.objects.select_related("division").prefetch_related("progress"), user
+    )
+
+
+def budget_lines_visible_to(user: User, year: int) -> QuerySet[BudgetLine]:
+    """Budget lines: the municipal level's line has no district and is the municipal
+    office's; a district office sees its own district's."""
+    return scope_filter(BudgetLine.objects.filter(year=year).select_related("division"), user)
+
+
+def donations_visible_to(user: User, year: int) -> QuerySet[Donation]:
+    return scope_filter(
+        Donation.objects.filter(received_on__year=year).select_related("division"), user
+    )
+
+
+def meetings_of(user: User) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(agency_id=user.agency_id).order_by("-held_on")
+
+
+def evaluations_visible_to(user: User) -> QuerySet[Evaluation]:
+    """The municipal office sees every evaluation; the others the published ones."""
+    if oversees_all(user):
+        return Evaluation.objects.all()
+    return Evaluation.objects.filter(published_at__isnull=False)
+
+
+def scorecards_published_for(user: User) -> QuerySet[Scorecard]:
+    return Scorecard.objects.filter(
+        agency_id=user.agency_id, evaluation__published_at__isnull=False
+    ).select_related("evaluation")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The office's view of a year, for its area only."""
+
+    by_status: list[tuple[str, int]]
+    overdue: list[AnnualReport]
+    no_meeting: list[Agency]
+    completion: list[dict[str, Any]]
+    by_measure: list[dict[str, Any]]
+    supervision_open: int
+    regions_open: int
+    evaluations_due: list[Evaluation]
+
+
+def dashboard(user: User, year: int) -> Dashboard:
+    from homeward.cases.selectors import supervision_open_count
+
+    reports = scope_filter(
+        AnnualReport.objects.filter(year=year).select_related("agency", "agency__division"),
+        user,
+        division_field="agency__division",
+    )
+    by_status = [
+        (str(AnnualReport.Status(row["status"]).label), row["n"])
+        for row in reports.values("status").annotate(n=Count("pk")).order_by("status")
+    ]
+    overdue = list(
+        reports.filter(overdue=True).exclude(
+            status__in=[AnnualReport.Status.SUBMITTED, AnnualReport.Status.ACCEPTED]
+        )
+    )
+    met = Meeting.objects.filter(held_on__year=year).values("agency_id")
+    offices = Agency.objects.filter(
+        kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False
+    ).exclude(pk__in=met)
+    no_meeting = list(
+        scope_filter(offices.select_related("division"), user).order_by("division__code")
+    )
+    tasks = scope_filter(
+        PlanTask.objects.filter(plan__year=year), user, division_field="plan__agency__division"
+    )
+    completion = list(
+        tasks.values("plan__agency__name_zh")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
+        .order_by("plan__agency__name_zh")
+    )
+    by_measure = list(
+        tasks.values("measure__number")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
+        .order_by("measure__sequence")
+    )
+    due = (
+        list(
+            Evaluation.objects.filter(
+                published_at__isnull=True, prompted_at__isnull=False
+            ).order_by("due_on", "kind")
+        )
+        if oversees_all(user)
+        else []
+    )
+    return Dashboard(
+        by_status=by_status,
+        overdue=overdue,
+        no_meeting=no_meeting,
+        completion=completion,
+        by_measure=by_measure,
+        supervision_open=supervision_open_count(user),
+        regions_open=region_listings_visible_to(user).filter(lifted_at__isnull=True).count(),
+        evaluations_due=due,
     )

@@ -40,22 +40,44 @@ from homeward.coordination.models import (
     UnitPlan,
     VolunteerTeam,
 )
+from homeward.core.actors import check_transition, require_permission
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Agency, User
-from homeward.core.models.agencies import JOINT_CONFERENCE_OFFICE_KIND
+from homeward.core.models.agencies import DISTRICT_GOVERNMENT_KIND, JOINT_CONFERENCE_OFFICE_KIND
+from homeward.core.roles import P_PLAN_OVERSEE, P_PLAN_WRITE
 
 MEMBER_UNIT_DUE = (12, 15)
 DISTRICT_DUE = (12, 30)
+# The stage evaluation of a year is due by this day of the next year (after the district
+# reports of 30 December); the final evaluation is held at the end of 2030 (七、(一)).
+STAGE_EVALUATION_DUE = (1, 31)
+FINAL_EVALUATION_YEAR = 2030
+FINAL_EVALUATION_OPENS = date(FINAL_EVALUATION_YEAR, 12, 1)
+FINAL_EVALUATION_DUE = date(FINAL_EVALUATION_YEAR, 12, 31)
 
 
 class PlanError:
     NOT_YOUR_UNIT = "plan_not_your_unit"
     BAD_STEP = "plan_bad_step"
+    FINAL_ONLY_2030 = "plan_final_only_2030"
+    TOO_EARLY = "plan_evaluation_too_early"
+
+
+# An annual report: due -> submitted -> accepted, or returned for revision and filed again.
+REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AnnualReport.Status.DUE: frozenset({AnnualReport.Status.SUBMITTED}),
+    AnnualReport.Status.RETURNED: frozenset({AnnualReport.Status.SUBMITTED}),
+    AnnualReport.Status.SUBMITTED: frozenset(
+        {AnnualReport.Status.ACCEPTED, AnnualReport.Status.RETURNED}
+    ),
+    AnnualReport.Status.ACCEPTED: frozenset(),
+}
 
 
 def _own_unit(actor: User, agency: Agency) -> None:
+    require_permission(actor, P_PLAN_WRITE)
     if actor.agency_id != agency.pk:
         raise DomainError(
             PlanError.NOT_YOUR_UNIT, _("Only the unit's own staff write its plan."), status=403
@@ -71,7 +93,22 @@ def office_for(agency: Agency) -> Agency:
 
 
 def _oversees(actor: User, agency: Agency) -> bool:
-    return actor.has_perm("coordination.oversee_plan") and actor.agency_id == office_for(agency).pk
+    return actor.has_perm(P_PLAN_OVERSEE) and actor.agency_id == office_for(agency).pk
+
+
+def recipients_of(report: AnnualReport) -> list[Agency]:
+    """Who receives the report (七、(四)): a member unit's goes to the joint-conference
+    office at its level; a district joint conference's to the municipal joint conference
+    and to the district's people's government."""
+    if report.level == AnnualReport.Level.DISTRICT:
+        recipients = [Agency.objects.get(kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=True)]
+        government = Agency.objects.filter(
+            kind=DISTRICT_GOVERNMENT_KIND, division=report.agency.division
+        ).first()
+        if government is not None:
+            recipients.append(government)
+        return recipients
+    return [office_for(report.agency)]
 
 
 # --- Plans and progress -------------------------------------------------------------------
@@ -79,6 +116,7 @@ def _oversees(actor: User, agency: Agency) -> bool:
 
 @transaction.atomic
 def unit_plan_get_or_create(*, actor: User, year: int) -> UnitPlan:
+    require_permission(actor, P_PLAN_WRITE)
     plan, created = UnitPlan.objects.get_or_create(
         agency=actor.agency, year=year, defaults={"created_by": actor}
     )
@@ -157,6 +195,7 @@ def _attachment(upload: Any) -> tuple[Any, str]:
 @transaction.atomic
 def unit_plan_mirror(*, actor: User, year: int) -> UnitPlan:
     """A district unit starts its plan from the municipal counterpart's tasks."""
+    require_permission(actor, P_PLAN_WRITE)
     agency = actor.agency
     if agency.division_id is None:
         raise DomainError(PlanError.BAD_STEP, _("Only a district unit mirrors the municipal plan."))
@@ -240,41 +279,74 @@ def _member_units() -> list[Agency]:
     from homeward.coordination.models import Duty
 
     kinds = set(Duty.objects.values_list("agency__kind", flat=True))
-    return list(Agency.objects.filter(kind__in=kinds).exclude(kind=JOINT_CONFERENCE_OFFICE_KIND))
+    return list(
+        Agency.objects.filter(kind__in=kinds)
+        .exclude(kind__in=[JOINT_CONFERENCE_OFFICE_KIND, DISTRICT_GOVERNMENT_KIND])
+        .order_by("pk")
+    )
+
+
+def _district_offices() -> list[Agency]:
+    return list(
+        Agency.objects.filter(kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False).order_by(
+            "pk"
+        )
+    )
+
+
+def _platform_in_use_by(day: date) -> bool:
+    """Somebody had an account before ``day``: the platform was there to keep the
+    calendar (a fresh installation does not open last year's reports)."""
+    moment = datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+    return User.objects.filter(date_joined__lt=moment).exists()
+
+
+def calendar_years(today: date) -> list[int]:
+    """The reporting years whose reports must exist on ``today``: this year from 1
+    December, and last year if the platform was in use then, so that a December without
+    a tick (a server down, a ticker stopped) creates the reports on the next tick."""
+    years = []
+    if _platform_in_use_by(date(today.year - 1, 12, 1)):
+        years.append(today.year - 1)
+    if today >= date(today.year, 12, 1):
+        years.append(today.year)
+    return years
+
+
+def _reports_open(year: int) -> int:
+    existing = set(AnnualReport.objects.filter(year=year).values_list("agency_id", "level"))
+    new = [
+        AnnualReport(
+            agency=agency,
+            year=year,
+            level=AnnualReport.Level.MEMBER_UNIT,
+            due_on=date(year, *MEMBER_UNIT_DUE),
+        )
+        for agency in _member_units()
+        if (agency.pk, AnnualReport.Level.MEMBER_UNIT) not in existing
+    ] + [
+        AnnualReport(
+            agency=agency,
+            year=year,
+            level=AnnualReport.Level.DISTRICT,
+            due_on=date(year, *DISTRICT_DUE),
+        )
+        for agency in _district_offices()
+        if (agency.pk, AnnualReport.Level.DISTRICT) not in existing
+    ]
+    AnnualReport.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
 
 
 def reports_calendar(today: date | None = None) -> dict[str, int]:
     """The tick job. From 1 December the year's reports exist (one per member unit due 15
     December, one per district joint conference due 30 December); in the last 7 days the
-    units not yet submitted are reminded; after the due date they are overdue."""
+    units not yet submitted are reminded; after the due date they are overdue. A missed
+    December is caught up on the next tick; the evaluations are scheduled too."""
     today = today or timezone.localdate()
-    year = today.year
-    counts = {"created": 0, "reminded": 0, "overdue": 0}
-    if today >= date(year, 12, 1):
-        existing = set(AnnualReport.objects.filter(year=year).values_list("agency_id", "level"))
-        new = [
-            AnnualReport(
-                agency=agency,
-                year=year,
-                level=AnnualReport.Level.MEMBER_UNIT,
-                due_on=date(year, *MEMBER_UNIT_DUE),
-            )
-            for agency in _member_units()
-            if (agency.pk, AnnualReport.Level.MEMBER_UNIT) not in existing
-        ] + [
-            AnnualReport(
-                agency=agency,
-                year=year,
-                level=AnnualReport.Level.DISTRICT,
-                due_on=date(year, *DISTRICT_DUE),
-            )
-            for agency in Agency.objects.filter(
-                kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False
-            )
-            if (agency.pk, AnnualReport.Level.DISTRICT) not in existing
-        ]
-        AnnualReport.objects.bulk_create(new, ignore_conflicts=True)
-        counts["created"] = len(new)
+    counts = {"created": 0, "reminded": 0, "overdue": 0, "evaluations": 0}
+    for year in calendar_years(today):
+        counts["created"] += _reports_open(year)
     open_statuses = [AnnualReport.Status.DUE, AnnualReport.Status.RETURNED]
     counts["reminded"] = AnnualReport.objects.filter(
         status__in=open_statuses,
@@ -285,15 +357,62 @@ def reports_calendar(today: date | None = None) -> dict[str, int]:
     counts["overdue"] = AnnualReport.objects.filter(
         status__in=open_statuses, due_on__lt=today, overdue=False
     ).update(overdue=True)
+    counts["evaluations"] = evaluations_schedule(today)
     return counts
+
+
+def evaluations_schedule(today: date | None = None) -> int:
+    """The yearly stage evaluation (七、(一) 每年应开展1次阶段性评估) and the final one at the
+    end of 2030 are scheduled from 1 December of their year, due 31 January of the next
+    year (stage) or 31 December 2030 (final); the municipal office is prompted from then
+    on (the dashboard) until it publishes. Idempotent; catches up a missed December."""
+    today = today or timezone.localdate()
+    created = 0
+    wanted: list[tuple[str, int, date]] = [
+        (Evaluation.Kind.STAGE, year, date(year + 1, *STAGE_EVALUATION_DUE))
+        for year in calendar_years(today)
+    ]
+    if today >= FINAL_EVALUATION_OPENS:
+        wanted.append((Evaluation.Kind.FINAL, FINAL_EVALUATION_YEAR, FINAL_EVALUATION_DUE))
+    now = timezone.now()
+    for kind, year, due in wanted:
+        evaluation, made = Evaluation.objects.get_or_create(
+            kind=kind, year=year, defaults={"due_on": due, "prompted_at": now}
+        )
+        if made:
+            created += 1
+            audit_record(
+                actor=None,
+                action=AuditAction.EVALUATION_SCHEDULED,
+                obj=evaluation,
+                detail={"kind": kind, "year": year, "due_on": due.isoformat()},
+                actor_username="system",
+            )
+        elif evaluation.prompted_at is None and evaluation.published_at is None:
+            Evaluation.objects.filter(pk=evaluation.pk).update(due_on=due, prompted_at=now)
+    return created
+
+
+def evaluations_due(today: date | None = None) -> list[Evaluation]:
+    """Scheduled evaluations not yet published, oldest first: the office's prompt."""
+    return list(
+        Evaluation.objects.filter(published_at__isnull=True, prompted_at__isnull=False).order_by(
+            "due_on", "kind"
+        )
+    )
 
 
 @transaction.atomic
 def report_submit(*, actor: User, report: AnnualReport, body: str) -> AnnualReport:
     """File the report, with the computed figures of the year filled in."""
     _own_unit(actor, report.agency)
-    if report.status not in (AnnualReport.Status.DUE, AnnualReport.Status.RETURNED):
-        raise DomainError(PlanError.BAD_STEP, _("This report has already been filed."))
+    check_transition(
+        REPORT_TRANSITIONS,
+        report.status,
+        AnnualReport.Status.SUBMITTED,
+        code=PlanError.BAD_STEP,
+        message=_("This report has already been filed."),
+    )
     if len(body.strip()) < 20:
         raise ValidationError({"body": [_("Write the report (at least a few sentences).")]})
     report.body = body.strip()
@@ -321,11 +440,17 @@ def report_review(
             _("The joint-conference office the unit reports to reviews the report."),
             status=403,
         )
-    if report.status != AnnualReport.Status.SUBMITTED:
-        raise DomainError(PlanError.BAD_STEP, _("Only a filed report is reviewed."))
+    target = AnnualReport.Status.ACCEPTED if accept else AnnualReport.Status.RETURNED
+    check_transition(
+        REPORT_TRANSITIONS,
+        report.status,
+        target,
+        code=PlanError.BAD_STEP,
+        message=_("Only a filed report is reviewed."),
+    )
     if not accept and not note.strip():
         raise ValidationError({"review_note": [_("Say what to revise.")]})
-    report.status = AnnualReport.Status.ACCEPTED if accept else AnnualReport.Status.RETURNED
+    report.status = target
     report.review_note = note.strip()[:300]
     report.reviewed_at = timezone.now()
     report.save()
@@ -454,42 +579,54 @@ def evaluation_run(
     *, actor: User, kind: str, year: int, agencies: list[Agency] | None = None
 ) -> Evaluation:
     """Score every member unit and district joint conference on the configured criteria,
-    pre-filled from what the platform knows; the office may then record verdicts."""
-    if not (
-        actor.has_perm("coordination.oversee_plan")
-        and actor.agency.kind == JOINT_CONFERENCE_OFFICE_KIND
-        and actor.agency.division_id is None
-    ):
-        raise DomainError(
-            PlanError.NOT_YOUR_UNIT,
-            _("The municipal joint-conference office runs the evaluations."),
-            status=403,
-        )
+    pre-filled from what the platform knows; the office may then record verdicts.
+
+    The year's facts are read in a few grouped queries and the scorecards written in
+    bulk, so the query count does not grow with the number of units (about 1,250).
+    A stage evaluation is for a year whose reports are open (from 1 December); the final
+    evaluation is for 2030 only and only at its end (七、(一) 2030年年底进行终期评估)."""
+    _municipal_office(actor)
+    today = timezone.localdate()
     if kind not in Evaluation.Kind.values:
         raise ValidationError({"kind": [_("Choose the kind of evaluation.")]})
-    if kind == Evaluation.Kind.FINAL and year != 2030:
-        raise ValidationError({"year": [_("The final evaluation is for 2030.")]})
+    if kind == Evaluation.Kind.FINAL:
+        if year != FINAL_EVALUATION_YEAR:
+            raise DomainError(PlanError.FINAL_ONLY_2030, _("The final evaluation is for 2030."))
+        if today < FINAL_EVALUATION_OPENS:
+            raise DomainError(
+                PlanError.TOO_EARLY,
+                _("The final evaluation is held at the end of 2030 (from 1 December 2030)."),
+            )
+    elif today < date(year, 12, 1):
+        raise DomainError(
+            PlanError.TOO_EARLY,
+            _("The stage evaluation of a year opens on 1 December, with its annual reports."),
+        )
     evaluation, _created = Evaluation.objects.get_or_create(
         kind=kind, year=year, defaults={"created_by": actor}
     )
     if evaluation.published_at is not None:
         raise DomainError(PlanError.BAD_STEP, _("This evaluation has been published."))
-    scope = (
-        agencies
-        if agencies is not None
-        else _member_units()
-        + list(Agency.objects.filter(kind=JOINT_CONFERENCE_OFFICE_KIND, division__isnull=False))
-    )
+    scope = agencies if agencies is not None else _member_units() + _district_offices()
     facts = YearFacts.of(year)
     configured = criteria()
+    existing = {card.agency_id: card for card in evaluation.scorecards.all()}
+    changed: list[Scorecard] = []
+    new: list[Scorecard] = []
     for agency in scope:
         scores = {c["key"]: round(_score(agency, facts, c), 1) for c in configured}
         total = round(sum(scores.values()), 1)
-        Scorecard.objects.update_or_create(
-            evaluation=evaluation,
-            agency=agency,
-            defaults={"scores": scores, "total": Decimal(str(total)), "grade": _grade(total)},
-        )
+        card = existing.get(agency.pk) or Scorecard(evaluation=evaluation, agency=agency)
+        card.scores = scores
+        card.total = Decimal(str(total))
+        card.grade = _grade(total)
+        (changed if card.pk else new).append(card)
+    Scorecard.objects.bulk_create(new, batch_size=500)
+    Scorecard.objects.bulk_update(changed, ["scores", "total", "grade"], batch_size=500)
+    evaluation.run_at = timezone.now()
+    if evaluation.created_by_id is None:
+        evaluation.created_by = actor
+    evaluation.save(update_fields=["run_at", "created_by"])
     audit_record(
         actor=actor, action=AuditAction.EVALUATION_RUN, obj=evaluation, detail={"units": len(scope)}
     )
@@ -500,10 +637,10 @@ def evaluation_run(
 def scorecard_verdict(
     *, actor: User, scorecard: Scorecard, verdict: str, grounds: str
 ) -> Scorecard:
-    if not (actor.has_perm("coordination.oversee_plan") and actor.agency.division_id is None):
-        raise DomainError(
-            PlanError.NOT_YOUR_UNIT, _("The municipal office records verdicts."), status=403
-        )
+    """A commendation or a public criticism with its grounds (七、(三))."""
+    _municipal_office(actor)
+    if scorecard.evaluation.published_at is not None:
+        raise DomainError(PlanError.BAD_STEP, _("This evaluation has been published."))
     if verdict not in ("commended", "criticised", ""):
         raise ValidationError({"verdict": [_("Choose commendation or criticism.")]})
     if verdict and not grounds.strip():
@@ -522,8 +659,12 @@ def scorecard_verdict(
 
 @transaction.atomic
 def evaluation_publish(*, actor: User, evaluation: Evaluation) -> Evaluation:
-    if not (actor.has_perm("coordination.oversee_plan") and actor.agency.division_id is None):
-        raise DomainError(PlanError.NOT_YOUR_UNIT, _("The municipal office publishes."), status=403)
+    _municipal_office(actor)
+    evaluation.refresh_from_db()
+    if evaluation.published_at is not None:
+        raise DomainError(PlanError.BAD_STEP, _("This evaluation has been published."))
+    if evaluation.run_at is None:
+        raise DomainError(PlanError.BAD_STEP, _("Run the evaluation before publishing it."))
     evaluation.published_at = timezone.now()
     evaluation.save(update_fields=["published_at"])
     audit_record(actor=actor, action=AuditAction.EVALUATION_PUBLISH, obj=evaluation)
@@ -535,7 +676,7 @@ def evaluation_publish(*, actor: User, evaluation: Evaluation) -> Evaluation:
 
 def _municipal_office(actor: User) -> None:
     if not (
-        actor.has_perm("coordination.oversee_plan")
+        actor.has_perm(P_PLAN_OVERSEE)
         and actor.agency.kind == JOINT_CONFERENCE_OFFICE_KIND
         and actor.agency.division_id is None
     ):
@@ -548,7 +689,7 @@ def _municipal_office(actor: User) -> None:
 
 def _office_of(actor: User, division_id: int | None) -> None:
     if not (
-        actor.has_perm("coordination.oversee_plan")
+        actor.has_perm(P_PLAN_OVERSEE)
         and actor.agency.kind == JOINT_CONFERENCE_OFFICE_KIND
         and (actor.agency.division_id is None or actor.agency.division_id == division_id)
     ):
@@ -653,6 +794,7 @@ def donation_record(
 @transaction.atomic
 def activity_record(*, actor: User, **fields: Any) -> Activity:
     """A campaign or a training held by the actor's unit (its counts feed the indicators)."""
+    require_permission(actor, P_PLAN_WRITE)
     if fields.get("kind") not in Activity.Kind.values:
         raise ValidationError({"kind": [_("Choose campaign or training.")]})
     if fields.get("held_on") and fields["held_on"] > timezone.localdate():
@@ -671,6 +813,7 @@ def activity_record(*, actor: User, **fields: Any) -> Activity:
 def volunteer_team_save(
     *, actor: User, name: str, members: int, activities: str = "", evaluation: str = ""
 ) -> VolunteerTeam:
+    require_permission(actor, P_PLAN_WRITE)
     if not name.strip():
         raise ValidationError({"name": [_("Name the team.")]})
     team, _created = VolunteerTeam.objects.update_or_create(

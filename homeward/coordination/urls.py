@@ -20,4 +20,9 @@ urlpatterns = [
     path("funding/", work_views.funding, name="funding"),
     path("regions/", work_views.regions, name="regions"),
     path("evaluations/<str:kind>/<int:year>/", work_views.evaluation, name="evaluation"),
+    path(
+        "evaluations/<str:kind>/<int:year>/ping-an.xlsx",
+        work_views.evaluation_ping_an,
+        name="evaluation_ping_an",
+    ),
 ]

@@ -151,6 +151,7 @@ class AuditAction(StrEnum):
     ANNUAL_REPORT_SUBMIT = "annual_report_submit"
     ANNUAL_REPORT_REVIEW = "annual_report_review"
     MEETING_RECORD = "meeting_record"
+    EVALUATION_SCHEDULED = "evaluation_scheduled"
     EVALUATION_RUN = "evaluation_run"
     SCORECARD_VERDICT = "scorecard_verdict"
     EVALUATION_PUBLISH = "evaluation_publish"

@@ -12,7 +12,7 @@ from typing import TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
 
-from homeward.core.models import User
+from homeward.core.models import Division, Township, User
 
 M = TypeVar("M", bound=Model)
 
@@ -49,4 +49,16 @@ def scope_filter(
         return queryset
     if scope.division_id is None:
         return queryset.none()
-    return queryset.filter(Q(**{f"{division_field}_id": scope.division_id}))
+    # "" filters the divisions themselves (their own primary key).
+    field = f"{division_field}_id" if division_field else "pk"
+    return queryset.filter(Q(**{field: scope.division_id}))
+
+
+def divisions_in_scope(user: User | AnonymousUser) -> QuerySet[Division]:
+    """The districts a user may choose on a form: all for municipal units, their own for
+    district units, none for anyone else."""
+    return scope_filter(Division.objects.order_by("code"), user, division_field="")
+
+
+def townships_in_scope(user: User | AnonymousUser) -> QuerySet[Township]:
+    return scope_filter(Township.objects.select_related("division").order_by("code"), user)

@@ -3,11 +3,14 @@ analysts see all), every genotype read audited with its purpose."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
+from homeward.core.counts import Counts, per_division
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, Specimen
@@ -97,3 +100,15 @@ def confirmed_family_for_child(person_id: int) -> int | None:
     if candidate is None or candidate.family is None:
         return None
     return candidate.family.missing_child_id
+
+
+def plan_counts(start: datetime, end: datetime) -> Counts:
+    """DNA specimens registered in [start, end), per district (a number, no DNA data)."""
+    from django.db.models import Count
+
+    from homeward.dna.models import Specimen
+
+    return per_division(
+        Specimen.objects.filter(created_at__gte=start, created_at__lt=end),
+        dna_samples=Count("pk"),
+    )

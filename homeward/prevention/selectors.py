@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from homeward.core.audit import read_audited_or_404
+from homeward.core.counts import Counts, per_division
 from homeward.core.models import Division, Township, User
 from homeward.core.roles import Role
 from homeward.core.scoping import scope_filter, scope_of
@@ -211,3 +212,14 @@ def overdue_by_division(user: User) -> dict[str, int]:
         row["division__code"]: row["n"]
         for row in entries.values("division__code").annotate(n=Count("pk")).order_by()
     }
+
+
+def plan_counts(start: datetime, end: datetime) -> Counts:
+    """Visits to people in the ledger done in [start, end), per district."""
+    from homeward.prevention.models import Visit
+
+    return per_division(
+        Visit.objects.filter(visited_on__gte=start.date(), visited_on__lt=end.date()),
+        division_field="entry__division",
+        visits_done=Count("pk"),
+    )

@@ -37,6 +37,7 @@ from homeward.core.roles import (
     P_REGCHECK_VIEW,
     Role,
 )
+from homeward.core.scoping import divisions_in_scope, scope_filter, townships_in_scope
 from homeward.people.forms import PersonFields
 from homeward.people.models import Person
 from homeward.prevention import forms as pf
@@ -58,27 +59,22 @@ from homeward.prevention.selectors import (
     overview,
     registration_check_get,
     registration_checks_visible_to,
+    requires_work_area,
     work_area,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _divisions(user: User) -> QuerySet[Division]:
-    divisions = Division.objects.order_by("code")
-    if user.agency.division_id is not None:
-        divisions = divisions.filter(pk=user.agency.division_id)
-    return divisions
+    return divisions_in_scope(user)
 
 
 def _townships(user: User) -> QuerySet[Township]:
     area = work_area(user)
     if area is not None and area.township_id is not None:
         return Township.objects.filter(pk=area.township_id)
-    townships = Township.objects.select_related("division").order_by("code")
-    if user.agency.division_id is not None:
-        townships = townships.filter(division_id=user.agency.division_id)
-    return townships
+    if requires_work_area(user):
+        return Township.objects.none()
+    return townships_in_scope(user)
 
 
 def _audit_list(user: User, object_type: str, rows: int, **filters: str) -> None:
@@ -154,18 +150,16 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if overdue == "1":
         entries = entries.filter(overdue=True, status=LedgerEntry.Status.ACTIVE)
     if request.GET.get("format") == "xlsx":
-        from homeward.core.audit import audit_record
-        from homeward.core.audit_actions import AuditAction
+        from homeward.core.documents import document_response
 
-        audit_record(
-            actor=user,
-            action=AuditAction.EXPORT,
+        return document_response(
+            user=user,
+            content=ledger_xlsx(user, entries),
+            fmt="xlsx",
+            filename="ledger.xlsx",
             object_type="prevention.ledgerentry",
             detail={"rows": entries.count(), "category": category, "risk": risk},
         )
-        response = HttpResponse(ledger_xlsx(user, entries), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="ledger.xlsx"'
-        return response
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     _audit_list(user, "prevention.ledgerentry", len(page), category=category, risk=risk)
     return _page(
@@ -189,8 +183,7 @@ def _workers(user: User) -> QuerySet[User]:
             Role.WOMENS_FEDERATION_OFFICER,
         ],
     ).select_related("agency")
-    if user.agency.division_id is not None:
-        workers = workers.filter(agency__division_id=user.agency.division_id)
+    workers = scope_filter(workers, user, division_field="agency__division")
     area = work_area(user)
     if area is not None and area.township_id is not None:
         workers = workers.filter(work_area__township_id=area.township_id)
@@ -330,9 +323,9 @@ def _schools(user: User) -> QuerySet[School]:
         return schools.filter(pk=area.school_id)
     if area is not None and area.township_id is not None:
         return schools.filter(township_id=area.township_id)
-    if user.agency.division_id is not None:
-        schools = schools.filter(division_id=user.agency.division_id)
-    return schools
+    if requires_work_area(user):
+        return schools.none()
+    return scope_filter(schools, user)
 
 
 @requires(P_DROPOUT_VIEW)

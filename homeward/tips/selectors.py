@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
 from homeward.core.audit import read_audited_or_404
+from homeward.core.counts import Counts, per_division
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 from homeward.tips.models import MandatoryReport, Tip, TipIdentifier
@@ -85,4 +86,16 @@ def mandatory_reports_of(user: User) -> QuerySet[MandatoryReport]:
         MandatoryReport.objects.filter(reporter=user)
         .select_related("tip")
         .order_by("-tip__received_hour")
+    )
+
+
+def plan_counts(start: datetime, end: datetime) -> Counts:
+    """Clues received and substantiated in [start, end), per district (the plan's
+    indicators; numbers only)."""
+    from django.db.models import Count, Q
+
+    return per_division(
+        Tip.objects.filter(received_hour__gte=start, received_hour__lt=end),
+        clues_received=Count("pk"),
+        clues_substantiated=Count("pk", filter=Q(status=Tip.Status.SUBSTANTIATED)),
     )

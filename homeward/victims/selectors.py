@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from homeward.core.audit import read_audited_or_404
+from homeward.core.counts import Counts, per_division
 from homeward.core.models import User
 from homeward.core.roles import P_VICTIM_MANAGE, P_VICTIM_VIEW
 from homeward.core.scoping import scope_filter
@@ -154,4 +155,40 @@ def legal_aid_queue(user: User) -> QuerySet[LegalAidApplication]:
         LegalAidApplication.objects.filter(justice_agency=user.agency)
         .select_related("victim__person", "lawyer", "escalated_to")
         .order_by("-green_channel", "closed_at", "step_due_at", "pk")
+    )
+
+
+def plan_counts(start: datetime, end: datetime) -> Counts:
+    """Victims placed, services delivered, legal-aid applications and follow-up visits
+    done in [start, end), per district."""
+    from django.db.models import Count
+
+    from homeward.core.counts import merge
+    from homeward.victims.models import FollowUp
+
+    first, last = start.date(), end.date()
+    return merge(
+        [
+            per_division(
+                Placement.objects.filter(started_on__gte=first, started_on__lt=last),
+                division_field="victim__division",
+                victims_placed=Count("pk"),
+            ),
+            per_division(
+                ServiceReferral.objects.filter(
+                    status=ServiceReferral.Status.DONE, closed_at__gte=start, closed_at__lt=end
+                ),
+                division_field="victim__division",
+                services_done=Count("pk"),
+            ),
+            per_division(
+                LegalAidApplication.objects.filter(received_at__gte=start, received_at__lt=end),
+                legal_aid=Count("pk"),
+            ),
+            per_division(
+                FollowUp.objects.filter(done_on__gte=first, done_on__lt=last),
+                division_field="victim__division",
+                follow_ups_done=Count("pk"),
+            ),
+        ]
     )

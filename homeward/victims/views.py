@@ -18,13 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
+from homeward.core.documents import document_response
 from homeward.core.errors import DomainError
 from homeward.core.exports import xlsx_table
 from homeward.core.form_errors import apply_errors as _errors
 from homeward.core.form_errors import error_text
-from homeward.core.models import Division, User
+from homeward.core.models import User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_VIEW
+from homeward.core.scoping import divisions_in_scope
 from homeward.victims import forms as vf
 from homeward.victims import services
 from homeward.victims.models import (
@@ -50,8 +52,6 @@ from homeward.victims.selectors import (
     victims_visible_to,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _named(user: User, rows: list[Any], victim_of: Any) -> list[tuple[Any, str]]:
     """Rows with the victim's name as the user may see it (one lookup for all rows)."""
@@ -65,12 +65,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     victims = victims_visible_to(user)
     if request.GET.get("format") == "xlsx" and manages_victims(user):
-        audit_record(
-            actor=user,
-            action=AuditAction.EXPORT,
-            object_type="victims.victim",
-            detail={"rows": victims.count()},
-        )
         rows = (
             [
                 v.pk,
@@ -98,9 +92,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             _("Rescued at"),
             _("Admitted to an institution on"),
         ]
-        response = HttpResponse(xlsx_table(user, _("Victims"), headers, rows), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="victims.xlsx"'
-        return response
+        return document_response(
+            user=user,
+            content=xlsx_table(user, _("Victims"), headers, rows),
+            fmt="xlsx",
+            filename="victims.xlsx",
+            object_type="victims.victim",
+            detail={"rows": victims.count()},
+        )
     audit_record(
         actor=user,
         action=AuditAction.LIST,
@@ -124,9 +123,7 @@ def victim_new(request: HttpRequest) -> HttpResponse:
     from homeward.cases.selectors import cases_visible_to
 
     user = current_user(request)
-    divisions = Division.objects.order_by("code")
-    if user.agency.division_id is not None:
-        divisions = divisions.filter(pk=user.agency.division_id)
+    divisions = divisions_in_scope(user)
     form = vf.VictimForm(
         request.POST or None, divisions=divisions, initial={"division": user.agency.division_id}
     )
@@ -301,12 +298,16 @@ def victim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     user = current_user(request)
     record = victim_get(user, pk)
-    audit_record(
-        actor=user, action=AuditAction.PRINT, obj=record, detail={"document": "special file"}
+    return document_response(
+        user=user,
+        content=special_file_pdf(user, record),
+        fmt="pdf",
+        filename=f"victim-{record.pk}.pdf",
+        obj=record,
+        action=AuditAction.PRINT,
+        detail={"document": "special file"},
+        inline=True,
     )
-    response = HttpResponse(special_file_pdf(user, record), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="victim-{record.pk}.pdf"'
-    return response
 
 
 @requires(P_VICTIM_VIEW)

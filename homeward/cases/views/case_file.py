@@ -195,8 +195,8 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 def case_summary_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The case summary as PDF (watermarked, audited)."""
     from homeward.cases.reports import case_summary_pdf
-    from homeward.core.audit import audit_record
     from homeward.core.audit_actions import AuditAction
+    from homeward.core.documents import document_response
     from homeward.core.pdf import Watermark
 
     user = current_user(request)
@@ -210,7 +210,11 @@ def case_summary_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
             request_id=str(getattr(request, "request_id", "")),
         ),
     )
-    audit_record(actor=user, action=AuditAction.CASE_SUMMARY_PRINT, obj=case)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.pdf"'
-    return response
+    return document_response(
+        user=user,
+        content=pdf,
+        fmt="pdf",
+        filename=f"case-{case.pk}.pdf",
+        obj=case,
+        action=AuditAction.CASE_SUMMARY_PRINT,
+    )

@@ -186,7 +186,8 @@ def test_the_civil_affairs_bureau_plans_records_computed_progress_and_reports_on
     assert (
         doc["Content-Type"].startswith("application/msword") and "救助安置" in doc.content.decode()
     )
-    assert client_for(district_office).get(f"/plan/reports/{report.pk}/").status_code == 403
+    # Out of view answers as if the report did not exist (no existence oracle).
+    assert client_for(district_office).get(f"/plan/reports/{report.pk}/").status_code == 404
 
 
 def test_a_district_without_a_meeting_is_flagged_until_it_meets(district_office: User) -> None:
@@ -207,6 +208,18 @@ def test_the_office_runs_the_annual_evaluation_records_verdicts_and_exports(
 ) -> None:
     from openpyxl import load_workbook
 
+    # The stage evaluation of a year opens on 1 December with its reports.
+    with time_machine.travel(_at(date(2026, 12, 20)), tick=False):
+        _evaluate(civil_affairs, office, district_office, client_for, load_workbook)
+
+
+def _evaluate(
+    civil_affairs: User,
+    office: User,
+    district_office: User,
+    client_for: Callable[[User], Client],
+    load_workbook: Callable[..., object],
+) -> None:
     year = timezone.localdate().year
     plan = services.unit_plan_get_or_create(actor=civil_affairs, year=year)
     task = services.plan_task_add(
@@ -221,8 +234,9 @@ def test_the_office_runs_the_annual_evaluation_records_verdicts_and_exports(
         actor=civil_affairs, task=task, recorded_on=timezone.localdate(), text="已完成", done=True
     )
     agencies = [civil_affairs.agency, district_office.agency]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.evaluation_run(actor=district_office, kind="stage", year=year, agencies=agencies)
+    assert refused.value.code == "plan_not_your_unit"
     evaluation = services.evaluation_run(actor=office, kind="stage", year=year, agencies=agencies)
     cards = {c.agency.code: c for c in Scorecard.objects.filter(evaluation=evaluation)}
     assert cards["cq-civil_affairs"].scores["tasks_done"] == 40
@@ -237,12 +251,13 @@ def test_the_office_runs_the_annual_evaluation_records_verdicts_and_exports(
     page = client.get(f"/plan/evaluations/stage/{year}/")
     assert page.status_code == 200 and "全年未召开联席会议" in page.content.decode()
     export = client.get(f"/plan/evaluations/stage/{year}/", {"format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(export.content)).active  # type: ignore[operator]
     values = [cell.value for row in sheet.iter_rows(min_row=3) for cell in row]
     assert "全年未召开联席会议，未按期报送年度报告" in values
     client.post(f"/plan/evaluations/stage/{year}/", {"action": "publish"})
     evaluation.refresh_from_db()
     assert evaluation.published_at is not None
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as published:
         services.evaluation_run(actor=office, kind="stage", year=year, agencies=agencies)
+    assert published.value.code == "plan_bad_step"
     assert client_for(district_office).get(f"/plan/evaluations/stage/{year}/").status_code == 200

@@ -11,6 +11,8 @@ from homeward.core.models.places import Division
 
 JOINT_CONFERENCE_OFFICE_KIND = "joint_conference_office"
 PUBLIC_SECURITY_KIND = "public_security"
+# Each district's people's government (七、(二) budget; 七、(四) recipient of the district report).
+DISTRICT_GOVERNMENT_KIND = "district_government"
 
 
 class Agency(models.Model):
