@@ -1,0 +1,294 @@
+"""Comparison levels of a (report, found) pair — the slow, obviously-correct reference.
+
+Each comparison maps a pair to one level (0 is always "one side has nothing to
+compare"). The Fellegi–Sunter model gives each level an m and a u probability; the
+vectorised path in :mod:`homeward.linkage.index` computes the same levels over column
+arrays and is cross-checked against :func:`compare_pair` by the tests.
+
+The levels, best first within each comparison:
+
+========== ==========================================================================
+name       full name same; given name same (new surname); full name same by dialect
+           readings; same 小名; given name same by readings; same 小名 core (强娃 ~
+           小强, or the core is a given-name character); surname and one given
+           character; one given character; surname only; different
+parent     a parent's surname remembered matches the family's; different
+sex        same; different (a near-hard constraint: records are sometimes wrong)
+age        birth intervals overlap with combined width ≤ 2 y; ≤ 6 y with centres close;
+           ≤ 6 y; wider with centres close; wider; apart by ≤ 2 y; further apart
+time       found within a month of the loss; within a year; within 3 y; later; before
+           the loss by less than a year (bad dates, beyond the stated tolerance);
+           earlier still (never a candidate)
+place      found in the same district; elsewhere in Chongqing; a neighbouring province;
+           further away
+accent     Chongqing; south-western Mandarin; another accent
+marks      a mark of the same kind at the same place; same kind, compatible place;
+           same kind, other place; marks on both sides, none of the same kind
+blood      same type; different
+height     height at finding fits the band at loss (found within a year); does not
+landmarks  two or more remembered landmarks shared; one shared; none shared
+========== ==========================================================================
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .records import Found, NameForm, Report
+
+TIME_MONTH_YEARS = 0.085
+TIME_SOON_YEARS = 3.0
+TIGHT_WIDTH = 2.0
+CLOSE_WIDTH = 6.0
+CENTRED = 0.35
+NEAR_GAP = 2.0
+TIME_HARD_LIMIT_YEARS = 1.0  # found more than this before the loss: never a candidate
+HEIGHT_WINDOW_YEARS = 1.0
+HEIGHT_SLACK_CM = 8.0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[str, ...]  # level 0 is "null"
+    tf_levels: frozenset[int] = frozenset()  # levels with a term-frequency adjustment
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.levels)
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "name",
+        (
+            "null", "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin",
+            "nickname_core", "surname_and_partial", "partial", "surname_only", "different",
+        ),
+        frozenset({1, 4, 9}),
+    ),
+    Comparison("parent", ("null", "agree", "different"), frozenset({1})),
+    Comparison("sex", ("null", "agree", "different")),
+    Comparison(
+        "age",
+        ("null", "tight", "close_centred", "close", "wide_centred", "wide", "near", "far"),
+    ),
+    Comparison(
+        "time",
+        ("null", "within_month", "within_year", "soon", "later", "slightly_before", "before"),
+    ),
+    Comparison("place", ("null", "same_district", "chongqing", "neighbour", "elsewhere")),
+    Comparison("accent", ("null", "chongqing", "southwest", "other")),
+    Comparison(
+        "marks", ("null", "same_place", "compatible_place", "other_place", "none_shared"),
+        frozenset({1, 2}),
+    ),
+    Comparison("blood", ("null", "agree", "different"), frozenset({1})),
+    Comparison("height", ("null", "consistent", "inconsistent")),
+    Comparison("landmarks", ("null", "several", "one", "none"), frozenset({2})),
+)  # fmt: skip
+
+COMPARISON_INDEX: dict[str, int] = {c.name: i for i, c in enumerate(COMPARISONS)}
+N_COMPARISONS = len(COMPARISONS)
+
+# Levels whose m probability may not fall below a stated error rate: a record can be
+# wrong (sex mistyped, blood type misremembered, a date off by a year).
+NEAR_HARD_FLOORS: dict[tuple[str, str], float] = {
+    ("sex", "different"): 0.01,
+    ("blood", "different"): 0.03,
+    ("time", "slightly_before"): 0.005,
+    ("age", "far"): 0.01,
+}
+
+
+# --- names ---------------------------------------------------------------------------
+
+
+def _combos_match(a: NameForm, b: NameForm) -> bool:
+    return len(a.given_keys) == len(b.given_keys) and bool(a.given_combos & b.given_combos)
+
+
+def _partial(a: NameForm, b: NameForm) -> bool:
+    return any(x & y for x in a.given_keys for y in b.given_keys)
+
+
+def name_level(report: Report, found: Found) -> int:
+    """Names and 小名 in one comparison (they are not independent: a 小名 is often
+    made from the given name). Agreement flags are taken over all the found person's
+    name forms (current name, remembered name, pinyin spelling) at once."""
+    q = report.name
+    has_report = q is not None or bool(report.nickname)
+    has_found = bool(found.names) or bool(found.remembered)
+    if not (has_report and has_found):
+        return 0
+    forms = found.names
+    if q is not None:
+        if q.full and any(f.full == q.full for f in forms):
+            return 1
+        if q.given and any(f.given == q.given for f in forms):
+            return 2
+    surname_match = q is not None and any(q.surname_keys & f.surname_keys for f in forms)
+    combos = q is not None and any(_combos_match(q, f) for f in forms)
+    if combos and surname_match:
+        return 3
+    if report.nickname and found.remembered and report.nickname == found.remembered:
+        return 4
+    if combos:
+        return 5
+    core = report.nick_core_keys
+    if core and (
+        found.nick_core_keys & core
+        or any(keys & core for form in forms for keys in form.given_keys)
+    ):
+        return 6
+    partial = q is not None and any(_partial(q, f) for f in forms)
+    if partial:
+        return 7 if surname_match else 8
+    return 9 if surname_match else 10
+
+
+def parent_level(report: Report, found: Found) -> int:
+    if not found.parent_keys:
+        return 0
+    if found.parent_relation == "father":
+        family = report.father_keys or (report.name.surname_keys if report.name else frozenset())
+    elif found.parent_relation == "mother":
+        family = report.mother_keys
+    else:
+        family = report.father_keys | report.mother_keys
+        if report.name is not None:
+            family = family | report.name.surname_keys
+    if not family:
+        return 0
+    return 1 if found.parent_keys & family else 2
+
+
+def sex_level(report: Report, found: Found) -> int:
+    if not report.sex or not found.sex:
+        return 0
+    return 1 if report.sex == found.sex else 2
+
+
+def age_level(report: Report, found: Found) -> int:
+    a, b = report.birth, found.birth
+    if not (a.known and b.known):
+        return 0
+    return age_level_from(a.low, a.high, b.low, b.high)
+
+
+def age_level_from(a_low: float, a_high: float, b_low: float, b_high: float) -> int:
+    """Overlapping intervals by their combined width and how close their centres are
+    (within 35 % of the half-width: "centred"); else by the gap between them."""
+    gap = max(a_low, b_low) - min(a_high, b_high)
+    width = (a_high - a_low) + (b_high - b_low)
+    if gap <= 0:
+        if width <= TIGHT_WIDTH:
+            return 1
+        centred = abs((a_low + a_high) - (b_low + b_high)) / 2 <= CENTRED * width / 2
+        if width <= CLOSE_WIDTH:
+            return 2 if centred else 3
+        return 4 if centred else 5
+    return 6 if gap <= NEAR_GAP else 7
+
+
+def time_level(report: Report, found: Found) -> int:
+    if math.isnan(report.missing_t) or math.isnan(found.found_t):
+        return 0
+    return time_level_from(found.found_t - report.missing_t, report.missing_tol)
+
+
+def time_level_from(delta: float, tol: float) -> int:
+    if delta >= -tol:
+        if delta <= TIME_MONTH_YEARS + tol:
+            return 1
+        if delta <= 1.0:
+            return 2
+        return 3 if delta <= TIME_SOON_YEARS else 4
+    return 5 if delta >= -TIME_HARD_LIMIT_YEARS else 6
+
+
+def place_level(report: Report, found: Found) -> int:
+    if not found.province:
+        return 0
+    if found.province == "50":
+        same = (report.district and found.division == report.district) or (
+            report.district_name and found.city == report.district_name
+        )
+        return 1 if same else 2
+    if not (report.district or report.district_name):
+        return 0
+    return 3 if found.province in {"51", "52", "42", "43", "61"} else 4
+
+
+def accent_level(report: Report, found: Found) -> int:
+    if not found.accent:
+        return 0
+    return found.accent  # 1 Chongqing, 2 south-western, 3 other
+
+
+def marks_level(report: Report, found: Found) -> int:
+    if not report.marks or not found.marks:
+        return 0
+    best = 4
+    for kind, place in report.marks:
+        for f_kind, f_place in found.marks:
+            if kind != f_kind:
+                continue
+            if place and f_place and place == f_place:
+                level = 1
+            elif not place or not f_place or _region(place) == _region(f_place):
+                level = 2
+            else:
+                level = 3
+            best = min(best, level)
+    return best
+
+
+def _region(place: str) -> str:
+    return place[1:] if place[:1] in {"左", "右"} else place
+
+
+def blood_level(report: Report, found: Found) -> int:
+    if not report.blood or not found.blood:
+        return 0
+    return 1 if report.blood == found.blood else 2
+
+
+def height_level(report: Report, found: Found) -> int:
+    if report.height_band is None or math.isnan(found.height_cm):
+        return 0
+    if math.isnan(report.missing_t) or math.isnan(found.found_t):
+        return 0
+    if abs(found.found_t - report.missing_t) > HEIGHT_WINDOW_YEARS:
+        return 0
+    low, high = report.height_band
+    ok = low - HEIGHT_SLACK_CM <= found.height_cm <= high + HEIGHT_SLACK_CM
+    return 1 if ok else 2
+
+
+def landmarks_level(report: Report, found: Found) -> int:
+    if not report.home_keys or not found.landmarks:
+        return 0
+    shared = len(report.home_keys & found.landmarks)
+    return 1 if shared >= 2 else 2 if shared == 1 else 3
+
+
+LEVEL_FUNCTIONS = (
+    name_level,
+    parent_level,
+    sex_level,
+    age_level,
+    time_level,
+    place_level,
+    accent_level,
+    marks_level,
+    blood_level,
+    height_level,
+    landmarks_level,
+)
+
+
+def compare_pair(report: Report, found: Found) -> tuple[int, ...]:
+    """The comparison vector γ of one pair (one level per comparison)."""
+    return tuple(function(report, found) for function in LEVEL_FUNCTIONS)

@@ -1,0 +1,492 @@
+"""The search: a report against every found person, over column arrays.
+
+The found persons are sorted once into segments by sex and by the width of their
+birth interval, each segment ordered by the interval's start. A search reads, per
+segment of a compatible sex, the contiguous run of rows whose birth interval can lie
+within :data:`AGE_BLOCK_GAP` years of the report's (two binary searches), plus the rows
+that share the exact full name, given name or 小名 whatever their age (an inverted
+index). Every level of every comparison is then computed for the whole block with NumPy
+— no per-candidate Python, no database.
+
+The blocking rules are the model's only hard constraints besides time order: a
+candidate must be of a compatible sex, found no more than a year before the loss, and
+either of a compatible age or share a name.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .columns import FoundColumns, Query, encode_found, encode_report
+from .comparisons import (
+    CENTRED,
+    CLOSE_WIDTH,
+    COMPARISONS,
+    HEIGHT_SLACK_CM,
+    HEIGHT_WINDOW_YEARS,
+    N_COMPARISONS,
+    NEAR_GAP,
+    TIGHT_WIDTH,
+    TIME_HARD_LIMIT_YEARS,
+    TIME_MONTH_YEARS,
+    TIME_SOON_YEARS,
+)
+from .model import Model
+from .records import Found, Report
+
+AGE_BLOCK_GAP = 3.0
+WIDTH_CLASSES = (2.5, 7.0, 14.0, math.inf)
+NEIGHBOURS = np.asarray([51, 52, 42, 43, 61], dtype=np.int8)
+
+C = {c.name: i for i, c in enumerate(COMPARISONS)}
+
+IntArray = npt.NDArray[np.intp]
+Float = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    found_id: str
+    row: int
+    weight: float  # match weight, bits (log2 Bayes factor)
+    posterior: float
+    band: str  # "likely", "possible" or ""
+    levels: tuple[int, ...]
+    contributions: tuple[float, ...]  # bits per comparison (TF adjustment included)
+
+
+@dataclass(frozen=True)
+class Segment:
+    sex: int
+    start: int
+    stop: int
+    max_width: float  # of the birth intervals in the segment (inf: unknown births)
+
+
+def _isin_rows(
+    matrix: npt.NDArray[np.integer], values: npt.NDArray[np.integer]
+) -> npt.NDArray[np.bool_]:
+    """Rows of ``matrix`` holding any non-zero value of ``values``."""
+    if len(values) == 0:
+        return np.zeros(len(matrix), dtype=np.bool_)
+    hit = np.zeros(matrix.shape, dtype=np.bool_)
+    for value in values:
+        if value:
+            hit |= matrix == value
+    return np.asarray(hit.any(axis=1), dtype=np.bool_)
+
+
+class FoundIndex:
+    """Found persons ready for search (see the module docstring).
+
+    Parameters
+    ----------
+    columns : FoundColumns
+        Any order; the index reorders a copy.
+    model : Model
+    """
+
+    def __init__(self, columns: FoundColumns, model: Model) -> None:
+        self.model = model
+        self.weights = [w.astype(np.float64) for w in model.weights()]
+        n = len(columns)
+        width = columns.birth_hi - columns.birth_lo
+        width_class = np.full(n, len(WIDTH_CLASSES), dtype=np.int8)  # unknown births last
+        known = ~np.isnan(width)
+        for k in range(len(WIDTH_CLASSES) - 1, -1, -1):
+            width_class[known & (width <= WIDTH_CLASSES[k])] = k
+        start = np.where(known, columns.birth_lo, 0.0)
+        order = np.lexsort((start, width_class, columns.sex))
+        self.cols = columns.take(order)
+        self.n = n
+        self.birth_lo = self.cols.birth_lo
+        sex_sorted = columns.sex[order]
+        class_sorted = width_class[order]
+        self.segments: list[Segment] = []
+        boundaries = np.flatnonzero(
+            (np.diff(sex_sorted.astype(np.int16)) != 0) | (np.diff(class_sorted) != 0)
+        )
+        starts = np.concatenate([[0], boundaries + 1]) if n else np.zeros(0, np.intp)
+        stops = np.concatenate([boundaries + 1, [n]]) if n else np.zeros(0, np.intp)
+        for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+            k = int(class_sorted[a])
+            max_width = WIDTH_CLASSES[k] if k < len(WIDTH_CLASSES) else math.inf
+            self.segments.append(Segment(int(sex_sorted[a]), a, b, max_width))
+        self._name_index = self._inverted(
+            np.concatenate([self.cols.full, self.cols.given, self.cols.nick[:, None]], axis=1)
+        )
+        self.row_of = {str(found_id): i for i, found_id in enumerate(self.cols.ids)}
+
+    def set_model(self, model: Model) -> None:
+        """Score with ``model`` from now on (the columns do not depend on it)."""
+        self.model = model
+        self.weights = [w.astype(np.float64) for w in model.weights()]
+
+    @classmethod
+    def build(cls, records: Sequence[Found], model: Model) -> FoundIndex:
+        return cls(encode_found(records), model)
+
+    @staticmethod
+    def _inverted(matrix: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], IntArray]:
+        rows = np.repeat(np.arange(len(matrix)), matrix.shape[1])
+        values = matrix.ravel()
+        keep = values != 0
+        values, rows = values[keep], rows[keep]
+        order = np.argsort(values, kind="stable")
+        return values[order], rows[order]
+
+    # --- blocking ----------------------------------------------------------------------
+
+    def block(self, q: Query) -> tuple[list[slice], IntArray]:
+        """Slices of the age block and the extra rows that share a name."""
+        slices: list[slice] = []
+        known_birth = not (math.isnan(q.birth_lo) or math.isnan(q.birth_hi))
+        for segment in self.segments:
+            if q.sex and segment.sex and segment.sex != q.sex:
+                continue
+            if not known_birth or math.isinf(segment.max_width):
+                slices.append(slice(segment.start, segment.stop))
+                continue
+            lo_bound = q.birth_lo - AGE_BLOCK_GAP - segment.max_width
+            hi_bound = q.birth_hi + AGE_BLOCK_GAP
+            seg = self.birth_lo[segment.start : segment.stop]
+            a = int(np.searchsorted(seg, lo_bound, side="left"))
+            b = int(np.searchsorted(seg, hi_bound, side="right"))
+            if b > a:
+                slices.append(slice(segment.start + a, segment.start + b))
+        extra: list[IntArray] = []
+        keys, rows = self._name_index
+        for value in (q.full, q.given, q.nick):
+            if not value:
+                continue
+            a = int(np.searchsorted(keys, value, side="left"))
+            b = int(np.searchsorted(keys, value, side="right"))
+            if b > a:
+                extra.append(rows[a:b])
+        extra_rows = np.unique(np.concatenate(extra)) if extra else np.zeros(0, np.intp)
+        if len(extra_rows) and slices:
+            inside = np.zeros(len(extra_rows), dtype=np.bool_)
+            for sl in slices:
+                inside |= (extra_rows >= sl.start) & (extra_rows < sl.stop)
+            extra_rows = extra_rows[~inside]
+        return slices, extra_rows.astype(np.intp)
+
+    def block_rows(self, q: Query) -> IntArray:
+        """Every row of the block, as one index array."""
+        slices, extra = self.block(q)
+        parts = [np.arange(sl.start, sl.stop, dtype=np.intp) for sl in slices]
+        if len(extra):
+            parts.append(extra)
+        return np.concatenate(parts) if parts else np.zeros(0, np.intp)
+
+    # --- levels ------------------------------------------------------------------------
+
+    def levels(
+        self, q: Query, rows: slice | IntArray
+    ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """Comparison levels (n, C), TF adjustments in bits (n,), and the rows that pass
+        the hard constraints (sex, time order), for ``rows`` of the sorted table."""
+        c = self.cols
+        sex = c.sex[rows]
+        m = len(sex)
+        gamma = np.zeros((m, N_COMPARISONS), dtype=np.int8)
+        tf = np.zeros((m, N_COMPARISONS), dtype=np.float64)
+
+        model = self.model
+        ok = np.ones(m, dtype=np.bool_)
+
+        # sex
+        if q.sex:
+            known = sex != 0
+            gamma[:, C["sex"]] = np.where(known, np.where(sex == q.sex, 1, 2), 0)
+
+        # age
+        lo, hi = c.birth_lo[rows], c.birth_hi[rows]
+        if not (math.isnan(q.birth_lo) or math.isnan(q.birth_hi)):
+            known = ~np.isnan(lo)
+            gap = np.maximum(lo, q.birth_lo) - np.minimum(hi, q.birth_hi)
+            width = (hi - lo) + (q.birth_hi - q.birth_lo)
+            centred = np.abs((lo + hi) - (q.birth_lo + q.birth_hi)) / 2 <= CENTRED * width / 2
+            level = np.select(
+                [gap <= 0, gap <= NEAR_GAP],
+                [
+                    np.select(
+                        [width <= TIGHT_WIDTH, width <= CLOSE_WIDTH],
+                        [1, np.where(centred, 2, 3)],
+                        np.where(centred, 4, 5),
+                    ),
+                    6,
+                ],
+                7,
+            )
+            gamma[:, C["age"]] = np.where(known, level, 0)
+
+        # time order
+        found_t = c.found_t[rows]
+        if not math.isnan(q.missing_t):
+            known = ~np.isnan(found_t)
+            delta = found_t - q.missing_t
+            tol = q.missing_tol
+            level = np.select(
+                [delta >= -tol, delta >= -TIME_HARD_LIMIT_YEARS],
+                [
+                    np.select(
+                        [delta <= TIME_MONTH_YEARS + tol, delta <= 1.0, delta <= TIME_SOON_YEARS],
+                        [1, 2, 3],
+                        4,
+                    ),
+                    5,
+                ],
+                6,
+            )
+            gamma[:, C["time"]] = np.where(known, level, 0)
+            ok &= ~(known & (level == 6))
+
+        # place
+        province = c.province[rows]
+        if q.district or q.district_name:
+            same = np.zeros(m, dtype=np.bool_)
+            if q.district:
+                same |= c.division[rows] == q.district
+            if q.district_name:
+                same |= c.city[rows] == q.district_name
+            level = np.where(
+                province == 50,
+                np.where(same, 1, 2),
+                np.where(np.isin(province, NEIGHBOURS), 3, 4),
+            )
+            gamma[:, C["place"]] = np.where(province != 0, level, 0)
+        else:
+            gamma[:, C["place"]] = np.where(province == 50, 2, 0)
+
+        # accent
+        gamma[:, C["accent"]] = c.accent[rows]
+
+        # blood
+        if q.blood:
+            blood = c.blood[rows]
+            level = np.where(blood == 0, 0, np.where(blood == q.blood, 1, 2))
+            gamma[:, C["blood"]] = level
+            frequency = self._tf("blood", q.blood, C["blood"], 1)
+            if frequency is not None:
+                tf[:, C["blood"]] += np.where(
+                    level == 1, model.tf_adjustment(C["blood"], 1, frequency), 0.0
+                )
+
+        # height, only when found within a year of the loss
+        if not (math.isnan(q.height_lo) or math.isnan(q.missing_t)):
+            height = c.height[rows].astype(np.float64)
+            applicable = ~np.isnan(height) & (np.abs(found_t - q.missing_t) <= HEIGHT_WINDOW_YEARS)
+            fits = (height >= q.height_lo - HEIGHT_SLACK_CM) & (
+                height <= q.height_hi + HEIGHT_SLACK_CM
+            )
+            gamma[:, C["height"]] = np.where(applicable, np.where(fits, 1, 2), 0)
+
+        # marks
+        if q.marks:
+            kinds = c.mark_kinds[rows]
+            unplaced = c.mark_unplaced[rows]
+            codes = c.mark_codes[rows]
+            has = kinds != 0
+            level = np.full(m, 4, dtype=np.int8)
+            tf_code = np.full(m, np.inf)
+            tf_kind = np.full(m, np.inf)
+            for kind, code in q.marks:
+                kind_hit = (kinds & (1 << kind)) != 0
+                if not kind_hit.any():
+                    continue
+                in_kind = (codes >= kind * 64) & (codes < (kind + 1) * 64)
+                if code >= 0:
+                    exact = (codes == code).any(axis=1)
+                    # code = kind * 64 + place * 3 + side: the region drops the side
+                    region = code - (code % 64) % 3
+                    same_region = (in_kind & (codes - (codes % 64) % 3 == region)).any(axis=1)
+                    compatible = same_region | ((unplaced & (1 << kind)) != 0)
+                else:
+                    exact = np.zeros(m, dtype=np.bool_)
+                    compatible = np.ones(m, dtype=np.bool_)
+                this = np.where(exact, 1, np.where(compatible, 2, 3))
+                this = np.where(kind_hit, this, 4).astype(np.int8)
+                level = np.minimum(level, this)
+                code_freq = self._tf("mark_code", code, C["marks"], 1) if code >= 0 else None
+                if code_freq is not None:
+                    tf_code = np.where(kind_hit & exact, np.minimum(tf_code, code_freq), tf_code)
+                kind_freq = self._tf("mark_kind", kind, C["marks"], 2)
+                if kind_freq is not None:
+                    tf_kind = np.where(kind_hit, np.minimum(tf_kind, kind_freq), tf_kind)
+            gamma[:, C["marks"]] = np.where(has, level, 0)
+            ci = C["marks"]
+            for lv, freqs in ((1, tf_code), (2, tf_kind)):
+                sel = has & (level == lv) & np.isfinite(freqs)
+                if sel.any():
+                    u = max(float(model.u[ci][lv]), 1e-6)
+                    adjust = model.tf_weight * np.log2(u / np.maximum(freqs[sel], model.tf_min))
+                    tf[sel, ci] += adjust
+
+        # landmarks
+        if q.landmarks:
+            marks = c.landmarks[rows]
+            shared = np.bitwise_count(marks & q.landmarks)
+            level = np.where(marks == 0, 0, np.where(shared >= 2, 1, np.where(shared == 1, 2, 3)))
+            gamma[:, C["landmarks"]] = level
+            one = level == 2
+            if one.any():
+                common = marks[one] & q.landmarks
+                freqs = np.ones(int(one.sum()))
+                for bit in range(64):
+                    if not q.landmarks & (1 << bit):
+                        continue
+                    landmark_freq = self._tf("landmark", bit, C["landmarks"], 2)
+                    if landmark_freq is not None:
+                        freqs = np.where((common & (1 << bit)) != 0, landmark_freq, freqs)
+                tf[one, C["landmarks"]] += model.tf_weight * np.log2(
+                    max(float(model.u[C["landmarks"]][2]), 1e-6) / np.maximum(freqs, model.tf_min)
+                )
+
+        # names and 小名 (one comparison)
+        has_names = c.has_names[rows]
+        if q.has_name or q.nick:
+            zero = np.zeros(m, np.bool_)
+            full_eq = (c.full[rows] == q.full).any(axis=1) if q.full else zero
+            given_eq = (c.given[rows] == q.given).any(axis=1) if q.given else zero
+            surname = _isin_rows(c.sur[rows], q.sur) if q.has_name else zero
+            combo = _isin_rows(c.combo[rows], q.combo) if q.has_name else zero
+            partial = _isin_rows(c.gchar[rows], q.gchar) if q.has_name else zero
+            if q.nick:
+                nick_eq = c.nick[rows] == q.nick
+                core = _isin_rows(c.nick_core[rows], q.nick_core) | _isin_rows(
+                    c.gchar[rows], q.nick_core
+                )
+            else:
+                nick_eq = core = zero
+            level = np.select(
+                [full_eq, given_eq, combo & surname, nick_eq, combo, core, partial & surname,
+                 partial, surname],
+                [1, 2, 3, 4, 5, 6, 7, 8, 9],
+                10,
+            )  # fmt: skip
+            ci = C["name"]
+            gamma[:, ci] = np.where(has_names, level, 0)
+            full_freq = self._tf("full", q.full, ci, 1) if q.full else None
+            if full_freq is not None:
+                tf[:, ci] += np.where(gamma[:, ci] == 1, model.tf_adjustment(ci, 1, full_freq), 0.0)
+            nick_freq = self._tf("nick", q.nick, ci, 4) if q.nick else None
+            if nick_freq is not None:
+                tf[:, ci] += np.where(gamma[:, ci] == 4, model.tf_adjustment(ci, 4, nick_freq), 0.0)
+            surname_freqs = [
+                f for k in q.surname_char_keys if (f := self._tf("surname", k, ci, 9)) is not None
+            ]
+            if surname_freqs:
+                tf[:, ci] += np.where(
+                    gamma[:, ci] == 9, model.tf_adjustment(ci, 9, max(surname_freqs)), 0.0
+                )
+
+        # parent's surname
+        parent = c.parent[rows]
+        has_parent = parent.any(axis=1)
+        if has_parent.any() and len(q.family):
+            rel = c.parent_rel[rows]
+            agree_f = _isin_rows(parent, q.father_or_child)
+            agree_m = _isin_rows(parent, q.mother)
+            agree_any = _isin_rows(parent, q.family)
+            agree = np.where(rel == 1, agree_f, np.where(rel == 2, agree_m, agree_any))
+            family_known = np.where(
+                rel == 1, len(q.father_or_child) > 0, np.where(rel == 2, len(q.mother) > 0, True)
+            )
+            level = np.where(has_parent & family_known, np.where(agree, 1, 2), 0)
+            gamma[:, C["parent"]] = level
+            parent_freqs = [
+                f for k in q.family if (f := self._tf("parent", int(k), C["parent"], 1)) is not None
+            ]
+            if parent_freqs:
+                tf[:, C["parent"]] += np.where(
+                    level == 1, model.tf_adjustment(C["parent"], 1, max(parent_freqs)), 0.0
+                )
+        return gamma, tf, ok
+
+    def _tf(self, kind: str, key: int, comparison: int, level: int) -> float | None:
+        u = float(self.model.u[comparison][level])
+        return self.cols.stats.frequency(kind, key, u)
+
+    def score(self, gamma: npt.NDArray[np.int8], tf: Float) -> Float:
+        total: Float = tf.sum(axis=1)
+        for ci in range(N_COMPARISONS):
+            total += self.weights[ci][gamma[:, ci]]
+        return total
+
+    # --- search ------------------------------------------------------------------------
+
+    def search(
+        self, report: Report | Query, *, top: int = 10, exclude: Iterable[str] = ()
+    ) -> list[Candidate]:
+        """The best ``top`` candidates for one report, best first, with bands."""
+        q = report if isinstance(report, Query) else encode_report(report)
+        rows_all = self.block_rows(q)
+        if len(rows_all) == 0:
+            return []
+        gamma_all, tf_all, ok = self.levels(q, rows_all)
+        weights = self.score(gamma_all, tf_all)
+        weights[~ok] = -np.inf
+        if exclude:
+            excluded = [self.row_of[x] for x in exclude if x in self.row_of]
+            if excluded:
+                weights[np.isin(rows_all, np.asarray(excluded, dtype=np.intp))] = -np.inf
+        finite = np.isfinite(weights)
+        if not finite.any():
+            return []
+        # Posterior that candidate j is the person, given that the person is among the
+        # N found with prior probability p (uniformly): a one-to-one competition.
+        p = self.model.prior_has_match
+        log2_prior = math.log2(p / max(self.n, 1))
+        shift = float(weights[finite].max())
+        total_lr = float(np.exp2(weights[finite] - shift).sum())
+        # denominator = (1 - p) + (p/N) * Σ LR, in units of 2^shift
+        log2_denominator = _log2_add(
+            math.log2(1 - p) if p < 1 else -math.inf, log2_prior + shift + math.log2(total_lr)
+        )
+        k = min(top, int(finite.sum()))
+        best = np.argpartition(-np.where(finite, weights, -np.inf), k - 1)[:k]
+        best = best[np.argsort(-weights[best], kind="stable")]
+        rows_best = rows_all[best]
+        gamma, tf = gamma_all[best], tf_all[best]
+        out: list[Candidate] = []
+        for j, row in enumerate(rows_best.tolist()):
+            w = float(weights[best[j]])
+            posterior = 2.0 ** (log2_prior + w - log2_denominator)
+            contributions = tuple(
+                float(self.weights[ci][gamma[j, ci]] + tf[j, ci]) for ci in range(N_COMPARISONS)
+            )
+            out.append(
+                Candidate(
+                    found_id=str(self.cols.ids[row]),
+                    row=row,
+                    weight=w,
+                    posterior=min(posterior, 1.0),
+                    band=self.band(posterior, w),
+                    levels=tuple(int(x) for x in gamma[j]),
+                    contributions=contributions,
+                )
+            )
+        return out
+
+    def band(self, posterior: float, weight: float) -> str:
+        bands = self.model.bands
+        if posterior >= bands.likely:
+            return "likely"
+        if posterior >= bands.possible or weight >= bands.min_weight_possible:
+            return "possible"
+        return ""
+
+
+def _log2_add(a: float, b: float) -> float:
+    if a == -math.inf:
+        return b
+    if b == -math.inf:
+        return a
+    hi, lo = max(a, b), min(a, b)
+    return hi + math.log2(1.0 + 2.0 ** (lo - hi))

@@ -1,0 +1,271 @@
+"""The search: the vectorised levels against the reference, blocking, bands, ranking."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from homeward.linkage.columns import encode_found, encode_report
+from homeward.linkage.comparisons import COMPARISONS, compare_pair
+from homeward.linkage.generate import Generator
+from homeward.linkage.index import FoundIndex
+from homeward.linkage.model import default_model, prior_model
+from homeward.linkage.records import (
+    FieldError,
+    Found,
+    Report,
+    found_from_fields,
+    report_from_fields,
+)
+
+
+@lru_cache(maxsize=1)
+def _small_world() -> tuple[list[Report], list[Found], dict[str, str]]:
+    data = Generator(11).dataset(reports=150, found=1200)
+    reports = [report_from_fields(r) for r in data.reports]
+    found = [found_from_fields(f) for f in data.found]
+    return reports, found, data.truth
+
+
+@lru_cache(maxsize=1)
+def _index() -> FoundIndex:
+    _reports, found, _truth = _small_world()
+    return FoundIndex.build(found, prior_model())
+
+
+@lru_cache(maxsize=1)
+def _background() -> list[Found]:
+    """Unrelated found persons, so that term frequencies are those of a real table."""
+    data = Generator(5).dataset(reports=10, found=400, no_match_share=1.0, decoys_per_report=0)
+    return [found_from_fields(f) for f in data.found]
+
+
+def index_with(people: list[Found]) -> FoundIndex:
+    return FoundIndex.build([*people, *_background()], default_model())
+
+
+def report(**fields: str) -> Report:
+    return report_from_fields({"report_id": "R", **fields})
+
+
+def found(found_id: str = "F", **fields: str) -> Found:
+    return found_from_fields({"found_id": found_id, **fields})
+
+
+# --- the fast path is the reference ------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    report_index=st.integers(0, 149), rows=st.lists(st.integers(0, 1199), min_size=1, max_size=40)
+)
+def test_vectorised_levels_equal_the_reference(report_index: int, rows: list[int]) -> None:
+    reports, _found, _truth = _small_world()
+    index = _index()
+    r = reports[report_index]
+    row_array = np.asarray(rows, dtype=np.intp)
+    gamma, _tf, _ok = index.levels(encode_report(r), row_array)
+    by_id = {f.id: f for f in _small_world()[1]}
+    for j, row in enumerate(rows):
+        expected = compare_pair(r, by_id[str(index.cols.ids[row])])
+        assert tuple(int(x) for x in gamma[j]) == expected, (r.id, index.cols.ids[row])
+
+
+def test_every_true_pair_of_the_generator_agrees_with_the_reference() -> None:
+    reports, found_records, truth = _small_world()
+    index = _index()
+    by_id = {f.id: f for f in found_records}
+    for r in reports:
+        if r.id not in truth:
+            continue
+        row = index.row_of[truth[r.id]]
+        gamma, _tf, _ok = index.levels(encode_report(r), np.asarray([row]))
+        assert tuple(int(x) for x in gamma[0]) == compare_pair(r, by_id[truth[r.id]])
+
+
+def test_the_index_does_not_depend_on_the_order_of_the_found_persons() -> None:
+    reports, found_records, _truth = _small_world()
+    shuffled = list(reversed(found_records))
+    a = FoundIndex.build(found_records, prior_model())
+    b = FoundIndex.build(shuffled, prior_model())
+    for r in reports[:20]:
+        left = [(c.found_id, round(c.weight, 9)) for c in a.search(r, top=5)]
+        right = [(c.found_id, round(c.weight, 9)) for c in b.search(r, top=5)]
+        assert sorted(left, key=lambda x: (-x[1], x[0])) == sorted(
+            right, key=lambda x: (-x[1], x[0])
+        )
+
+
+# --- names -------------------------------------------------------------------------
+
+
+def test_an_officials_pinyin_of_a_polyphonic_surname_meets_the_characters() -> None:
+    r = report(name="单小明", sex="男", birth_year="1994")
+    typed = found(name_pinyin="Shan Xiaoming", sex="男", est_age_low="30", est_age_high="32",
+                  age_method="骨龄", found_date="2025-06-01")  # fmt: skip
+    assert compare_pair(r, typed)[0] == COMPARISONS[0].levels.index("pinyin_full")
+
+
+def test_dialect_spelling_meets_the_name() -> None:
+    r = report(name="陈宁", sex="女")
+    typed = found(name_pinyin="Cen Lin", sex="女")
+    assert compare_pair(r, typed)[0] == COMPARISONS[0].levels.index("pinyin_full")
+
+
+def test_traditional_characters_meet_simplified() -> None:
+    r = report(name="張偉")
+    assert compare_pair(r, found(name="张伟"))[0] == COMPARISONS[0].levels.index("exact")
+
+
+def test_given_name_under_a_new_surname() -> None:
+    r = report(name="王小明")
+    assert compare_pair(r, found(name="李小明"))[0] == COMPARISONS[0].levels.index("given_exact")
+
+
+def test_a_remembered_nickname_meets_the_family_nickname() -> None:
+    r = report(nickname="幺娃")
+    assert compare_pair(r, found(name_remembered="幺娃"))[0] == COMPARISONS[0].levels.index(
+        "nickname_exact"
+    )
+    r = report(nickname="强娃")
+    assert compare_pair(r, found(name="李强"))[0] == COMPARISONS[0].levels.index("nickname_core")
+
+
+def test_common_surnames_say_less_than_rare_ones() -> None:
+    """Term-frequency adjustment: a shared 王 weighs less than a shared 覃."""
+    people = [found(f"W{i}", name=f"王{c}") for i, c in enumerate("一二三四五六七八九十")]
+    people += [found("Q", name="覃林"), found("X", name="张某")]
+    index = index_with(people)
+    wang = index.search(report(name="王军"), top=500)
+    qin = index.search(report(name="覃军"), top=500)
+    weight_wang = max(c.weight for c in wang if c.found_id.startswith("W") and len(c.found_id) == 2)
+    weight_qin = next(c.weight for c in qin if c.found_id == "Q")
+    assert weight_qin > weight_wang + 1.0
+
+
+# --- the name-free path ------------------------------------------------------------------
+
+
+def test_a_renamed_child_who_remembers_nothing_still_ranks_first() -> None:
+    """Sex, age, time order, place, a mark: no name at all."""
+    family = report(
+        name="刘洋", sex="男", birth_date="1995-03-10", missing_date="1998-05",
+        district_code="500101", marks="左肩有块胎记", blood_type="A",
+        home_features="门前有条小河，河边有竹林",
+    )  # fmt: skip
+    candidates = [
+        found("TRUE", name="陈建国", sex="男", est_age_low="30", est_age_high="32",
+              age_method="骨龄", found_date="2026-01-10", found_province_code="35",
+              marks="胎记（左肩）", blood_type="A", landmarks_remembered="记得河边的竹子"),
+        found("GIRL", name="陈建华", sex="女", est_age_low="30", est_age_high="32",
+              age_method="骨龄", found_date="2026-01-10", marks="胎记（左肩）"),
+        found("OLD", name="王刚", sex="男", est_age_low="50", est_age_high="55",
+              age_method="目测", found_date="2026-01-10", marks="胎记，左肩"),
+        found("EARLY", name="张涛", sex="男", est_age_low="1", est_age_high="2",
+              age_method="目测", found_date="1996-01-10", marks="胎记，左肩"),
+        found("PLAIN", name="赵磊", sex="男", est_age_low="29", est_age_high="33",
+              age_method="目测", found_date="2025-01-10"),
+    ]  # fmt: skip
+    index = index_with(candidates)
+    ranked = [c.found_id for c in index.search(family, top=50)]
+    assert ranked[0] == "TRUE"
+    # found before the loss is never a candidate, nor (unless a name is shared) the other
+    # sex; the old man ranks below
+    assert "EARLY" not in ranked
+    assert "GIRL" not in ranked
+    assert ranked.index("OLD") > 0
+
+
+def test_a_record_of_the_wrong_sex_is_still_reached_through_its_name() -> None:
+    """Sex is a near-hard constraint: a mistyped sex costs weight, it does not hide an
+    exact name."""
+    family = report(name="刘洋", sex="男", birth_year="1995", missing_date="1998-05")
+    people = [found("WRONG", name="刘洋", sex="女", found_date="1998-06-01", est_age_low="3",
+                    est_age_high="4", age_method="骨龄")]  # fmt: skip
+    index = FoundIndex.build(people, prior_model())
+    candidates = index.search(family)
+    assert [c.found_id for c in candidates] == ["WRONG"]
+    assert (
+        candidates[0].contributions[
+            COMPARISONS.index(next(c for c in COMPARISONS if c.name == "sex"))
+        ]
+        < 0
+    )
+
+
+def test_excluded_candidates_are_never_suggested_again() -> None:
+    family = report(name="刘洋", sex="男", birth_year="1995", missing_date="1998-05")
+    people = [found("A", name="刘洋", sex="男", found_date="1998-06-01", est_age_low="3",
+                    est_age_high="4", age_method="骨龄"),
+              found("B", name="刘阳", sex="男", found_date="1998-06-01", est_age_low="3",
+                    est_age_high="4", age_method="骨龄")]  # fmt: skip
+    index = index_with(people)
+    assert [c.found_id for c in index.search(family)][:2] == ["A", "B"]
+    assert [c.found_id for c in index.search(family, exclude=["A"])][0] == "B"
+    assert "A" not in [c.found_id for c in index.search(family, exclude=["A"], top=50)]
+
+
+def test_bands_follow_the_posterior() -> None:
+    model = prior_model()
+    people = [
+        found(
+            "A",
+            name="刘洋",
+            name_remembered="幺娃",
+            sex="男",
+            found_date="1998-06-01",
+            est_age_low="3",
+            est_age_high="4",
+            age_method="骨龄",
+            marks="左肩胎记",
+        )
+    ]
+    index = FoundIndex.build(people, model)
+    strong = index.search(report(name="刘洋", nickname="幺娃", sex="男", birth_year="1995",
+                                 missing_date="1998-05", marks="左肩有胎记"))[0]  # fmt: skip
+    assert strong.band == "likely"
+    index.set_model(replace(model, prior_has_match=1e-9))
+    weak = index.search(report(name="刘洋", sex="男", birth_year="1995"))[0]
+    assert weak.band != "likely"
+    assert weak.posterior < strong.posterior
+
+
+def test_contributions_add_up_to_the_weight() -> None:
+    reports, _found, _truth = _small_world()
+    index = _index()
+    for r in reports[:30]:
+        for candidate in index.search(r, top=3):
+            assert sum(candidate.contributions) == pytest.approx(candidate.weight)
+
+
+# --- bad fields ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "column"),
+    [({"sex": "x"}, "sex"), ({"missing_date": "1998-13"}, "missing_date"),
+     ({"birth_calendar": "阴阳历"}, "birth_calendar"), ({"age_stated": "很小"}, "age_stated"),
+     ({"birth_year": "一九九八"}, "birth_year")],
+)  # fmt: skip
+def test_a_bad_report_field_names_its_column(fields: dict[str, str], column: str) -> None:
+    with pytest.raises(FieldError) as error:
+        report(**fields)
+    assert error.value.field == column
+
+
+def test_a_bad_found_field_names_its_column() -> None:
+    with pytest.raises(FieldError) as error:
+        found(est_age_low="三十")
+    assert error.value.field == "est_age_low"
+
+
+def test_encoding_keeps_one_row_per_record() -> None:
+    _reports, found_records, _truth = _small_world()
+    columns = encode_found(found_records)
+    assert len(columns) == len(found_records)
+    assert columns.sur.shape == (len(found_records), 6)

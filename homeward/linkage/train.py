@@ -1,0 +1,227 @@
+"""Training without labels.
+
+1. ``u`` from random (report, found) pairs, as Splink does: almost every random pair is
+   a non-match, so the level frequencies among them are the u probabilities.
+2. ``m`` and the prior that a report's person is among the found persons by
+   expectation–maximisation **with the one-to-one constraint** of this task: a report
+   seeks one person, so the E step gives each of a report's candidates the posterior of
+   being *the* person (the candidates compete, as in :meth:`FoundIndex.search`), not an
+   independent match probability. Plain pairwise EM (Splink's) over a search's blocks,
+   where one pair in thousands is a match, converges instead on whatever cluster of
+   correlated agreements is largest (in Chinese names, a shared common character); the
+   constraint removes that failure. Candidates are each report's best
+   ``keep`` rows of its block under the starting model; they are re-chosen once under
+   the trained model.
+
+A Dirichlet prior (``prior_strength`` pseudo-matches shaped as the starting ``m``) keeps
+a level that no true match happens to show in the training data from collapsing to 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+
+from .columns import Query, encode_report
+from .comparisons import COMPARISONS, N_COMPARISONS
+from .index import FoundIndex
+from .model import ENGINE_VERSION, Model, estimate_u
+from .model import _normalise as normalise_levels
+from .records import Report
+
+
+def train(
+    reports: Sequence[Report],
+    index: FoundIndex,
+    *,
+    start: Model,
+    seed: int = 0,
+    max_reports: int = 3000,
+    random_pairs: int = 400_000,
+    keep: int = 200,
+    iterations: int = 30,
+    rounds: int = 1,
+    prior_strength: float = 300.0,
+    estimate_prior: bool = False,
+) -> Model:
+    """A model trained on ``reports`` against the found persons of ``index``.
+
+    Parameters
+    ----------
+    reports : sequence of Report
+    index : FoundIndex
+        Its model is replaced by the trained one.
+    start : Model
+        Starting m (and the shape of the prior), bands and TF settings.
+    """
+    rng = np.random.default_rng(seed)
+    if not reports or index.n == 0:
+        return start
+    chosen = (
+        [reports[int(i)] for i in rng.choice(len(reports), max_reports, replace=False)]
+        if len(reports) > max_reports
+        else list(reports)
+    )
+    queries = [encode_report(r) for r in chosen]
+
+    # 1. u from random pairs
+    u, n_random = _random_u(index, queries, rng, random_pairs)
+    model = replace(start, u=u)
+    index.set_model(model)
+
+    # 2. one-to-one EM over each report's best candidates
+    prior_m = [x.copy() for x in start.m]
+    history: list[float] = []
+    for _round in range(rounds):
+        gammas, tfs = _candidates(index, queries, keep)
+        for targets, left_out in SESSIONS:
+            active = [c.name not in left_out for c in COMPARISONS]
+            estimate = [c.name in targets for c in COMPARISONS]
+            for _iteration in range(iterations):
+                model, change = _em_step(
+                    model, gammas, tfs, prior_m, prior_strength, index.n,
+                    active=active, estimate=estimate, estimate_prior=estimate_prior and not left_out,
+                )  # fmt: skip
+                history.append(change)
+                if change < 1e-5:
+                    break
+        index.set_model(model)
+    provenance = {
+        "engine_version": ENGINE_VERSION,
+        "method": "u from random pairs; m and prior by one-to-one EM",
+        "trained_on_reports": len(queries),
+        "found_persons": index.n,
+        "random_pairs": n_random,
+        "candidates_per_report": keep,
+        "iterations": len(history),
+        "last_change": history[-1] if history else None,
+        "seed": seed,
+        "prior_strength": prior_strength,
+        "estimated_prior_has_match": round(model.prior_has_match, 4),
+    }
+    return replace(model, provenance=provenance)
+
+
+# Correlated groups are estimated with the other group left out of the E step: whether
+# a child was renamed depends on how long after the loss it was found, so names and the
+# circumstances of the finding would otherwise reinforce each other's cluster.
+IDENTITY = ("name", "parent")
+CIRCUMSTANCES = ("time", "place", "accent", "height")
+BODY = ("sex", "age", "marks", "blood", "landmarks")
+SESSIONS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (IDENTITY, CIRCUMSTANCES),
+    (CIRCUMSTANCES, IDENTITY),
+    (BODY, ()),
+)
+
+
+def _random_u(
+    index: FoundIndex, queries: Sequence[Query], rng: np.random.Generator, random_pairs: int
+) -> tuple[list[npt.NDArray[np.float64]], int]:
+    per_report = max(random_pairs // max(len(queries), 1), 1)
+    gammas = [
+        index.levels(q, rng.integers(0, index.n, per_report).astype(np.intp))[0] for q in queries
+    ]
+    return estimate_u(np.concatenate(gammas)), int(sum(len(g) for g in gammas))
+
+
+def estimate_u_only(
+    reports: Sequence[Report],
+    index: FoundIndex,
+    start: Model,
+    *,
+    seed: int = 0,
+    max_reports: int = 3000,
+    random_pairs: int = 400_000,
+) -> Model:
+    """``start`` with u re-estimated from random pairs of these records (m kept)."""
+    if not reports or index.n == 0:
+        return start
+    rng = np.random.default_rng(seed)
+    chosen = (
+        [reports[int(i)] for i in rng.choice(len(reports), max_reports, replace=False)]
+        if len(reports) > max_reports
+        else list(reports)
+    )
+    u, n_random = _random_u(index, [encode_report(r) for r in chosen], rng, random_pairs)
+    provenance = {**start.provenance, "u_estimated_from_random_pairs": n_random}
+    return replace(start, u=u, provenance=provenance)
+
+
+def _candidates(
+    index: FoundIndex, queries: Sequence[Query], keep: int
+) -> tuple[list[npt.NDArray[np.int8]], list[npt.NDArray[np.float64]]]:
+    gammas: list[npt.NDArray[np.int8]] = []
+    tfs: list[npt.NDArray[np.float64]] = []
+    for q in queries:
+        rows = index.block_rows(q)
+        if len(rows) == 0:
+            gammas.append(np.zeros((0, N_COMPARISONS), np.int8))
+            tfs.append(np.zeros((0, N_COMPARISONS)))
+            continue
+        gamma, tf, ok = index.levels(q, rows)
+        weight = index.score(gamma, tf)
+        weight[~ok] = -np.inf
+        k = min(keep, len(weight))
+        best = np.argpartition(-weight, k - 1)[:k]
+        best = best[np.isfinite(weight[best])]
+        gammas.append(gamma[best])
+        tfs.append(tf[best])
+    return gammas, tfs
+
+
+def _em_step(
+    model: Model,
+    gammas: Sequence[npt.NDArray[np.int8]],
+    tfs: Sequence[npt.NDArray[np.float64]],
+    prior_m: Sequence[npt.NDArray[np.float64]],
+    prior_strength: float,
+    n_found: int,
+    *,
+    active: Sequence[bool],
+    estimate: Sequence[bool],
+    estimate_prior: bool,
+) -> tuple[Model, float]:
+    weights = model.weights()
+    p = model.prior_has_match
+    log2_prior = math.log2(p / max(n_found, 1))
+    log2_none = math.log2(1 - p)
+    sums = [np.zeros(c.n_levels) for c in COMPARISONS]
+    expected_matches = 0.0
+    for gamma, tf in zip(gammas, tfs, strict=True):
+        if len(gamma) == 0:
+            continue
+        w = np.zeros(len(gamma))
+        for ci in range(N_COMPARISONS):
+            if active[ci]:
+                w += weights[ci][gamma[:, ci]] + tf[:, ci]
+        top = float(w.max())
+        scores = log2_prior + w
+        # log2 of the denominator (1 - p) + Σ (p/N) LR
+        hi = max(log2_none, log2_prior + top)
+        denominator = hi + math.log2(2.0 ** (log2_none - hi) + float(np.exp2(scores - hi).sum()))
+        posterior = np.exp2(scores - denominator)
+        expected_matches += float(posterior.sum())
+        for ci in range(N_COMPARISONS):
+            sums[ci] += np.bincount(
+                gamma[:, ci].astype(np.intp), weights=posterior, minlength=len(sums[ci])
+            )
+    new_m = []
+    change = 0.0
+    for ci in range(N_COMPARISONS):
+        if not estimate[ci]:
+            new_m.append(model.m[ci])
+            continue
+        counts = sums[ci].copy()
+        counts[1:] += prior_strength * prior_m[ci][1:]
+        estimated = normalise_levels(counts)
+        change = max(change, float(np.abs(estimated[1:] - model.m[ci][1:]).max()))
+        new_m.append(estimated)
+    reports = max(len(gammas), 1)
+    new_p = float(np.clip(expected_matches / reports, 0.05, 0.95)) if estimate_prior else p
+    change = max(change, abs(new_p - p))
+    return replace(model, m=new_m, prior_has_match=new_p), change
