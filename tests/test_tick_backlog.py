@@ -28,7 +28,7 @@ from homeward.core.tick import tick
 from homeward.testing.backlog import district_police, overdue_tips
 from homeward.tips.models import Tip
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BACKLOG = 5000
 SLACK_SECONDS = 1.0

@@ -17,7 +17,7 @@ from homeward.tips.models import Tip
 
 from .worker import ROOT, database_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BACKLOG = 3000
 

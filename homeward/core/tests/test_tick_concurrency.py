@@ -21,7 +21,7 @@ from homeward.tips.services import tips_flag_overdue
 
 # Threads need committed data: these tests run in real transactions. They make the few
 # reference rows they need (homeward.testing.backlog.district_police).
-concurrent = pytest.mark.django_db(transaction=True)
+concurrent = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _at_once(func: Callable[[], Any], copies: int = 2) -> list[Any]:
