@@ -305,6 +305,13 @@ VICTIMS_LEGAL_AID_SLA_DAYS = env_json_object(
 
 # --- Audit -------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)
+# Signed anchors of the chain head are appended to a daily file here: put it on the log
+# host (or a disk the database's owner cannot write) — see docs/audit.md.
+AUDIT_ANCHOR_DIR = env_path("HOMEWARD_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors")
+# A checkpoint is anchored by tick() when the head moved and the last one is this old.
+AUDIT_CHECKPOINT_SECONDS = env_int("HOMEWARD_AUDIT_CHECKPOINT_SECONDS", 600, minimum=1)
+# Link events into the chain right after each commit (otherwise only in tick()).
+AUDIT_CHAIN_ON_COMMIT = env_bool("HOMEWARD_AUDIT_CHAIN_ON_COMMIT", True)
 
 # --- Background work ----------------------------------------------------------------------
 # Without a broker, tasks run in-process ("memory://" is never contacted in eager mode).

@@ -17,7 +17,9 @@ from homeward.core.scoping import scope_of
 from homeward.core.selectors import (
     agencies_of_division,
     agencies_search,
+    audit_checkpoints_recent,
     audit_events_for,
+    audit_head,
     division_get,
     divisions_with_counts,
     municipal_agencies,
@@ -130,4 +132,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         object_type="core.auditevent",
         detail={"filters": {"action": action, "actor": bool(actor)}},
     )
-    return render(request, "core/audit_list.html", {"page": page, "action": action, "actor": actor})
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "action": action,
+            "actor": actor,
+            "checkpoints": audit_checkpoints_recent(),
+            "head": audit_head(),
+        },
+    )
