@@ -60,3 +60,24 @@ def check_audit_retention(app_configs: Any = None, **kwargs: Any) -> list[CheckM
     if settings.AUDIT_RETENTION_DAYS < 184:
         return [Error("AUDIT_RETENTION_DAYS must be at least 184 days.", id="homeward.E004")]
     return []
+
+
+@register(Tags.security)
+def check_keyring_matches_data(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Issue 19, keys and restore: a keyring other than the one the data was written
+    with is an error, not a platform that starts and cannot read its own rows."""
+    from homeward.core.keycheck import keyring_problems, refusal_message
+
+    try:
+        problems = keyring_problems()
+    except DatabaseError:
+        return []
+    if problems:
+        return [
+            Error(
+                refusal_message(problems),
+                hint="Restore the keys backed up with this database.",
+                id="homeward.E010",
+            )
+        ]
+    return []
