@@ -300,9 +300,10 @@ class Anchor:
     source: str
 
 
-def read_anchors() -> tuple[list[Anchor], list[str]]:
-    """Every signed anchor in ``AUDIT_ANCHOR_DIR``, and a message per line that is not
-    a validly signed anchor (a forged or damaged line)."""
+def read_anchors(*, until: datetime | None = None) -> tuple[list[Anchor], list[str]]:
+    """Every signed anchor in ``AUDIT_ANCHOR_DIR`` (written no later than ``until``, if
+    given), and a message per line that is not a validly signed anchor (a forged or
+    damaged line)."""
     anchors: list[Anchor] = []
     bad: list[str] = []
     directory = anchor_dir()
@@ -327,6 +328,8 @@ def read_anchors() -> tuple[list[Anchor], list[str]]:
                 valid = False
             if not valid:
                 bad.append(f"anchor {source} is not a validly signed anchor")
+                continue
+            if until is not None and datetime.fromisoformat(anchor.at) > until:
                 continue
             anchors.append(anchor)
     return anchors, bad
@@ -387,12 +390,12 @@ def _verify_segment(
     return last_seq, last_hash, hashes
 
 
-def audit_verify(*, full: bool = True) -> list[ChainProblem]:
+def audit_verify(*, full: bool = True, until: datetime | None = None) -> list[ChainProblem]:
     """Check the chain and the anchors; return every problem found (empty: intact)."""
-    return audit_verify_report(full=full).problems
+    return audit_verify_report(full=full, until=until).problems
 
 
-def audit_verify_report(*, full: bool = True) -> VerifyReport:
+def audit_verify_report(*, full: bool = True, until: datetime | None = None) -> VerifyReport:
     """Recompute the keyed chain and hold it against the signed anchors.
 
     ``full=True`` recomputes every event from the chain's start; otherwise only the
@@ -401,11 +404,12 @@ def audit_verify_report(*, full: bool = True) -> VerifyReport:
     reordered rows, a head that disagrees with the last row, events removed after an
     anchor (truncation, a rewound head, a wiped database), rows rewritten even with
     their hashes recomputed, and a chain start moved without a recorded purge.
+    ``until`` ignores anchors written later (a restored backup of that time).
     """
     key = _chain_key()
     report = VerifyReport()
     head = _head()
-    anchors, bad = read_anchors()
+    anchors, bad = read_anchors(until=until)
     report.anchors = len(anchors)
     report.problems.extend(ChainProblem(0, None, message) for message in bad)
     report.unchained = AuditEvent.objects.filter(seq__isnull=True).count()
