@@ -10,7 +10,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 PHONY_EXTRA := bench-load
 BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
-.PHONY: backup restore help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
+.PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,6 +70,9 @@ backup: $(RUNTIME_STAMP) ## Back up database, files and audit anchors to BACKUP_
 restore: $(RUNTIME_STAMP) ## Restore BACKUP_DIR (KEYS_DIR=... puts the key file back), then check rows, keys and the audit chain
 	@test -n "$(BACKUP_DIR)" || (echo "set BACKUP_DIR=" >&2; exit 2)
 	$(PY) manage.py restore --input $(BACKUP_DIR) $(if $(KEYS_DIR),--keys $(KEYS_DIR))
+
+db-roles: $(RUNTIME_STAMP) ## PostgreSQL: create/refresh the run-time roles homeward_app and homeward_dna (as the owner, after migrate)
+	$(PY) manage.py db_roles $(if $(DB_ROLE_PASSWORDS),--passwords-from-env)
 
 worker: $(RUNTIME_STAMP) ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A homeward worker --loglevel INFO
