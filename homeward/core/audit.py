@@ -48,6 +48,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from homeward.core.audit_actions import AuditAction, audit_action
+from homeward.core.audit_shipping import ship_events
 from homeward.core.context import current_request_context
 from homeward.core.errors import AuditWriteError
 from homeward.core.models import AuditChainHead, AuditCheckpoint, AuditEvent, User
@@ -259,6 +260,12 @@ def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
             AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
             AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev)
             total += len(pending)
+        # Once committed, each newly chained event is shipped once to the log host.
+        shipped = [
+            {name: getattr(event, name) for name in (*_HASHED, "prev_hash", "hash")}
+            for event in pending
+        ]
+        transaction.on_commit(lambda rows=shipped: ship_events(rows), robust=True)
         if len(pending) < batch:
             return total
 

@@ -356,3 +356,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("HOMEWARD_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# AUD-04: the audit trail shipped to syslog/journald ("/dev/log") or a collector
+# ("host:514"), one JSON line per event (docs/audit.md). Empty: not shipped.
+AUDIT_SYSLOG = env_str("HOMEWARD_AUDIT_SYSLOG", "")
+if AUDIT_SYSLOG:
+    from homeward.core.audit_shipping import logging_config as _audit_logging
+
+    _shipping = _audit_logging(AUDIT_SYSLOG)
+    LOGGING["handlers"].update(_shipping["handlers"])  # type: ignore[attr-defined]
+    LOGGING["loggers"].update(_shipping["loggers"])  # type: ignore[attr-defined]
