@@ -357,6 +357,19 @@ def test_the_purge_removes_only_events_past_retention_and_keeps_the_chain_verifi
     assert audit_purge() == 0
 
 
+def test_the_tick_runs_the_purge_and_the_checkpoint(
+    aged_events: dict[int, AuditEvent], anchors: Path
+) -> None:
+    from homeward.core.tick import registered_jobs
+
+    jobs = registered_jobs()
+    assert jobs["core.audit_purge"]() == 2
+    assert not AuditEvent.objects.filter(pk=aged_events[186].pk).exists()
+    jobs["core.audit_chain"]()
+    assert audit_verify() == []
+    assert list(anchors.glob("audit-anchors-*.jsonl"))
+
+
 def test_the_retention_setting_cannot_go_below_six_months(settings: Any) -> None:
     from homeward.config.env import EnvError, env_int
 
