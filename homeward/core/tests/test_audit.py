@@ -428,3 +428,23 @@ def test_the_auditors_page_shows_the_anchors(
     # then the anchored hash is shown for comparison with the log host's copy
     assert checkpoint.hash in page
     assert 'id="audit-anchors"' in page
+
+
+def test_a_page_whose_read_cannot_be_audited_answers_503_without_the_record(
+    owner: User, client_for: Callable[[User], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homeward.testing.factories import PersonFactory
+
+    person = PersonFactory(full_name="王小红", id_number="500101201801010011")
+    client = client_for(owner)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("disk full")
+
+    # given an audit trail that cannot be written
+    monkeypatch.setattr(AuditEvent, "save", broken)
+    # when the person's page is read, then it is refused and shows nothing of the person
+    response = client.get(f"/people/{person.pk}/")
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "王小红" not in body and "500101201801010011" not in body
