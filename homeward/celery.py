@@ -15,7 +15,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@worker_init.connect
+@worker_init.connect  # type: ignore[misc]  # celery signals are untyped
 def _refuse_mismatched_keys(**kwargs: Any) -> None:
     """A worker with keys that do not match the data does not start (issue 19)."""
     from homeward.core.keycheck import keyring_startup_check

@@ -32,9 +32,10 @@ import hmac
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -224,8 +225,11 @@ def _chain_lock_key() -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def _row_values(queryset: QuerySet[AuditEvent]) -> Iterable[dict[str, Any]]:
-    return queryset.values("id", "prev_hash", "hash", *_HASHED)
+def _row_values(queryset: QuerySet[AuditEvent]) -> Iterator[dict[str, Any]]:
+    rows: Iterator[dict[str, Any]] = queryset.values("id", "prev_hash", "hash", *_HASHED).iterator(
+        chunk_size=5000
+    )
+    return rows
 
 
 def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
@@ -265,7 +269,7 @@ def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
             {name: getattr(event, name) for name in (*_HASHED, "prev_hash", "hash")}
             for event in pending
         ]
-        transaction.on_commit(lambda rows=shipped: ship_events(rows), robust=True)
+        transaction.on_commit(partial(ship_events, shipped), robust=True)
         if len(pending) < batch:
             return total
 
@@ -377,7 +381,7 @@ def _verify_segment(
     rows = AuditEvent.objects.filter(seq__gt=after_seq).order_by("seq")
     if upto_seq is not None:
         rows = rows.filter(seq__lte=upto_seq)
-    for row in _row_values(rows).iterator(chunk_size=5000):
+    for row in _row_values(rows):
         seq = row["seq"]
         if seq != expected_seq:
             report.problems.append(
@@ -451,7 +455,11 @@ def audit_verify_report(*, full: bool = True, until: datetime | None = None) -> 
     )
     if not full:
         earlier = [a.seq for a in anchors if a.seq <= start_seq and a.kind != "purge"]
-        hashes.update(AuditEvent.objects.filter(seq__in=earlier).values_list("seq", "hash"))
+        for seq, stored_hash in AuditEvent.objects.filter(seq__in=earlier).values_list(
+            "seq", "hash"
+        ):
+            if seq is not None:
+                hashes[seq] = stored_hash
     for anchor in anchors:
         if anchor.kind == AuditCheckpoint.Kind.PURGE and anchor.seq <= head.base_seq:
             continue
@@ -535,10 +543,16 @@ def audit_checkpoint(*, force: bool = False) -> AuditCheckpoint | None:
 
 
 def _anchor(kind: str, seq: int, hash_: str, now: datetime) -> AuditCheckpoint:
-    record = {"v": ANCHOR_VERSION, "kind": kind, "seq": seq, "hash": hash_, "at": now.isoformat()}
+    record: dict[str, Any] = {
+        "v": ANCHOR_VERSION,
+        "kind": kind,
+        "seq": seq,
+        "hash": hash_,
+        "at": now.isoformat(),
+    }
     _write_anchor(record)
     return AuditCheckpoint.objects.create(
-        kind=kind, seq=seq, hash=hash_, created_at=now, signature=record["sig"]
+        kind=kind, seq=seq, hash=hash_, created_at=now, signature=str(record["sig"])
     )
 
 

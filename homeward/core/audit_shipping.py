@@ -88,7 +88,11 @@ def logging_config(target: str) -> dict[str, Any]:
     return {
         "handlers": {"audit_syslog": {"()": AuditSyslogHandler, "target": target}},
         "loggers": {
-            "homeward.audit.events": {"handlers": ["audit_syslog"], "level": "INFO"},
+            "homeward.audit.events": {
+                "handlers": ["audit_syslog"],
+                "level": "INFO",
+                "propagate": False,
+            },
             "homeward.audit.anchor": {"handlers": ["audit_syslog"], "level": "INFO"},
         },
     }

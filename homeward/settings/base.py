@@ -354,7 +354,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("HOMEWARD_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per audit event: only to the log host, when shipping is configured.
+        "homeward.audit.events": {"level": "WARNING", "propagate": False},
+    },
 }
 # AUD-04: the audit trail shipped to syslog/journald ("/dev/log") or a collector
 # ("host:514"), one JSON line per event (docs/audit.md). Empty: not shipped.

@@ -33,12 +33,14 @@ def collector() -> Iterator[tuple[socket.socket, str]]:
 def shipped_to(collector: tuple[socket.socket, str]) -> Iterator[AuditSyslogHandler]:
     handler = AuditSyslogHandler(collector[1])
     loggers = [logging.getLogger(n) for n in ("homeward.audit.events", "homeward.audit.anchor")]
+    levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     yield handler
-    for logger in loggers:
+    for logger, level in zip(loggers, levels, strict=True):
         logger.removeHandler(handler)
+        logger.setLevel(level)
     handler.close()
 
 
@@ -84,6 +86,10 @@ def test_each_event_is_shipped_once_with_its_place_in_the_chain(
     assert checkpoint is not None
     (anchor_line,) = _received(receiver, 1)
     assert checkpoint.hash in anchor_line and checkpoint.signature in anchor_line
+
+
+def test_events_are_not_logged_to_the_console_unless_shipped() -> None:
+    assert not logging.getLogger("homeward.audit.events").isEnabledFor(logging.INFO)
 
 
 def test_the_syslog_setting_wires_the_audit_loggers() -> None:
