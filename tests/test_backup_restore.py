@@ -85,3 +85,41 @@ def test_backup_wipe_and_restore_drill(key_file: Path, tmp_path: Path) -> None:
     # the blind index still finds a person by ID number
     index = Person._meta.get_field("id_number").blind_index_of(ID_NUMBERS[1])  # type: ignore[attr-defined]
     assert Person.objects.get(id_number_index=index).pk == people[1].pk
+
+
+def test_an_embedded_database_started_without_its_keys_refuses_to_start(tmp_path: Path) -> None:
+    """Issue 19's case end to end: an embedded database whose var/ keys are lost starts
+    with newly generated keys — and the WSGI application (gunicorn, `manage.py serve`)
+    now refuses to load, saying why."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "homeward.settings.embedded",
+        "HOMEWARD_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'homeward.sqlite3'}",
+    }
+    for name in ("HOMEWARD_FIELD_KEYS", "HOMEWARD_FIELD_KEY_ACTIVE", "HOMEWARD_BLIND_INDEX_KEY"):
+        env.pop(name, None)
+    base = Path(django_settings.BASE_DIR)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603
+            [sys.executable, *args], cwd=base, env=env, capture_output=True, text=True, timeout=600
+        )
+
+    # given an embedded installation, migrated with the keys it generated
+    migrated = run("manage.py", "migrate", "--noinput", "--verbosity", "0")
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    assert run("-c", "import homeward.wsgi").returncode == 0
+    # when its key file is lost (a restore of the database without var/)
+    (tmp_path / "var" / "field-keys.json").unlink()
+    # then the next start generates new keys and refuses to serve, saying why
+    started = run("-c", "import homeward.wsgi")
+    assert started.returncode != 0
+    assert "refuses to start" in started.stderr
+    assert "is not the key the data was written with" in started.stderr
