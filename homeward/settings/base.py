@@ -172,6 +172,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "homeward.core.views.errors.csrf_failure"
 STEP_UP_WINDOW = env_minutes("HOMEWARD_STEP_UP_MINUTES", 5)
+# A sealed first sign-in or reset link stays usable this long (issued by the system
+# administrator, opened by the head of the user's unit, used once by the user).
+SIGNIN_LINK_LIFETIME = env_minutes("HOMEWARD_SIGNIN_LINK_MINUTES", 72 * 60)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

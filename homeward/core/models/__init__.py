@@ -1,4 +1,4 @@
-from homeward.core.models.accounts import RoleAssignment, User
+from homeward.core.models.accounts import RoleAssignment, RoleRequest, SignInLink, User
 from homeward.core.models.agencies import Agency
 from homeward.core.models.audit import AuditChainHead, AuditEvent
 from homeward.core.models.places import Division, Township
@@ -11,6 +11,8 @@ __all__ = [
     "Division",
     "Lease",
     "RoleAssignment",
+    "RoleRequest",
+    "SignInLink",
     "TickRun",
     "Township",
     "User",
