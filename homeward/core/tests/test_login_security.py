@@ -98,6 +98,48 @@ def test_idle_sessions_expire_after_15_minutes(
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
+def test_polling_does_not_keep_an_idle_session_alive(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
+    # given an officer who opened a page that polls every few seconds and walked away
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(owner)
+        assert client.get("/").status_code == 200
+        poll = {"HTTP_X_HOMEWARD_POLL": "1", "HTTP_HX_REQUEST": "true"}
+        for _ in range(3):
+            traveller.shift(timedelta(minutes=5))
+            assert client.get("/", **poll).status_code == 200
+        # when the idle timeout has passed since the last real request
+        traveller.shift(settings.SESSION_IDLE_TIMEOUT - timedelta(minutes=14))
+        polled = client.get("/", **poll)
+        # then the next poll sends the whole page to the sign-in form, and the session is gone
+        assert polled.status_code == 204 and "/login/" in polled["HX-Redirect"]
+        response = client.get("/")
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_real_request_renews_the_idle_timer(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(owner)
+        for _ in range(4):
+            traveller.shift(settings.SESSION_IDLE_TIMEOUT - timedelta(minutes=1))
+            assert client.get("/").status_code == 200
+
+
+def test_every_polling_element_marks_its_requests_as_polling() -> None:
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR) / "homeward"
+    polling = []
+    for template in root.rglob("templates/**/*.html"):
+        for line in template.read_text(encoding="utf-8").splitlines():
+            if re.search(r'hx-trigger="[^"]*every ', line):
+                polling.append((template.name, "X-Homeward-Poll" in line))
+    assert polling and all(marked for _name, marked in polling), polling
+
+
 def test_active_sessions_end_after_8_hours(
     owner: User, client_for: Callable[[User], Client]
 ) -> None:
