@@ -79,7 +79,8 @@ def audit_record(
     """Append one event to the chain, in the caller's transaction.
 
     ``anonymous=True`` (an anonymous public submission) records neither the source
-    address nor the request id, which could be joined to web-server logs (DP-08).
+    address nor the request id, and only the hour of the time, which could otherwise
+    be joined to web-server logs (DP-08).
 
     Raises
     ------
@@ -97,9 +98,11 @@ def audit_record(
             head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
             # Microsecond precision survives every backend's round trip, so the
             # hash recomputed from the stored row matches.
+            now = timezone.now()
             event = AuditEvent(
                 seq=head.seq + 1,
-                created_at=timezone.now(),
+                # An anonymous submission's event keeps only the hour (DP-08).
+                created_at=now.replace(minute=0, second=0, microsecond=0) if anonymous else now,
                 actor=actor_obj,
                 actor_username=(actor_obj.username if actor_obj else actor_username)[:150],
                 agency_code=actor_obj.agency.code if actor_obj else "",

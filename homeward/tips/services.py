@@ -229,6 +229,13 @@ def tip_submit(
         return _replayed(existing, idempotency_key, digest, payload)
     secret = _new_reporter_secret()
     now = timezone.now()
+    received_hour = now.replace(minute=0, second=0, microsecond=0)
+    # A clue from an anonymous reporter keeps no exact time anywhere (DP-08): the
+    # received event and the triage deadline count from the hour (the deadline is at
+    # most 59 minutes earlier, never later); a mandatory report names its reporter
+    # and keeps exact times.
+    anonymous = mandatory is None
+    stamp = received_hour if anonymous else now
     try:
         with transaction.atomic():
             tip = Tip.objects.create(
@@ -248,9 +255,9 @@ def tip_submit(
                 latitude=latitude,
                 longitude=longitude,
                 contact=contact.strip()[:100],
-                received_hour=now.replace(minute=0, second=0, microsecond=0),
+                received_hour=received_hour,
                 owning_agency=_police_unit(division),
-                sla_due_at=now + timedelta(hours=SLA_HOURS[Tip.Priority(priority)]),
+                sla_due_at=stamp + timedelta(hours=SLA_HOURS[Tip.Priority(priority)]),
             )
             for kind, value in _identifiers(narrative, contact):
                 TipIdentifier.objects.create(tip=tip, kind=kind, digest=value)
@@ -259,7 +266,7 @@ def tip_submit(
             if mandatory is not None:
                 reporter = mandatory["reporter"]
                 MandatoryReport.objects.create(tip=tip, **mandatory)
-            TipEvent.objects.create(tip=tip, kind="received", actor=reporter)
+            TipEvent.objects.create(tip=tip, kind="received", actor=reporter, at=stamp)
             audit_record(
                 actor=reporter,
                 action=AuditAction.TIP_RECEIVED,

@@ -102,6 +102,50 @@ def test_the_clue_row_keeps_no_address_agent_or_exact_time_and_encrypts_the_text
     assert received.actor is None and received.source_ip is None
 
 
+def test_an_anonymous_clue_keeps_no_exact_time_in_its_event_deadline_or_audit() -> None:
+    # given a reporter who sends a clue at 14:37:12.345678
+    moment = timezone.now().replace(minute=37, second=12, microsecond=345678)
+    with time_machine.travel(moment, tick=False):
+        _submit(Client())
+    tip = Tip.objects.get()
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    # then the received event, the triage deadline and the audit event keep the hour only
+    assert tip.events.get(kind="received").at == hour
+    assert tip.sla_due_at == hour + timedelta(hours=72)
+    assert AuditEvent.objects.get(action="tip_received").created_at == hour
+    # and no datetime column of the clue, its events or its audit row holds the minute
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM tips_tipevent")
+        rows = [str(v) for r in cursor.fetchall() for v in r]
+    assert not any(":37:12" in value for value in rows)
+    from homeward.core.audit import audit_verify
+
+    assert audit_verify() == []
+
+
+def test_a_mandatory_report_names_its_reporter_and_keeps_exact_times(
+    make_user: Callable[..., User],
+) -> None:
+    from homeward.tips.services import mandatory_report_submit
+
+    teacher = make_user(
+        roles=[Role.EDUCATION_OFFICER], agency_code="500101-education", username="teacher"
+    )
+    moment = timezone.now().replace(minute=37, second=12)
+    with time_machine.travel(moment, tick=False):
+        submission = mandatory_report_submit(
+            actor=teacher,
+            institution_name="万州区第一中学",
+            institution_kind="school",
+            reporter_role="班主任",
+            idempotency_key="m" * 12,
+            category="missing_child",
+            narrative=NARRATIVE,
+            division=Division.objects.get(code="500101"),
+        )
+    assert submission.tip.events.get(kind="received").at.minute == 37
+
+
 def test_a_retried_submission_is_stored_once_with_the_same_answer() -> None:
     division = Division.objects.get(code="500101")
     first = tip_submit(
