@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from homeward.core.client_ip import client_address
 from homeward.core.context import bind_request_context, clear_request_context
 from homeward.core.errors import AuditWriteError, IntegrityFailure
 from homeward.core.models import User
@@ -42,7 +43,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        context = bind_request_context(source_ip=request.META.get("REMOTE_ADDR") or None)
+        context = bind_request_context(source_ip=client_address(request) or None)
         request.request_id = context.request_id  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)

@@ -73,6 +73,29 @@ def test_the_lock_lifts_after_the_cool_off_period(owner: User) -> None:
         assert _login(Client(), "owner", TEST_PASSWORD).status_code == 302
 
 
+def test_a_lockout_is_audited_as_a_lockout(owner: User) -> None:
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "owner", "wrong-password-1A!")
+    assert _login(client, "owner", TEST_PASSWORD).status_code == 429
+    lockouts = AuditEvent.objects.filter(action="lockout", object_id="owner")
+    assert lockouts.exists() and lockouts.first().outcome == "denied"  # type: ignore[union-attr]
+
+
+def test_the_lock_does_not_slide_with_one_attempt_every_29_minutes(owner: User) -> None:
+    # given a username locked by five failures
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = Client()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            _login(client, "owner", "wrong-password-1A!")
+        # when someone keeps trying just inside the cool-off
+        traveller.shift(settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
+        assert _login(client, "owner", "wrong-password-1A!").status_code == 429
+        # then the lock still ends one cool-off after the failures that caused it
+        traveller.shift(timedelta(minutes=2))
+        assert _login(Client(), "owner", TEST_PASSWORD).status_code == 302
+
+
 def test_a_password_with_one_extra_character_fails(owner: User) -> None:
     assert _login(Client(), "owner", TEST_PASSWORD + "x").status_code == 200
 
