@@ -241,7 +241,17 @@ class AccountGateMiddleware:
 
 
 def needs_second_factor(user: User) -> bool:
-    return bool(user.role_codes & TWO_FACTOR_ROLES)
+    """Every member of staff with a role, and anyone with an enrolled authenticator:
+    once enrolled, the code page cannot be skipped (AUTH-05, issue 17 defect 10)."""
+    if user.role_codes & TWO_FACTOR_ROLES:
+        return True
+    enrolled: bool | None = getattr(user, "_hw_has_authenticator", None)
+    if enrolled is None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        user._hw_has_authenticator = enrolled  # type: ignore[attr-defined]
+    return enrolled
 
 
 def _gate(request: HttpRequest, code: str, *, status: int) -> HttpResponse:

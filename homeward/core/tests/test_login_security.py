@@ -242,6 +242,36 @@ def test_a_dna_analyst_passes_with_a_valid_totp_and_a_code_cannot_be_reused(dna_
         assert again.get("/").status_code == 302
 
 
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_every_member_of_staff_must_pass_the_second_factor(
+    role: str, make_user: Callable[..., User]
+) -> None:
+    agency_code = (
+        "cq-big_data"
+        if role in {"auditor", "security_admin", "system_admin"}
+        else ("cq-public_security")
+    )
+    make_user(roles=[role], agency_code=agency_code, username="staff1")
+    client = Client()
+    response = _login(client, "staff1", TEST_PASSWORD)
+    assert response.status_code == 302 and "/account/otp/setup/" in response["Location"]
+    home = client.get("/")
+    assert home.status_code == 302 and "/account/otp/" in home["Location"]
+    assert client.get("/api/v1/me").json() == {"code": "otp_required"}
+
+
+def test_a_user_with_an_enrolled_authenticator_cannot_skip_the_code_page(
+    no_role_user: User,
+) -> None:
+    TOTPDevice.objects.create(user=no_role_user, name="phone", confirmed=True)
+    client = Client()
+    response = _login(client, "nobody", TEST_PASSWORD)
+    assert "/account/otp/" in response["Location"]
+    skipped = client.get("/places/")
+    assert skipped.status_code == 302 and "/account/otp/" in skipped["Location"]
+    assert client.get("/api/v1/me").json() == {"code": "otp_required"}
+
+
 def test_wrong_totp_codes_count_towards_the_lockout(dna_user: User) -> None:
     TOTPDevice.objects.create(user=dna_user, name="phone", confirmed=True)
     client = Client()
