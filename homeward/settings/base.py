@@ -4,6 +4,7 @@ the typed parsers in :mod:`homeward.config.env`; nothing here reads files."""
 from __future__ import annotations
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 from csp.constants import NONCE
@@ -156,7 +157,19 @@ AXES_LOCKOUT_CALLABLE = "homeward.core.views.auth.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 AXES_ENABLE_ADMIN = False
+# A locked-out attempt does not restart the cool-off: otherwise one request every 29
+# minutes would keep a username locked for ever (issue 17 defect 11).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "homeward.core.client_ip.axes_client_ip"
 AXES_VERBOSE = False
+
+# The TLS proxy's addresses (or networks): only requests from these have their
+# forwarding header believed for the client address (throttles, lockouts, audit).
+TRUSTED_PROXIES = [  # a bad address fails here, at start-up
+    str(ip_network(proxy, strict=False)) for proxy in env_list("HOMEWARD_TRUSTED_PROXIES", [])
+]
+CLIENT_IP_HEADER = env_str("HOMEWARD_CLIENT_IP_HEADER", "X-Forwarded-For")
+CLIENT_IP_META_KEY = "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")
 
 OTP_TOTP_ISSUER = "Homeward 回家"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -172,6 +185,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "homeward.core.views.errors.csrf_failure"
 STEP_UP_WINDOW = env_minutes("HOMEWARD_STEP_UP_MINUTES", 5)
+# A sealed first sign-in or reset link stays usable this long (issued by the system
+# administrator, opened by the head of the user's unit, used once by the user).
+SIGNIN_LINK_LIFETIME = env_minutes("HOMEWARD_SIGNIN_LINK_MINUTES", 72 * 60)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -56,7 +56,7 @@ class ErrorOut(Schema):
 @router.post(
     "/",
     auth=None,
-    response={201: TipReceipt, 200: TipReceipt, 400: ErrorOut, 429: ErrorOut},
+    response={201: TipReceipt, 200: TipReceipt, 400: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="Report a clue (anonymous)",
 )
 def tip_create(request: HttpRequest, payload: TipIn) -> Status[TipReceipt | ErrorOut]:
@@ -96,6 +96,9 @@ def tip_create(request: HttpRequest, payload: TipIn) -> Status[TipReceipt | Erro
             ),
         )
     except DomainError as error:
+        if error.status == 409:
+            # The key was used before with another payload: nothing of that clue is told.
+            return Status(409, ErrorOut(code=error.code))
         raise HttpError(400, error.code) from error
     receipt = TipReceipt(
         tracking_code=submission.tip.tracking_code,

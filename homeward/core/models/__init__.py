@@ -1,4 +1,4 @@
-from homeward.core.models.accounts import RoleAssignment, User
+from homeward.core.models.accounts import RoleAssignment, RoleRequest, SignInLink, User
 from homeward.core.models.agencies import Agency
 from homeward.core.models.audit import (
     AuditChainHead,
@@ -18,6 +18,8 @@ __all__ = [
     "KeyFingerprint",
     "Lease",
     "RoleAssignment",
+    "RoleRequest",
+    "SignInLink",
     "TickRun",
     "Township",
     "User",
