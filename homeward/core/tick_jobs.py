@@ -42,3 +42,11 @@ def prune_leases() -> int:
     from homeward.core.background import leases_prune
 
     return leases_prune()
+
+
+@tick_job("core.anonymise_expired")
+def anonymise_expired() -> int:
+    """Personal information past its declared retention (core.retention, DP-04)."""
+    from homeward.core.retention import sightings_anonymise
+
+    return sightings_anonymise()

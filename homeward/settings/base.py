@@ -310,6 +310,9 @@ VICTIMS_LEGAL_AID_SLA_DAYS = env_json_object(
 )
 
 # --- Audit -------------------------------------------------------------------------------
+# The contact and photo of a public sighting are erased this long after the alert ended
+# (core.retention; DP-04).
+SIGHTING_RETENTION_DAYS = env_int("HOMEWARD_SIGHTING_RETENTION_DAYS", 180, minimum=1)
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)
 
 # --- Background work ----------------------------------------------------------------------
