@@ -162,7 +162,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _store_photo(alert: Alert, upload: UploadedFile) -> None:
-    from homeward.people.services import reencode_photo
+    from homeward.core.uploads import reencode_photo
 
     try:
         content = reencode_photo(upload)
@@ -640,7 +640,7 @@ def sighting_report(
                 contact=contact.strip()[:100],
             )
             if photo is not None:
-                from homeward.people.services import reencode_photo
+                from homeward.core.uploads import reencode_photo
 
                 try:
                     content = reencode_photo(photo)

@@ -206,6 +206,12 @@ MEDIA_URL = "/protected-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = env_int("HOMEWARD_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+# Pixel caps checked from the picture's header before decoding (core.uploads): a JPEG is
+# decoded at reduced scale (a 50-megapixel phone photo costs ~20 MB); PNG and WebP whole.
+PHOTO_MAX_PIXELS = env_int("HOMEWARD_PHOTO_MAX_PIXELS", 64_000_000, minimum=1_000_000)
+PHOTO_MAX_PIXELS_UNSCALED = env_int(
+    "HOMEWARD_PHOTO_MAX_PIXELS_UNSCALED", 16_000_000, minimum=1_000_000
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -320,6 +326,9 @@ VICTIMS_LEGAL_AID_SLA_DAYS = env_json_object(
 )
 
 # --- Audit -------------------------------------------------------------------------------
+# The contact and photo of a public sighting are erased this long after the alert ended
+# (core.retention; DP-04).
+SIGHTING_RETENTION_DAYS = env_int("HOMEWARD_SIGHTING_RETENTION_DAYS", 180, minimum=1)
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)
 # Signed anchors of the chain head are appended to a daily file here: put it on the log
 # host (or a disk the database's owner cannot write) — see docs/audit.md.

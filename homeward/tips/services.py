@@ -151,7 +151,7 @@ def _identifiers(narrative: str, contact: str) -> set[tuple[str, str]]:
 
 
 def _store_attachments(tip: Tip, attachments: list[UploadedFile]) -> None:
-    from homeward.people.services import reencode_photo
+    from homeward.core.uploads import reencode_photo
 
     if len(attachments) > 5:
         raise DomainError(TipError.BAD_ATTACHMENT, _("At most five pictures."))

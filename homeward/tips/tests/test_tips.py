@@ -289,7 +289,7 @@ def test_the_api_takes_an_anonymous_report_and_a_retry_is_not_stored_twice() -> 
     assert first.json()["tracking_code"] == second.json()["tracking_code"]
     assert Tip.objects.count() == 1
     missing = Client().post("/api/v1/tips/", payload, content_type="application/json")
-    assert missing.status_code == 400
+    assert missing.status_code == 422 and "Idempotency-Key" in missing.json()["fields"]
     status = Client().post(
         "/api/v1/tips/status",
         {"tracking_code": first.json()["tracking_code"], "secret": first.json()["secret"]},
