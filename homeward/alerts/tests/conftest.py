@@ -120,3 +120,16 @@ def httpserver_purge(receiver: Receiver, settings: Any) -> list[dict[str, Any]]:
             return len(receiver.requests)
 
     return Bodies()
+
+
+@pytest.fixture
+def publish(committed: Callable[..., Any], commander: User) -> Callable[[Alert], Alert]:
+    """Publish a draft as its commander, running the on-commit work."""
+    from homeward.alerts.services import alert_publish
+
+    def run(alert: Alert) -> Alert:
+        return committed(  # type: ignore[no-any-return]
+            alert_publish, actor=commander, alert=alert, version=alert.version, leader=commander
+        )
+
+    return run
