@@ -336,6 +336,8 @@ TICK_JOB_LEASE_SECONDS = env_int("HOMEWARD_TICK_JOB_LEASE_SECONDS", 300, minimum
 TICK_BATCH_SIZE = env_int("HOMEWARD_TICK_BATCH_SIZE", 100, minimum=1, maximum=5000)
 # On SQLite a job pauses this long between batches so that other writers get the lock.
 TICK_BATCH_PAUSE_MS = env_int("HOMEWARD_TICK_BATCH_PAUSE_MS", 120, minimum=0, maximum=5000)
+# Celery beat keeps its schedule state here, never in the working directory (a checkout).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "homeward-tick": {"task": "homeward.core.tasks.run_tick", "schedule": TICK_INTERVAL_SECONDS}
 }
