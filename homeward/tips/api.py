@@ -70,7 +70,8 @@ def tip_create(request: HttpRequest, payload: TipIn) -> Status[TipReceipt | Erro
         )
     if not submission_allowed(request):
         return Status(429, ErrorOut(code="too_many_reports"))
-    division = Division.objects.filter(code=payload.division_code).first()
+    # Not the boundary (GeoJSON, kilobytes to decode per request): a clue needs the key.
+    division = Division.objects.only("pk", "code").filter(code=payload.division_code).first()
     if division is None:
         return Status(400, ErrorOut(code="invalid", fields={"division_code": ["unknown division"]}))
     try:
