@@ -156,6 +156,7 @@ def test_an_alert_from_publication_to_found_in_the_browser(
         staff.fill("input[name=last_seen_place]", "解放碑步行街")
         staff.fill("input[name=latitude]", "29.5579")
         staff.fill("input[name=longitude]", "106.5772")
+        staff.select_option("select[name=datum]", "wgs84")
         staff.fill("input[name=no_photo_reason]", "家属暂无近照")
         staff.click("form.form button[type=submit]")
         staff.wait_for_url(f"{live_server.url}/alerts/*/")

@@ -215,6 +215,9 @@ class Subscriber(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a worker that is sending it; due again when the claim (next_attempt_at)
+    # expires, which only happens when that worker died between its claim and its record.
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     DEAD = "dead", _("Failed for good")
@@ -255,7 +258,7 @@ class Delivery(models.Model):
             models.Index(fields=["ring", "channel", "status"], name="alerts_delivery_work"),
             models.Index(
                 fields=["next_attempt_at"],
-                condition=models.Q(status="failed"),
+                condition=models.Q(status__in=["failed", "sending"]),
                 name="alerts_delivery_retry",
             ),
         ]

@@ -262,6 +262,11 @@ PARTNER_API_PREFIX = "/api/v1/partner/"
 # --- Missing-child alerts -----------------------------------------------------------------
 # Radius by time since the disappearance, "minutes:km,...": the 团圆 platform's rule of thumb.
 ALERT_RADIUS_SCHEDULE = env_str("HOMEWARD_ALERT_RADIUS_SCHEDULE", "0:100,60:200,120:300,180:500")
+# A last-seen point must be in Chongqing or within this many km of its boundary.
+ALERT_SERVED_MARGIN_KM = env_int("HOMEWARD_ALERT_SERVED_MARGIN_KM", 10, minimum=0, maximum=200)
+# A CAP message (other than a Cancel) expires this many hours after it is sent, unless an
+# Update or Cancel of the alert replaces it first.
+ALERT_CAP_EXPIRES_HOURS = env_int("HOMEWARD_ALERT_CAP_EXPIRES_HOURS", 72, minimum=1, maximum=720)
 ALERT_DISPATCH_BATCH = env_int("HOMEWARD_ALERT_DISPATCH_BATCH", 500, minimum=1, maximum=10000)
 # Failed sends are retried with growing backoff; after this many the row is dead-lettered.
 ALERT_MAX_ATTEMPTS = env_int("HOMEWARD_ALERT_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
@@ -363,6 +368,8 @@ TICK_JOB_LEASE_SECONDS = env_int("HOMEWARD_TICK_JOB_LEASE_SECONDS", 300, minimum
 TICK_BATCH_SIZE = env_int("HOMEWARD_TICK_BATCH_SIZE", 100, minimum=1, maximum=5000)
 # On SQLite a job pauses this long between batches so that other writers get the lock.
 TICK_BATCH_PAUSE_MS = env_int("HOMEWARD_TICK_BATCH_PAUSE_MS", 120, minimum=0, maximum=5000)
+# Celery beat keeps its schedule state here, never in the working directory (a checkout).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "homeward-tick": {"task": "homeward.core.tasks.run_tick", "schedule": TICK_INTERVAL_SECONDS}
 }
