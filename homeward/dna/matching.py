@@ -8,6 +8,7 @@ and sample or family ids, never names; keep the directory on an encrypted volume
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,6 +22,7 @@ from homeward.core.audit_actions import AuditAction
 from homeward.dna.engine import frequency_table, profile_from_json
 from homeward.dna.kits import KIT_LOCI
 from homeward.dna.models import MatchCandidate, MatchRun, ReferenceFamily, Specimen
+from homeward.kinship.decisions import Decision
 from homeward.kinship.index import FamilyRecord, ReferenceIndex
 from homeward.kinship.profiles import Profile, genotype_label
 from homeward.kinship.search import Direction, ParentQuery, SearchHit, search
@@ -217,6 +219,7 @@ def match_run_execute(run_id: int) -> MatchRun:
                 continue
             seen.add(hit.reference_id)
             rank += 1
+            judgement = hit.judgement
             MatchCandidate.objects.create(
                 run=run,
                 rank=rank,
@@ -225,7 +228,13 @@ def match_run_execute(run_id: int) -> MatchRun:
                 inconsistent_loci=hit.result.inconsistent_loci,
                 loci_compared=hit.result.loci_compared,
                 decision=str(hit.decision),
-                per_locus=_per_locus(hit),
+                # Only a hit over the threshold at the database's size is a candidate.
+                review=MatchCandidate.Review.CANDIDATE
+                if hit.decision == Decision.SUPPORTS
+                else MatchCandidate.Review.BELOW_THRESHOLD,
+                expected_chance_hits=judgement.expected_chance_hits if judgement else None,
+                posterior=judgement.posterior if judgement else None,
+                per_locus_table=json.dumps(_per_locus(hit), ensure_ascii=False),
                 **targets,
             )
             if rank >= settings.DNA_TOP_K:

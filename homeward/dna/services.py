@@ -240,6 +240,8 @@ REVIEW_TRANSITIONS: dict[str, set[str]] = {
     },
     MatchCandidate.Review.CONFIRMED: set(),
     MatchCandidate.Review.REJECTED: set(),
+    # Under the decision threshold: not a candidate, nothing to review.
+    MatchCandidate.Review.BELOW_THRESHOLD: set(),
 }
 
 

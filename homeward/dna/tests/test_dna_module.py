@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -151,7 +152,7 @@ def test_a_child_of_unknown_origin_finds_its_parents_first(
     assert best.hypothesis == "couple"
     assert best.decision == "SUPPORTS" and best.log10_lr > 4
     assert run.provenance["table_digest"] and run.provenance["index_size"] == 30
-    assert len(best.per_locus) == len(LOCI)
+    assert len(json.loads(best.per_locus_table)) == len(LOCI)
     assert AuditEvent.objects.filter(action="dna_search", detail__purpose="刑案2026-0042").exists()
 
 
@@ -357,7 +358,10 @@ def test_the_printable_report_is_chinese_marked_unconfirmed_and_audited(
     )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
     client = _verified(analyst, client_for)
-    html = client.get(f"/dna/candidates/{candidate.pk}/report/").content.decode()
+    _reauthenticate(analyst, client)
+    html = client.post(
+        f"/dna/candidates/{candidate.pk}/report/", {"purpose": "刑案2026-9"}
+    ).content.decode()
     assert '<html lang="zh-hans">' in html
     assert "比中待复核" in html and "C0002" in html and "FAM0002" in html
     assert AuditEvent.objects.filter(action="dna_report_print").count() == 1
@@ -397,7 +401,9 @@ def test_the_pdf_report_holds_the_chinese_text_and_the_watermark(
         purpose="刑案2026-12",
     )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
-    response = _verified(analyst, client_for).get(f"/dna/candidates/{candidate.pk}/report.pdf")
+    client = _verified(analyst, client_for)
+    _reauthenticate(analyst, client)
+    response = client.post(f"/dna/candidates/{candidate.pk}/report.pdf", {"purpose": "复核2026-12"})
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "比中待复核" in text and "刑案2026-12" in text and "FAM0001" in text
