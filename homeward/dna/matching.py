@@ -57,6 +57,17 @@ def _profile(specimen: Specimen) -> Profile:
     return profile_from_json(specimen.specimen_id, specimen.genotype)
 
 
+def specimen_profile(specimen: Specimen) -> Profile:
+    """The engine profile of a specimen (its decrypted genotype)."""
+    return _profile(specimen)
+
+
+def family_profiles(family: ReferenceFamily) -> tuple[Profile | None, Profile | None]:
+    """Father's and mother's profiles of a family (its active members)."""
+    record = _family_record(family.code, family.specimens.filter(status=Specimen.Status.ACTIVE))
+    return record.father, record.mother
+
+
 def _family_record(label: str, members: Iterable[Specimen]) -> FamilyRecord:
     father = mother = None
     for member in members:

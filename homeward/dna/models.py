@@ -280,6 +280,20 @@ class MatchCandidate(models.Model):
         _("Review"), max_length=12, choices=Review.choices, default=Review.CANDIDATE
     )
     review_note = models.CharField(_("Review note"), max_length=500, blank=True)
+    # Who asked for re-sampling: neither they nor the analyst who ran the search may
+    # confirm (a second DNA analyst confirms, on a re-test specimen that matches).
+    resampling_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retest_specimen = models.ForeignKey(
+        Specimen,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Re-test specimen"),
+    )
+    retest_log10_lr = models.FloatField(_("Re-test log10 LR"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

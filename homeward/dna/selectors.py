@@ -63,7 +63,12 @@ def run_get_for_user(user: User, pk: int) -> MatchRun:
 def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
     try:
         candidate = MatchCandidate.objects.select_related(
-            "run", "child_specimen", "parent_specimen", "family"
+            "run__requested_by",
+            "child_specimen",
+            "parent_specimen",
+            "family",
+            "resampling_by",
+            "retest_specimen",
         ).get(pk=pk, run__in=runs_visible_to(user))
     except MatchCandidate.DoesNotExist:
         raise Http404 from None

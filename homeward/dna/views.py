@@ -35,11 +35,18 @@ from homeward.dna.selectors import (
     specimens_visible_to,
 )
 from homeward.dna.services import (
+    DnaError,
     candidate_review,
     match_run_start,
     specimen_link_person,
     specimens_import,
 )
+
+
+def decision_min_loci() -> int:
+    from homeward.kinship.decisions import DecisionRules
+
+    return DecisionRules().min_loci_duo
 
 
 def loci_gate(request: HttpRequest, *, back: str) -> HttpResponse | None:
@@ -91,8 +98,21 @@ def specimen_import(request: HttpRequest) -> HttpResponse:
         else:
             if batch.status == ImportBatch.Status.IMPORTED:
                 messages.success(
-                    request, _("%(n)d specimens imported.") % {"n": batch.specimen_count}
+                    request,
+                    _("%(n)d specimens imported (file read as %(encoding)s).")
+                    % {"n": batch.specimen_count, "encoding": getattr(batch, "encoding", "")},
                 )
+                undecidable = batch.specimens.filter(loci_count__lt=decision_min_loci()).count()
+                if undecidable:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(n)d of them are typed at fewer than %(min)d loci: they are "
+                            "searched, but no comparison of them can be decided. Re-type them "
+                            "with a fuller kit."
+                        )
+                        % {"n": undecidable, "min": decision_min_loci()},
+                    )
                 return redirect("dna:specimen_list")
     return render(request, "dna/import.html", {"form": form, "batch": batch})
 
@@ -253,9 +273,11 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 candidate=candidate,
                 to=form.cleaned_data["to"],
                 note=form.cleaned_data["note"],
+                retest_specimen_id=form.cleaned_data["retest_specimen"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            retest = error.code in {DnaError.RETEST_REQUIRED, DnaError.RETEST_NO_MATCH}
+            form.add_error("retest_specimen" if retest else None, error.message)
         else:
             messages.success(request, _("Review saved."))
             return redirect("dna:candidate_detail", pk=candidate.pk)
