@@ -200,13 +200,26 @@ def match_run_execute(run_id: int) -> MatchRun:
             if run.direction == MatchRun.Direction.CHILD_AGAINST_PARENTS
             else Direction.PARENTS_TO_CHILDREN
         )
-        result = search(
-            open_index(),
-            _query(run),
-            direction,
-            top_k=settings.DNA_TOP_K * 2,
-            table=frequency_table(),
-        )
+        if settings.DNA_SEARCH_SHARDS > 1:
+            from homeward.dna.sharding import sharded_search
+
+            result, _reports = sharded_search(
+                _index_path(),
+                _query(run),
+                direction,
+                top_k=settings.DNA_TOP_K * 2,
+                shards=settings.DNA_SEARCH_SHARDS,
+                table=frequency_table(),
+                queue=settings.DNA_SHARD_QUEUE,
+            )
+        else:
+            result = search(
+                open_index(),
+                _query(run),
+                direction,
+                top_k=settings.DNA_TOP_K * 2,
+                table=frequency_table(),
+            )
     except Exception as error:  # the run records its failure; the reason is kept short
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.FAILED,

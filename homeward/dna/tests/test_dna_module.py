@@ -192,6 +192,35 @@ def test_a_child_of_unknown_origin_finds_its_parents_first(
     assert AuditEvent.objects.filter(action="dna_search", detail__purpose="刑案2026-0042").exists()
 
 
+def test_a_run_with_shards_gives_the_candidates_of_a_single_scan(
+    analyst: User, settings: object, django_capture_on_commit_callbacks: Callable[..., object]
+) -> None:
+    """DNA_SEARCH_SHARDS > 1 sends the scan through homeward.dna.sharding (in-process here,
+    tasks being eager; on Celery workers in test_sharded_search)."""
+    single = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=6,
+        unrelated=4,
+        specimen="C0004",
+        purpose="刑案2026-70",
+    )
+    settings.DNA_SEARCH_SHARDS = 3  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        sharded = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0004"), purpose="刑案2026-71"
+        )
+    sharded.refresh_from_db()
+    assert sharded.provenance["timings"]["shards"] == 3.0
+
+    def rows(run: MatchRun) -> list[tuple[object, ...]]:
+        return list(
+            run.candidates.order_by("rank").values_list("family__code", "log10_lr", "decision")
+        )
+
+    assert rows(sharded) == rows(single) and rows(single)[0][0] == "FAM0004"
+
+
 def test_parents_find_their_child_among_unknown_children(
     analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
 ) -> None:
