@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -78,10 +79,35 @@ def _family_record(label: str, members: Iterable[Specimen]) -> FamilyRecord:
     return FamilyRecord(label, father=father, mother=mother)
 
 
+@contextmanager
+def index_lock() -> Iterator[None]:
+    """Serialise the writers of the index across processes (two Celery workers
+    refreshing it at once): an exclusive ``flock`` on a file beside the index directory
+    (beside, so that a rebuild that removes the directory does not remove the lock).
+    Taken outside the database transaction, so the transaction commits before another
+    writer reads the database and the manifest."""
+    import fcntl
+    import os
+
+    path = _index_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)
+
+
 def index_sync() -> int:
     """Append to the index every child and family (or newly completed family) that is
-    not in it yet. Idempotent; returns the number of rows appended."""
-    with _lock, transaction.atomic():
+    not in it yet. Idempotent; returns the number of rows appended. Files are made
+    0600 (directories 0700) as it goes, an index written by an older version included."""
+    from homeward.kinship.io import make_private
+
+    with _lock, index_lock(), transaction.atomic():
+        make_private(_index_path())
         index = open_index()
         active = Specimen.objects.filter(status=Specimen.Status.ACTIVE)
         children = list(
@@ -120,7 +146,7 @@ def index_rebuild() -> int:
     """Throw the index away and build it again from the database."""
     import shutil
 
-    with _lock:
+    with _lock, index_lock():
         shutil.rmtree(_index_path(), ignore_errors=True)
         Specimen.objects.update(indexed=False)
         ReferenceFamily.objects.update(indexed_members=0)
