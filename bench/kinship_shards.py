@@ -5,7 +5,7 @@
 
 For each index size (couples at 21 loci, Chinese Appendix D table, written once to
 ``--dir`` and reused), and for each number of worker processes: starts that many Celery
-worker processes (solo pool, one scan thread each) consuming one queue on Redis
+worker processes (solo pool, one scan thread each), worker i consuming shard i's queue on Redis
 (``HOMEWARD_BENCH_REDIS_URL``, default redis://127.0.0.1:6379/1), runs one child against
 every couple as that many shards (``homeward.dna.sharding.sharded_search``), one warm-up
 then ``--queries`` timed queries, and prints per query the wall time, and per worker the
@@ -42,7 +42,7 @@ django.setup()
 
 from homeward.celery import app  # noqa: E402, F401  (the Celery app reads the settings)
 from homeward.dna.engine import frequency_table  # noqa: E402
-from homeward.dna.sharding import sharded_search  # noqa: E402
+from homeward.dna.sharding import shard_queue, sharded_search  # noqa: E402
 from homeward.kinship.accuracy import fixed_labels  # noqa: E402
 from homeward.kinship.index import ReferenceIndex  # noqa: E402
 from homeward.kinship.search import plan_search, scan_rows  # noqa: E402
@@ -93,7 +93,12 @@ def build_index(path: Path, n: int) -> ReferenceIndex:
     return ReferenceIndex.open(path)
 
 
-def start_workers(count: int, queue: str) -> list[subprocess.Popen[bytes]]:
+def start_workers(count: int, prefix: str) -> list[subprocess.Popen[bytes]]:
+    """One worker per shard, worker i consuming queue <prefix>.i (it holds shard i)."""
+    return [start_worker(shard_queue(prefix, i)) for i in range(count)]
+
+
+def start_worker(queue: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "homeward.settings.test",
@@ -104,12 +109,9 @@ def start_workers(count: int, queue: str) -> list[subprocess.Popen[bytes]]:
     command = [sys.executable, "-m", "celery", "-A", "homeward", "worker", "--pool", "solo"]
     command += ["-Q", queue, "--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
     command += ["--without-heartbeat"]
-    return [
-        subprocess.Popen(  # noqa: S603
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        for _ in range(count)
-    ]
+    return subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:

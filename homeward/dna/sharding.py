@@ -18,10 +18,14 @@ or a network file system) at the same path.
 A shard's answer travels back on a Redis list named for the search (the broker's Redis),
 not through a Celery result backend: the coordinator is itself a Celery task (the match
 run), which Celery forbids to wait on a result, and the platform keeps no result backend.
-The shard queue must be consumed by workers other than the one running the coordinator,
-or the coordinator would wait for work queued behind itself:
+Shard ``i`` of a search goes to the queue ``<DNA_SHARD_QUEUE>.<i>``: the worker that
+consumes it scans the same rows every time and holds that shard's pages. Run one worker
+per shard, other than the workers that run the searches (the coordinator would otherwise
+wait for work queued behind itself), with ``HOMEWARD_DNA_SEARCH_SHARDS`` equal to their
+number:
 
-    celery -A homeward worker -Q dna-shards --concurrency 2
+    celery -A homeward worker -Q dna-shards.0 --pool solo
+    celery -A homeward worker -Q dna-shards.1 --pool solo
 """
 
 from __future__ import annotations
@@ -153,7 +157,8 @@ def sharded_search(
     queue: str,
     timeout: float = 120.0,
 ) -> tuple[SearchResult, list[dict[str, Any]]]:
-    """Plan here, scan ``shards`` row ranges on the workers of ``queue``, merge, finish.
+    """Plan here, scan ``shards`` row ranges on the workers of ``queue.0`` … ``queue.<shards-1>``,
+    merge, finish.
 
     Returns the result (identical to :func:`homeward.kinship.search.search`) and each
     shard's report (rows, seconds, CPU seconds, process id, peak memory). In eager mode
@@ -178,11 +183,13 @@ def sharded_search(
         ]
     else:
         signatures = [
-            dna_scan_shard.si(key, str(Path(index_dir)), payload, str(plan.direction), a, b, top_k)
-            for a, b in bounds
+            dna_scan_shard.si(
+                key, str(Path(index_dir)), payload, str(plan.direction), a, b, top_k
+            ).set(queue=shard_queue(queue, number))
+            for number, (a, b) in enumerate(bounds)
         ]
         with current_app.connection_for_write() as connection:
-            group(signatures).apply_async(queue=queue, connection=connection)
+            group(signatures).apply_async(connection=connection)
         reports = _gather(key, len(bounds), broker, timeout)
     parts = [ScanPart.from_payload(r) for r in reports]
     scanned = time.perf_counter()
@@ -203,6 +210,12 @@ def sharded_search(
         },
     )
     return result, reports
+
+
+def shard_queue(prefix: str, number: int) -> str:
+    """The queue of shard ``number``: ``<prefix>.<number>``. A worker consuming it always
+    scans the same rows, so the pages it maps stay its own shard."""
+    return f"{prefix}.{number}"
 
 
 def _gather(key: str, count: int, broker: str, timeout: float) -> list[dict[str, Any]]:

@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 from homeward.dna.engine import frequency_table
-from homeward.dna.sharding import query_from_payload, query_payload, sharded_search
+from homeward.dna.sharding import (
+    query_from_payload,
+    query_payload,
+    shard_queue,
+    sharded_search,
+)
 from homeward.kinship.accuracy import fixed_labels
 from homeward.kinship.index import ReferenceIndex
 from homeward.kinship.search import ParentQuery, search
@@ -48,15 +53,16 @@ def _index(path: Path, direction: str) -> Path:
 
 @pytest.fixture
 def shard_workers() -> Iterator[str]:
-    """Two worker processes consuming one shard queue, through Redis."""
+    """Two worker processes on Redis, one holding shards 0 and 2, the other 1 and 3."""
     broker = redis_url_or_skip()
     queue = new_queue()
     with ExitStack() as stack:
         stack.enter_context(
             celery_conf(broker_url=broker, task_always_eager=False, task_default_queue=queue)
         )
-        for _ in range(2):
-            stack.enter_context(worker_running(queue, broker))
+        for first in range(2):
+            shards = ",".join(shard_queue(queue, n) for n in (first, first + 2))
+            stack.enter_context(worker_running(shards, broker))
         yield queue
 
 
@@ -97,6 +103,11 @@ def test_the_sharded_search_on_celery_workers_equals_the_single_scan(
         assert len(reports) == shards
         assert sum(int(r["stop"]) - int(r["start"]) for r in reports) == 2 * ROWS
         pids |= {int(r["pid"]) for r in reports}
+        # a shard always goes to the worker holding it
+        by_shard = {int(r["start"]): int(r["pid"]) for r in reports}
+        if shards == 4:
+            starts = sorted(by_shard)
+            assert by_shard[starts[0]] == by_shard[starts[2]] != by_shard[starts[1]]
     # the scans ran in the two worker processes, not here
     import os
 
