@@ -64,6 +64,8 @@ def test_a_child_of_unknown_origin_is_searched_end_to_end_through_the_pages(
     assert page.status_code == 200
     html = page.content.decode()
     assert "C0002" in html
+    # the row names the family and who its parents are
+    assert "FAM0002" in html and "F0002" in html and "M0002" in html
     polled = client.get(f"/dna/runs/{run.pk}/", headers={"HX-Request": "true"})
     assert polled.status_code == 200
     listing = client.get("/dna/runs/")
