@@ -247,6 +247,12 @@ HOMEWARD_FIELD_KEYS_FILE = env_path("HOMEWARD_FIELD_KEYS_FILE", VAR_DIR / "field
 DNA_MIN_LOCI = env_int("HOMEWARD_DNA_MIN_LOCI", 15, minimum=10)
 DNA_INDEX_DIR = env_path("HOMEWARD_DNA_INDEX_DIR", VAR_DIR / "dna-index")
 DNA_TOP_K = env_int("HOMEWARD_DNA_TOP_K", 20, minimum=1, maximum=500)
+# A search is spread over this many shard scans on the workers of DNA_SHARD_QUEUE
+# (homeward.dna.sharding); 0 or 1 scans in the process running the search.
+DNA_SEARCH_SHARDS = env_int("HOMEWARD_DNA_SEARCH_SHARDS", 0, minimum=0, maximum=64)
+DNA_SHARD_QUEUE = env_str("HOMEWARD_DNA_SHARD_QUEUE", "dna-shards")
+# Scan threads per shard worker process (one per core is the most that helps).
+DNA_SHARD_THREADS = env_int("HOMEWARD_DNA_SHARD_THREADS", 1, minimum=1, maximum=16)
 
 # --- Clues -------------------------------------------------------------------------------
 TIP_HOURLY_LIMIT = env_int("HOMEWARD_TIP_HOURLY_LIMIT", 10, minimum=1)
