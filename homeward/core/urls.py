@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.core.views import admin, auth, health, portal
+from homeward.core.views import admin, auth, health, portal, reference
 
 app_name = "core"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("security/", admin.security_home, name="security_home"),
     path("security/otp/<int:pk>/reset/", admin.security_otp_reset, name="security_otp_reset"),
     path("audit/", portal.audit_list, name="audit_list"),
+    path("reference/", reference.reference_home, name="reference_home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

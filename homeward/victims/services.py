@@ -38,7 +38,7 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
-from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_SERVICE
+from homeward.core.roles import P_LEGAL_AID, P_REFERENCE, P_VICTIM_MANAGE, P_VICTIM_SERVICE
 from homeward.core.workdays import add_working_days
 from homeward.people.models import Person
 from homeward.victims.models import (
@@ -881,3 +881,74 @@ def legal_aid_escalate_overdue(now: datetime | None = None) -> int:
             )
             escalated += 1
     return escalated
+
+
+# --- Reference data: the institutions victims are placed in ------------------------------
+
+
+@transaction.atomic
+def institution_save(
+    *,
+    actor: User,
+    institution: Institution | None = None,
+    name: str,
+    kind: str,
+    division: Division,
+    operating_agency: Agency,
+    capacity: int,
+) -> Institution:
+    """Create an institution, or change one (``institution`` given): the system
+    administrator's reference data, checked field by field.
+
+    The running unit is of the institution's district or a municipal unit; the capacity
+    is never below the people staying there now.
+    """
+    require_permission(actor, P_REFERENCE)
+    require_division(actor, division.pk)
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the institution's name.")]
+    elif Institution.objects.filter(name=name).exclude(pk=getattr(institution, "pk", None)):
+        errors["name"] = [_("An institution with this name exists already.")]
+    if kind not in Institution.Kind.values:
+        errors["kind"] = [_("Choose a kind of institution.")]
+    if operating_agency.division_id not in (None, division.pk):
+        errors["operating_agency"] = [
+            _("The running unit must be of the institution's district or a municipal unit.")
+        ]
+    if capacity < 1:
+        errors["capacity"] = [_("The capacity is at least one place.")]
+    elif institution is not None:
+        staying = Placement.objects.filter(
+            institution=institution, status=Placement.Status.ACTIVE
+        ).count()
+        if capacity < staying:
+            errors["capacity"] = [
+                _("%(count)d people stay here now; the capacity cannot be lower.")
+                % {"count": staying}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    created = institution is None
+    if institution is None:
+        institution = Institution()
+    institution.name = name
+    institution.kind = kind
+    institution.division = division
+    institution.operating_agency = operating_agency
+    institution.capacity = capacity
+    institution.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.INSTITUTION_SAVE,
+        obj=institution,
+        detail={
+            "created": created,
+            "kind": kind,
+            "division": division.code,
+            "operating_agency": operating_agency.code,
+            "capacity": capacity,
+        },
+    )
+    return institution
