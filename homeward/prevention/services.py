@@ -841,7 +841,7 @@ def school_save(
         errors["name"] = [_("Give the school's name.")]
     elif (
         School.objects.filter(division=division, name=name)
-        .exclude(pk=getattr(school, "pk", None))
+        .exclude(pk=school.pk if school is not None else 0)
         .exists()
     ):
         errors["name"] = [_("This district has a school with this name already.")]

@@ -909,7 +909,11 @@ def institution_save(
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [_("Give the institution's name.")]
-    elif Institution.objects.filter(name=name).exclude(pk=getattr(institution, "pk", None)):
+    elif (
+        Institution.objects.filter(name=name)
+        .exclude(pk=institution.pk if institution is not None else 0)
+        .exists()
+    ):
         errors["name"] = [_("An institution with this name exists already.")]
     if kind not in Institution.Kind.values:
         errors["kind"] = [_("Choose a kind of institution.")]
