@@ -158,3 +158,30 @@ def test_only_the_reference_administrator_sets_work_areas(
     )
     assert client.get("/prevention/admin/schools/").status_code == 403
     assert not WorkArea.objects.filter(user=worker).exists()
+
+
+def test_the_reference_pages_speak_chinese(
+    sysadmin_client: Client,
+    sysadmin: User,
+    towns: tuple[Township, Township],
+    in_area: Callable[..., User],
+) -> None:
+    from homeward.testing.language import assert_no_english
+
+    worker = in_area(Role.PREVENTION_WORKER, username="village", full_name="马春梅")
+    school = services.school_save(
+        actor=sysadmin, name="石柱县南宾中学", division=towns[0].division, township=towns[0]
+    )
+    for url in (
+        "/reference/",
+        "/victims/admin/institutions/",
+        "/victims/admin/institutions/new/",
+        "/prevention/admin/schools/",
+        "/prevention/admin/schools/new/",
+        f"/prevention/admin/schools/{school.pk}/",
+        "/prevention/admin/work-areas/",
+        f"/prevention/admin/work-areas/{worker.pk}/",
+    ):
+        response = sysadmin_client.get(url)
+        assert response.status_code == 200, url
+        assert_no_english(response.content.decode(), allowed=("village",), where=url)
