@@ -224,7 +224,7 @@ def user_named(text: str, column: str = "username") -> User:
 
 
 class ImportCommand(BaseCommand):
-    """``manage.py import_<kind> FILE --actor USERNAME``: all or nothing; every bad row
+    """The import commands (``FILE --actor USERNAME``): all or nothing; every bad row
     is printed with its row number and column, and nothing is saved."""
 
     kind = ""
