@@ -26,6 +26,9 @@ urlpatterns = [
     path("security/otp/<int:pk>/reset/", admin.security_otp_reset, name="security_otp_reset"),
     path("audit/", portal.audit_list, name="audit_list"),
     path("reference/", reference.reference_home, name="reference_home"),
+    path("reference/agencies/new/", reference.agency_edit, name="agency_new"),
+    path("reference/agencies/<int:pk>/", reference.agency_edit, name="agency_edit"),
+    path("reference/leaders/", reference.leader_posts, name="leader_posts"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
