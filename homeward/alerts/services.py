@@ -87,7 +87,11 @@ class AlertError:
 
 
 def radius_schedule() -> RadiusSchedule:
-    return RadiusSchedule.parse(settings.ALERT_RADIUS_SCHEDULE)
+    """The schedule in force (a policy setting; HOMEWARD_ALERT_RADIUS_SCHEDULE by default)."""
+    from homeward.core.policy import policy_value
+
+    schedule: RadiusSchedule = policy_value("alert_radius_schedule")
+    return schedule
 
 
 def _enqueue_fanout(ring_id: int) -> None:

@@ -26,6 +26,7 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, Township, User
+from homeward.core.policy import policy_value
 from homeward.core.roles import (
     P_DROPOUT_WRITE,
     P_FOUND_WRITE,
@@ -482,7 +483,7 @@ def dropouts_raise_concerns(today: date | None = None) -> int:
     """The tick job: an open file with no contact for the configured number of days is
     reported to the police as a child who may be missing (once per file)."""
     today = today or timezone.localdate()
-    limit = today - timedelta(days=settings.PREVENTION_DROPOUT_NO_CONTACT_DAYS)
+    limit = today - timedelta(days=policy_value("dropout_no_contact_days"))
     raised = 0
     candidates = DropoutFile.objects.filter(
         status=DropoutFile.Status.OPEN, concern_tip__isnull=True

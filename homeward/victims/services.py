@@ -38,6 +38,7 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
+from homeward.core.policy import policy_value
 from homeward.core.roles import P_LEGAL_AID, P_REFERENCE, P_VICTIM_MANAGE, P_VICTIM_SERVICE
 from homeward.core.workdays import add_working_days
 from homeward.people.models import Person
@@ -479,7 +480,7 @@ def victim_return(
     FollowUp.objects.bulk_create(
         [
             FollowUp(victim=victim, due_on=returned_on + timedelta(days=days))
-            for days in settings.VICTIMS_FOLLOW_UP_DAYS
+            for days in policy_value("victims_follow_up_days")
         ]
     )
     audit_record(
@@ -729,7 +730,9 @@ def follow_ups_flag_overdue(today: date | None = None) -> int:
 
 
 def _sla(step: str) -> int:
-    return int(settings.VICTIMS_LEGAL_AID_SLA_DAYS[step])
+    """Working days for a step (a policy setting; HOMEWARD_VICTIMS_LEGAL_AID_SLA_DAYS by
+    default)."""
+    return int(policy_value("legal_aid_sla_days")[step])
 
 
 @transaction.atomic

@@ -134,3 +134,57 @@ def leader_posts(request: HttpRequest) -> HttpResponse:
                 return redirect("core:leader_posts")
     leaders = in_scope.exclude(leader_post="").order_by("agency__division__code", "agency__kind")
     return render(request, "core/leader_posts.html", {"form": form, "leaders": leaders})
+
+
+class PolicyForm(forms.Form):
+    value = forms.CharField(
+        label=gettext_lazy("Value"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("Leave empty to return to the deployment's default."),
+    )
+
+
+@requires(P_REFERENCE)
+@require_GET
+def policy_list(request: HttpRequest) -> HttpResponse:
+    from homeward.core.policy import policy_keys, policy_text
+
+    rows = [(spec, *policy_text(spec.key), spec.default()) for spec in policy_keys()]
+    return render(request, "core/policy_list.html", {"rows": rows})
+
+
+@requires(P_REFERENCE)
+@require_http_methods(["GET", "POST"])
+def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
+    from django.http import Http404
+
+    from homeward.core.policy import policy_key, policy_setting_save, policy_text
+
+    actor = current_user(request)
+    try:
+        spec = policy_key(key)
+    except LookupError:
+        raise Http404 from None
+    text, is_default = policy_text(key)
+    form = PolicyForm(request.POST or None, initial={"value": "" if is_default else text})
+    form.fields["value"].label = str(spec.label)
+    form.fields["value"].help_text = str(spec.help)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy_setting_save(actor=actor, key=key, value=form.cleaned_data["value"])
+        except (DomainError, ValidationError) as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Setting saved."))
+            return redirect("core:policy_list")
+    return render(
+        request,
+        "core/reference_form.html",
+        {
+            "form": form,
+            "title": spec.label,
+            "lead": _("Default of this deployment: %(default)s") % {"default": spec.default()},
+            "back": "core:policy_list",
+        },
+    )
