@@ -45,7 +45,7 @@ def check_named_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
                 errors.append(
                     Error(
                         f"{demo} demo account(s) are active in production.",
-                        hint="Run `manage.py seed_demo --remove` or deactivate them.",
+                        hint="Run `manage.py deactivate_demo_accounts` or disable them on the user pages.",
                         id="homeward.E003",
                     )
                 )

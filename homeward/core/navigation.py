@@ -28,6 +28,7 @@ from homeward.core.roles import (
     P_PLAN_WRITE,
     P_PORTAL,
     P_PREVENTION_OVERVIEW,
+    P_REFERENCE,
     P_REGCHECK_VIEW,
     P_SECURITY,
     P_TIP_MANDATORY,
@@ -71,6 +72,7 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
     NavEntry("dna:specimen_list", _("DNA"), P_DNA_VIEW),
     NavEntry("core:user_list", _("User management"), P_MANAGE_USERS),
+    NavEntry("core:reference_home", _("Reference data"), P_REFERENCE),
     NavEntry("core:audit_list", _("Audit trail"), P_AUDIT),
     NavEntry("core:security_home", _("Security"), P_SECURITY),
 ]

@@ -7,6 +7,7 @@ from homeward.core.models.audit import (
     KeyFingerprint,
 )
 from homeward.core.models.places import Division, Township
+from homeward.core.models.policy import PolicySetting
 from homeward.core.models.tick import Lease, TickRun
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Division",
     "KeyFingerprint",
     "Lease",
+    "PolicySetting",
     "RoleAssignment",
     "RoleRequest",
     "SignInLink",

@@ -84,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("use_portal", _("Use the work portal")),
             ("manage_users", _("Manage user accounts")),
             ("manage_security", _("Manage security settings")),
+            (
+                "manage_reference_data",
+                _("Manage reference data (institutions, schools, work areas, agencies)"),
+            ),
         ]
 
     def __str__(self) -> str:
