@@ -261,6 +261,26 @@ class MatchCandidate(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id}#{self.rank}"
 
+    @property
+    def hypothesis_label(self) -> str:
+        """The hypothesis in words (the engine stores couple / duo / trio)."""
+        labels = {
+            "couple": _("Both parents (couple)"),
+            "trio": _("One parent with the other known (trio)"),
+            "duo": _("One parent (duo)"),
+        }
+        return str(labels.get(self.hypothesis, self.hypothesis))
+
+    @property
+    def decision_label(self) -> str:
+        """The decision band in words (the engine stores SUPPORTS / EXCLUDES / INCONCLUSIVE)."""
+        labels = {
+            "SUPPORTS": _("Supports parentage"),
+            "EXCLUDES": _("Excludes parentage"),
+            "INCONCLUSIVE": _("Inconclusive"),
+        }
+        return str(labels.get(self.decision, self.decision))
+
 
 class AccuracyReport(models.Model):
     """A simulation of search accuracy at several panel sizes (see homeward.kinship.accuracy)."""

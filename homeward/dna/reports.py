@@ -76,7 +76,7 @@ def candidate_report_pdf(candidate: MatchCandidate, watermark: Watermark) -> byt
         ],
         [_("Loci compared"), str(candidate.loci_compared)],
         [_("Inconsistent loci"), str(candidate.inconsistent_loci)],
-        [_("Decision band"), candidate.decision],
+        [_("Decision band"), candidate.decision_label],
         [_("Review"), review],
     ]
     story += [Paragraph(_("Result"), style["heading"]), table(result, widths=(60 * mm, 110 * mm))]

@@ -255,7 +255,10 @@ def candidate_review(
         raise DomainError(
             DnaError.BAD_TRANSITION,
             _("A match cannot go from %(from)s to %(to)s.")
-            % {"from": locked.get_review_display(), "to": to},
+            % {
+                "from": locked.get_review_display(),
+                "to": dict(MatchCandidate.Review.choices).get(to, to),
+            },
             status=409,
         )
     if to == MatchCandidate.Review.CONFIRMED and len(note.strip()) < 4:

@@ -204,6 +204,14 @@ class TipEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.tip_id}:{self.kind}"
 
+    @property
+    def kind_label(self) -> str:
+        """The event as users read it: a status the clue moved to, or what happened."""
+        if self.kind in Tip.Status.values:
+            return str(Tip.Status(self.kind).label)
+        labels = {"joined_case": _("Joined to a case")}
+        return str(labels.get(self.kind, _("Other change")))
+
 
 class Reward(models.Model):
     """举报奖励 for a substantiated clue (rules 五、(四))."""

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homeward.core.form_fields import UserChoiceField
 from homeward.core.models import Division, User
 from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.people.models import Person
@@ -132,8 +133,8 @@ class LegalAidForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    lawyer = forms.ModelChoiceField(label=_("Lawyer"), queryset=User.objects.none())
+    lawyer = UserChoiceField(label=_("Lawyer"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, lawyers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lawyer"].queryset = lawyers  # type: ignore[attr-defined]
+        self.fields["lawyer"].queryset = lawyers.select_related("agency")  # type: ignore[attr-defined]

@@ -1,0 +1,48 @@
+"""Codes the platform stores reach users as words (issue 12): audit actions and object
+types, clue history, DNA hypotheses and decision bands, CAP message types."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from homeward.core.audit_actions import AuditAction
+from homeward.core.labels import AUDIT_ACTION_LABELS, audit_action_label, object_type_label
+from homeward.testing.language import english_words
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> object:
+    with translation.override("zh-hans"):
+        yield
+
+
+def test_every_audit_action_has_a_chinese_label() -> None:
+    assert set(AUDIT_ACTION_LABELS) == set(AuditAction)
+    for action in AuditAction:
+        label = audit_action_label(action)
+        assert label != action.value and english_words(label) == [], (action, label)
+    assert audit_action_label("login") == "登录"
+    assert audit_action_label("victim_return") == "送返"
+
+
+def test_audit_object_types_are_named_by_their_model() -> None:
+    assert object_type_label("tips.tip") == "线索"
+    assert object_type_label("no.such") == "no.such"
+    assert object_type_label("") == ""
+
+
+def test_clue_history_and_dna_and_cap_codes_read_as_chinese() -> None:
+    from homeward.alerts.models import CapMessage
+    from homeward.dna.models import MatchCandidate
+    from homeward.tips.models import TipEvent
+
+    assert TipEvent(kind="received").kind_label == "已接收"
+    assert TipEvent(kind="triaged").kind_label != "triaged"
+    assert TipEvent(kind="joined_case").kind_label == "并入案件"
+    candidate = MatchCandidate(hypothesis="couple", decision="SUPPORTS")
+    assert candidate.hypothesis_label == "父母双方（双亲比对）"
+    assert candidate.decision_label == "支持亲子关系"
+    assert MatchCandidate(hypothesis="duo", decision="EXCLUDES").decision_label == "排除亲子关系"
+    assert CapMessage(msg_type="Alert").msg_type_label == "首次预警"
+    assert CapMessage(msg_type="Cancel").msg_type_label == "解除"
