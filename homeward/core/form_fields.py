@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -17,3 +18,13 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         name = obj.full_name or obj.username
         agency = getattr(obj, "agency", None)
         return f"{name} · {agency.display_name}" if agency is not None else str(name)
+
+
+def posted_int(data: Mapping[str, Any], name: str, default: int = 0) -> int:
+    """A whole number a page posts back outside its form (a row id, a record version):
+    ``default`` when it is missing or not a number, so a tampered or truncated post meets
+    a 404 or a stale-version message instead of a 500."""
+    raw = str(data.get(name, "") or "").strip()
+    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 18:
+        return default
+    return int(raw)

@@ -73,7 +73,7 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     ),
     AuditAction.TASK_FORCE_MEMBER_ADD: pgettext_lazy("audit action", "Task force member added"),
     AuditAction.TASK_FORCE_DISSOLVE: pgettext_lazy("audit action", "Task force dissolved"),
-    AuditAction.PROGRESS_ENTRY_ADD: pgettext_lazy("audit action", "Progress recorded"),
+    AuditAction.PROGRESS_ENTRY_ADD: pgettext_lazy("audit action", "Case progress recorded"),
     AuditAction.SUPERVISION_LISTING_CREATE: pgettext_lazy(
         "audit action", "Case listed for supervision"
     ),

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.form_fields import UserChoiceField
 from homeward.core.models import Division, Township, User
@@ -95,7 +96,7 @@ class CloseForm(forms.Form):
 
 class DropoutForm(PersonFields):
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
-    grade = forms.CharField(label=_("Grade"), max_length=20)
+    grade = forms.CharField(label=pgettext_lazy("school", "Grade"), max_length=20)
     left_on = forms.DateField(label=_("Last day at school"), widget=DATE)
     reason = forms.ChoiceField(label=_("Reason"), choices=DropoutFile.Reason.choices)
     township_worker = UserChoiceField(

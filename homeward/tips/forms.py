@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.form_fields import UserChoiceField
 from homeward.core.models import Agency, Division, User
@@ -133,7 +134,7 @@ class RewardApplyForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), min_value=1, max_digits=10, decimal_places=2
     )
-    grounds = forms.CharField(label=_("Grounds"), max_length=300)
+    grounds = forms.CharField(label=pgettext_lazy("reward", "Grounds"), max_length=300)
 
 
 class RewardStepForm(forms.Form):

@@ -97,3 +97,21 @@ def test_a_services_model_validation_reaches_the_form_in_the_platforms_words() -
     ]
     assert form.non_field_errors() == ["已有相同的记录，请核对。"]
     assert "已存在" not in str(form.errors) and "确保" not in str(form.errors)
+
+
+@pytest.mark.parametrize(
+    ("posted", "expected"),
+    [
+        ({"version": "7"}, 7),
+        ({"version": "长长"}, 0),
+        ({"version": "9" * 40}, 0),
+        ({}, 0),
+        ({"version": "1e9"}, 0),
+    ],
+)
+def test_a_number_posted_back_outside_a_form_is_read_safely(
+    posted: dict[str, str], expected: int
+) -> None:
+    from homeward.core.form_fields import posted_int
+
+    assert posted_int(posted, "version") == expected
