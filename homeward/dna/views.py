@@ -19,6 +19,7 @@ from homeward.core.roles import P_DNA_ADD, P_DNA_REVIEW, P_DNA_SEARCH, P_DNA_VIE
 from homeward.core.views.auth import recently_reauthenticated
 from homeward.dna.forms import ImportForm, PersonLinkForm, PurposeForm, ReviewForm
 from homeward.dna.models import ImportBatch, MatchRun, SpecimenPersonLink
+from homeward.dna.reports import cpi_parts
 from homeward.dna.selectors import (
     candidate_get_for_user,
     imports_visible_to,
@@ -208,7 +209,7 @@ def candidate_report(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "w_percent": probability_of_parentage(candidate.log10_lr) * 100,
-            "cpi": 10**candidate.log10_lr if candidate.log10_lr < 300 else float("inf"),
+            "cpi": cpi_parts(candidate.log10_lr),
         },
     )
 
