@@ -169,6 +169,58 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.VOLUNTEER_TEAM_SAVE: pgettext_lazy("audit action", "Volunteer team saved"),
 }
 
+# Models that name themselves only by their class name (no translated verbose_name).
+OBJECT_TYPE_LABELS: dict[str, Promise] = {
+    "dna.checkrequest": pgettext_lazy("audit object", "DNA check request"),
+    "tips.tipidentifier": pgettext_lazy("audit object", "Clue identifier"),
+    "tips.tipattachment": pgettext_lazy("audit object", "Clue attachment"),
+    "tips.tipevent": pgettext_lazy("audit object", "Clue history entry"),
+    "tips.rewardstep": pgettext_lazy("audit object", "Reward step"),
+    "cases.casenumbercounter": pgettext_lazy("audit object", "Case number counter"),
+    "alerts.alertring": pgettext_lazy("audit object", "Alert ring"),
+    "alerts.subscriber": pgettext_lazy("audit object", "Alert subscriber"),
+    "alerts.delivery": pgettext_lazy("audit object", "Alert delivery"),
+    "alerts.capmessage": pgettext_lazy("audit object", "Partner feed message"),
+    "alerts.partnerpush": pgettext_lazy("audit object", "Partner push"),
+    "alerts.recordedmessage": pgettext_lazy("audit object", "Recorded message"),
+    "alerts.commandnotice": pgettext_lazy("audit object", "Command notice"),
+    "alerts.sighting": pgettext_lazy("audit object", "Sighting"),
+    "prevention.school": pgettext_lazy("audit object", "School"),
+    "prevention.workarea": pgettext_lazy("audit object", "Work area"),
+    "prevention.visit": pgettext_lazy("audit object", "Visit"),
+    "prevention.dropoutfile": pgettext_lazy("audit object", "Dropout file"),
+    "prevention.dropoutaction": pgettext_lazy("audit object", "Dropout action"),
+    "prevention.foundchild": pgettext_lazy("audit object", "Street minor or abandoned infant"),
+    "prevention.tracingstep": pgettext_lazy("audit object", "Relative tracing step"),
+    "prevention.registrationcheck": pgettext_lazy("audit object", "Household registration check"),
+    "prevention.offenderfollowup": pgettext_lazy("audit object", "Offender follow-up"),
+    "prevention.offenderreview": pgettext_lazy("audit object", "Offender review"),
+    "victims.institution": pgettext_lazy("audit object", "Care institution"),
+    "victims.victim": pgettext_lazy("audit object", "Victim"),
+    "victims.placement": pgettext_lazy("audit object", "Placement"),
+    "victims.registrationtask": pgettext_lazy("audit object", "Household registration task"),
+    "victims.guardian": pgettext_lazy("audit object", "Guardian"),
+    "victims.transfer": pgettext_lazy("audit object", "Return with escort"),
+    "victims.servicereferral": pgettext_lazy("audit object", "Service referral"),
+    "victims.plangoal": pgettext_lazy("audit object", "Care plan goal"),
+    "victims.planreview": pgettext_lazy("audit object", "Care plan review"),
+    "victims.followup": pgettext_lazy("audit object", "Follow-up visit"),
+    "victims.legalaidapplication": pgettext_lazy("audit object", "Legal-aid application"),
+    "coordination.unitplan": pgettext_lazy("audit object", "Unit plan"),
+    "coordination.plantask": pgettext_lazy("audit object", "Plan task"),
+    "coordination.taskprogress": pgettext_lazy("audit object", "Task progress"),
+    "coordination.annualreport": pgettext_lazy("audit object", "Annual report"),
+    "coordination.meeting": pgettext_lazy("audit object", "Meeting"),
+    "coordination.evaluation": pgettext_lazy("audit object", "Evaluation"),
+    "coordination.scorecard": pgettext_lazy("audit object", "Scorecard"),
+    "coordination.regionlisting": pgettext_lazy("audit object", "Key region"),
+    "coordination.regionprogress": pgettext_lazy("audit object", "Key region progress"),
+    "coordination.budgetline": pgettext_lazy("audit object", "Budget line"),
+    "coordination.donation": pgettext_lazy("audit object", "Donation"),
+    "coordination.activity": pgettext_lazy("audit object", "Publicity or training activity"),
+    "coordination.volunteerteam": pgettext_lazy("audit object", "Volunteer team"),
+}
+
 
 def audit_action_label(code: str) -> str:
     """The audit action ``code`` in the user's language (the code itself if unlisted)."""
@@ -179,6 +231,8 @@ def audit_action_label(code: str) -> str:
 def object_type_label(object_type: str) -> str:
     """The kind of object an audit event names (``tips.tip`` → 线索), from the model's
     own verbose name; the code itself when it names no model."""
+    if object_type in OBJECT_TYPE_LABELS:
+        return str(OBJECT_TYPE_LABELS[object_type])
     try:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):

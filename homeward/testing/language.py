@@ -53,6 +53,16 @@ ALLOWED_WORDS = frozenset(
         "Android",
         "WebP",  # an image format's own name
         "vs",
+        # Product and format names that Chinese users read as they are.
+        "Excel",
+        "Word",
+        "Webhook",
+        "Expressmarker",
+        "GlobalFiler",
+        "Identifiler",
+        "PowerPlex",
+        "Sinofiler",
+        "Goldeneye",
     }
 )
 
@@ -82,8 +92,8 @@ def english_words(text: str, *, allowed: Iterable[str] = ()) -> list[str]:
             if len(word) == 1 or word in allow or word.lower() in allow:
                 continue
             letters = word.replace(".", "").replace("-", "").replace("'", "").replace("’", "")
-            if letters.isupper() and len(letters) <= 8:
-                continue  # an acronym: DNA, STR, CAP, PDF, XLSX, GB/T
+            if letters.isupper():
+                continue  # an acronym or a letter code: DNA, STR, CAP, PDF, HJLMMNUKOAPI
             found.append(word)
     return found
 

@@ -46,3 +46,16 @@ def test_clue_history_and_dna_and_cap_codes_read_as_chinese() -> None:
     assert MatchCandidate(hypothesis="duo", decision="EXCLUDES").decision_label == "排除亲子关系"
     assert CapMessage(msg_type="Alert").msg_type_label == "首次预警"
     assert CapMessage(msg_type="Cancel").msg_type_label == "解除"
+
+
+def test_every_models_object_type_reads_as_chinese() -> None:
+    from django.apps import apps
+
+    english = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("homeward."):
+            continue
+        label = object_type_label(model._meta.label_lower)
+        if english_words(label):
+            english[model._meta.label_lower] = label
+    assert english == {}
