@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division
@@ -290,6 +291,16 @@ class CapMessage(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+    @property
+    def msg_type_label(self) -> str:
+        """The message type in the user's language (the stored value is CAP's own word)."""
+        labels = {
+            self.MsgType.ALERT: pgettext_lazy("CAP message type", "First alert"),
+            self.MsgType.UPDATE: pgettext_lazy("CAP message type", "Update"),
+            self.MsgType.CANCEL: pgettext_lazy("CAP message type", "Cancellation"),
+        }
+        return str(labels.get(self.msg_type, self.msg_type))
 
 
 class PartnerPush(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -12,7 +14,35 @@ from homeward.core.pdf import Watermark, build, styles, table
 from homeward.dna.models import MatchCandidate
 from homeward.kinship.decisions import probability_of_parentage
 
-__all__ = ["Watermark", "candidate_report_pdf"]
+__all__ = ["Watermark", "candidate_report_pdf", "cpi_parts", "cpi_text"]
+
+
+def cpi_parts(log10_lr: float) -> tuple[str, int | None]:
+    """The combined paternity index as (mantissa, power of ten), from its log10.
+
+    Between 0.01 and a million it is written out (``("12,345.68", None)``); beyond, in
+    scientific notation with three significant digits (``("1.27", 15)`` for 1.27 × 10¹⁵),
+    as parentage reports print it: never a sixteen-digit number with four decimals.
+
+    >>> cpi_parts(15.10543)
+    ('1.27', 15)
+    >>> cpi_parts(2.0)
+    ('100', None)
+    """
+    if -2 <= log10_lr < 6:
+        value = 10**log10_lr
+        return f"{value:,.2f}".rstrip("0").rstrip("."), None
+    exponent = math.floor(log10_lr)
+    mantissa = round(10 ** (log10_lr - exponent), 2)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.2f}", exponent
+
+
+def cpi_text(log10_lr: float) -> str:
+    """The combined paternity index as plain text: ``1.27×10^15`` or ``12,345.68``."""
+    mantissa, exponent = cpi_parts(log10_lr)
+    return mantissa if exponent is None else f"{mantissa}×10^{exponent}"
 
 
 def candidate_report_pdf(
@@ -23,7 +53,7 @@ def candidate_report_pdf(
     style = styles()
     run = candidate.run
     log10_lr = candidate.log10_lr
-    cpi = f"{10**log10_lr:.4g}" if log10_lr < 300 else f"1e{log10_lr:.0f}"
+    cpi = cpi_text(log10_lr)
     story: list[Flowable] = [
         Paragraph(_("Kinship comparison report"), style["title"]),
         Paragraph(_("Chongqing Public Security Bureau · DNA laboratory"), style["subtitle"]),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from homeward.core.errors import DomainError
+from homeward.core.form_fields import posted_int
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_DNA_ADD, P_DNA_REVIEW, P_DNA_SEARCH, P_DNA_VIEW
 from homeward.core.views.auth import recently_reauthenticated
@@ -24,6 +25,7 @@ from homeward.dna.models import (
     Specimen,
     SpecimenPersonLink,
 )
+from homeward.dna.reports import cpi_parts
 from homeward.dna.selectors import (
     candidate_get_for_user,
     candidate_loci_read,
@@ -348,7 +350,7 @@ def candidate_report(request: HttpRequest, pk: int) -> HttpResponse:
             "loci": loci,
             "purpose": purpose,
             "w_percent": probability_of_parentage(candidate.log10_lr) * 100,
-            "cpi": 10**candidate.log10_lr if candidate.log10_lr < 300 else float("inf"),
+            "cpi": cpi_parts(candidate.log10_lr),
         },
     )
 
@@ -422,7 +424,7 @@ def check_requests(request: HttpRequest) -> HttpResponse:
         CheckRequest.objects.select_related("person", "requesting_agency", "requested_by"), user
     )
     if request.method == "POST":
-        check = get_object_or_404(requests, pk=request.POST.get("request", "0") or 0)
+        check = get_object_or_404(requests, pk=posted_int(request.POST, "request"))
         try:
             check_request_handle(
                 actor=user,
