@@ -258,6 +258,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @requires(P_PLAN_OVERSEE)
+@require_GET
+def report_status(request: HttpRequest) -> HttpResponse:
+    """Which units' annual reports are due, filed and late (the office's list)."""
+    from django.core.paginator import Paginator
+
+    user = current_user(request)
+    year = _year(request)
+    show = request.GET.get("show", "all")
+    if show not in selectors.REPORT_FILTERS:
+        show = "all"
+    reports = selectors.reports_of_units(user, year, show)
+    page = Paginator(reports, 100).get_page(request.GET.get("page"))
+    filters = [
+        ("all", _("All")),
+        ("due", _("Not filed")),
+        ("filed", _("Filed")),
+        ("late", _("Late")),
+    ]
+    return render(
+        request,
+        "coordination/report_status.html",
+        {
+            "year": year,
+            "show": show,
+            "filters": filters,
+            "page": page,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(P_PLAN_OVERSEE)
 @require_http_methods(["GET", "POST"])
 def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     if kind not in Evaluation.Kind.values:

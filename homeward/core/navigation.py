@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from homeward.core.models import User
@@ -41,6 +42,11 @@ class NavEntry:
     url_name: str
     label: str | Promise
     permission: str
+    # Entries every portal user has (the plan, the districts) come after the user's own
+    # modules, so that on a phone the user's own work is in the first line of the menu.
+    general: bool = False
+    # A dotted path to ``(user) -> bool`` narrowing the entry further than its permission.
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,15 @@ class NavItem:
 
 _REGISTRY: list[NavEntry] = [
     NavEntry("core:home", _("Home"), P_PORTAL),
-    NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
-    NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW),
-    NavEntry("coordination:my_plan", _("Our plan and report"), P_PLAN_WRITE),
+    NavEntry("core:division_list", _("Districts and agencies"), P_PLACES, general=True),
+    NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW, general=True),
+    NavEntry(
+        "coordination:my_plan",
+        _("Our plan and report"),
+        P_PLAN_WRITE,
+        general=True,
+        when="homeward.coordination.selectors.files_reports",
+    ),
     NavEntry("coordination:dashboard", _("Plan dashboard"), P_PLAN_OVERSEE),
     NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
     NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW),
@@ -82,9 +94,13 @@ def register(entry: NavEntry) -> None:
 
 
 def navigation_for(user: User, path: str) -> list[NavItem]:
+    """The user's menu: home, the user's own modules, then the general entries."""
     items = []
-    for entry in _REGISTRY:
+    entries = sorted(_REGISTRY, key=lambda entry: (entry.url_name != "core:home", entry.general))
+    for entry in entries:
         if not user.has_perm(entry.permission):
+            continue
+        if entry.when and not import_string(entry.when)(user):
             continue
         url = reverse(entry.url_name)
         active = path == url if url == "/" else path.startswith(url)
