@@ -54,6 +54,15 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     """The unit's plan of the year: tasks under the measures it leads or cooperates on,
     progress with computed figures, its annual report, and the reports addressed to it."""
     user = current_user(request)
+    if not selectors.files_reports(user):
+        raise DomainError(
+            services.PlanError.NOT_PLAN_OWNER,
+            _(
+                "Only the unit's plan owners write its plan and file its annual report; "
+                "staff working in a township or a school do not."
+            ),
+            status=403,
+        )
     year = _year(request)
     plan = selectors.plan_of(user, year)
     measures = selectors.measures_for(user)
@@ -133,7 +142,7 @@ def progress_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     record = selectors.report_get(user, pk)
-    own = record.agency_id == user.agency_id
+    own = record.agency_id == user.agency_id and selectors.files_reports(user)
     office = services.office_for(record.agency)
     reviewer = user.has_perm(P_PLAN_OVERSEE) and user.agency_id == office.pk
     if request.method == "POST":

@@ -56,6 +56,8 @@ class NavItem:
     active: bool
 
 
+_MANAGES_VICTIMS = "homeward.victims.selectors.manages_victims"
+
 _REGISTRY: list[NavEntry] = [
     NavEntry("core:home", _("Home"), P_PORTAL),
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES, general=True),
@@ -69,7 +71,14 @@ _REGISTRY: list[NavEntry] = [
     ),
     NavEntry("coordination:dashboard", _("Plan dashboard"), P_PLAN_OVERSEE),
     NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
-    NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW),
+    NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW, when=_MANAGES_VICTIMS),
+    # Departments that only deliver services see the services referred to them.
+    NavEntry(
+        "victims:queue",
+        _("Referred services"),
+        P_VICTIM_VIEW,
+        when="homeward.victims.selectors.serves_victims_only",
+    ),
     NavEntry("prevention:worklist", _("Prevention"), P_LEDGER_VIEW),
     NavEntry("prevention:dropouts", _("Dropouts"), P_DROPOUT_VIEW),
     NavEntry("prevention:overview", _("Prevention overview"), P_PREVENTION_OVERVIEW),
@@ -89,7 +98,9 @@ _REGISTRY: list[NavEntry] = [
 
 
 def register(entry: NavEntry) -> None:
-    if all(existing.url_name != entry.url_name for existing in _REGISTRY):
+    if all(
+        (existing.url_name, existing.when) != (entry.url_name, entry.when) for existing in _REGISTRY
+    ):
         _REGISTRY.append(entry)
 
 

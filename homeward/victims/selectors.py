@@ -40,6 +40,12 @@ def manages_victims(user: User) -> bool:
     return user.has_perm(P_VICTIM_MANAGE)
 
 
+def serves_victims_only(user: User) -> bool:
+    """A department that delivers services referred to it (health, education, human
+    resources, the women's federation …) but does not manage victims."""
+    return user.has_perm(P_VICTIM_VIEW) and not user.has_perm(P_VICTIM_MANAGE)
+
+
 def victims_visible_to(user: User) -> QuerySet[Victim]:
     base = Victim.objects.select_related("person", "division", "owning_agency", "case")
     if not user.has_perm(P_VICTIM_VIEW):

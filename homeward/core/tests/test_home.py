@@ -207,3 +207,18 @@ def _count(html: str, kind: str, url: str) -> int:
     after = group[group.index(link) :]
     number = after[after.index('work__count">') + len('work__count">') :]
     return int(number[: number.index("<")])
+
+
+def test_a_department_without_referrals_is_told_what_its_page_is_for(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    # given a health officer with nothing referred to their unit
+    health = make_user(roles=[Role.HEALTH_OFFICER], agency_code="500103-health")
+    client = client_for(health)
+    # when they open the victims page from the menu
+    menu = client.get("/").content.decode()
+    page = client.get("/victims/").content.decode()
+    # then the menu names it for what they do and the page says what will appear there
+    assert ">转介服务<" in menu and ">受害人<" not in menu
+    assert 'data-testid="no-referrals"' in page
+    assert "目前没有转介至本单位的服务" in page
