@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_GET
 
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
@@ -24,6 +25,7 @@ from homeward.core.selectors import (
     division_get,
     divisions_with_counts,
     municipal_agencies,
+    townships_search,
     users_for_admin,
 )
 
@@ -89,6 +91,26 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
                 href=lambda c: reverse("core:division_detail", args=[c]),
             ),
         },
+    )
+
+
+@requires(P_PLACES)
+@require_GET
+def township_search(request: HttpRequest) -> JsonResponse:
+    """Place search for forms that take a position (the alert form): a township's
+    name, its district, and the district's centre as an approximate position."""
+    query = request.GET.get("q", "").strip()[:32]
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "label": f"{t.division.display_name} {t.name_zh}",
+                    "lat": round(t.division.centroid_lat, 5),
+                    "lon": round(t.division.centroid_lon, 5),
+                }
+                for t in townships_search(query)
+            ]
+        }
     )
 
 
