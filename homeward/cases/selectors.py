@@ -348,3 +348,23 @@ def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkIt
                 )
             )
     return items
+
+
+def source_code(case: Case) -> str:
+    """How people name the record a case came from: a clue's or mandatory report's
+    tracking code, an alert's child name and date; "" for other sources (they show the
+    record number)."""
+    from homeward.cases.models import CaseSource
+
+    reference = case.source_reference
+    if reference is None:
+        return ""
+    if case.source == CaseSource.CLUE:
+        from homeward.tips.selectors import tracking_code_of
+
+        return tracking_code_of(tip_id=reference)
+    if case.source == CaseSource.MANDATORY_REPORT:
+        from homeward.tips.selectors import tracking_code_of
+
+        return tracking_code_of(mandatory_id=reference) or tracking_code_of(tip_id=reference)
+    return ""

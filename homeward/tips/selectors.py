@@ -177,3 +177,15 @@ def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkIt
             )
         )
     return items
+
+
+def tracking_code_of(*, tip_id: int | None = None, mandatory_id: int | None = None) -> str:
+    """The clue's tracking code, the reference people quote (never the database id);
+    "" when there is no such clue."""
+    if mandatory_id is not None:
+        tip_id = (
+            MandatoryReport.objects.filter(pk=mandatory_id).values_list("tip_id", flat=True).first()
+        )
+    if tip_id is None:
+        return ""
+    return Tip.objects.filter(pk=tip_id).values_list("tracking_code", flat=True).first() or ""

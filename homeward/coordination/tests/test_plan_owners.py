@@ -78,3 +78,17 @@ def test_the_bureaus_plan_owner_files_it(
     report_submit(actor=officer, report=bureau_report, body=BODY)
     bureau_report.refresh_from_db()
     assert bureau_report.status == AnnualReport.Status.SUBMITTED
+
+
+def test_the_matrix_says_columns_are_off_screen_and_shows_measure_text_without_hover(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
+    from homeward.coordination.models import Measure
+
+    html = client_for(owner).get("/plan/").content.decode()
+    assert 'data-testid="matrix-hint"' in html
+    measure = Measure.objects.exclude(text="").order_by("sequence").first()
+    assert measure is not None
+    assert "<details><summary>" in html
+    assert measure.text[:40] in html
+    assert 'title="' + measure.text[:20] not in html

@@ -402,6 +402,10 @@ def test_a_substantiated_clue_opens_a_case_with_a_qualified_leader(
     case = Case.objects.get(source="clue", source_reference=tip.pk)
     assert case.number.startswith("渝中-")
     assert case.number in client.get(f"/tips/{tip.pk}/").content.decode()
+    # The case names its clue by the tracking code people quote, not a database id.
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    source = page[page.index('data-testid="case-source"') :]
+    assert source[: source.index("</a>")].endswith(tip.tracking_code)
 
 
 def test_a_substantiated_clue_joins_an_existing_case(
