@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/password/change/", auth.password_change, name="password_change"),
     path("account/reauthenticate/", auth.reauthenticate, name="reauthenticate"),
     path("places/", portal.division_list, name="division_list"),
+    path("places/townships/", portal.township_search, name="township_search"),
     path("places/<str:code>/", portal.division_detail, name="division_detail"),
     path("agencies/", portal.agency_list, name="agency_list"),
     path("users/", portal.user_list, name="user_list"),
