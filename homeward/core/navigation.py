@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.models import User
 from homeward.core.roles import (
@@ -60,7 +61,7 @@ class NavItem:
 _MANAGES_VICTIMS = "homeward.victims.selectors.manages_victims"
 
 _REGISTRY: list[NavEntry] = [
-    NavEntry("core:home", _("Home"), P_PORTAL),
+    NavEntry("core:home", pgettext_lazy("staff portal", "Home"), P_PORTAL),
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES, general=True),
     NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW, general=True),
     NavEntry(
