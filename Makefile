@@ -86,7 +86,7 @@ makemessages: $(DEV_STAMP) ## Extract translatable strings (needs GNU gettext)
 check-deploy: $(RUNTIME_STAMP) ## Django's deploy checklist with production settings and dummy secrets
 	DJANGO_SETTINGS_MODULE=homeward.settings.production DJANGO_SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	DJANGO_ALLOWED_HOSTS=homeward.example.cn HOMEWARD_FIELD_KEYS=k1:$$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
-	HOMEWARD_FIELD_KEY_ACTIVE=k1 HOMEWARD_BLIND_INDEX_KEY=$$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
+	HOMEWARD_CACHE_URL=redis://127.0.0.1:6379/1 HOMEWARD_FIELD_KEY_ACTIVE=k1 HOMEWARD_BLIND_INDEX_KEY=$$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
 	HOMEWARD_VAR_DIR=$$(mktemp -d) $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the venv and local state (database, keys, demo accounts)

@@ -157,6 +157,11 @@ def _schedule_chaining() -> None:
     transaction.on_commit(_chain_after_commit, robust=True)
 
 
+def _now_for(*, anonymous: bool) -> datetime:
+    now = timezone.now()
+    return now.replace(minute=0, second=0, microsecond=0) if anonymous else now
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -173,8 +178,8 @@ def audit_record(
 
     The event is linked into the chain by :func:`audit_chain` once the caller's
     transaction has committed. ``anonymous=True`` (an anonymous public submission)
-    records neither the source address nor the request id, which could be joined to
-    web-server logs (DP-08).
+    records neither the source address nor the request id, and only the hour of the
+    time, which could otherwise be joined to web-server logs (DP-08).
 
     Raises
     ------
@@ -189,8 +194,9 @@ def audit_record(
     actor_obj = actor if actor is not None and actor.is_authenticated else None
     event = AuditEvent(
         # Microsecond precision survives every backend's round trip; the hash is
-        # computed later from the stored row anyway.
-        created_at=timezone.now(),
+        # computed later from the stored row anyway. An anonymous submission's event
+        # keeps only the hour (DP-08).
+        created_at=_now_for(anonymous=anonymous),
         actor=actor_obj,
         actor_username=(actor_obj.username if actor_obj else actor_username)[:150],
         agency_code=actor_obj.agency.code if actor_obj else "",

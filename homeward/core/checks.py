@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError
 
 FORBIDDEN_USERNAMES = frozenset({"admin", "root", "sa", "test", "demo", "administrator"})
@@ -45,7 +45,7 @@ def check_named_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
                 errors.append(
                     Error(
                         f"{demo} demo account(s) are active in production.",
-                        hint="Run `manage.py seed_demo --remove` or deactivate them.",
+                        hint="Run `manage.py deactivate_demo_accounts` or disable them on the user pages.",
                         id="homeward.E003",
                     )
                 )
@@ -78,6 +78,25 @@ def check_keyring_matches_data(app_configs: Any = None, **kwargs: Any) -> list[C
                 refusal_message(problems),
                 hint="Restore the keys backed up with this database.",
                 id="homeward.E010",
+            )
+        ]
+    return []
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Throttles (public submissions, sightings) count in the cache. A per-process cache
+    lets every gunicorn worker and host count on its own: with 4 workers a limit of 10
+    lets 40 through. Production runs several processes, so it needs a shared cache."""
+    if getattr(settings, "HOMEWARD_ENVIRONMENT", "") != "production":
+        return []
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Warning(
+                "The cache is per process: throttles are not shared between processes.",
+                hint="Set HOMEWARD_CACHE_URL=redis://host:6379/1 (a Redis database of its own).",
+                id="homeward.W010",
             )
         ]
     return []

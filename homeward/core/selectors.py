@@ -97,3 +97,19 @@ def users_for_admin() -> QuerySet[User]:
     return User.objects.select_related("agency", "agency__division").prefetch_related(
         "role_assignments"
     )
+
+
+def townships_search(query: str, *, limit: int = 12) -> list[Township]:
+    """Townships and subdistricts whose name (or whose district's name) contains each
+    word of ``query``: reference data, the same for every user."""
+    from django.db.models import Q
+
+    words = [word for word in query.replace("，", " ").replace(",", " ").split() if word][:3]
+    if not words:
+        return []
+    townships = Township.objects.select_related("division")
+    for word in words:
+        townships = townships.filter(
+            Q(name_zh__contains=word) | Q(division__name_zh__contains=word)
+        )
+    return list(townships.order_by("division__code", "code")[:limit])

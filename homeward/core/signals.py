@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_migrate
@@ -42,6 +43,22 @@ def _on_login_failed(
         outcome="failure",
         object_type="core.user",
         actor_username=username,
+    )
+
+
+@receiver(user_locked_out)
+def _on_locked_out(
+    sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any
+) -> None:
+    """django-axes locked a username (its fifth failure) or refused an attempt while
+    it is locked: a lockout event, not only a failed sign-in (AUD-01)."""
+    audit_record(
+        actor=None,
+        action=AuditAction.LOCKOUT,
+        outcome="denied",
+        object_type="core.user",
+        object_id=str(username or "")[:64],
+        actor_username=str(username or "")[:150],
     )
 
 

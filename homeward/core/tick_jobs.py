@@ -61,3 +61,11 @@ def audit_purge_expired() -> int:
     from homeward.core.audit import audit_purge
 
     return audit_purge()
+
+
+@tick_job("core.anonymise_expired")
+def anonymise_expired() -> int:
+    """Personal information past its declared retention (core.retention, DP-04)."""
+    from homeward.core.retention import sightings_anonymise
+
+    return sightings_anonymise()

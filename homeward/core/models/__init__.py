@@ -1,4 +1,4 @@
-from homeward.core.models.accounts import RoleAssignment, User
+from homeward.core.models.accounts import RoleAssignment, RoleRequest, SignInLink, User
 from homeward.core.models.agencies import Agency
 from homeward.core.models.audit import (
     AuditChainHead,
@@ -7,6 +7,7 @@ from homeward.core.models.audit import (
     KeyFingerprint,
 )
 from homeward.core.models.places import Division, Township
+from homeward.core.models.policy import PolicySetting
 from homeward.core.models.tick import Lease, TickRun
 
 __all__ = [
@@ -17,7 +18,10 @@ __all__ = [
     "Division",
     "KeyFingerprint",
     "Lease",
+    "PolicySetting",
     "RoleAssignment",
+    "RoleRequest",
+    "SignInLink",
     "TickRun",
     "Township",
     "User",
