@@ -78,6 +78,11 @@ EXEMPT = {
     "victims:institution": "an institution, not a person",
     "dna:specimen_search": "a POST that starts a search; audited by the DNA service",
     "dna:run_detail": "progress of a search run; candidates are read by candidate_detail",
+    "alerts:partner_edit": "a partner platform (reference data), not a person",
+    "alerts:partner_rotate": "a POST action on a partner's token; audited by its service",
+    "prevention:school_admin_edit": "a school (reference data), not a person",
+    "prevention:work_area_admin_edit": "a staff member's work area (administration)",
+    "victims:institution_admin_edit": "an institution (reference data), not a person",
 }
 READS = ("read", "dna_read")
 # Known gaps, each failing until its module audits the refused read (strict: the

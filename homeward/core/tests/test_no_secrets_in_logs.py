@@ -42,7 +42,7 @@ def test_no_secret_reaches_a_log_line_or_the_audit_trail(
 
     caplog.set_level(logging.DEBUG)
     dna_user = make_user(roles=["dna_analyst"], agency_code="cq-public_security", username="dnau")
-    make_user(roles=["investigator"], username="owner")
+    owner = make_user(roles=["investigator"], username="owner")
     person = PersonFactory(id_number=ID_NUMBER)
     canaries = {TEST_PASSWORD, WRONG_PASSWORD, ID_NUMBER}
 
@@ -51,7 +51,10 @@ def test_no_secret_reaches_a_log_line_or_the_audit_trail(
     client.post("/login/", {"username": "evil\r\nFAKE LOGIN OK", "password": WRONG_PASSWORD})
     client.post("/login/", {"username": "owner", "password": WRONG_PASSWORD})
     client.post("/login/", {"username": "owner", "password": TEST_PASSWORD})
-    canaries.add(client.session.session_key or "no-session")
+    owner_device = TOTPDevice.objects.create(user=owner, name="t", confirmed=True)
+    owner_code = totp(owner_device.bin_key, owner_device.step, owner_device.t0, owner_device.digits)
+    client.post("/account/otp/", {"otp_token": f"{owner_code:06d}"})
+    canaries |= {owner_device.key, client.session.session_key or "no-session"}
     assert client.get(f"/people/{person.pk}/").status_code == 200
 
     # a second factor
