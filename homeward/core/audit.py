@@ -44,7 +44,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Max, Min, Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -62,6 +62,7 @@ logger = logging.getLogger("homeward.audit")
 anchor_logger = logging.getLogger("homeward.audit.anchor")
 
 CHAIN_BATCH = 500
+CHAIN_WINDOW = 5000
 ANCHOR_VERSION = 1
 _HASHED = (
     "seq",
@@ -245,10 +246,26 @@ def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
     advisory lock on PostgreSQL, SQLite's one writer otherwise): writers never wait
     for it. On PostgreSQL a chainer that finds the lock taken returns at once — the
     holder or the next tick links what is left.
+
+    The pending events are read window by window along the primary key (from the
+    oldest unchained id to the newest id when the call started), so a large backlog —
+    the first chaining after migration 0010, a long outage of the chaining step — costs
+    one index range scan per batch instead of a scan over every earlier link. An event
+    whose transaction commits behind the window is linked by the next call.
     """
     key = _chain_key()
     total = 0
-    while True:
+    bounds = AuditEvent.objects.filter(seq__isnull=True).aggregate(low=Min("id"))
+    if bounds["low"] is None:
+        return 0
+    high = AuditEvent.objects.aggregate(high=Max("id"))["high"] or 0
+    after = bounds["low"] - 1
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    update = (
+        f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s "  # noqa: S608
+        "WHERE id = %s AND seq IS NULL"
+    )
+    while after < high:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
@@ -256,10 +273,16 @@ def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
                     if not cursor.fetchone()[0]:
                         return total
             head, _ = AuditChainHead.objects.get_or_create(id=1)
-            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            pending = list(
+                AuditEvent.objects.filter(
+                    seq__isnull=True, id__gt=after, id__lte=after + CHAIN_WINDOW
+                ).order_by("id")[:batch]
+            )
+            after = pending[-1].id if len(pending) == batch else after + CHAIN_WINDOW
             if not pending:
-                return total
+                continue
             seq, prev = head.seq, head.hash
+            links = []
             for event in pending:
                 seq += 1
                 event.seq = seq
@@ -267,7 +290,9 @@ def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
                 row = {name: getattr(event, name) for name in _HASHED}
                 event.hash = event_hash(key=key, prev_hash=prev, fields=_hashed_fields(row))
                 prev = event.hash
-            AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
+                links.append((event.seq, event.prev_hash, event.hash, event.pk))
+            with connection.cursor() as cursor:
+                cursor.executemany(update, links)
             AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev)
             total += len(pending)
         # Once committed, each newly chained event is shipped once to the log host.
@@ -276,8 +301,7 @@ def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
             for event in pending
         ]
         transaction.on_commit(partial(ship_events, shipped), robust=True)
-        if len(pending) < batch:
-            return total
+    return total
 
 
 # --- anchors -------------------------------------------------------------------------------
