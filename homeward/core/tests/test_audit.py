@@ -448,3 +448,12 @@ def test_a_page_whose_read_cannot_be_audited_answers_503_without_the_record(
     assert response.status_code == 503
     body = response.content.decode()
     assert "王小红" not in body and "500101201801010011" not in body
+
+
+def test_the_command_verifies_incrementally_from_the_newest_anchor(owner: User) -> None:
+    _events(owner, 5)
+    audit_checkpoint()
+    _events(owner, 2)
+    out = StringIO()
+    call_command("audit_verify", "--incremental", stdout=out)
+    assert "intact: 2 events recomputed from #6" in out.getvalue()
