@@ -188,6 +188,8 @@ STEP_UP_WINDOW = env_minutes("HOMEWARD_STEP_UP_MINUTES", 5)
 # A sealed first sign-in or reset link stays usable this long (issued by the system
 # administrator, opened by the head of the user's unit, used once by the user).
 SIGNIN_LINK_LIFETIME = env_minutes("HOMEWARD_SIGNIN_LINK_MINUTES", 72 * 60)
+# An emergency read of one out-of-scope record lasts this long (AC-06).
+BREAK_GLASS_WINDOW = env_minutes("HOMEWARD_BREAK_GLASS_MINUTES", 4 * 60)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

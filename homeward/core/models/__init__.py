@@ -1,4 +1,11 @@
-from homeward.core.models.accounts import RoleAssignment, RoleRequest, SignInLink, User
+from homeward.core.models.accounts import (
+    BreakGlass,
+    RoleAssignment,
+    RoleRequest,
+    SecurityNotice,
+    SignInLink,
+    User,
+)
 from homeward.core.models.agencies import Agency
 from homeward.core.models.audit import AuditChainHead, AuditEvent
 from homeward.core.models.places import Division, Township
@@ -6,12 +13,14 @@ from homeward.core.models.tick import Lease, TickRun
 
 __all__ = [
     "Agency",
+    "BreakGlass",
     "AuditChainHead",
     "AuditEvent",
     "Division",
     "Lease",
     "RoleAssignment",
     "RoleRequest",
+    "SecurityNotice",
     "SignInLink",
     "TickRun",
     "Township",
