@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.core.views import admin, auth, breakglass, health, portal, signin_links
+from homeward.core.views import admin, auth, breakglass, exports, health, portal, signin_links
 
 app_name = "core"
 
@@ -29,6 +29,7 @@ urlpatterns = [
         admin.security_role_request,
         name="security_role_request",
     ),
+    path("exports/approvals/", exports.export_approvals, name="export_approvals"),
     path("break-glass/", breakglass.break_glass, name="break_glass"),
     path(
         "security/break-glass/<int:pk>/review/",

@@ -1,5 +1,6 @@
 from homeward.core.models.accounts import (
     BreakGlass,
+    ExportApproval,
     RoleAssignment,
     RoleRequest,
     SecurityNotice,
@@ -14,6 +15,7 @@ from homeward.core.models.tick import Lease, TickRun
 __all__ = [
     "Agency",
     "BreakGlass",
+    "ExportApproval",
     "AuditChainHead",
     "AuditEvent",
     "Division",

@@ -84,6 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("use_portal", _("Use the work portal")),
             ("manage_users", _("Manage user accounts")),
             ("manage_security", _("Manage security settings")),
+            ("export_records", _("Export lists of personal records")),
         ]
 
     def __str__(self) -> str:
@@ -282,3 +283,45 @@ class SecurityNotice(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ExportApproval(models.Model):
+    """A head's approval of one large export of personal data (DP-05): asked for by
+    the exporter for exactly one listing (its path and filters), usable once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        USED = "used", _("Used")
+
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="export_approvals"
+    )
+    object_type = models.CharField(_("Kind of record"), max_length=64)
+    path = models.CharField(_("Listing"), max_length=500)
+    rows = models.PositiveIntegerField(_("Rows"))
+    reason = models.CharField(_("Reason"), max_length=300)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "pk"]
+        verbose_name = _("Export approval")
+        verbose_name_plural = _("Export approvals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="core_export_not_self_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by_id}:{self.object_type}:{self.status}"
