@@ -88,13 +88,16 @@ def test_a_demo_user_signs_in_and_sees_the_chinese_home_page(
     body = page.inner_text("body")
     assert "周建国，您好" in body
     assert "渝中区公安局" in body
+    assert page.locator("[data-testid=my-work]").is_visible()
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+    # The 38 districts have their own page.
+    page.goto(f"{live_server.url}/places/")
     assert page.locator("svg path[data-code]").count() == 38
     # The stylesheet is served: the top bar has the brand colour, the map its fill.
     topbar = page.eval_on_selector(".topbar", "el => getComputedStyle(el).backgroundColor")
     assert topbar == "rgb(179, 38, 30)"
     assert page.eval_on_selector("script[src*=htmx]", "el => typeof window.htmx") == "object"
     assert page.locator("table.table tbody tr").count() == 38
-    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
     # The strict CSP allows our own scripts: no violations reported by the browser.
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
     # A district page through the map.
@@ -156,6 +159,7 @@ def test_an_alert_from_publication_to_found_in_the_browser(
         staff.fill("input[name=last_seen_place]", "解放碑步行街")
         staff.fill("input[name=latitude]", "29.5579")
         staff.fill("input[name=longitude]", "106.5772")
+        staff.select_option("select[name=datum]", "wgs84")
         staff.fill("input[name=no_photo_reason]", "家属暂无近照")
         staff.click("form.form button[type=submit]")
         staff.wait_for_url(f"{live_server.url}/alerts/*/")

@@ -50,6 +50,18 @@ class AuditAction(StrEnum):
     EXPORT_APPROVAL_DECIDED = "export_approval_decided"
     EXPORT_REFUSED = "export_refused"
 
+    # Reference data (issue 13): what a district sets up before any casework
+    INSTITUTION_SAVE = "institution_save"
+    SCHOOL_SAVE = "school_save"
+    WORK_AREA_SET = "work_area_set"
+    WORK_AREA_CLEAR = "work_area_clear"
+    REFERENCE_IMPORT = "reference_import"
+    AGENCY_SAVE = "agency_save"
+    LEADER_POST_SET = "leader_post_set"
+    PARTNER_UPDATE = "partner_update"
+    PARTNER_TOKEN_ROTATE = "partner_token_rotate"  # noqa: S105 (an action name)
+    POLICY_SETTING_SAVE = "policy_setting_save"
+
     # The audit trail and the keys themselves
     AUDIT_CHECKPOINT = "audit_checkpoint"
     AUDIT_PURGE = "audit_purge"

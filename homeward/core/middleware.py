@@ -11,13 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from homeward.core.api_errors import error_response
 from homeward.core.client_ip import client_address
 from homeward.core.context import bind_request_context, clear_request_context
 from homeward.core.errors import AuditWriteError, IntegrityFailure
@@ -92,7 +93,7 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
     ) -> HttpResponseBase:
         if is_api(request):
-            return JsonResponse({"code": "not_authenticated"}, status=401)
+            return error_response(401, "not_authenticated")
         return super().handle_no_permission(request, view_func)
 
 
@@ -131,7 +132,7 @@ class FailClosedMiddleware:
 
 def _error(request: HttpRequest, status: int, code: str) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"code": code}, status=status)
+        return error_response(status, code)
     return TemplateResponse(request, f"{status}.html", {"code": code}, status=status).render()
 
 
@@ -179,7 +180,7 @@ class SessionLifetimeMiddleware:
 
 def _signed_out(request: HttpRequest) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"code": "session_expired"}, status=401)
+        return error_response(401, "session_expired")
     target = f"{reverse(settings.LOGIN_URL)}?next={request.path}"
     if request.headers.get("HX-Request"):
         # htmx would swap the sign-in page into the polled element: load it whole.
@@ -231,11 +232,11 @@ class AccountGateMiddleware:
             return _gate(request, "account_expired", status=403)
         if needs_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
             if is_api(request):
-                return JsonResponse({"code": "otp_required"}, status=401)
+                return error_response(401, "otp_required")
             return redirect(f"{reverse('core:otp_verify')}?next={request.path}")
         if password_expired(user):
             if is_api(request):
-                return JsonResponse({"code": "password_expired"}, status=403)
+                return error_response(403, "password_expired")
             return redirect("core:password_change")
         return None
 
@@ -256,7 +257,7 @@ def needs_second_factor(user: User) -> bool:
 
 def _gate(request: HttpRequest, code: str, *, status: int) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"code": code}, status=status)
+        return error_response(status, code)
     return TemplateResponse(request, "core/account_blocked.html", {"code": code}, status=status)
 
 

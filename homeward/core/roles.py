@@ -49,6 +49,9 @@ P_MANAGE_USERS = "core.manage_users"
 P_SECURITY = "core.manage_security"
 # Exporting lists of personal records is its own permission (DP-05).
 P_EXPORT = "core.export_records"
+# Reference data a district needs before any casework: institutions, schools, work areas,
+# agencies, leader posts, partner platforms and policy settings (the system administrator).
+P_REFERENCE = "core.manage_reference_data"
 P_PERSON_VIEW = "people.view_person"
 P_PERSON_ADD = "people.add_person"
 P_PERSON_CHANGE = "people.change_person"
@@ -157,7 +160,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # The three administrators see their own domain and nothing of the casework.
     Role.AUDITOR: (P_PORTAL, P_AUDIT),
     Role.SECURITY_ADMIN: (P_PORTAL, P_SECURITY),
-    Role.SYSTEM_ADMIN: (P_PORTAL, P_MANAGE_USERS, P_PLACES),
+    Role.SYSTEM_ADMIN: (P_PORTAL, P_MANAGE_USERS, P_PLACES, P_REFERENCE),
 }
 
 

@@ -77,3 +77,20 @@ def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0, apps=global_apps if apps is None else global_apps)
     roles_sync()
+
+
+@receiver(post_migrate)
+def _record_key_fingerprints(sender: AppConfig, **kwargs: Any) -> None:
+    """A freshly migrated database learns the fingerprints of the keys it will be
+    written with (core.keycheck); a mismatch is left for the start-up check to refuse."""
+    if sender.label != "core":
+        return
+    import logging
+
+    from homeward.core.keycheck import keyring_problems, keyring_record
+
+    problems = keyring_problems()
+    if problems:
+        logging.getLogger("homeward.keys").error("keyring does not match the data: %s", problems)
+        return
+    keyring_record(audit=False)

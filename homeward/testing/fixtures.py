@@ -103,3 +103,29 @@ def _close_stray_test_connections(django_db_setup: None, django_db_blocker: Any)
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+def signed_in_with_otp(user: User) -> Client:
+    """A client signed in as ``user`` who has passed the second factor (the roles of
+    TWO_FACTOR_ROLES: the three administrators, DNA analysts)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client = signed_in(user)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    response = client.post("/account/otp/", {"otp_token": f"{code:06d}"})
+    if response.status_code != 302:
+        raise RuntimeError(f"second factor for {user.username} failed: {response.status_code}")
+    return client
+
+
+@pytest.fixture
+def sysadmin(make_user: Callable[..., User]) -> User:
+    """The municipal system administrator (reference data, accounts)."""
+    return make_user(roles=[Role.SYSTEM_ADMIN], agency_code="cq-big_data", username="sysadmin")
+
+
+@pytest.fixture
+def sysadmin_client(sysadmin: User) -> Client:
+    return signed_in_with_otp(sysadmin)

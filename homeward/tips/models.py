@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division
@@ -209,6 +210,14 @@ class TipEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.tip_id}:{self.kind}"
 
+    @property
+    def kind_label(self) -> str:
+        """The event as users read it: a status the clue moved to, or what happened."""
+        if self.kind in Tip.Status.values:
+            return str(Tip.Status(self.kind).label)
+        labels = {"joined_case": _("Joined to a case")}
+        return str(labels.get(self.kind, _("Other change")))
+
 
 class Reward(models.Model):
     """举报奖励 for a substantiated clue (rules 五、(四))."""
@@ -222,7 +231,7 @@ class Reward(models.Model):
 
     tip = models.OneToOneField(Tip, on_delete=models.PROTECT, related_name="reward")
     amount = models.DecimalField(_("Amount (yuan)"), max_digits=10, decimal_places=2)
-    grounds = models.CharField(_("Grounds"), max_length=300)
+    grounds = models.CharField(pgettext_lazy("reward", "Grounds"), max_length=300)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.APPLIED
     )

@@ -32,3 +32,27 @@ def submission_allowed(request: HttpRequest) -> bool:
         cache.set(key, 1, 3600)
         count = 1
     return count <= settings.TIP_HOURLY_LIMIT
+
+
+# The web report form counts accepted reports only, under their own key: a person who
+# fixes a rejected form, or looks up a status, is not pushed towards the limit.
+
+
+def _report_key(request: HttpRequest) -> str:
+    return "tip-report-" + _key(request)
+
+
+def reports_over_limit(request: HttpRequest) -> bool:
+    """Whether this connection already sent the hour's share of accepted reports (the
+    next one goes through after a light challenge, never refused)."""
+    return int(cache.get(_report_key(request), 0)) >= settings.TIP_HOURLY_LIMIT
+
+
+def report_accepted(request: HttpRequest) -> None:
+    """Count one accepted report against this connection's hour."""
+    key = _report_key(request)
+    if not cache.add(key, 1, 3600):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 3600)

@@ -8,8 +8,14 @@ from homeward.core.models.accounts import (
     User,
 )
 from homeward.core.models.agencies import Agency
-from homeward.core.models.audit import AuditChainHead, AuditEvent
+from homeward.core.models.audit import (
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditEvent,
+    KeyFingerprint,
+)
 from homeward.core.models.places import Division, Township
+from homeward.core.models.policy import PolicySetting
 from homeward.core.models.tick import Lease, TickRun
 
 __all__ = [
@@ -17,9 +23,12 @@ __all__ = [
     "BreakGlass",
     "ExportApproval",
     "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEvent",
     "Division",
+    "KeyFingerprint",
     "Lease",
+    "PolicySetting",
     "RoleAssignment",
     "RoleRequest",
     "SecurityNotice",

@@ -85,6 +85,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("manage_users", _("Manage user accounts")),
             ("manage_security", _("Manage security settings")),
             ("export_records", _("Export lists of personal records")),
+            (
+                "manage_reference_data",
+                _("Manage reference data (institutions, schools, work areas, agencies)"),
+            ),
         ]
 
     def __str__(self) -> str:

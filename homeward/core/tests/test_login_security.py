@@ -220,7 +220,7 @@ def test_a_dna_analyst_without_a_device_must_enrol_before_anything_else(dna_user
     response = _login(client, "dna1", TEST_PASSWORD)
     assert response.status_code == 302 and "/account/otp/setup/" in response["Location"]
     assert client.get("/").status_code == 302
-    assert client.get("/api/v1/me").json() == {"code": "otp_required"}
+    assert client.get("/api/v1/me").json()["code"] == "otp_required"
 
 
 def test_a_dna_analyst_passes_with_a_valid_totp_and_a_code_cannot_be_reused(dna_user: User) -> None:
@@ -294,7 +294,7 @@ def test_an_expired_password_forces_a_change(
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/account/password/change/"
     api = client.get("/api/v1/me")
-    assert api.status_code == 403 and api.json() == {"code": "password_expired"}
+    assert api.status_code == 403 and api.json()["code"] == "password_expired"
     new = "Tz4!mWq8-Rp2#vN"
     response = client.post(
         "/account/password/change/",
