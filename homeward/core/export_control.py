@@ -55,6 +55,11 @@ def exports_today(user: User) -> int:
     ).count()
 
 
+def is_unit_head(user: User) -> bool:
+    """Heads and deputy heads decide exports and hand over sign-in links."""
+    return user.leader_post in ("head", "deputy_head")
+
+
 def unit_heads_of(user: User) -> QuerySet[User]:
     return User.objects.filter(
         agency_id=user.agency_id, is_active=True, leader_post__in=["head", "deputy_head"]
@@ -171,7 +176,7 @@ def export_approval_request(
 
 def export_approvals_for_head(user: User) -> QuerySet[ExportApproval]:
     """The requests of the user's unit waiting for them (empty unless they head it)."""
-    if user.leader_post not in ("head", "deputy_head"):
+    if not is_unit_head(user):
         return ExportApproval.objects.none()
     return (
         ExportApproval.objects.filter(

@@ -22,7 +22,7 @@ def totp_device_for(user: User) -> TOTPDevice:
 
 
 def _current_step(device: TOTPDevice) -> int:
-    return TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    return int(TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t())
 
 
 def totp_code(device: TOTPDevice) -> str:
