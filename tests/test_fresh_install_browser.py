@@ -24,21 +24,14 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _sign_in(chromium: Any, live_server: Any, username: str, *, totp_device: Any = None) -> Any:
+    """Password and the code of the user's authenticator (every member of staff passes
+    the second factor; ``totp_device`` is the one the test enrolled, else one is)."""
+    from homeward.core.models import User
     from homeward.testing.factories import TEST_PASSWORD
+    from homeward.testing.otp import browser_sign_in
 
     page = chromium.new_context(viewport=PHONE).new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    if totp_device is not None:
-        from django_otp.oath import totp
-
-        page.wait_for_url("**/account/otp/**")
-        device = totp_device
-        code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        page.fill("input[name=otp_token]", f"{code:06d}")
-        page.click("form:has(input[name=otp_token]) button[type=submit]")
+    browser_sign_in(page, live_server.url, User.objects.get(username=username), TEST_PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
     return page
 

@@ -3,7 +3,8 @@ exported it and when, and every export is audited."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +53,13 @@ def _workbook(user: User, cases: Iterable[Case]) -> bytes:
     return xlsx_table(user, _("Cases"), _headers(), (_row(case) for case in cases))
 
 
-def case_list_export(*, user: User, status: str = "", priority: str = "") -> bytes:
+def case_list_export(
+    *,
+    user: User,
+    status: str = "",
+    priority: str = "",
+    audit_detail: Mapping[str, Any] | None = None,
+) -> bytes:
     """The case list in the user's scope, filtered as on the page, as XLSX; audited."""
     cases = list(cases_list(user, status=status, priority=priority))
     data = _workbook(user, cases)
@@ -64,6 +71,7 @@ def case_list_export(*, user: User, status: str = "", priority: str = "") -> byt
             "format": "xlsx",
             "rows": len(cases),
             "filters": {"status": status, "priority": priority},
+            **(audit_detail or {}),
         },
     )
     return data

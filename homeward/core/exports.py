@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from homeward.core.context import current_request_context
 from homeward.core.models import User
 
 # Spreadsheet programs run a cell that starts like this as a formula.
@@ -19,8 +20,9 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 def watermark_text(user: User) -> str:
+    """Who exported, their unit, when, and the request (the audit event has the same id)."""
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
-    return _(
+    text = _(
         "Confidential. Exported by %(name)s (%(username)s, %(agency)s) at %(time)s."
         " For official use only; do not pass on."
     ) % {
@@ -29,6 +31,10 @@ def watermark_text(user: User) -> str:
         "agency": user.agency.display_name,
         "time": stamp,
     }
+    request_id = current_request_context().request_id
+    if request_id:
+        text += " " + _("Request %(id)s.") % {"id": request_id}
+    return text
 
 
 def xlsx_table(

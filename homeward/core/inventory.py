@@ -181,6 +181,48 @@ INVENTORY: dict[str, Table] = {
         personal="user granted_by",
         other="id group role granted_at",
     ),
+    "core.RoleRequest": Table(
+        purpose="Roles asked for by the system administrator, granted by the security "
+        "administrator (三权分立)",
+        basis=BASIS_STAFF,
+        retention=RET_STAFF,
+        visible_to=VIS_ADMIN,
+        personal="user requested_by decided_by",
+        other="id roles requested_at status decided_at",
+    ),
+    "core.SignInLink": Table(
+        purpose="One-time links with which a user sets their own password, sealed for the "
+        "head of their unit",
+        basis=BASIS_STAFF,
+        retention=RET_STAFF,
+        visible_to="the head of the user's unit (once); the system administrator sees the row",
+        personal="user issued_by holder sealed_token",
+        other="id purpose token_digest created_at expires_at revealed_at used_at revoked",
+    ),
+    "core.BreakGlass": Table(
+        purpose="Emergency reads of out-of-scope records with their reason and review (AC-06)",
+        basis=BASIS_AUDIT,
+        retention=RET_AUDIT,
+        visible_to="the security administrators",
+        personal="user reason reviewed_by review_note",
+        other="id object_type object_id opened_at expires_at reviewed_at",
+    ),
+    "core.SecurityNotice": Table(
+        purpose="Notices to the security administrators (break-glass reads)",
+        basis=BASIS_AUDIT,
+        retention=RET_AUDIT,
+        visible_to="the security administrator it is addressed to",
+        personal="recipient message",
+        other="id break_glass created_at read_at",
+    ),
+    "core.ExportApproval": Table(
+        purpose="Heads' approvals of large exports of personal records (DP-05)",
+        basis=BASIS_STAFF,
+        retention=RET_AUDIT,
+        visible_to="the exporter and the heads of their unit",
+        personal="requested_by decided_by reason",
+        other="id object_type path rows status requested_at decided_at used_at",
+    ),
     "core.AuditEvent": Table(
         purpose="The audit trail of every read and write of personal data",
         basis=BASIS_AUDIT,
@@ -307,8 +349,9 @@ INVENTORY: dict[str, Table] = {
         sensitive="narrative address latitude longitude contact",
         personal="category occurred_on occurred_time assigned_to outcome_note",
         other=(
-            "id tracking_code secret_hash idempotency_digest channel status priority division "
-            "received_hour owning_agency referred_to joined_case sla_due_at overdue version"
+            "id tracking_code secret_hash idempotency_digest payload_digest sealed_receipt "
+            "channel status priority division received_hour owning_agency referred_to "
+            "joined_case sla_due_at overdue version"
         ),
     ),
     "tips.TipIdentifier": Table(

@@ -39,6 +39,21 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.USER_DEACTIVATE: pgettext_lazy("audit action", "Account disabled"),
     AuditAction.USER_REACTIVATE: pgettext_lazy("audit action", "Account enabled again"),
     AuditAction.ROLE_CHANGE: pgettext_lazy("audit action", "Roles changed"),
+    AuditAction.ROLE_REQUESTED: pgettext_lazy("audit action", "Roles requested"),
+    AuditAction.ROLE_REQUEST_DECIDED: pgettext_lazy("audit action", "Role request decided"),
+    AuditAction.SIGNIN_LINK_ISSUED: pgettext_lazy("audit action", "Sign-in link issued"),
+    AuditAction.SIGNIN_LINK_REVEALED: pgettext_lazy(
+        "audit action", "Sign-in link opened by the head"
+    ),
+    AuditAction.SIGNIN_LINK_USED: pgettext_lazy("audit action", "Password set with a sign-in link"),
+    AuditAction.LOCKOUT: pgettext_lazy("audit action", "Account locked"),
+    AuditAction.BREAK_GLASS: pgettext_lazy("audit action", "Emergency access"),
+    AuditAction.BREAK_GLASS_REVIEWED: pgettext_lazy("audit action", "Emergency access reviewed"),
+    AuditAction.EXPORT_APPROVAL_REQUESTED: pgettext_lazy(
+        "audit action", "Export approval requested"
+    ),
+    AuditAction.EXPORT_APPROVAL_DECIDED: pgettext_lazy("audit action", "Export approval decided"),
+    AuditAction.EXPORT_REFUSED: pgettext_lazy("audit action", "Export refused"),
     AuditAction.AUDIT_CHECKPOINT: pgettext_lazy("audit action", "Audit checkpoint"),
     AuditAction.AUDIT_PURGE: pgettext_lazy("audit action", "Audit records purged"),
     AuditAction.KEY_FINGERPRINT_RECORDED: pgettext_lazy("audit action", "Key fingerprint recorded"),

@@ -97,6 +97,21 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("core:reference_home", _("Reference data"), P_REFERENCE),
     NavEntry("core:audit_list", _("Audit trail"), P_AUDIT),
     NavEntry("core:security_home", _("Security"), P_SECURITY),
+    # Heads of units hand over sign-in links and approve large exports.
+    NavEntry(
+        "core:handover_list",
+        _("Sign-in links to hand over"),
+        P_PORTAL,
+        general=True,
+        when="homeward.core.export_control.is_unit_head",
+    ),
+    NavEntry(
+        "core:export_approvals",
+        _("Export approvals"),
+        P_PORTAL,
+        general=True,
+        when="homeward.core.export_control.is_unit_head",
+    ),
 ]
 
 

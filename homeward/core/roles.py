@@ -47,6 +47,8 @@ P_PLACES = "core.view_places"
 P_AUDIT = "core.view_audit_trail"
 P_MANAGE_USERS = "core.manage_users"
 P_SECURITY = "core.manage_security"
+# Exporting lists of personal records is its own permission (DP-05).
+P_EXPORT = "core.export_records"
 # Reference data a district needs before any casework: institutions, schools, work areas,
 # agencies, leader posts, partner platforms and policy settings (the system administrator).
 P_REFERENCE = "core.manage_reference_data"
@@ -111,12 +113,14 @@ _PERSON_WRITE = (P_PERSON_VIEW, P_PERSON_ADD, P_PERSON_CHANGE, P_PERSON_FULL_IDE
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.INVESTIGATOR: _COMMON
+    + (P_EXPORT,)
     + _PERSON_WRITE
     + _POLICE_CASEWORK
     + _ALERT_WORK
     + _POLICE_PREVENTION
     + _VICTIMS,
     Role.ALERT_COMMANDER: _COMMON
+    + (P_EXPORT,)
     + _PERSON_WRITE
     + _POLICE_CASEWORK
     + _ALERT_WORK
@@ -125,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + (P_ALERT_PUBLISH, P_ALERT_PARTNERS),
     Role.DNA_ANALYST: _COMMON + _PERSON_READ + _DNA,
     Role.CIVIL_AFFAIRS_CASEWORKER: _COMMON
+    + (P_EXPORT,)
     + _PERSON_WRITE
     + _LEDGER
     + _FOUND
@@ -132,7 +137,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + (P_REGCHECK_VIEW, P_REGCHECK_ADD),
     # 儿童主任, 儿童督导员, village women's directors: their township's ledger, visits,
     # dropouts they follow, children they find; they register the people they follow.
-    Role.PREVENTION_WORKER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER + _DROPOUT + _FOUND,
+    Role.PREVENTION_WORKER: _COMMON
+    + (P_EXPORT,)
+    + (P_PERSON_VIEW, P_PERSON_ADD)
+    + _LEDGER
+    + _DROPOUT
+    + _FOUND,
     Role.EDUCATION_OFFICER: _COMMON
     + (P_PERSON_VIEW, P_PERSON_ADD, P_TIP_MANDATORY)
     + _DROPOUT

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.core.views import admin, auth, health, portal, reference, signin_links
+from homeward.core.views import (
+    admin,
+    auth,
+    breakglass,
+    exports,
+    health,
+    portal,
+    reference,
+    signin_links,
+)
 
 app_name = "core"
 
@@ -29,6 +38,13 @@ urlpatterns = [
         "security/role-requests/<int:pk>/",
         admin.security_role_request,
         name="security_role_request",
+    ),
+    path("exports/approvals/", exports.export_approvals, name="export_approvals"),
+    path("break-glass/", breakglass.break_glass, name="break_glass"),
+    path(
+        "security/break-glass/<int:pk>/review/",
+        breakglass.break_glass_reviewed,
+        name="break_glass_review",
     ),
     path("account/handover/", signin_links.handover_list, name="handover_list"),
     path("account/handover/<int:pk>/open/", signin_links.handover_open, name="handover_open"),

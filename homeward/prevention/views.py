@@ -152,14 +152,20 @@ def ledger(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(overdue=True, status=LedgerEntry.Status.ACTIVE)
     if request.GET.get("format") == "xlsx":
         from homeward.core.documents import document_response
+        from homeward.core.export_control import export_clearance
 
+        clearance = export_clearance(
+            request, user, object_type="prevention.ledgerentry", rows=entries.count()
+        )
+        if isinstance(clearance, HttpResponse):
+            return clearance
         return document_response(
             user=user,
             content=ledger_xlsx(user, entries),
             fmt="xlsx",
             filename="ledger.xlsx",
             object_type="prevention.ledgerentry",
-            detail={"rows": entries.count(), "category": category, "risk": risk},
+            detail={"category": category, "risk": risk, **clearance.detail},
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     _audit_list(user, "prevention.ledgerentry", len(page), category=category, risk=risk)

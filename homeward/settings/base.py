@@ -188,6 +188,13 @@ STEP_UP_WINDOW = env_minutes("HOMEWARD_STEP_UP_MINUTES", 5)
 # A sealed first sign-in or reset link stays usable this long (issued by the system
 # administrator, opened by the head of the user's unit, used once by the user).
 SIGNIN_LINK_LIFETIME = env_minutes("HOMEWARD_SIGNIN_LINK_MINUTES", 72 * 60)
+# An emergency read of one out-of-scope record lasts this long (AC-06).
+BREAK_GLASS_WINDOW = env_minutes("HOMEWARD_BREAK_GLASS_MINUTES", 4 * 60)
+# Exports of personal records (DP-05): more rows than this need the unit head's
+# approval (valid once, for EXPORT_APPROVAL_VALIDITY); each user has a daily quota.
+EXPORT_ROW_LIMIT = env_int("HOMEWARD_EXPORT_ROW_LIMIT", 50, minimum=1)
+EXPORT_DAILY_QUOTA = env_int("HOMEWARD_EXPORT_DAILY_QUOTA", 10, minimum=1)
+EXPORT_APPROVAL_VALIDITY = env_minutes("HOMEWARD_EXPORT_APPROVAL_MINUTES", 24 * 60)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

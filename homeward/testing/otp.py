@@ -22,7 +22,7 @@ def totp_device_for(user: User) -> TOTPDevice:
 
 
 def _current_step(device: TOTPDevice) -> int:
-    return TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    return int(TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t())
 
 
 def totp_code(device: TOTPDevice) -> str:
@@ -43,3 +43,14 @@ def browser_sign_in(page: Any, base_url: str, user: User, password: str) -> None
     # (the page's other form is the sign-out button)
     page.click("form:has(input[name=otp_token]) button[type=submit]")
     page.wait_for_url(lambda url: "/account/otp/" not in url)
+
+
+def force_verified_login(client: Any, user: User) -> None:
+    """``client.force_login`` with the second factor passed, for tests that cannot post
+    the sign-in form (a client that enforces CSRF checks)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+    session.save()

@@ -20,6 +20,7 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.documents import document_response
 from homeward.core.errors import DomainError
+from homeward.core.export_control import export_clearance
 from homeward.core.exports import xlsx_table
 from homeward.core.form_errors import apply_errors as _errors
 from homeward.core.form_errors import error_text
@@ -66,6 +67,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     victims = victims_visible_to(user)
     if request.GET.get("format") == "xlsx" and manages_victims(user):
+        clearance = export_clearance(
+            request, user, object_type="victims.victim", rows=victims.count()
+        )
+        if isinstance(clearance, HttpResponse):
+            return clearance
         rows = (
             [
                 v.pk,
@@ -99,7 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             fmt="xlsx",
             filename="victims.xlsx",
             object_type="victims.victim",
-            detail={"rows": victims.count()},
+            detail=clearance.detail,
         )
     audit_record(
         actor=user,

@@ -40,6 +40,7 @@ from homeward.cases.views.common import (
     task_force_context,
 )
 from homeward.core.errors import DomainError
+from homeward.core.export_control import export_clearance
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_CASE_MANAGE, P_CASE_VIEW
 
@@ -80,10 +81,19 @@ def cold_case_list(request: HttpRequest) -> HttpResponse:
 @requires(P_CASE_VIEW)
 def case_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    status = choice_param(request, "status", CaseStatus.values)
+    priority = choice_param(request, "priority", CasePriority.values)
+    # Export controls (DP-05): permission, row limit with the head's approval, quota.
+    clearance = export_clearance(
+        request,
+        user,
+        object_type="cases.case",
+        rows=cases_list(user, status=status, priority=priority).count(),
+    )
+    if isinstance(clearance, HttpResponse):
+        return clearance
     data = case_list_export(
-        user=user,
-        status=choice_param(request, "status", CaseStatus.values),
-        priority=choice_param(request, "priority", CasePriority.values),
+        user=user, status=status, priority=priority, audit_detail=clearance.detail
     )
     response = HttpResponse(data, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -1,4 +1,12 @@
-from homeward.core.models.accounts import RoleAssignment, RoleRequest, SignInLink, User
+from homeward.core.models.accounts import (
+    BreakGlass,
+    ExportApproval,
+    RoleAssignment,
+    RoleRequest,
+    SecurityNotice,
+    SignInLink,
+    User,
+)
 from homeward.core.models.agencies import Agency
 from homeward.core.models.audit import (
     AuditChainHead,
@@ -12,6 +20,8 @@ from homeward.core.models.tick import Lease, TickRun
 
 __all__ = [
     "Agency",
+    "BreakGlass",
+    "ExportApproval",
     "AuditChainHead",
     "AuditCheckpoint",
     "AuditEvent",
@@ -21,6 +31,7 @@ __all__ = [
     "PolicySetting",
     "RoleAssignment",
     "RoleRequest",
+    "SecurityNotice",
     "SignInLink",
     "TickRun",
     "Township",

@@ -84,6 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("use_portal", _("Use the work portal")),
             ("manage_users", _("Manage user accounts")),
             ("manage_security", _("Manage security settings")),
+            ("export_records", _("Export lists of personal records")),
             (
                 "manage_reference_data",
                 _("Manage reference data (institutions, schools, work areas, agencies)"),
@@ -232,3 +233,99 @@ class SignInLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.purpose}"
+
+
+class BreakGlass(models.Model):
+    """An emergency read of one record outside the user's scope (AC-06): a typed
+    reason, a time limit, the security administrator alerted at once, and a review."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="break_glass", verbose_name=_("User")
+    )
+    object_type = models.CharField(_("Kind of record"), max_length=64)
+    object_id = models.CharField(_("Record"), max_length=64)
+    reason = models.TextField(_("Reason"))
+    opened_at = models.DateTimeField(_("Opened at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("Expires at"))
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("Review"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "pk"]
+        verbose_name = _("Break-glass access")
+        verbose_name_plural = _("Break-glass accesses")
+        indexes = [models.Index(fields=["user", "object_type", "object_id", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reviewed_by=models.F("user")),
+                name="core_break_glass_not_self_reviewed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.object_type}:{self.object_id}"
+
+
+class SecurityNotice(models.Model):
+    """Something a security administrator must see at once (a break-glass read)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_notices")
+    break_glass = models.ForeignKey(
+        BreakGlass, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    message = models.CharField(_("Message"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("Security notice")
+        verbose_name_plural = _("Security notices")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ExportApproval(models.Model):
+    """A head's approval of one large export of personal data (DP-05): asked for by
+    the exporter for exactly one listing (its path and filters), usable once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        USED = "used", _("Used")
+
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="export_approvals"
+    )
+    object_type = models.CharField(_("Kind of record"), max_length=64)
+    path = models.CharField(_("Listing"), max_length=500)
+    rows = models.PositiveIntegerField(_("Rows"))
+    reason = models.CharField(_("Reason"), max_length=300)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "pk"]
+        verbose_name = _("Export approval")
+        verbose_name_plural = _("Export approvals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="core_export_not_self_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by_id}:{self.object_type}:{self.status}"

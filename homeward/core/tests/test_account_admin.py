@@ -271,3 +271,22 @@ def test_administration_pages_are_closed_to_other_roles(
         assert investigator.get(path).status_code == 403
     assert _verified_client(secadmin, client_for).get("/users/").status_code == 403
     assert _verified_client(sysadmin, client_for).get("/security/").status_code == 403
+
+
+def test_a_password_reset_keeps_the_second_factor(
+    sysadmin: User, client_for: Callable[[User], Client], make_user: Callable[..., User]
+) -> None:
+    head = make_user(roles=[Role.INVESTIGATOR], username="head.yuzhong", leader_post="head")
+    worker = make_user(roles=[Role.INVESTIGATOR], username="worker")
+    TOTPDevice.objects.create(user=worker, name="phone", confirmed=True)
+    _verified_client(sysadmin, client_for).post(f"/users/{worker.pk}/password/")
+    link = SignInLink.objects.get(user=worker)
+    opened = client_for(head).post(f"/account/handover/{link.pk}/open/")
+    url = re.search(rb"(/account/set-password/[^<]+)</p>", opened.content)
+    assert url is not None
+    new_password = "Lan-Hua-Zhou-7419"
+    Client().post(url.group(1).decode(), {"password1": new_password, "password2": new_password})
+    # (ASVS 6.4.3) the authenticator stays, and the code page comes after the password
+    assert TOTPDevice.objects.filter(user=worker, confirmed=True).exists()
+    response = Client().post("/login/", {"username": "worker", "password": new_password})
+    assert response.status_code == 302 and "/account/otp/" in response["Location"]

@@ -33,6 +33,7 @@ from homeward.core.api_errors import ApiError
 from homeward.core.errors import DomainError
 from homeward.core.models import User
 from homeward.core.roles import Role
+from homeward.testing.otp import force_verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_a_permission_refusal_and_a_missing_record_are_error_out(
 
 def test_a_write_without_the_csrf_token_is_error_out(owner: User) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+    force_verified_login(client, owner)  # every member of staff passes the second factor
     response = client.patch("/api/v1/cases/1", {"version": 1}, content_type="application/json")
     assert response.status_code == 403 and set(response.json()) == ERROR_KEYS
 

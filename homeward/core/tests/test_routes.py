@@ -63,7 +63,7 @@ class Route:
 def _concrete(pattern: str) -> str:
     path = re.sub(r"<int:\w+>", "1", pattern)
     path = re.sub(r"<uuid(?:str)?:\w+>", ABSENT_RECORD, path)
-    path = re.sub(r"<(?:str:)?\w+>", "500103", path)
+    path = re.sub(r"<(?:str:|slug:)?\w+>", "500103", path)
     return "/" + path.replace("^", "").replace("$", "")
 
 

@@ -30,6 +30,7 @@ from homeward.core.services.accounts import (
     user_reactivate,
     user_set_roles,
 )
+from homeward.core.services.breakglass import break_glass_pending_review
 
 
 def _managed_user(pk: int) -> User:
@@ -168,6 +169,8 @@ def security_home(request: HttpRequest) -> HttpResponse:
             "with_devices": with_devices,
             "form": form,
             "role_requests": [(r, [Role(code).label for code in r.roles]) for r in requests],
+            "break_glass": break_glass_pending_review(),
+            "notices": actor.security_notices.filter(read_at__isnull=True),
         },
     )
 

@@ -13,6 +13,7 @@ from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, AuditEvent, Division, User
 from homeward.core.roles import Role
 from homeward.testing.fixtures import signed_in_with_otp
+from homeward.testing.otp import force_verified_login
 from homeward.victims import services
 from homeward.victims.models import Institution, Placement
 
@@ -122,7 +123,7 @@ def test_only_the_reference_administrator_saves_an_institution(
         )
     assert refused.value.code == ActorError.MISSING_PERMISSION
     client = Client()
-    client.force_login(caseworker)
+    force_verified_login(client, caseworker)  # every member of staff passes the second factor
     assert client.get("/victims/admin/institutions/").status_code == 403
     assert client.post("/victims/admin/institutions/new/", _form()).status_code == 403
 
