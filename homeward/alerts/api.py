@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -26,6 +27,7 @@ from ninja.params import functions as params
 from ninja.security import HttpBearer, SessionAuth
 
 from homeward.alerts.cap import public_url
+from homeward.alerts.geo import to_wgs84
 from homeward.alerts.models import Alert, AlertStatus, CapMessage, Channel, Partner
 from homeward.alerts.public import public_notice
 from homeward.alerts.selectors import active_alerts, alert_get_for_user, alerts_visible_to
@@ -106,12 +108,24 @@ def public_alert(request: HttpRequest, public_id: UUID) -> Status[PublicAlert]:
     return Status(200 if alert.is_active else 410, PublicAlert(**public_notice(alert)))
 
 
+# The datum of a position: WGS-84 (GPS, a browser's geolocation), GCJ-02 (Amap, Tencent
+# Maps) or BD-09 (Baidu Maps). Positions are stored in WGS-84.
+DatumIn = Literal["wgs84", "gcj02", "bd09"]
+
+
+def _wgs84(latitude: float, longitude: float, datum: str) -> tuple[float, float]:
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return latitude, longitude  # refused by the service with its field error
+    return to_wgs84(latitude, longitude, datum)
+
+
 class SightingIn(Schema):
     description: str
     place: str = ""
     seen_at: datetime | None = None
     latitude: float | None = None
     longitude: float | None = None
+    datum: DatumIn = "wgs84"
     contact: str = ""
 
 
@@ -143,9 +157,15 @@ def public_sighting(
     if not submission_allowed(request):
         raise ApiError(429, "too_many_reports")
     alert = _public_alert(public_id)
+    fields = payload.dict()
+    datum = fields.pop("datum")
+    if fields["latitude"] is not None and fields["longitude"] is not None:
+        fields["latitude"], fields["longitude"] = _wgs84(
+            fields["latitude"], fields["longitude"], datum
+        )
     # A ValidationError or DomainError (410 once the alert has ended) becomes ErrorOut.
     _sighting, created = sighting_report(
-        alert=alert, idempotency_key=f"api:{idempotency_key.strip()}", **payload.dict()
+        alert=alert, idempotency_key=f"api:{idempotency_key.strip()}", **fields
     )
     return Status(201 if created else 200, SightingReceipt(received=True, duplicate=not created))
 
@@ -154,6 +174,7 @@ class PushSubscriptionIn(Schema):
     subscription: dict[str, Any]
     latitude: float
     longitude: float
+    datum: DatumIn = "wgs84"
 
 
 class SubscribedOut(Schema):
@@ -169,11 +190,8 @@ class SubscribedOut(Schema):
 def public_subscribe(request: HttpRequest, payload: PushSubscriptionIn) -> Status[SubscribedOut]:
     if not submission_allowed(request):
         raise ApiError(429)
-    web_push_subscribe(
-        subscription=payload.subscription,
-        latitude=payload.latitude,
-        longitude=payload.longitude,
-    )
+    latitude, longitude = _wgs84(payload.latitude, payload.longitude, payload.datum)
+    web_push_subscribe(subscription=payload.subscription, latitude=latitude, longitude=longitude)
     return Status(201, SubscribedOut(subscribed=True))
 
 
@@ -261,6 +279,9 @@ def partner_feed(request: HttpRequest) -> HttpResponse:
         language="zh-cn",
         feed_url=public_url(reverse("api:partner_feed")),
         feed_guid=f"urn:homeward:alerts:{public_url('')}",
+        # RFC 4287 4.1.1: a feed without entry authors must name its own author.
+        author_name="重庆市公安局 Chongqing Public Security Bureau",
+        author_email=settings.ALERT_CAP_SENDER,
     )
     for alert in _feed_alerts():
         latest = CapMessage.objects.filter(alert=alert).order_by("-sequence").first()
@@ -309,6 +330,7 @@ class PartnerSubscriberIn(Schema):
     ref: str
     latitude: float
     longitude: float
+    datum: DatumIn = "wgs84"
     # With a phone number the user is reached by the platform's SMS gateway (people
     # enrolled by a telecom operator or a community grid system); otherwise the partner
     # notifies its own user.
@@ -350,12 +372,13 @@ def partner_subscribers(request: HttpRequest, payload: PartnerSubscribersIn) -> 
         raise ApiError(400, "invalid_rows", fields=errors)
     with transaction.atomic():
         for row in payload.subscribers:
+            latitude, longitude = _wgs84(row.latitude, row.longitude, row.datum)
             subscriber_upsert(
                 channel=Channel.SMS if row.phone else Channel.PARTNER,
                 external_ref=row.ref,
                 endpoint=row.phone,
-                latitude=row.latitude,
-                longitude=row.longitude,
+                latitude=latitude,
+                longitude=longitude,
                 partner=partner,
             )
     return Status(200, UpsertOut(accepted=len(payload.subscribers)))

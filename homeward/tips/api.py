@@ -70,7 +70,8 @@ def tip_create(
     key = idempotency_key.strip()
     if not submission_allowed(request):
         raise ApiError(429, "too_many_reports")
-    division = Division.objects.filter(code=payload.division_code).first()
+    # Not the boundary (GeoJSON, kilobytes to decode per request): a clue needs the key.
+    division = Division.objects.only("pk", "code").filter(code=payload.division_code).first()
     if division is None:
         raise ApiError(400, fields={"division_code": [_("Unknown district.")]})
     # A ValidationError or DomainError from the service becomes ErrorOut (core.api_errors).
