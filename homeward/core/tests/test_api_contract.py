@@ -170,9 +170,11 @@ def test_a_permission_refusal_and_a_missing_record_are_error_out(
     assert missing.json()["code"] == "not_found"
 
 
-def test_a_write_without_the_csrf_token_is_error_out(owner: User) -> None:
+def test_a_write_without_the_csrf_token_is_error_out(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+    client.cookies = client_for(owner).cookies  # signed in, second factor passed
     response = client.patch("/api/v1/cases/1", {"version": 1}, content_type="application/json")
     assert response.status_code == 403 and set(response.json()) == ERROR_KEYS
 
