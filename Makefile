@@ -11,19 +11,36 @@ PORT ?= 8000
 PHONY_EXTRA := bench-load
 BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 .PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
+.PHONY: lock audit vulndb data-inventory
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# Every package is installed by its pinned version and checked against its sha256 hashes
+# (SECURITY.md SC-01); `make lock` re-pins, `make audit` checks for known vulnerabilities.
 $(RUNTIME_STAMP): pyproject.toml requirements/runtime.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements/runtime.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/runtime.lock
 	@touch $@
 
 $(DEV_STAMP): $(RUNTIME_STAMP) requirements/dev.lock
-	$(PY) -m pip install --quiet -r requirements/dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	@touch $@
+
+TOOLS := var/tools
+lock: ## Re-pin requirements/*.lock with sha256 hashes from pyproject.toml (pip-tools, needs the index)
+	@test -x $(TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet pip-tools==7.7.0; }
+	$(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements/runtime.lock pyproject.toml
+	$(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
+
+audit: $(DEV_STAMP) ## Known vulnerabilities of every pinned package, offline, against requirements/vulndb
+	$(PY) scripts/vulndb.py check
+
+vulndb: ## Refresh requirements/vulndb from OSV (online), or ADVISORY_DB=<pypa/advisory-database checkout>
+	$(PY) scripts/vulndb.py refresh $(if $(ADVISORY_DB),--advisory-db $(ADVISORY_DB))
+
+data-inventory: $(RUNTIME_STAMP) ## Write docs/data-inventory.md from homeward/core/inventory.py (DP-04)
+	$(PY) manage.py data_inventory
 
 messages: $(RUNTIME_STAMP) ## Compile translations (.po -> .mo) without GNU gettext
 	$(PY) manage.py i18n_compile

@@ -236,7 +236,29 @@ INVENTORY: dict[str, Table] = {
         basis=BASIS_NONE,
         retention=RET_AUDIT,
         visible_to=VIS_AUDIT,
-        other="id seq hash",
+        other="id seq hash base_seq base_hash",
+    ),
+    "core.AuditCheckpoint": Table(
+        purpose="Signed checkpoints of the audit chain's head (anchoring)",
+        basis=BASIS_NONE,
+        retention=RET_AUDIT,
+        visible_to=VIS_AUDIT,
+        other="id seq hash kind signature created_at",
+    ),
+    "core.KeyFingerprint": Table(
+        purpose="Fingerprints of the field-encryption keys, to detect a wrong key file",
+        basis=BASIS_NONE,
+        retention=RET_REFERENCE,
+        visible_to=VIS_ADMIN,
+        other="id key_id purpose fingerprint recorded_at",
+    ),
+    "core.PolicySetting": Table(
+        purpose="Security policy settings changed by the security administrator",
+        basis=BASIS_STAFF,
+        retention=RET_STAFF,
+        visible_to=VIS_ADMIN,
+        personal="changed_by",
+        other="id key value changed_at",
     ),
     "core.TickRun": Table(
         purpose="Background job history",
@@ -317,12 +339,9 @@ INVENTORY: dict[str, Table] = {
         basis=BASIS_DNA,
         retention=RET_DNA,
         visible_to=VIS_DNA,
-        sensitive="per_locus",
-        personal="review_note reviewed_by",
-        other=(
-            "id run rank child_specimen family parent_specimen hypothesis log10_lr "
-            "inconsistent_loci loci_compared decision review reviewed_at"
-        ),
+        sensitive="per_locus_table",
+        personal="review_note reviewed_by resampling_by",
+        other="id run rank child_specimen family parent_specimen hypothesis log10_lr inconsistent_loci loci_compared decision review reviewed_at expected_chance_hits posterior retest_log10_lr retest_specimen",
     ),
     "dna.AccuracyReport": Table(
         purpose="Kinship comparison of missing children and searching families (三、(三))",
@@ -347,9 +366,9 @@ INVENTORY: dict[str, Table] = {
         retention=RET_TIPS,
         visible_to=VIS_POLICE,
         sensitive="narrative address latitude longitude contact",
-        personal="category occurred_on occurred_time assigned_to outcome_note",
+        personal="category occurred_on occurred_time assigned_to outcome_note sealed_receipt",
         other=(
-            "id tracking_code secret_hash idempotency_digest payload_digest sealed_receipt "
+            "id tracking_code secret_hash idempotency_digest payload_digest "
             "channel status priority division received_hour owning_agency referred_to "
             "joined_case sla_due_at overdue version"
         ),
@@ -591,7 +610,7 @@ INVENTORY: dict[str, Table] = {
         basis=BASIS_NONE,
         retention=RET_REFERENCE,
         visible_to=VIS_ALL,
-        other="id name division township",
+        other="id name division township education_bureau",
     ),
     "prevention.WorkArea": Table(
         purpose="Which township or school a worker covers",

@@ -171,7 +171,9 @@ def test_a_permission_refusal_and_a_missing_record_are_error_out(
     assert missing.json()["code"] == "not_found"
 
 
-def test_a_write_without_the_csrf_token_is_error_out(owner: User) -> None:
+def test_a_write_without_the_csrf_token_is_error_out(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     client = Client(enforce_csrf_checks=True)
     force_verified_login(client, owner)  # every member of staff passes the second factor
     response = client.patch("/api/v1/cases/1", {"version": 1}, content_type="application/json")

@@ -43,7 +43,7 @@ def test_a_field_missing_from_the_inventory_is_reported(monkeypatch: pytest.Monk
         ("people.Person", "id_number"),
         ("people.Person", "date_of_birth"),
         ("dna.Specimen", "genotype"),
-        ("dna.MatchCandidate", "per_locus"),
+        ("dna.MatchCandidate", "per_locus_table"),
         ("tips.Tip", "narrative"),
         ("tips.Tip", "contact"),
         ("alerts.Subscriber", "latitude"),

@@ -353,3 +353,11 @@ def test_plan_evidence_pdf_is_rewritten_and_served_as_an_attachment(
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert body.startswith(b"%PDF-") and b"/JavaScript" not in body
     assert b"canary-embedded" not in body
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(settings: object) -> None:
+    settings.PHOTO_MAX_BYTES = 50_000  # type: ignore[attr-defined]
+    content = _jpeg((40, 40)) + b"\x00" * 60_000
+    with pytest.raises(DomainError) as error:
+        reencode_photo(_upload(content))
+    assert error.value.code == "bad_photo" and "MB" in error.value.message
