@@ -3,6 +3,7 @@ the account gate (2FA, expired password or account) and no-store caching."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -32,6 +33,27 @@ SESSION_LOGIN_AT = "_hw_login_at"
 
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+class TrustedProxyMiddleware:
+    """Behind the reverse proxy every request comes from the proxy's address. When it
+    comes from one of ``HOMEWARD_TRUSTED_PROXIES``, the client's address is the one the
+    proxy states in ``X-Real-IP`` (nginx: ``proxy_set_header X-Real-IP $remote_addr``),
+    so that throttles count per client and the audit trail names the client. From any
+    other address the header is ignored: a client cannot choose its own address."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.trusted = frozenset(settings.HOMEWARD_TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted and request.META.get("REMOTE_ADDR") in self.trusted:
+            stated = (request.META.get("HTTP_X_REAL_IP") or "").strip()
+            try:
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(stated))
+            except ValueError:
+                pass
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
