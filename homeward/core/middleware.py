@@ -3,6 +3,7 @@ the account gate (2FA, expired password or account) and no-store caching."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 from collections.abc import Callable
@@ -49,10 +50,8 @@ class TrustedProxyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.trusted and request.META.get("REMOTE_ADDR") in self.trusted:
             stated = (request.META.get("HTTP_X_REAL_IP") or "").strip()
-            try:
+            with contextlib.suppress(ValueError):
                 request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(stated))
-            except ValueError:
-                pass
         return self.get_response(request)
 
 
