@@ -11,6 +11,7 @@ the machine has it, and its structure — the parts the platform relies on — a
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -92,7 +93,7 @@ def _directives(text: str) -> list[str]:
 
 def test_the_nginx_site_speaks_tls_and_sets_the_headers_the_platform_trusts() -> None:
     site = _directives((DEPLOY / "nginx" / "homeward.conf").read_text())
-    assert "listen 443 ssl;" in site
+    assert "listen 443 ssl http2;" in site
     assert "location / { return 301 https://$host$request_uri; }" in site
     protocols = next(line for line in site if line.startswith("ssl_protocols"))
     assert protocols == "ssl_protocols TLSv1.2 TLSv1.3;"
@@ -110,7 +111,9 @@ def test_the_nginx_site_speaks_tls_and_sets_the_headers_the_platform_trusts() ->
 
 
 def test_the_nginx_site_passes_nginx_t(tmp_path: Path) -> None:
-    nginx = shutil.which("nginx")
+    # HOMEWARD_NGINX: an nginx binary not on PATH (e.g. unpacked from the distribution's
+    # package with `apt-get download nginx && dpkg -x`).
+    nginx = os.environ.get("HOMEWARD_NGINX") or shutil.which("nginx")
     if nginx is None:
         pytest.skip("nginx is not installed (the structural test above checks the site)")
     certificate, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
@@ -128,7 +131,12 @@ def test_the_nginx_site_passes_nginx_t(tmp_path: Path) -> None:
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\n"
-        f"events {{}}\nhttp {{ include {tmp_path}/site.conf; }}\n"
+        f"events {{}}\nhttp {{\n"
+        + "".join(
+            f"{kind}_temp_path {tmp_path}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"access_log {tmp_path}/access.log;\ninclude {tmp_path}/site.conf;\n}}\n"
     )
     result = _run(nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path))
     assert result.returncode == 0, result.stderr
