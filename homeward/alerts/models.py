@@ -8,11 +8,13 @@ photo), which is a document of the alert, not a copy of the registry.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division
@@ -303,6 +305,16 @@ class CapMessage(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+    @property
+    def msg_type_label(self) -> str:
+        """The message type in the user's language (the stored value is CAP's own word)."""
+        labels: dict[str, Any] = {
+            self.MsgType.ALERT: pgettext_lazy("CAP message type", "First alert"),
+            self.MsgType.UPDATE: pgettext_lazy("CAP message type", "Update"),
+            self.MsgType.CANCEL: pgettext_lazy("CAP message type", "Cancellation"),
+        }
+        return str(labels.get(self.msg_type, self.msg_type))
 
 
 class PartnerPush(models.Model):

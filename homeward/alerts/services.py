@@ -88,7 +88,11 @@ class AlertError:
 
 
 def radius_schedule() -> RadiusSchedule:
-    return RadiusSchedule.parse(settings.ALERT_RADIUS_SCHEDULE)
+    """The schedule in force (a policy setting; HOMEWARD_ALERT_RADIUS_SCHEDULE by default)."""
+    from homeward.core.policy import policy_value
+
+    schedule: RadiusSchedule = policy_value("alert_radius_schedule")
+    return schedule
 
 
 def _enqueue_fanout(ring_id: int) -> None:
@@ -182,7 +186,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _store_photo(alert: Alert, upload: UploadedFile) -> None:
-    from homeward.people.services import reencode_photo
+    from homeward.core.uploads import reencode_photo
 
     try:
         content = reencode_photo(upload)
@@ -511,6 +515,48 @@ def partner_register(
     return partner, token, secret
 
 
+@transaction.atomic
+def partner_update(
+    *, actor: User, partner: Partner, name: str, webhook_url: str, active: bool
+) -> Partner:
+    """Change a partner's name, webhook or whether it receives alerts (a paused
+    partner's token no longer opens the feed)."""
+    require_permission(actor, P_ALERT_PARTNERS)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner.name = name.strip()
+    partner.webhook_url = webhook_url.strip()
+    partner.active = active
+    partner.full_clean()
+    partner.save(update_fields=["name", "webhook_url", "active"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PARTNER_UPDATE,
+        obj=partner,
+        detail={"code": partner.code, "active": active, "webhook": bool(partner.webhook_url)},
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_rotate_credentials(*, actor: User, partner: Partner) -> tuple[str, str]:
+    """Issue a new API token and signing secret (shown once); the old token stops
+    working at once and the next webhook is signed with the new secret."""
+    require_permission(actor, P_ALERT_PARTNERS)
+    token = secrets.token_urlsafe(32)
+    secret = secrets.token_urlsafe(32)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner.token_digest = token_digest(token)
+    partner.signing_secret = secret
+    partner.save(update_fields=["token_digest", "signing_secret"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PARTNER_TOKEN_ROTATE,
+        obj=partner,
+        detail={"code": partner.code},
+    )
+    return token, secret
+
+
 def partner_for_token(token: str) -> Partner | None:
     return Partner.objects.filter(token_digest=token_digest(token), active=True).first()
 
@@ -660,7 +706,7 @@ def sighting_report(
                 contact=contact.strip()[:100],
             )
             if photo is not None:
-                from homeward.people.services import reencode_photo
+                from homeward.core.uploads import reencode_photo
 
                 try:
                     content = reencode_photo(photo)

@@ -45,7 +45,7 @@ def check_named_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
                 errors.append(
                     Error(
                         f"{demo} demo account(s) are active in production.",
-                        hint="Run `manage.py seed_demo --remove` or deactivate them.",
+                        hint="Run `manage.py deactivate_demo_accounts` or disable them on the user pages.",
                         id="homeward.E003",
                     )
                 )
@@ -59,6 +59,27 @@ def check_named_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
 def check_audit_retention(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if settings.AUDIT_RETENTION_DAYS < 184:
         return [Error("AUDIT_RETENTION_DAYS must be at least 184 days.", id="homeward.E004")]
+    return []
+
+
+@register(Tags.security)
+def check_keyring_matches_data(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Issue 19, keys and restore: a keyring other than the one the data was written
+    with is an error, not a platform that starts and cannot read its own rows."""
+    from homeward.core.keycheck import keyring_problems, refusal_message
+
+    try:
+        problems = keyring_problems()
+    except DatabaseError:
+        return []
+    if problems:
+        return [
+            Error(
+                refusal_message(problems),
+                hint="Restore the keys backed up with this database.",
+                id="homeward.E010",
+            )
+        ]
     return []
 
 

@@ -205,7 +205,12 @@ def test_partner_users_are_notified_in_one_signed_batch_per_partner(
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert bad.status_code == 400
-    assert set(bad.json()["rows"]["0"]) == {"ref", "latitude", "phone"}
+    assert bad.json()["code"] == "invalid_rows"
+    assert set(bad.json()["fields"]) == {
+        "subscribers.0.ref",
+        "subscribers.0.latitude",
+        "subscribers.0.phone",
+    }
     assert Subscriber.objects.filter(partner=partner).count() == 4
     assert Subscriber.objects.get(external_ref="u-sms").channel == Channel.SMS
     publish(make_draft())
