@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -30,6 +29,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from costs import _cpu, _pid_cpu, load, machine  # noqa: E402
+
+
+class _Cost:
+    """CPU of this process and of its database backend (PostgreSQL) over a step."""
+
+    def __init__(self, backends: list[int]) -> None:
+        self.backends = backends
+        self.start()
+
+    def start(self) -> None:
+        self.self_cpu = _cpu()[0]
+        self.db_cpu = _pid_cpu(self.backends)
+        self.load = load()
+
+    def line(self) -> str:
+        python = _cpu()[0] - self.self_cpu
+        database = _pid_cpu(self.backends) - self.db_cpu
+        return (
+            f"      cpu {python + database:.2f} s (python {python:.2f} + database {database:.2f});"
+            f" load {self.load} -> {load()}"
+        )
+
 
 PG_DATABASE = "homeward_bench_alerts"
 
@@ -171,9 +194,14 @@ def _run(args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
-        f" database {connection.vendor}, {args.subscribers:,} subscribers"
+        f"machine: {machine()}; database {connection.vendor}, {args.subscribers:,} subscribers;"
+        f" load {load()}"
     )
+    backends: list[int] = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backends = [int(cursor.fetchone()[0])]
     elapsed = _populate(args.subscribers)
     print(f"{'placing subscribers (setup, not measured)':<46} {elapsed:8.1f} s")
 
@@ -208,6 +236,7 @@ def _run(args: argparse.Namespace) -> None:
     # so that each figure is one step.
     with celery_conf(task_always_eager=False, broker_url="memory://localhost/"):
         tracemalloc.start()
+        cost = _Cost(backends)
         started = time.perf_counter()
         if os.environ.get("BENCH_PROFILE"):
             import cProfile
@@ -233,11 +262,13 @@ def _run(args: argparse.Namespace) -> None:
             f"   (publish {published - started:.2f} s + fan-out {done - published:.2f} s,"
             f" {queued:,} recipients, Python peak {peak:.1f} MiB, RSS {_rss_mb():.0f} MiB)"
         )
+        print(cost.line())
         base = alert.last_seen_at
         if base is None:
             raise SystemExit("the alert has no last-seen time")
         for minutes, label in ((65, "200 km"), (125, "300 km"), (185, "500 km")):
             tracemalloc.start()
+            cost = _Cost(backends)
             started = time.perf_counter()
             new_ring = alert_expand(alert.pk, now=base + timedelta(minutes=minutes))
             if new_ring is None:
@@ -251,10 +282,12 @@ def _run(args: argparse.Namespace) -> None:
                 f"   ({count:,} new recipients, {count / elapsed:,.0f} rows/s,"
                 f" Python peak {peak:.1f} MiB, RSS {_rss_mb():.0f} MiB)"
             )
+            print(cost.line())
         total = Delivery.objects.filter(alert=alert).count()
         distinct = Delivery.objects.filter(alert=alert).values("subscriber_id").distinct().count()
         print(f"{'deliveries / distinct subscribers':<46} {total:,} / {distinct:,}")
         if not args.no_dispatch:
+            cost = _Cost(backends)
             started = time.perf_counter()
             sent = 0
             for channel in ("web_push", "sms", "partner"):
@@ -264,6 +297,7 @@ def _run(args: argparse.Namespace) -> None:
                 f"{'dispatch of ring 1 (recording channel)':<46} {elapsed:8.2f} s"
                 f"   ({sent:,} sends, {sent / elapsed:,.0f}/s)"
             )
+            print(cost.line())
 
 
 if __name__ == "__main__":

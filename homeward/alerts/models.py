@@ -230,12 +230,25 @@ class Delivery(models.Model):
     """One notification of one subscriber about one alert. The unique constraint is the
     exactly-once guarantee: no ring, retry or crash can notify anybody twice."""
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
-    # No database constraint on these two: the fan-out inserts up to a million rows in one
-    # statement from the subscriber table itself, and a per-row foreign-key trigger would
-    # double its cost. Django still cascades deletes.
+    # No database constraint on these three: the fan-out inserts up to a million rows in
+    # one statement from the subscriber table itself, with the alert and ring of a row
+    # that exists, and a per-row foreign-key trigger (PostgreSQL's are deferred to the
+    # commit) would double its cost. Django still cascades deletes. No index of their
+    # own for alert and ring either: the unique (alert, subscriber) and the work index
+    # (ring, channel, status) start with them and serve every lookup.
+    alert = models.ForeignKey(
+        Alert,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_constraint=False,
+        db_index=False,
+    )
     ring = models.ForeignKey(
-        AlertRing, on_delete=models.CASCADE, related_name="deliveries", db_constraint=False
+        AlertRing,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_constraint=False,
+        db_index=False,
     )
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="+", db_constraint=False

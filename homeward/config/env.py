@@ -139,7 +139,12 @@ def env_path(name: str, default: Path, *, environ: Mapping[str, str] | None = No
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 
 
-def database_from_url(url: str | None, *, sqlite_path: Path) -> dict[str, object]:
+SQLITE_SYNCHRONOUS = ("FULL", "EXTRA", "NORMAL")
+
+
+def database_from_url(
+    url: str | None, *, sqlite_path: Path, sqlite_synchronous: str = "FULL"
+) -> dict[str, object]:
     """Choose the database: SQLite with WAL by default, PostgreSQL from a URL.
 
     This is the one place where the database is chosen. It is pure: it reads
@@ -152,6 +157,11 @@ def database_from_url(url: str | None, *, sqlite_path: Path) -> dict[str, object
         selects PostgreSQL; ``sqlite:///absolute/path.sqlite3`` selects a SQLite file.
     sqlite_path:
         The embedded default database file when no URL is given.
+    sqlite_synchronous:
+        SQLite's ``synchronous`` pragma (``HOMEWARD_SQLITE_SYNCHRONOUS``): ``FULL`` by
+        default, so that a committed transaction survives a power cut of the district's
+        single machine; ``NORMAL`` trades the last transactions before a power cut for
+        speed (WAL keeps the file consistent either way).
 
     Examples
     --------
@@ -160,15 +170,21 @@ def database_from_url(url: str | None, *, sqlite_path: Path) -> dict[str, object
     >>> database_from_url("postgresql://app@db:5433/hw", sqlite_path=Path("x"))["PORT"]
     5433
     """
+    synchronous = sqlite_synchronous.strip().upper()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise EnvError(
+            f"HOMEWARD_SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)},"
+            f" not {sqlite_synchronous!r}"
+        )
     if url is None or not url.strip():
-        return _sqlite(sqlite_path)
+        return _sqlite(sqlite_path, synchronous)
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
         path = unquote(parts.path)
         if not path or path == "/":
             raise EnvError("DATABASE_URL sqlite:// needs a file path, e.g. sqlite:////var/hw.db")
-        return _sqlite(Path(path))
+        return _sqlite(Path(path), synchronous)
     if scheme not in _POSTGRES_SCHEMES:
         raise EnvError(
             f"DATABASE_URL scheme {parts.scheme!r} is not supported (use postgresql:// or sqlite://)"
@@ -199,7 +215,7 @@ def database_from_url(url: str | None, *, sqlite_path: Path) -> dict[str, object
     }
 
 
-def _sqlite(path: Path) -> dict[str, object]:
+def _sqlite(path: Path, synchronous: str) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
@@ -209,7 +225,8 @@ def _sqlite(path: Path) -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; "
+                "PRAGMA foreign_keys=ON; "
                 "PRAGMA busy_timeout=20000;"
             ),
         },

@@ -3,6 +3,8 @@ the account gate (2FA, expired password or account) and no-store caching."""
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -35,6 +37,25 @@ SESSION_ACTIVE_AT = "_hw_active_at"
 
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+class TrustedProxyMiddleware:
+    """Behind the reverse proxy every request comes from the proxy's address. When it
+    comes from one of ``HOMEWARD_TRUSTED_PROXIES``, the client's address is the one the
+    proxy states in ``X-Real-IP`` (nginx: ``proxy_set_header X-Real-IP $remote_addr``),
+    so that throttles count per client and the audit trail names the client. From any
+    other address the header is ignored: a client cannot choose its own address."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.trusted = frozenset(settings.HOMEWARD_TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted and request.META.get("REMOTE_ADDR") in self.trusted:
+            stated = (request.META.get("HTTP_X_REAL_IP") or "").strip()
+            with contextlib.suppress(ValueError):
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(stated))
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "homeward.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "homeward.core.middleware.RequestContextMiddleware",
@@ -72,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Addresses of the reverse proxies whose X-Real-IP header states the client's address
+# (deploy/nginx: 127.0.0.1). Empty: the header is never read.
+HOMEWARD_TRUSTED_PROXIES = env_list("HOMEWARD_TRUSTED_PROXIES", [])
 
 ROOT_URLCONF = "homeward.urls"
 WSGI_APPLICATION = "homeward.wsgi.application"
@@ -96,7 +101,9 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        env_str("DATABASE_URL", ""), sqlite_path=VAR_DIR / "homeward.sqlite3"
+        env_str("DATABASE_URL", ""),
+        sqlite_path=VAR_DIR / "homeward.sqlite3",
+        sqlite_synchronous=env_str("HOMEWARD_SQLITE_SYNCHRONOUS", "FULL"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -87,3 +87,34 @@ def test_a_postgresql_url_selects_postgresql() -> None:
 def test_bad_database_urls_are_rejected_with_a_reason(url: str, message: str) -> None:
     with pytest.raises(EnvError, match=message):
         database_from_url(url, sqlite_path=Path("unused"))
+
+
+def test_sqlite_is_synchronous_full_unless_the_operator_chooses(tmp_path: Path) -> None:
+    import sqlite3
+
+    # given the defaults: FULL, so a committed clue survives a power cut
+    config = database_from_url(None, sqlite_path=tmp_path / "hw.sqlite3")
+    options = config["OPTIONS"]
+    assert isinstance(options, dict)
+    assert "PRAGMA synchronous=FULL;" in options["init_command"]
+    # and SQLite applies it (2 = FULL)
+    db = sqlite3.connect(tmp_path / "hw.sqlite3")
+    db.executescript(options["init_command"])
+    assert db.execute("PRAGMA synchronous").fetchone() == (2,)
+    db.close()
+    # when the operator chooses NORMAL
+    chosen = database_from_url(None, sqlite_path=Path("x"), sqlite_synchronous="normal")
+    assert "PRAGMA synchronous=NORMAL;" in chosen["OPTIONS"]["init_command"]  # type: ignore[index]
+    # a bad value fails at start, naming the setting
+    with pytest.raises(EnvError, match="HOMEWARD_SQLITE_SYNCHRONOUS"):
+        database_from_url(None, sqlite_path=Path("x"), sqlite_synchronous="OFF")
+
+
+def test_the_running_embedded_database_is_synchronous_full(db: None) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone() == (2,)
