@@ -39,7 +39,12 @@ from homeward.alerts.models import (
     Sighting,
     Subscriber,
 )
-from homeward.core.actors import require_permission, require_public_security, require_unit
+from homeward.core.actors import (
+    require_division,
+    require_permission,
+    require_public_security,
+    require_unit,
+)
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.background import enqueue_after_commit
@@ -713,7 +718,10 @@ def sighting_report(
 
 @transaction.atomic
 def sighting_review(*, actor: User, sighting: Sighting, dismiss: bool = False) -> Sighting:
+    """The police of the alert's district (or municipal) read a public sighting: reviewed
+    or dismissed, once."""
     _require_police(actor, P_ALERT_DRAFT)
+    require_division(actor, sighting.alert.division_id)
     if sighting.status in {Sighting.Status.CONVERTED, Sighting.Status.DISMISSED}:
         raise DomainError(AlertError.BAD_TRANSITION, _("This sighting has been dealt with."))
     sighting.status = Sighting.Status.DISMISSED if dismiss else Sighting.Status.REVIEWED
@@ -735,6 +743,7 @@ def sighting_to_clue(*, actor: User, sighting: Sighting) -> Sighting:
     from homeward.tips.services import tip_record_for_case
 
     _require_police(actor, P_ALERT_DRAFT)
+    require_division(actor, sighting.alert.division_id)
     sighting = Sighting.objects.select_for_update().get(pk=sighting.pk)
     if sighting.status in {Sighting.Status.CONVERTED, Sighting.Status.DISMISSED}:
         raise DomainError(AlertError.BAD_TRANSITION, _("This sighting has been dealt with."))

@@ -235,6 +235,7 @@ def test_only_public_security_may_import(make_user: Callable[..., User]) -> None
             sample_type="parent",
             lab="x",
         )
+    assert error.value.code == "not_public_security"
     assert error.value.status == 403
 
 
@@ -252,10 +253,12 @@ def test_a_match_is_confirmed_only_after_resampling(
     candidate = MatchCandidate.objects.get(run=run, rank=1)
     with pytest.raises(DomainError) as error:
         candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检")
+    assert error.value.code == "bad_review_transition"
     assert error.value.status == 409
     candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="")
+    assert refused.value.code == "purpose_required"
     confirmed = candidate_review(
         actor=analyst, candidate=candidate, to="confirmed", note="复检报告2026-88"
     )
