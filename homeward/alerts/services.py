@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.alerts.cap import build_cap
+from homeward.alerts.geo import Datum, in_served_area, to_wgs84
 from homeward.alerts.models import (
     Alert,
     AlertRing,
@@ -147,7 +148,10 @@ def _check_transition(alert: Alert, target: str) -> None:
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Check a draft's fields; coordinates come in ``datum`` (default WGS-84, the stored
+    datum) and are stored in WGS-84, and must lie in the area the platform serves."""
     errors: dict[str, list[str]] = {}
+    datum = fields.get("datum") or Datum.WGS84
     cleaned = {k: v for k, v in fields.items() if k in DRAFT_FIELDS}
     for key in ("public_name", "build", "clothing", "features", "last_seen_place", "hotline"):
         if key in cleaned and isinstance(cleaned[key], str):
@@ -162,6 +166,22 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         errors["latitude"] = [_("A latitude is between -90 and 90.")]
     if lon is not None and not -180 <= lon <= 180:
         errors["longitude"] = [_("A longitude is between -180 and 180.")]
+    if (lat is None) != (lon is None):
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    elif lat is not None and lon is not None and not {"latitude", "longitude"} & set(errors):
+        if datum not in Datum.values:
+            errors["datum"] = [_("Say which map the coordinates come from.")]
+        else:
+            lat, lon = to_wgs84(lat, lon, datum)
+            if in_served_area(lat, lon):
+                cleaned["latitude"], cleaned["longitude"] = lat, lon
+            else:
+                errors["latitude"] = [
+                    _(
+                        "This position is outside Chongqing, the area the platform serves."
+                        " Check the coordinates and the map they come from."
+                    )
+                ]
     seen = cleaned.get("last_seen_at")
     if seen is not None and seen > timezone.now() + timedelta(minutes=5):
         errors["last_seen_at"] = [_("The last-seen time cannot be in the future.")]
@@ -171,7 +191,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _store_photo(alert: Alert, upload: UploadedFile) -> None:
-    from homeward.people.services import reencode_photo
+    from homeward.core.uploads import reencode_photo
 
     try:
         content = reencode_photo(upload)
@@ -691,7 +711,7 @@ def sighting_report(
                 contact=contact.strip()[:100],
             )
             if photo is not None:
-                from homeward.people.services import reencode_photo
+                from homeward.core.uploads import reencode_photo
 
                 try:
                     content = reencode_photo(photo)

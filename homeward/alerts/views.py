@@ -42,6 +42,8 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.form_errors import apply_errors, error_text
+from homeward.core.form_fields import posted_int
+from homeward.core.maps import place_picker
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_OPS, P_ALERT_PUBLISH, P_ALERT_VIEW
@@ -118,7 +120,12 @@ def alert_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/alert_form.html",
-        {"form": form, "title": _("New missing-child alert"), "alert": None},
+        {
+            "form": form,
+            "title": _("New missing-child alert"),
+            "alert": None,
+            "picker": place_picker(),
+        },
     )
 
 
@@ -153,7 +160,7 @@ def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "alerts/alert_form.html",
-        {"form": form, "title": _("Edit the draft"), "alert": alert},
+        {"form": form, "title": _("Edit the draft"), "alert": alert, "picker": place_picker()},
     )
 
 
@@ -211,7 +218,7 @@ def alert_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublishForm(request.POST or None, leaders=leaders, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            version = int(request.POST.get("version", "0"))
+            version = posted_int(request.POST, "version")
             alert_publish(
                 actor=user, alert=alert, version=version, leader=form.cleaned_data["leader"]
             )

@@ -35,6 +35,7 @@ from homeward.core.documents import document_response, watermark_for
 from homeward.core.errors import DomainError
 from homeward.core.form_errors import apply_errors as _errors
 from homeward.core.form_errors import error_text
+from homeward.core.form_fields import posted_int
 from homeward.core.models import Division
 from homeward.core.models.agencies import JOINT_CONFERENCE_OFFICE_KIND
 from homeward.core.permissions import current_user, requires
@@ -54,6 +55,15 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     """The unit's plan of the year: tasks under the measures it leads or cooperates on,
     progress with computed figures, its annual report, and the reports addressed to it."""
     user = current_user(request)
+    if not selectors.files_reports(user):
+        raise DomainError(
+            services.PlanError.NOT_PLAN_OWNER,
+            _(
+                "Only the unit's plan owners write its plan and file its annual report; "
+                "staff working in a township or a school do not."
+            ),
+            status=403,
+        )
     year = _year(request)
     plan = selectors.plan_of(user, year)
     measures = selectors.measures_for(user)
@@ -133,7 +143,7 @@ def progress_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     record = selectors.report_get(user, pk)
-    own = record.agency_id == user.agency_id
+    own = record.agency_id == user.agency_id and selectors.files_reports(user)
     office = services.office_for(record.agency)
     reviewer = user.has_perm(P_PLAN_OVERSEE) and user.agency_id == office.pk
     if request.method == "POST":
@@ -258,6 +268,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @requires(P_PLAN_OVERSEE)
+@require_GET
+def report_status(request: HttpRequest) -> HttpResponse:
+    """Which units' annual reports are due, filed and late (the office's list)."""
+    from django.core.paginator import Paginator
+
+    user = current_user(request)
+    year = _year(request)
+    show = request.GET.get("show", "all")
+    if show not in selectors.REPORT_FILTERS:
+        show = "all"
+    reports = selectors.reports_of_units(user, year, show)
+    page = Paginator(reports, 100).get_page(request.GET.get("page"))
+    filters = [
+        ("all", _("All")),
+        ("due", _("Not filed")),
+        ("filed", _("Filed")),
+        ("late", _("Late")),
+    ]
+    return render(
+        request,
+        "coordination/report_status.html",
+        {
+            "year": year,
+            "show": show,
+            "filters": filters,
+            "page": page,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(P_PLAN_OVERSEE)
 @require_http_methods(["GET", "POST"])
 def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     if kind not in Evaluation.Kind.values:
@@ -273,7 +315,7 @@ def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
                 services.evaluation_publish(actor=user, evaluation=record)
             elif action == "verdict" and record is not None:
                 card = get_object_or_404(
-                    Scorecard, pk=request.POST.get("scorecard") or 0, evaluation=record
+                    Scorecard, pk=posted_int(request.POST, "scorecard"), evaluation=record
                 )
                 services.scorecard_verdict(
                     actor=user,
@@ -420,7 +462,7 @@ def regions(request: HttpRequest) -> HttpResponse:
                     deadline=date.fromisoformat(request.POST.get("deadline", "")),
                 )
             else:
-                listing = get_object_or_404(listings, pk=request.POST.get("listing") or 0)
+                listing = get_object_or_404(listings, pk=posted_int(request.POST, "listing"))
                 if action == "progress":
                     services.region_progress_add(
                         actor=user, listing=listing, text=request.POST.get("text", "")

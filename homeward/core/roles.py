@@ -28,8 +28,11 @@ class Role(models.TextChoices):
 # 三权分立: no user holds two of these (enforced by a partial unique index too).
 ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
-# Roles whose holders must pass a TOTP second factor (SECURITY.md AUTH-05).
-TWO_FACTOR_ROLES: frozenset[str] = ADMIN_ROLES | {Role.DNA_ANALYST}
+# Roles whose holders must pass a TOTP second factor (SECURITY.md AUTH-05: all staff).
+# Every role reads personal data or administers those who do, so every role is here;
+# a user with an enrolled authenticator passes it whatever their roles
+# (core.middleware.needs_second_factor).
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(Role.values)
 
 # Roles held only by public-security agencies (the rules: only police collect DNA,
 # only police publish alerts).

@@ -8,7 +8,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from homeward.core.form_fields import UserChoiceField
 from homeward.core.forms import AgencyChoiceField, DistrictTownshipField
 from homeward.core.models import Agency, Division, Township, User
 from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
@@ -38,7 +40,7 @@ class LedgerEntryForm(PersonFields):
     )
     guardian_phone = forms.CharField(label=_("Guardian's phone"), max_length=20, required=False)
     carer = forms.CharField(label=_("Who cares for them now"), max_length=120, required=False)
-    responsible_worker = forms.ModelChoiceField(
+    responsible_worker = UserChoiceField(
         label=_("Responsible worker"), queryset=User.objects.none()
     )
     risk_level = forms.ChoiceField(
@@ -56,7 +58,7 @@ class LedgerEntryForm(PersonFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships  # type: ignore[attr-defined]
-        self.fields["responsible_worker"].queryset = workers  # type: ignore[attr-defined]
+        self.fields["responsible_worker"].queryset = workers.select_related("agency")  # type: ignore[attr-defined]
         self.fields["responsible_worker"].label_from_instance = (  # type: ignore[attr-defined]
             lambda u: f"{u.full_name} · {u.agency.display_name}"
         )
@@ -95,10 +97,10 @@ class CloseForm(forms.Form):
 
 class DropoutForm(PersonFields):
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
-    grade = forms.CharField(label=_("Grade"), max_length=20)
+    grade = forms.CharField(label=pgettext_lazy("school", "Grade"), max_length=20)
     left_on = forms.DateField(label=_("Last day at school"), widget=DATE)
     reason = forms.ChoiceField(label=_("Reason"), choices=DropoutFile.Reason.choices)
-    township_worker = forms.ModelChoiceField(
+    township_worker = UserChoiceField(
         label=_("Township follow-up"), queryset=User.objects.none(), required=False
     )
 
@@ -107,7 +109,7 @@ class DropoutForm(PersonFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
-        self.fields["township_worker"].queryset = workers  # type: ignore[attr-defined]
+        self.fields["township_worker"].queryset = workers.select_related("agency")  # type: ignore[attr-defined]
 
 
 class DropoutActionForm(forms.Form):

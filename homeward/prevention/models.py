@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division, Township
@@ -223,7 +224,7 @@ class DropoutFile(models.Model):
         Person, on_delete=models.PROTECT, related_name="dropout_files", verbose_name=_("Student")
     )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="dropout_files")
-    grade = models.CharField(_("Grade"), max_length=20)
+    grade = models.CharField(pgettext_lazy("school", "Grade"), max_length=20)
     left_on = models.DateField(_("Last day at school"))
     reason = models.CharField(_("Reason"), max_length=20, choices=Reason.choices)
     status = models.CharField(

@@ -299,15 +299,23 @@ def visit_record(
             actor=actor,
             person=entry.person,
             division=entry.division,
-            narrative=_("Concern from a visit (%(category)s, %(village)s): %(text)s")
+            narrative=_(
+                "Concern from a visit on %(date)s by %(worker)s (%(post)s) in %(village)s "
+                "(%(category)s): %(text)s"
+            )
             % {
+                "date": visited_on.isoformat(),
+                "worker": actor.full_name,
+                "post": _post_of(actor),
                 "category": entry.get_category_display(),
-                "village": entry.village or entry.township.name_zh,
+                "village": f"{entry.township.name_zh}{entry.village}",
                 "text": concern.strip(),
             },
             institution=f"{entry.township.name_zh}{entry.village}",
             kind="village_committee",
             key=f"visit-{visit.pk}",
+            occurred_on=visited_on,
+            address=f"{entry.division.display_name}{entry.township.name_zh}{entry.village}",
         )
         visit.save(update_fields=["tip"])
     latest = entry.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
@@ -333,21 +341,29 @@ def _concern_to_clue(
     kind: str,
     key: str,
     category: str = "suspicious",
+    occurred_on: date | None = None,
+    address: str = "",
 ) -> Any:
     from homeward.tips.services import mandatory_report_submit
 
-    post = getattr(getattr(actor, "work_area", None), "post", "") or actor.agency.name_zh
     submission = mandatory_report_submit(
         actor=actor,
         institution_name=institution[:120] or actor.agency.name_zh,
         institution_kind=kind,
-        reporter_role=post,
+        reporter_role=_post_of(actor),
         idempotency_key=key,
         category=category,
         narrative=narrative,
         division=division,
+        occurred_on=occurred_on,
+        address=address,
     )
     return submission.tip
+
+
+def _post_of(actor: User) -> str:
+    """The reporter's post (儿童主任 …) from their work area, else their unit."""
+    return getattr(getattr(actor, "work_area", None), "post", "") or actor.agency.name_zh
 
 
 def ledger_flag_overdue(today: date | None = None) -> int:

@@ -12,6 +12,7 @@ from django.test import Client
 from homeward.core.models import User
 from homeward.core.roles import Role
 from homeward.testing.factories import TEST_PASSWORD, PersonFactory, UserFactory, agency
+from homeward.testing.otp import totp_code, totp_device_for
 
 
 @pytest.fixture
@@ -68,11 +69,18 @@ def person_factory(db: None) -> type[PersonFactory]:
 
 
 def signed_in(user: User) -> Client:
-    """A client signed in as ``user`` through the real sign-in form."""
+    """A client signed in as ``user`` through the real sign-in form and, where the
+    account needs one (every member of staff, AUTH-05), the second-factor page with
+    the code of the user's authenticator (enrolled now if they have none)."""
     client = Client()
     response = client.post("/login/", {"username": user.username, "password": TEST_PASSWORD})
     if response.status_code != 302:
         raise RuntimeError(f"sign-in as {user.username} failed: {response.status_code}")
+    if "/account/otp/" in response["Location"]:
+        code = totp_code(totp_device_for(user))
+        verified = client.post("/account/otp/", {"otp_token": code})
+        if verified.status_code != 302:
+            raise RuntimeError(f"second factor for {user.username} failed")
     return client
 
 

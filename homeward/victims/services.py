@@ -615,6 +615,15 @@ def service_refer(
         raise DomainError(
             VictimError.NOT_ELIGIBLE, _("School placement is for school-age children.")
         )
+    if kind == ServiceKind.LEGAL_AID:
+        # One service, one track: referring legal aid files the application in the
+        # green channel, whose steps move this referral (see _legal_aid_referral_sync).
+        if not note.strip():
+            raise ValidationError({"note": [_("Say what legal help is needed.")]})
+        legal_aid_apply(actor=actor, victim=victim, matter=note)
+        referral = _open_legal_aid_referral(victim)
+        assert referral is not None  # noqa: S101  (created by legal_aid_apply)
+        return referral
     provider_kind, _needs_identity = SERVICE_PROVIDERS[kind]
     referral = ServiceReferral.objects.create(
         victim=victim,
@@ -643,6 +652,13 @@ def service_update(
         },
         ServiceReferral.Status.ACCEPTED: {ServiceReferral.Status.DONE},
     }
+    if referral.kind == ServiceKind.LEGAL_AID:
+        raise DomainError(
+            VictimError.BAD_STEP,
+            _(
+                "Legal aid moves through the legal-aid green channel: accept, assign a lawyer, close."
+            ),
+        )
     if status not in allowed.get(referral.status, set()):
         raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
     if (
@@ -754,8 +770,53 @@ def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidAppl
         received_at=now,
         step_due_at=add_working_days(now, _sla("review")),
     )
+    if _open_legal_aid_referral(victim) is None:
+        total = _sla("review") + _sla("assign") + _sla("handle")
+        ServiceReferral.objects.create(
+            victim=victim,
+            kind=ServiceKind.LEGAL_AID,
+            owner_agency=justice,
+            due_on=timezone.localtime(add_working_days(now, total)).date(),
+            note=matter.strip()[:300],
+            referred_by=actor,
+        )
     audit_record(actor=actor, action=AuditAction.LEGAL_AID_APPLY, obj=victim)
     return application
+
+
+def _open_legal_aid_referral(victim: Victim) -> ServiceReferral | None:
+    return (
+        ServiceReferral.objects.filter(
+            victim=victim,
+            kind=ServiceKind.LEGAL_AID,
+            status__in=[ServiceReferral.Status.REFERRED, ServiceReferral.Status.ACCEPTED],
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _legal_aid_referral_sync(application: LegalAidApplication, outcome: str = "") -> None:
+    """The legal-aid referral of the victim follows its application: accepted when the
+    office accepts, done when the matter is concluded, declined when refused."""
+    referral = _open_legal_aid_referral(application.victim)
+    if referral is None:
+        return
+    statuses: dict[str, str] = {
+        LegalAidApplication.Status.REVIEWED: ServiceReferral.Status.ACCEPTED,
+        LegalAidApplication.Status.ASSIGNED: ServiceReferral.Status.ACCEPTED,
+        LegalAidApplication.Status.CLOSED: ServiceReferral.Status.DONE,
+        LegalAidApplication.Status.REFUSED: ServiceReferral.Status.DECLINED,
+    }
+    status = statuses.get(application.status)
+    if status is None or status == referral.status:
+        return
+    referral.status = status
+    if outcome:
+        referral.outcome = outcome
+    if status in (ServiceReferral.Status.DONE, ServiceReferral.Status.DECLINED):
+        referral.closed_at = timezone.now()
+    referral.save()
 
 
 def _legal_aid_unit(actor: User, application: LegalAidApplication) -> None:
@@ -795,6 +856,7 @@ def legal_aid_review(
         application.closed_at = now
     application.escalated_at = None
     application.save()
+    _legal_aid_referral_sync(application, application.outcome)
     audit_record(
         actor=actor,
         action=AuditAction.LEGAL_AID_REVIEW,
@@ -840,6 +902,7 @@ def legal_aid_close(
     application.outcome = outcome.strip()[:300]
     application.closed_at = timezone.now()
     application.save()
+    _legal_aid_referral_sync(application, application.outcome)
     audit_record(actor=actor, action=AuditAction.LEGAL_AID_CLOSE, obj=application.victim)
     return application
 

@@ -23,6 +23,7 @@ from homeward.core.errors import DomainError
 from homeward.core.exports import xlsx_table
 from homeward.core.form_errors import apply_errors as _errors
 from homeward.core.form_errors import error_text
+from homeward.core.form_fields import posted_int
 from homeward.core.models import User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_VIEW
@@ -228,7 +229,7 @@ def victim(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("victims:victim", record.pk)
         elif action == "follow_up":
             follow_up = get_object_or_404(
-                FollowUp, pk=request.POST.get("follow_up") or 0, victim=record
+                FollowUp, pk=posted_int(request.POST, "follow_up"), victim=record
             )
             form = vf.FollowUpForm(request.POST)
             if not manages_victims(user):
@@ -245,7 +246,7 @@ def victim(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("victims:victim", record.pk)
         elif action == "handover":
             transfer = get_object_or_404(
-                Transfer, pk=request.POST.get("transfer") or 0, victim=record
+                Transfer, pk=posted_int(request.POST, "transfer"), victim=record
             )
             form = vf.HandoverForm(request.POST)
             if not manages_victims(user):
@@ -340,17 +341,25 @@ def institution_board(request: HttpRequest, pk: int) -> HttpResponse:
     institution = get_object_or_404(institutions_visible_to(user), pk=pk)
     if request.method == "POST":
         placement = get_object_or_404(
-            Placement, pk=request.POST.get("placement") or 0, institution=institution
+            Placement, pk=posted_int(request.POST, "placement"), institution=institution
         )
+        accept = request.POST.get("decision") == "accept"
         try:
             services.placement_decide(
                 actor=user,
                 placement=placement,
-                accept=request.POST.get("decision") == "accept",
+                accept=accept,
                 reason=request.POST.get("reason", ""),
             )
         except (ValidationError, DomainError) as error:
             messages.error(request, getattr(error, "message", None) or _("Say why."))
+        else:
+            messages.success(
+                request,
+                _("Placement accepted: the person is now on the board.")
+                if accept
+                else _("Placement declined: civil affairs will propose another institution."),
+            )
         return redirect("victims:institution", institution.pk)
     rows = board(institution)
     audit_record(actor=user, action=AuditAction.LIST, obj=institution, detail={"rows": len(rows)})
@@ -370,7 +379,7 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
         agency=user.agency, is_active=True, groups__permissions__codename="handle_legal_aid"
     ).distinct()
     if request.method == "POST":
-        application = get_object_or_404(applications, pk=request.POST.get("application") or 0)
+        application = get_object_or_404(applications, pk=posted_int(request.POST, "application"))
         step = request.POST.get("step")
         try:
             if step == "accept":
@@ -397,6 +406,15 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
                 )
         except (ValidationError, DomainError) as error:
             messages.error(request, error_text(error))
+        else:
+            done = {
+                "accept": _("Application accepted: assign a lawyer next."),
+                "refuse": _("Application refused; the reason is recorded."),
+                "assign": _("Lawyer assigned: the handling deadline has started."),
+                "close": _("Matter concluded; the referred service is closed with it."),
+            }.get(step or "")
+            if done:
+                messages.success(request, done)
         return redirect("victims:legal_aid")
     audit_record(
         actor=user, action=AuditAction.LIST, object_type="victims.legalaidapplication", detail={}
