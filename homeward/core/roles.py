@@ -20,6 +20,9 @@ class Role(models.TextChoices):
     JOINT_CONFERENCE_OFFICER = "joint_conference_officer", _("Joint conference office officer")
     DISTRICT_COORDINATOR = "district_coordinator", _("District coordinator")
     ANALYST = "analyst", _("Analyst")
+    # 强制报告 from staff outside the member units' casework: marriage registrars, hotel,
+    # passenger-transport and station staff (二、(二)2–4, 五、(二)3).
+    MANDATORY_REPORTER = "mandatory_reporter", _("Mandatory reporter")
     AUDITOR = "auditor", _("Audit administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
@@ -147,6 +150,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE, P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
     Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
     Role.ANALYST: _COMMON + (P_PREVENTION_OVERVIEW,),
+    # Files mandatory reports and sees their outcome; nothing else (no plan, no registry).
+    Role.MANDATORY_REPORTER: (P_PORTAL, P_TIP_MANDATORY),
     # The three administrators see their own domain and nothing of the casework.
     Role.AUDITOR: (P_PORTAL, P_AUDIT),
     Role.SECURITY_ADMIN: (P_PORTAL, P_SECURITY),

@@ -26,7 +26,7 @@ from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.keys import keyring
 from homeward.core.models import Agency, Division, User
-from homeward.core.roles import P_TIP_TRIAGE
+from homeward.core.roles import P_TIP_MANDATORY, P_TIP_TRIAGE
 from homeward.core.tick import batch_pause
 from homeward.crypto import blind_index, decrypt, encrypt
 from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
@@ -294,7 +294,12 @@ def mandatory_report_submit(
     idempotency_key: str,
     **fields: Any,
 ) -> Submission:
-    """强制报告: routed to the district police at the highest triage priority."""
+    """强制报告: routed to the district police at the highest triage priority. Only a
+    holder of a mandatory-reporting role files one (teachers, medical staff, marriage
+    registrars, hotel, transport and station staff)."""
+    require_permission(actor, P_TIP_MANDATORY)
+    if institution_kind not in MandatoryReport.InstitutionKind.values:
+        raise ValidationError({"institution_kind": [_("Choose the kind of institution.")]})
     return tip_submit(
         channel=Tip.Channel.MANDATORY,
         priority=Tip.Priority.HIGHEST,
