@@ -297,7 +297,10 @@ def mandatory_report_submit(
     """强制报告: routed to the district police at the highest triage priority. Only a
     holder of a mandatory-reporting role files one (teachers, medical staff, marriage
     registrars, hotel, transport and station staff)."""
-    require_permission(actor, P_TIP_MANDATORY)
+    # The police record a concern they find themselves (a rejected adoption check) the
+    # same way; anyone else needs a mandatory-reporting role.
+    if not (actor.agency.is_public_security and actor.has_perm(P_TIP_TRIAGE)):
+        require_permission(actor, P_TIP_MANDATORY)
     if institution_kind not in MandatoryReport.InstitutionKind.values:
         raise ValidationError({"institution_kind": [_("Choose the kind of institution.")]})
     return tip_submit(
