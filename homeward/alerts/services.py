@@ -50,6 +50,7 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.background import enqueue_after_commit
 from homeward.core.errors import ActorError, DomainError
+from homeward.core.idempotency import app_hmac, idempotency_digest, legacy_secret_key_hmac
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PARTNERS, P_ALERT_PUBLISH
 from homeward.geotarget import RadiusSchedule, cell_of, haversine_km
@@ -486,9 +487,9 @@ def alert_end(
 
 
 def token_digest(token: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"partner-token:{token}".encode(), hashlib.sha256
-    ).hexdigest()
+    """The stored digest of a partner's API token: a keyring HMAC (core.idempotency), so
+    rotating SECRET_KEY does not lock partners out."""
+    return app_hmac("partner-token", token)
 
 
 @transaction.atomic
@@ -563,7 +564,16 @@ def partner_rotate_credentials(*, actor: User, partner: Partner) -> tuple[str, s
 
 
 def partner_for_token(token: str) -> Partner | None:
-    return Partner.objects.filter(token_digest=token_digest(token), active=True).first()
+    digest = token_digest(token)
+    partner = Partner.objects.filter(token_digest=digest, active=True).first()
+    if partner is None:
+        # A token issued by an older release (digest under SECRET_KEY): recognised once
+        # and its stored digest moved to the keyring HMAC.
+        legacy = legacy_secret_key_hmac(f"partner-token:{token}")
+        partner = Partner.objects.filter(token_digest=legacy, active=True).first()
+        if partner is not None:
+            Partner.objects.filter(pk=partner.pk, token_digest=legacy).update(token_digest=digest)
+    return partner
 
 
 def _check_position(latitude: float, longitude: float) -> None:
@@ -683,9 +693,7 @@ def sighting_report(
         errors["seen_at"] = [_("This time is in the future.")]
     if errors:
         raise ValidationError(errors)
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"sighting:{idempotency_key}".encode(), hashlib.sha256
-    ).hexdigest()
+    digest = idempotency_digest("sighting", idempotency_key)
     existing = Sighting.objects.filter(idempotency_digest=digest).first()
     if existing is not None:
         return existing, False

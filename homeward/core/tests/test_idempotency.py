@@ -1,0 +1,54 @@
+"""One way to make application HMACs and idempotency digests (issue 13): a keyring key,
+not SECRET_KEY — rotating the Django secret does not lock partners out or forget a
+retried sighting; a partner token from an older release is recognised once and moved."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeward.alerts.models import Partner
+from homeward.alerts.services import partner_for_token, partner_register
+from homeward.core.errors import DomainError
+from homeward.core.idempotency import (
+    IDEMPOTENCY_KEY_REUSED,
+    app_hmac,
+    check_replay,
+    idempotency_digest,
+    legacy_secret_key_hmac,
+    payload_digest,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_digests_do_not_depend_on_the_django_secret(settings) -> None:  # type: ignore[no-untyped-def]
+    before = (app_hmac("p", "v"), idempotency_digest("sighting", "k1"))
+    settings.SECRET_KEY = "rotated-" + "x" * 50
+    assert (app_hmac("p", "v"), idempotency_digest("sighting", "k1")) == before
+    assert app_hmac("p", "v") != app_hmac("q", "v")  # purposes are separated
+
+
+def test_a_partner_keeps_working_after_the_secret_key_is_rotated(settings) -> None:  # type: ignore[no-untyped-def]
+    partner, token, _secret = partner_register(actor=None, code="maps", name="地图")
+    settings.SECRET_KEY = "rotated-" + "y" * 50
+    assert partner_for_token(token) == partner
+
+
+def test_a_token_of_an_older_release_is_recognised_and_moved() -> None:
+    token = "legacy-token-value"
+    legacy = legacy_secret_key_hmac(f"partner-token:{token}")
+    partner = Partner.objects.create(
+        code="old", name="旧平台", signing_secret="s", token_digest=legacy
+    )
+    assert partner_for_token(token) == partner
+    partner.refresh_from_db()
+    assert partner.token_digest == app_hmac("partner-token", token)
+    assert partner_for_token("wrong") is None
+
+
+def test_a_replay_with_another_payload_is_refused() -> None:
+    stored = payload_digest("tip", "a")
+    check_replay(stored, payload_digest("tip", "a"))
+    with pytest.raises(DomainError) as refused:
+        check_replay(stored, payload_digest("tip", "b"))
+    assert refused.value.code == IDEMPOTENCY_KEY_REUSED and refused.value.status == 409
