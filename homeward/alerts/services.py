@@ -9,15 +9,12 @@ never loses it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -625,11 +622,21 @@ def subscriber_remove(*, channel: str, external_ref: str, partner: Partner | Non
 
 
 def public_push_ref(subscription: dict[str, Any]) -> str:
-    """A public web-push subscriber is identified by a digest of its endpoint URL."""
-    endpoint = str(subscription.get("endpoint", ""))
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"push:{endpoint}".encode(), hashlib.sha256
-    ).hexdigest()
+    """A public web-push subscriber is identified by a keyring HMAC of its endpoint URL."""
+    return app_hmac("push", str(subscription.get("endpoint", "")))
+
+
+def _legacy_push_ref(subscription: dict[str, Any]) -> str:
+    """The reference older releases stored (HMAC under SECRET_KEY)."""
+    return legacy_secret_key_hmac(f"push:{subscription.get('endpoint', '')}")
+
+
+def public_push_unsubscribe(subscription: dict[str, Any]) -> int:
+    """Stop alerts to a browser, whichever release subscribed it."""
+    return sum(
+        subscriber_remove(channel=Channel.WEB_PUSH, external_ref=ref)
+        for ref in (public_push_ref(subscription), _legacy_push_ref(subscription))
+    )
 
 
 def web_push_subscribe(
@@ -646,6 +653,10 @@ def web_push_subscribe(
         raise ValidationError(
             {"subscription": [_("This browser's push subscription is not valid.")]}
         )
+    # A browser subscribed by an older release keeps its row under the new reference.
+    Subscriber.objects.filter(
+        channel=Channel.WEB_PUSH, partner=None, external_ref=_legacy_push_ref(subscription)
+    ).update(external_ref=public_push_ref(subscription))
     return subscriber_upsert(
         channel=Channel.WEB_PUSH,
         external_ref=public_push_ref(subscription),

@@ -74,3 +74,25 @@ def test_a_reporter_keeps_their_secret_after_the_secret_key_is_rotated(settings)
     legacy = legacy_secret_key_hmac(f"tip-secret-verifier\x00{submission.secret.upper()}")
     assert secret_matches(submission.secret, legacy)
     assert not secret_matches("WRONGSECRET", legacy)
+
+
+def test_a_browser_subscribed_by_an_older_release_is_found_again() -> None:
+    from homeward.alerts.models import Channel, Subscriber
+    from homeward.alerts.services import (
+        _legacy_push_ref,
+        public_push_ref,
+        public_push_unsubscribe,
+        web_push_subscribe,
+    )
+
+    subscription = {
+        "endpoint": "https://push.example.cn/abc",
+        "keys": {"p256dh": "BElbnZ", "auth": "c2VjcmV0"},
+    }
+    old = web_push_subscribe(subscription=subscription, latitude=29.56, longitude=106.55)
+    Subscriber.objects.filter(pk=old.pk).update(external_ref=_legacy_push_ref(subscription))
+    again = web_push_subscribe(subscription=subscription, latitude=29.6, longitude=106.5)
+    assert again.pk == old.pk and again.external_ref == public_push_ref(subscription)
+    Subscriber.objects.filter(pk=old.pk).update(external_ref=_legacy_push_ref(subscription))
+    assert public_push_unsubscribe(subscription) == 1
+    assert not Subscriber.objects.filter(channel=Channel.WEB_PUSH, active=True).exists()
