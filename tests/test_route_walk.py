@@ -177,6 +177,18 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "core:user_toggle_active": _from("core.User", pk="pk"),
     "core:user_reset_password": _from("core.User", pk="pk"),
     "core:security_otp_reset": _from("otp_totp.TOTPDevice", pk="user_id"),
+    # Accounts (issue 15): role requests, hand-over of sign-in links
+    "core:security_role_request": _from("core.RoleRequest", pk="pk"),
+    "core:handover_open": _from("core.SignInLink", pk="pk"),
+    "core:signin_link": lambda: [{"token": "not-a-real-token"}],
+    # Reference data (issue 13)
+    "core:agency_edit": _from("core.Agency", pk="pk"),
+    "core:policy_edit": lambda: [{"key": "alert_radius_schedule"}, {"key": "legal_aid_sla_days"}],
+    "victims:institution_admin_edit": _from("victims.Institution", pk="pk"),
+    "prevention:school_admin_edit": _from("prevention.School", pk="pk"),
+    "prevention:work_area_admin_edit": _from("prevention.WorkArea", user_pk="user_id"),
+    "alerts:partner_edit": _from("alerts.Partner", pk="pk"),
+    "alerts:partner_rotate": _from("alerts.Partner", pk="pk"),
 }
 
 

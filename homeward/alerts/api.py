@@ -34,7 +34,7 @@ from homeward.alerts.selectors import active_alerts, alert_get_for_user, alerts_
 from homeward.alerts.services import (
     alert_publish,
     partner_for_token,
-    public_push_ref,
+    public_push_unsubscribe,
     sighting_report,
     subscriber_remove,
     subscriber_upsert,
@@ -208,9 +208,7 @@ class PushUnsubscribeIn(Schema):
 def public_unsubscribe(request: HttpRequest, payload: PushUnsubscribeIn) -> Status[SubscribedOut]:
     if not submission_allowed(request):
         raise ApiError(429)
-    subscriber_remove(
-        channel=Channel.WEB_PUSH, external_ref=public_push_ref({"endpoint": payload.endpoint})
-    )
+    public_push_unsubscribe({"endpoint": payload.endpoint})
     return Status(200, SubscribedOut(subscribed=False))
 
 

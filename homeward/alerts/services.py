@@ -9,15 +9,12 @@ never loses it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -40,11 +37,17 @@ from homeward.alerts.models import (
     Sighting,
     Subscriber,
 )
-from homeward.core.actors import require_permission, require_public_security, require_unit
+from homeward.core.actors import (
+    require_division,
+    require_permission,
+    require_public_security,
+    require_unit,
+)
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.background import enqueue_after_commit
 from homeward.core.errors import ActorError, DomainError
+from homeward.core.idempotency import app_hmac, idempotency_digest, legacy_secret_key_hmac
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_PARTNERS, P_ALERT_PUBLISH
 from homeward.geotarget import RadiusSchedule, cell_of, haversine_km
@@ -481,9 +484,9 @@ def alert_end(
 
 
 def token_digest(token: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"partner-token:{token}".encode(), hashlib.sha256
-    ).hexdigest()
+    """The stored digest of a partner's API token: a keyring HMAC (core.idempotency), so
+    rotating SECRET_KEY does not lock partners out."""
+    return app_hmac("partner-token", token)
 
 
 @transaction.atomic
@@ -558,7 +561,16 @@ def partner_rotate_credentials(*, actor: User, partner: Partner) -> tuple[str, s
 
 
 def partner_for_token(token: str) -> Partner | None:
-    return Partner.objects.filter(token_digest=token_digest(token), active=True).first()
+    digest = token_digest(token)
+    partner = Partner.objects.filter(token_digest=digest, active=True).first()
+    if partner is None:
+        # A token issued by an older release (digest under SECRET_KEY): recognised once
+        # and its stored digest moved to the keyring HMAC.
+        legacy = legacy_secret_key_hmac(f"partner-token:{token}")
+        partner = Partner.objects.filter(token_digest=legacy, active=True).first()
+        if partner is not None:
+            Partner.objects.filter(pk=partner.pk, token_digest=legacy).update(token_digest=digest)
+    return partner
 
 
 def _check_position(latitude: float, longitude: float) -> None:
@@ -610,11 +622,21 @@ def subscriber_remove(*, channel: str, external_ref: str, partner: Partner | Non
 
 
 def public_push_ref(subscription: dict[str, Any]) -> str:
-    """A public web-push subscriber is identified by a digest of its endpoint URL."""
-    endpoint = str(subscription.get("endpoint", ""))
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"push:{endpoint}".encode(), hashlib.sha256
-    ).hexdigest()
+    """A public web-push subscriber is identified by a keyring HMAC of its endpoint URL."""
+    return app_hmac("push", str(subscription.get("endpoint", "")))
+
+
+def _legacy_push_ref(subscription: dict[str, Any]) -> str:
+    """The reference older releases stored (HMAC under SECRET_KEY)."""
+    return legacy_secret_key_hmac(f"push:{subscription.get('endpoint', '')}")
+
+
+def public_push_unsubscribe(subscription: dict[str, Any]) -> int:
+    """Stop alerts to a browser, whichever release subscribed it."""
+    return sum(
+        subscriber_remove(channel=Channel.WEB_PUSH, external_ref=ref)
+        for ref in (public_push_ref(subscription), _legacy_push_ref(subscription))
+    )
 
 
 def web_push_subscribe(
@@ -631,6 +653,10 @@ def web_push_subscribe(
         raise ValidationError(
             {"subscription": [_("This browser's push subscription is not valid.")]}
         )
+    # A browser subscribed by an older release keeps its row under the new reference.
+    Subscriber.objects.filter(
+        channel=Channel.WEB_PUSH, partner=None, external_ref=_legacy_push_ref(subscription)
+    ).update(external_ref=public_push_ref(subscription))
     return subscriber_upsert(
         channel=Channel.WEB_PUSH,
         external_ref=public_push_ref(subscription),
@@ -678,9 +704,7 @@ def sighting_report(
         errors["seen_at"] = [_("This time is in the future.")]
     if errors:
         raise ValidationError(errors)
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"sighting:{idempotency_key}".encode(), hashlib.sha256
-    ).hexdigest()
+    digest = idempotency_digest("sighting", idempotency_key)
     existing = Sighting.objects.filter(idempotency_digest=digest).first()
     if existing is not None:
         return existing, False
@@ -733,7 +757,10 @@ def sighting_report(
 
 @transaction.atomic
 def sighting_review(*, actor: User, sighting: Sighting, dismiss: bool = False) -> Sighting:
+    """The police of the alert's district (or municipal) read a public sighting: reviewed
+    or dismissed, once."""
     _require_police(actor, P_ALERT_DRAFT)
+    require_division(actor, sighting.alert.division_id)
     if sighting.status in {Sighting.Status.CONVERTED, Sighting.Status.DISMISSED}:
         raise DomainError(AlertError.BAD_TRANSITION, _("This sighting has been dealt with."))
     sighting.status = Sighting.Status.DISMISSED if dismiss else Sighting.Status.REVIEWED
@@ -755,6 +782,7 @@ def sighting_to_clue(*, actor: User, sighting: Sighting) -> Sighting:
     from homeward.tips.services import tip_record_for_case
 
     _require_police(actor, P_ALERT_DRAFT)
+    require_division(actor, sighting.alert.division_id)
     sighting = Sighting.objects.select_for_update().get(pk=sighting.pk)
     if sighting.status in {Sighting.Status.CONVERTED, Sighting.Status.DISMISSED}:
         raise DomainError(AlertError.BAD_TRANSITION, _("This sighting has been dealt with."))

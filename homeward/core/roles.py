@@ -20,6 +20,9 @@ class Role(models.TextChoices):
     JOINT_CONFERENCE_OFFICER = "joint_conference_officer", _("Joint conference office officer")
     DISTRICT_COORDINATOR = "district_coordinator", _("District coordinator")
     ANALYST = "analyst", _("Analyst")
+    # 强制报告 from staff outside the member units' casework: marriage registrars, hotel,
+    # passenger-transport and station staff (二、(二)2–4, 五、(二)3).
+    MANDATORY_REPORTER = "mandatory_reporter", _("Mandatory reporter")
     AUDITOR = "auditor", _("Audit administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
@@ -100,7 +103,9 @@ P_ALERT_PARTNERS = "alerts.manage_partner"
 _COMMON = (P_PORTAL, P_PLACES, P_PLAN_VIEW, P_PLAN_WRITE)
 _POLICE_CASEWORK = (P_TIP_TRIAGE, P_TIP_REWARD_APPROVE, P_CASE_VIEW, P_CASE_MANAGE)
 _ALERT_WORK = (P_ALERT_VIEW, P_ALERT_DRAFT, P_ALERT_OPS)
-_LEDGER = (P_LEDGER_VIEW, P_LEDGER_WRITE, P_PREVENTION_OVERVIEW)
+# Ledger keepers (village committees, civil affairs, the women's federation) are bound by
+# 强制报告: a concern from a visit goes to the police as a mandatory report.
+_LEDGER = (P_LEDGER_VIEW, P_LEDGER_WRITE, P_PREVENTION_OVERVIEW, P_TIP_MANDATORY)
 _FOUND = (P_FOUND_VIEW, P_FOUND_WRITE)
 _DROPOUT = (P_DROPOUT_VIEW, P_DROPOUT_WRITE)
 _OFFENDER = (P_OFFENDER_VIEW, P_OFFENDER_WRITE)
@@ -157,6 +162,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE, P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
     Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
     Role.ANALYST: _COMMON + (P_PREVENTION_OVERVIEW,),
+    # Files mandatory reports and sees their outcome; nothing else (no plan, no registry).
+    Role.MANDATORY_REPORTER: (P_PORTAL, P_TIP_MANDATORY),
     # The three administrators see their own domain and nothing of the casework.
     Role.AUDITOR: (P_PORTAL, P_AUDIT),
     Role.SECURITY_ADMIN: (P_PORTAL, P_SECURITY),

@@ -55,7 +55,7 @@ urlpatterns = [
     path("reference/agencies/<int:pk>/", reference.agency_edit, name="agency_edit"),
     path("reference/leaders/", reference.leader_posts, name="leader_posts"),
     path("reference/policy/", reference.policy_list, name="policy_list"),
-    path("reference/policy/<slug:key>/", reference.policy_edit, name="policy_edit"),
+    path("reference/policy/<str:key>/", reference.policy_edit, name="policy_edit"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

@@ -39,6 +39,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo.director", "马春梅", "500240-civil_affairs", Role.PREVENTION_WORKER),
     DemoAccount("demo.teacher", "秦朝阳", "500240-education", Role.EDUCATION_OFFICER),
     DemoAccount("demo.health", "向春兰", "cq-health", Role.HEALTH_OFFICER),
+    # A hotel receptionist in 渝中区: files mandatory reports only (hotels answer to the police).
+    DemoAccount("demo.hotel", "刘小燕", "500103-public_security", Role.MANDATORY_REPORTER),
     DemoAccount("demo.legalaid", "黎嘉乐", "500103-justice", Role.LEGAL_AID_OFFICER),
     DemoAccount(
         "demo.womensfed", "冉海燕", "500240-womens_federation", Role.WOMENS_FEDERATION_OFFICER

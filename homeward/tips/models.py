@@ -174,6 +174,7 @@ class MandatoryReport(models.Model):
         HOSPITAL = "hospital", _("Hospital or clinic")
         MARRIAGE_REGISTRY = "marriage_registry", _("Marriage registry")
         HOTEL = "hotel", _("Hotel")
+        TRANSPORT = "transport", _("Passenger transport (coach, bus, taxi, ride-hailing)")
         STATION = "station", _("Station, airport or port")
         OTHER = "other", _("Other")
 

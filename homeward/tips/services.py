@@ -24,9 +24,10 @@ from homeward.core.actors import require_permission, require_public_security
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
+from homeward.core.idempotency import app_hmac, legacy_secret_key_hmac
 from homeward.core.keys import keyring
 from homeward.core.models import Agency, Division, User
-from homeward.core.roles import P_TIP_TRIAGE
+from homeward.core.roles import P_TIP_MANDATORY, P_TIP_TRIAGE
 from homeward.core.tick import batch_pause
 from homeward.crypto import blind_index, decrypt, encrypt
 from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
@@ -67,8 +68,9 @@ class Submission:
 
 
 def _hmac(purpose: str, value: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    """A keyring HMAC (core.idempotency), not SECRET_KEY: rotating the Django secret must
+    not void every reporter's secret."""
+    return app_hmac(purpose, value)
 
 
 def _new_reporter_secret() -> str:
@@ -129,7 +131,12 @@ def secret_verifier(secret: str) -> str:
 
 
 def secret_matches(secret: str, verifier: str) -> bool:
-    return hmac.compare_digest(secret_verifier(secret), verifier)
+    """Also accepts a verifier stored by an older release (HMAC under SECRET_KEY)."""
+    current = hmac.compare_digest(secret_verifier(secret), verifier)
+    legacy = hmac.compare_digest(
+        legacy_secret_key_hmac(f"tip-secret-verifier\x00{secret.strip().upper()}"), verifier
+    )
+    return current or legacy
 
 
 def _tracking_code() -> str:
@@ -294,7 +301,15 @@ def mandatory_report_submit(
     idempotency_key: str,
     **fields: Any,
 ) -> Submission:
-    """强制报告: routed to the district police at the highest triage priority."""
+    """强制报告: routed to the district police at the highest triage priority. Only a
+    holder of a mandatory-reporting role files one (teachers, medical staff, marriage
+    registrars, hotel, transport and station staff)."""
+    # The police record a concern they find themselves (a rejected adoption check) the
+    # same way; anyone else needs a mandatory-reporting role.
+    if not (actor.agency.is_public_security and actor.has_perm(P_TIP_TRIAGE)):
+        require_permission(actor, P_TIP_MANDATORY)
+    if institution_kind not in MandatoryReport.InstitutionKind.values:
+        raise ValidationError({"institution_kind": [_("Choose the kind of institution.")]})
     return tip_submit(
         channel=Tip.Channel.MANDATORY,
         priority=Tip.Priority.HIGHEST,

@@ -60,6 +60,7 @@ def test_an_investigator_drafts_but_only_a_commander_publishes(
     assert alert.status == Alert.Status.DRAFT
     with pytest.raises(DomainError) as refused:
         alert_publish(actor=owner, alert=alert, version=alert.version, leader=commander)
+    assert refused.value.code == "missing_permission"
     assert refused.value.status == 403
     alert.refresh_from_db()
     assert alert.status == Alert.Status.DRAFT and alert.case is None
@@ -73,6 +74,7 @@ def test_only_public_security_drafts_alerts(
     )
     with pytest.raises(DomainError) as refused:
         make_draft(actor=caseworker)
+    assert refused.value.code == "not_public_security"
     assert refused.value.status == 403
 
 
@@ -121,8 +123,9 @@ def test_the_task_force_leader_must_be_a_police_head(
     make_draft: Callable[..., Alert], commander: User, owner: User
 ) -> None:
     alert = make_draft()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         alert_publish(actor=commander, alert=alert, version=alert.version, leader=owner)
+    assert refused.value.code == "leader_not_qualified"
     alert.refresh_from_db()
     assert alert.status == Alert.Status.DRAFT
     assert not AlertRing.objects.exists() and not Case.objects.exists()
@@ -264,14 +267,16 @@ def test_ending_cancels_what_is_queued_and_closes_the_thread(
     assert CommandNotice.objects.filter(alert=alert, kind=CommandNotice.Kind.ENDED).exists()
     # No expansion after the end, whatever the time.
     assert alerts_expand_due(timezone.now() + timedelta(hours=5)) == 0
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         alert_end(actor=commander, alert=alert, version=alert.version, outcome="")
+    assert refused.value.code == "alert_bad_transition"
 
 
 def test_a_stale_version_is_refused(make_draft: Callable[..., Alert], commander: User) -> None:
     alert = make_draft()
     with pytest.raises(DomainError) as conflict:
         alert_publish(actor=commander, alert=alert, version=alert.version + 7, leader=commander)
+    assert conflict.value.code == "version_conflict"
     assert conflict.value.status == 409
 
 

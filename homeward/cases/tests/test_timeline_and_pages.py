@@ -84,8 +84,9 @@ def test_every_change_is_on_the_timeline(
 def test_a_refused_change_leaves_no_timeline_entry(case: Case, owner: User) -> None:
     from homeward.core.errors import DomainError
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         case_change_status(actor=owner, case=case, version=1, to_status="closed")
+    assert refused.value.code == "unsolved_cannot_close"
     assert list(case.events.values_list("kind", flat=True)) == [CaseEvent.Kind.OPENED]
 
 

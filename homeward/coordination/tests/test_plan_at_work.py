@@ -156,8 +156,9 @@ def test_the_civil_affairs_bureau_plans_records_computed_progress_and_reports_on
     report.refresh_from_db()
     assert report.status == "submitted" and report.figures["victims_placed"] == 1
     # The district office's own staff cannot accept; the municipal office can.
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.report_review(actor=district_office, report=report, accept=True)
+    assert refused.value.code == "plan_not_your_unit"
     with time_machine.travel(_at(date(year, 12, 11))):
         client_for(office).post(f"/plan/reports/{report.pk}/", {"action": "accept"})
     report.refresh_from_db()

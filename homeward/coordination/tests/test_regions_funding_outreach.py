@@ -50,7 +50,7 @@ def test_a_key_region_is_listed_reported_on_and_lifted(
     other = make_user(
         roles=[Role.DISTRICT_COORDINATOR], agency_code="500102-joint_conference_office"
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.region_listing_create(
             actor=wanzhou_office,
             division=Division.objects.get(code="500101"),
@@ -58,6 +58,7 @@ def test_a_key_region_is_listed_reported_on_and_lifted(
             warning="",
             deadline=timezone.localdate() + timedelta(days=90),
         )
+    assert refused.value.code == "plan_not_your_unit"
     response = client_for(office).post(
         "/plan/regions/",
         {
@@ -70,8 +71,9 @@ def test_a_key_region_is_listed_reported_on_and_lifted(
     )
     assert response.status_code == 302
     listing = RegionListing.objects.get()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.region_progress_add(actor=other, listing=listing, text="不是本区")
+    assert refused.value.code == "plan_not_your_unit"
     client_for(wanzhou_office).post(
         "/plan/regions/", {"action": "progress", "listing": listing.pk, "text": "开展专项整治"}
     )
@@ -80,8 +82,9 @@ def test_a_key_region_is_listed_reported_on_and_lifted(
     assert "拐卖妇女案件高发" in page
     assert "拐卖妇女案件高发" not in client_for(other).get("/plan/regions/").content.decode()
     services.region_listing_lift(actor=office, listing=listing)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.region_progress_add(actor=wanzhou_office, listing=listing, text="x")
+    assert refused.value.code == "plan_bad_step"
 
 
 def test_the_district_records_its_budget_and_donations(
@@ -177,8 +180,9 @@ def test_a_district_unit_mirrors_the_municipal_plan_and_attaches_evidence(
     assert mirrored.title == "救助管理机构甄别受害人"
     client.post("/plan/mine/", {"action": "mirror"})
     assert PlanTask.objects.filter(plan__agency=district.agency).count() == 1  # not twice
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.unit_plan_mirror(actor=municipal, year=year)
+    assert refused.value.code == "plan_bad_step"
 
     minutes = io.BytesIO()
     writer = PdfWriter()

@@ -89,8 +89,9 @@ def test_a_role_asked_for_by_the_system_administrator_is_granted_by_the_security
     request = user_set_roles(actor=admin, user=worker, roles=[Role.JOINT_CONFERENCE_OFFICER])
     assert request is not None
     assert set(worker.role_assignments.values_list("role", flat=True)) == {Role.ANALYST}
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         role_request_decide(actor=admin, request=request, approve=True)
+    assert refused.value.code == "missing_permission"
     role_request_decide(actor=security, request=request, approve=True)
     assert set(worker.role_assignments.values_list("role", flat=True)) == {
         Role.JOINT_CONFERENCE_OFFICER

@@ -301,6 +301,7 @@ def test_only_public_security_may_import(make_user: Callable[..., User]) -> None
             sample_type="parent",
             lab="x",
         )
+    assert error.value.code == "not_public_security"
     assert error.value.status == 403
 
 
@@ -359,10 +360,11 @@ def test_a_match_is_confirmed_only_after_resampling(
                 retest_specimen_id=specimen_id,
             )
         assert error.value.code == code, specimen_id
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         candidate_review(
             actor=second, candidate=candidate, to="confirmed", note="", retest_specimen_id="C0001-R"
         )
+    assert refused.value.code == "purpose_required"
     confirmed = candidate_review(
         actor=second,
         candidate=candidate,

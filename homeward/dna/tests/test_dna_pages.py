@@ -113,8 +113,9 @@ def test_the_candidate_column_names_each_row_and_excluded_rows_are_not_candidate
     from homeward.core.errors import DomainError
     from homeward.dna.services import candidate_review
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         candidate_review(actor=analyst, candidate=below[0], to="resampling", note="")
+    assert refused.value.code == "bad_review_transition"
 
 
 @pytest.mark.parametrize("page", ["detail", "report", "pdf"])

@@ -165,6 +165,7 @@ def test_a_stale_version_is_a_conflict(person: Person, owner: User) -> None:
     person_update(actor=owner, person=person, version=1, full_name="陈小美")
     with pytest.raises(DomainError) as error:
         person_update(actor=owner, person=person, version=1, full_name="陈晓梅")
+    assert error.value.code == "version_conflict"
     assert error.value.status == 409
     person.refresh_from_db()
     assert (person.full_name, person.version) == ("陈小美", 2)

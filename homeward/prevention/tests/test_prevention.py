@@ -121,7 +121,7 @@ def test_workers_see_their_township_only(
     assert AuditEvent.objects.filter(
         action="read", object_id=str(entry.pk), outcome="success"
     ).exists()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.ledger_entry_create(
             actor=other_town_worker,
             person=child("另一个孩子"),
@@ -129,13 +129,14 @@ def test_workers_see_their_township_only(
             township=towns[0],
             responsible_worker=other_town_worker,
         )
+    assert refused.value.code == "out_of_area"
 
 
 def test_a_person_is_in_the_ledger_once_per_category(
     director: User, towns: tuple[Township, Township], child: Callable[..., Person]
 ) -> None:
     entry = _left_behind_girl(director, towns[0], child)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.ledger_entry_create(
             actor=director,
             person=entry.person,
@@ -143,6 +144,7 @@ def test_a_person_is_in_the_ledger_once_per_category(
             township=towns[0],
             responsible_worker=director,
         )
+    assert refused.value.code == "prevention_duplicate"
 
 
 def test_a_dropout_is_followed_until_back_in_school(
@@ -191,10 +193,11 @@ def test_a_dropout_is_followed_until_back_in_school(
         actor=teacher, file=file, version=file.version, status="returned", resolved_on=today
     )
     assert file.status == DropoutFile.Status.RETURNED
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.dropout_action_add(
             actor=teacher, file=file, taken_on=today, action="x", contact_made=False
         )
+    assert refused.value.code == "prevention_closed"
 
 
 def test_a_school_sees_only_its_own_students(
@@ -215,7 +218,7 @@ def test_a_school_sees_only_its_own_students(
         reason="family",
     )
     assert list(dropouts_visible_to(other_teacher)) == []
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.dropout_open(
             actor=other_teacher,
             person=child("冉二", "male", 12),
@@ -224,6 +227,7 @@ def test_a_school_sees_only_its_own_students(
             left_on=timezone.localdate(),
             reason="family",
         )
+    assert refused.value.code == "out_of_area"
     assert file.pk
 
 
@@ -276,8 +280,9 @@ def test_a_street_child_is_placed_and_a_dna_check_is_requested(
     request = CheckRequest.objects.get(pk=found.dna_request_id)
     assert request.status == CheckRequest.Status.REQUESTED
     assert request.requesting_agency == caseworker.agency
-    with pytest.raises(DomainError):  # only the police handle DNA
+    with pytest.raises(DomainError) as refused:  # only the police handle DNA
         check_request_handle(actor=caseworker, request=request, status="sampled")
+    assert refused.value.code == "not_public_security"
     check_request_handle(actor=county_police, request=request, status="sampled", note="已采样比对")
     found.refresh_from_db()
     assert found.dna_request.status == CheckRequest.Status.SAMPLED  # type: ignore[union-attr]
@@ -310,8 +315,9 @@ def test_a_registration_stays_pending_until_the_police_decide_and_a_purchase_is_
     )
     assert check.status == RegistrationCheck.Status.PENDING
     assert check.dna_request is not None and check.dna_request.source == "registration"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.registration_check_decide(actor=caseworker, check=check, clear=True, note="")
+    assert refused.value.code == "not_public_security"
     with pytest.raises(ValidationError):
         services.registration_check_decide(actor=county_police, check=check, clear=False, note="")
     check = services.registration_check_decide(

@@ -369,6 +369,7 @@ def test_triage_moves_along_the_map_and_refuses_shortcuts_and_stale_versions(
     tip = tip_transition(actor=owner, tip=tip, to="triaged", version=1)
     with pytest.raises(DomainError) as stale:
         tip_transition(actor=colleague, tip=tip, to="assigned", version=1, assigned_to=colleague)
+    assert stale.value.code == "version_conflict"
     assert stale.value.status == 409
     tip = tip_transition(
         actor=owner, tip=tip, to="assigned", version=tip.version, assigned_to=colleague
@@ -467,8 +468,9 @@ def test_a_large_reward_needs_the_municipal_bureau_and_is_paid_against_the_secre
     reward = reward_step(actor=colleague, reward=reward, to="unit_approved")
     with pytest.raises(DomainError) as district:
         reward_step(actor=colleague, reward=reward, to="municipal_approved")
+    assert district.value.code == "reward_not_allowed"
     assert district.value.status == 403
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         reward_step(
             actor=colleague,
             reward=reward,
@@ -476,6 +478,7 @@ def test_a_large_reward_needs_the_municipal_bureau_and_is_paid_against_the_secre
             tracking_code=tip.tracking_code,
             secret=secret,
         )
+    assert refused.value.code == "reward_bad_step"
     reward = reward_step(actor=municipal_investigator, reward=reward, to="municipal_approved")
     with pytest.raises(DomainError) as wrong:
         reward_step(
@@ -515,8 +518,9 @@ def test_a_small_reward_is_paid_after_the_unit_approves_and_only_for_substantiat
     from homeward.tips.rewards import reward_apply, reward_step
 
     open_tip = _public_tip("v" * 12, category="other").tip
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         reward_apply(actor=owner, tip=open_tip, amount=Decimal("500"), grounds="x")
+    assert refused.value.code == "reward_needs_substantiated_clue"
     tip, secret = _substantiated(owner, key="y" * 12)
     reward = reward_apply(actor=owner, tip=tip, amount=Decimal("500"), grounds="线索属实")
     reward = reward_step(actor=owner, reward=reward, to="unit_approved")

@@ -96,8 +96,9 @@ def test_referring_legal_aid_files_the_green_channel_application_and_follows_it(
     assert referral.status == ServiceReferral.Status.DONE
     assert referral.outcome == "调解结案，获赔三万元"
     # and the referral is not moved by hand outside the channel
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.service_update(actor=lawyer, referral=referral, status="done", outcome="x")
+    assert refused.value.code == "bad_step"
 
 
 def test_a_legal_aid_referral_needs_the_matter(staff: dict[str, User]) -> None:

@@ -198,6 +198,7 @@ def test_a_rescued_child_is_placed_served_registered_matched_and_returned(
             address="渝中区解放碑民族路1号",
             returned_on=timezone.localdate(),
         )
+    assert not_yet.value.code == "victim_dna_not_confirmed"
     assert "DNA" in not_yet.value.message
     _confirm_dna_match(
         victim.person, settings, tmp_path, make_user, django_capture_on_commit_callbacks
@@ -234,10 +235,11 @@ def test_an_adult_gets_vocational_training_and_a_priority_lawyer(
         division=Division.objects.get(code=YUZHONG),
     )
     child = _rescued_child(police)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.service_refer(
             actor=caseworker, victim=child, kind="vocational", due_on=timezone.localdate()
         )
+    assert refused.value.code == "service_not_eligible"
     training = services.service_refer(
         actor=caseworker, victim=adult, kind="vocational", due_on=timezone.localdate()
     )
@@ -291,6 +293,7 @@ def test_the_buyers_family_is_stopped_by_identity_and_by_address(
             address="别处",
             returned_on=timezone.localdate(),
         )
+    assert by_identity.value.code == "victim_buyer_family"
     assert "买" in by_identity.value.message or "bought" in by_identity.value.message
     relative = _person("张某之妻")
     with pytest.raises(DomainError) as by_address:
