@@ -60,6 +60,18 @@ JUNK_VALUES = (
     "../../etc/passwd",
 )
 LONG_VALUE = "长" * 5000 + "9" * 400
+# Django's own wording, which forms must not show (the platform's messages replace it).
+STOCK_PHRASES = (
+    "确保该值",
+    "确保该变量",
+    "选择一个有效的选项",
+    "这个字段是必填项",
+    "不在可用的选项中",
+    "输入一个有效的",
+    "Ensure this value",
+    "This field is required",
+    "Select a valid choice",
+)
 GENERIC_FIELDS = ("status", "action", "id", "pk", "q", "reason", "outcome", "text", "page")
 
 
@@ -294,6 +306,7 @@ class Walk:
     who: str
     failures: list[str] = field(default_factory=list)
     english: dict[str, set[str]] = field(default_factory=dict)  # route name -> findings
+    stock_wording: set[str] = field(default_factory=set)
     requests: int = 0
     seen_posts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
@@ -318,6 +331,11 @@ class Walk:
             self.client.cookies = cookies
         if response is not None and response.status_code >= 500:
             self.failures.append(f"{self.who} {method} {url} -> {response.status_code}")
+        elif response is not None and response.get("Content-Type", "").startswith("text/html"):
+            html = response.content.decode("utf-8", "replace")
+            stock = [phrase for phrase in STOCK_PHRASES if phrase in html]
+            if stock:
+                self.stock_wording.add(f"{method} {urlsplit(url).path}: {', '.join(stock)}")
         return response
 
     def walk(self, urls: list[str]) -> None:
@@ -421,6 +439,7 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
     started = time.monotonic()
     failures: list[str] = []
     english: dict[str, set[str]] = {}
+    stock_wording: set[str] = set()
     requests = 0
     walkers = [("anonymous", Client())]
     for account in DEMO_ACCOUNTS:
@@ -434,15 +453,18 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
         for route, found in walk.english.items():
             english.setdefault(route, set()).update(found)
         requests += walk.requests
+        stock_wording |= walk.stock_wording
         print(  # noqa: T201
             f"  {who}: {walk.requests} requests, {time.monotonic() - role_started:.1f} s",
             flush=True,
         )
     elapsed = time.monotonic() - started
-    report = Path(__file__).resolve().parents[1] / "var" / "route-walk.txt"
+    from django.db import connection
+
+    report = Path(__file__).resolve().parents[1] / "var" / f"route-walk-{connection.vendor}.txt"
     report.parent.mkdir(exist_ok=True)
     report.write_text("\n".join(failures) + "\n", encoding="utf-8")
-    (report.parent / "route-walk-english.txt").write_text(
+    report.with_suffix(".english.txt").write_text(
         "".join(
             f"{route}\n" + "".join(f"  {item}\n" for item in sorted(found))
             for route, found in sorted(english.items())
@@ -453,3 +475,5 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
         f"route walk: {len(urls)} URLs, {len(walkers)} roles, {requests} requests, {elapsed:.0f} s"
     )
     assert failures == [], f"{len(failures)} server errors:\n" + "\n".join(failures)
+    assert sorted(stock_wording) == [], "Django's stock wording shown"
+    assert english == {}, "English on zh-hans pages (var/route-walk-*.english.txt)"

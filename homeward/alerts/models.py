@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -292,7 +293,7 @@ class CapMessage(models.Model):
     @property
     def msg_type_label(self) -> str:
         """The message type in the user's language (the stored value is CAP's own word)."""
-        labels = {
+        labels: dict[str, Promise] = {
             self.MsgType.ALERT: pgettext_lazy("CAP message type", "First alert"),
             self.MsgType.UPDATE: pgettext_lazy("CAP message type", "Update"),
             self.MsgType.CANCEL: pgettext_lazy("CAP message type", "Cancellation"),
