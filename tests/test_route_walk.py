@@ -441,14 +441,19 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
     english: dict[str, set[str]] = {}
     stock_wording: set[str] = set()
     requests = 0
-    walkers = [("anonymous", Client())]
+    # Each role signs in just before its walk: a session idle for 15 minutes ends.
+    walkers: list[tuple[str, Callable[[], Client]]] = [("anonymous", Client)]
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(username=account.username)
-        walkers.append((account.username, signed_in_client(user)))
-    for who, client in walkers:
+        walkers.append((account.username, lambda user=user: signed_in_client(user)))
+    for who, sign_in in walkers:
+        client = sign_in()
         walk = Walk(client=client, who=who)
         role_started = time.monotonic()
         walk.walk(urls)
+        if who != "anonymous":
+            # still signed in at the end: the walk did not quietly turn anonymous
+            assert client.get("/").status_code == 200, f"{who} was signed out during the walk"
         failures.extend(walk.failures)
         for route, found in walk.english.items():
             english.setdefault(route, set()).update(found)
