@@ -8,11 +8,11 @@ photo), which is a document of the alert, not a copy of the registry.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -217,6 +217,9 @@ class Subscriber(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a worker that is sending it; due again when the claim (next_attempt_at)
+    # expires, which only happens when that worker died between its claim and its record.
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     DEAD = "dead", _("Failed for good")
@@ -257,7 +260,7 @@ class Delivery(models.Model):
             models.Index(fields=["ring", "channel", "status"], name="alerts_delivery_work"),
             models.Index(
                 fields=["next_attempt_at"],
-                condition=models.Q(status="failed"),
+                condition=models.Q(status__in=["failed", "sending"]),
                 name="alerts_delivery_retry",
             ),
         ]
@@ -293,7 +296,7 @@ class CapMessage(models.Model):
     @property
     def msg_type_label(self) -> str:
         """The message type in the user's language (the stored value is CAP's own word)."""
-        labels: dict[str, Promise] = {
+        labels: dict[str, Any] = {
             self.MsgType.ALERT: pgettext_lazy("CAP message type", "First alert"),
             self.MsgType.UPDATE: pgettext_lazy("CAP message type", "Update"),
             self.MsgType.CANCEL: pgettext_lazy("CAP message type", "Cancellation"),

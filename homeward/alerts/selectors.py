@@ -10,7 +10,7 @@ bureau. The public sees the whitelisted notice only (``homeward.alerts.public``)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -28,6 +28,7 @@ from homeward.alerts.models import (
 )
 from homeward.core.audit import read_audited_or_404
 from homeward.core.counts import Counts, per_division
+from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 
@@ -180,3 +181,32 @@ def plan_counts(start: datetime, end: datetime) -> Counts:
         alerts_published=Count("pk"),
         children_found=Count("pk", filter=Q(outcome=Alert.Outcome.FOUND_SAFE)),
     )
+
+
+def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:
+    """The home page's alert figures: alerts running, sightings not yet looked at,
+    command-centre notices not yet acknowledged."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from homeward.core.roles import P_ALERT_VIEW
+
+    if not user.has_perm(P_ALERT_VIEW):
+        return []
+    url = reverse("alerts:list")
+    running = alerts_visible_to(user).filter(status=AlertStatus.PUBLISHED)
+    return [
+        WorkItem(
+            WorkKind.NEW,
+            _("Sightings not yet reviewed"),
+            Sighting.objects.filter(alert__in=running, status=Sighting.Status.NEW).count(),
+            url,
+        ),
+        WorkItem(
+            WorkKind.WAITING,
+            _("Command-centre notices to acknowledge"),
+            open_notices(user).count(),
+            url,
+        ),
+        WorkItem(WorkKind.WAITING, _("Alerts running"), running.count(), url),
+    ]

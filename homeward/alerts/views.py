@@ -43,6 +43,7 @@ from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.form_errors import apply_errors, error_text
 from homeward.core.form_fields import posted_int
+from homeward.core.maps import place_picker
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_ALERT_DRAFT, P_ALERT_OPS, P_ALERT_PUBLISH, P_ALERT_VIEW
@@ -119,7 +120,12 @@ def alert_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/alert_form.html",
-        {"form": form, "title": _("New missing-child alert"), "alert": None},
+        {
+            "form": form,
+            "title": _("New missing-child alert"),
+            "alert": None,
+            "picker": place_picker(),
+        },
     )
 
 
@@ -154,7 +160,7 @@ def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "alerts/alert_form.html",
-        {"form": form, "title": _("Edit the draft"), "alert": alert},
+        {"form": form, "title": _("Edit the draft"), "alert": alert, "picker": place_picker()},
     )
 
 

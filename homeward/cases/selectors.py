@@ -12,10 +12,9 @@ Who sees what:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -36,6 +35,7 @@ from homeward.cases.policy import LEADER_POSTS
 from homeward.core.audit import audit_read, audit_record, read_audited_or_404
 from homeward.core.audit_actions import AuditAction
 from homeward.core.counts import Counts, per_division
+from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import Division, User
 from homeward.core.models.agencies import PUBLIC_SECURITY_KIND
 from homeward.core.roles import P_CASE_SUPERVISE, P_CASE_VIEW
@@ -195,7 +195,7 @@ def interview_get_for_user(user: User, case: Case, interview_id: int) -> Intervi
         raise Http404 from None
     if case_access(user) is not CaseAccess.FULL or not is_case_team(user, case):
         audit_record(actor=user, action=AuditAction.READ, obj=interview, outcome="denied")
-        raise PermissionDenied
+        raise Http404  # as for an interview that does not exist: no existence oracle
     audit_read(actor=user, obj=interview)
     return interview
 
@@ -284,3 +284,86 @@ def supervision_open_count(user: User) -> int:
         user,
         division_field="case__division",
     ).count()
+
+
+def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:
+    """The home page's case figures: supervision deadlines passed or this week, the
+    unsolved cases of the user's task forces, cases opened since the last visit."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    items: list[WorkItem] = []
+    if user.has_perm(P_CASE_VIEW) or user.has_perm(P_CASE_SUPERVISE):
+        listings = scope_filter(
+            SupervisionListing.objects.filter(lifted_at__isnull=True),
+            user,
+            division_field="case__division",
+        )
+        if not user.has_perm(P_CASE_SUPERVISE):
+            listings = listings.filter(case__in=cases_visible_to(user))
+        url = reverse(
+            "cases:supervision_list" if user.has_perm(P_CASE_SUPERVISE) else "cases:case_list"
+        )
+        due = listings.aggregate(
+            overdue=Count("pk", filter=Q(deadline__lt=today)),
+            week=Count(
+                "pk", filter=Q(deadline__gte=today, deadline__lte=today + timedelta(days=7))
+            ),
+        )
+        items += [
+            WorkItem(
+                WorkKind.OVERDUE, _("Supervised cases past their deadline"), due["overdue"], url
+            ),
+            WorkItem(WorkKind.WEEK, _("Supervised cases due this week"), due["week"], url),
+        ]
+    if user.has_perm(P_CASE_VIEW):
+        figures = cases_visible_to(user).aggregate(
+            mine=Count(
+                "pk",
+                filter=(Q(task_force__leader=user) | Q(task_force__members__user=user))
+                & Q(status__in=UNSOLVED_STATUSES),
+                distinct=True,
+            ),
+            new=Count(
+                "pk", filter=Q(created_at__gte=since) if since else Q(pk__in=[]), distinct=True
+            ),
+        )
+        items.append(
+            WorkItem(
+                WorkKind.WAITING,
+                _("Unsolved cases of your task forces"),
+                figures["mine"],
+                reverse("cases:case_list"),
+            )
+        )
+        if since is not None:
+            items.append(
+                WorkItem(
+                    WorkKind.NEW,
+                    _("Newly opened cases"),
+                    figures["new"],
+                    reverse("cases:case_list"),
+                )
+            )
+    return items
+
+
+def source_code(case: Case) -> str:
+    """How people name the record a case came from: a clue's or mandatory report's
+    tracking code, an alert's child name and date; "" for other sources (they show the
+    record number)."""
+    from homeward.cases.models import CaseSource
+
+    reference = case.source_reference
+    if reference is None:
+        return ""
+    if case.source == CaseSource.CLUE:
+        from homeward.tips.selectors import tracking_code_of
+
+        return tracking_code_of(tip_id=reference)
+    if case.source == CaseSource.MANDATORY_REPORT:
+        from homeward.tips.selectors import tracking_code_of
+
+        return tracking_code_of(mandatory_id=reference) or tracking_code_of(tip_id=reference)
+    return ""

@@ -7,6 +7,7 @@ municipal office every district."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -26,6 +27,7 @@ from homeward.coordination.models import (
     TaskProgress,
     UnitPlan,
 )
+from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import Agency, User
 from homeward.core.models.agencies import DISTRICT_GOVERNMENT_KIND, JOINT_CONFERENCE_OFFICE_KIND
 from homeward.core.roles import P_PLAN_OVERSEE, P_PLAN_VIEW
@@ -269,3 +271,110 @@ def dashboard(user: User, year: int) -> Dashboard:
         regions_open=region_listings_visible_to(user).filter(lifted_at__isnull=True).count(),
         evaluations_due=due,
     )
+
+
+def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:
+    """The home page's plan figures: the unit's annual report when due, late or
+    returned; for an office, the reports of its units waiting for review and those late."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from homeward.core.roles import P_PLAN_WRITE
+
+    if not user.has_perm(P_PLAN_VIEW):
+        return []
+    items: list[WorkItem] = []
+    if user.has_perm(P_PLAN_WRITE) and files_reports(user):
+        own = AnnualReport.objects.filter(
+            agency_id=user.agency_id,
+            status__in=[AnnualReport.Status.DUE, AnnualReport.Status.RETURNED],
+        ).aggregate(
+            late=Count("pk", filter=Q(due_on__lt=today)),
+            week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=7))),
+        )
+        url = reverse("coordination:my_plan")
+        items += [
+            WorkItem(WorkKind.OVERDUE, _("Your unit's annual report is late"), own["late"], url),
+            WorkItem(
+                WorkKind.WEEK, _("Your unit's annual report is due this week"), own["week"], url
+            ),
+        ]
+    if user.has_perm(P_PLAN_OVERSEE):
+        theirs = reports_visible_to(user).exclude(agency_id=user.agency_id)
+        url = reverse("coordination:report_status")
+        items += [
+            WorkItem(
+                WorkKind.OVERDUE,
+                _("Units' annual reports not filed by their due date"),
+                theirs.filter(
+                    status__in=[AnnualReport.Status.DUE, AnnualReport.Status.RETURNED],
+                    due_on__lt=today,
+                ).count(),
+                url,
+            ),
+            WorkItem(
+                WorkKind.WAITING,
+                _("Annual reports waiting for your review"),
+                theirs.filter(status=AnnualReport.Status.SUBMITTED).count(),
+                url,
+            ),
+        ]
+    return items
+
+
+def files_reports(user: User) -> bool:
+    """Whether ``user`` is one of the unit's plan owners, who write its plan and progress
+    and file its annual report: unit staff holding the plan permission, not front-line
+    staff bound to a township or a school (a village worker or a teacher works for
+    the county bureau's plan but does not file it)."""
+    from homeward.core.roles import P_PLAN_WRITE
+    from homeward.prevention.selectors import requires_work_area, work_area
+
+    if not user.has_perm(P_PLAN_WRITE):
+        return False
+    cached: bool | None = getattr(user, "_homeward_files_reports", None)
+    if cached is None:  # asked by the menu and the page in one request: one query
+        cached = work_area(user) is None and not requires_work_area(user)
+        user._homeward_files_reports = cached  # type: ignore[attr-defined]
+    return cached
+
+
+REPORT_FILTERS = ("all", "filed", "late", "due")
+
+
+def reports_of_units(user: User, year: int, show: str = "all") -> QuerySet[AnnualReport]:
+    """The office's list of its units' annual reports of ``year`` (due 15 December for
+    member units, 30 December for district joint conferences): ``filed`` (submitted or
+    accepted), ``late`` (not filed by the due date, or filed after it), ``due`` (not
+    filed yet)."""
+    from django.db.models import F
+
+    reports = (
+        reports_visible_to(user)
+        .filter(year=year)
+        .exclude(agency_id=user.agency_id)
+        .select_related("submitted_by")
+    )
+    filed = [AnnualReport.Status.SUBMITTED, AnnualReport.Status.ACCEPTED]
+    if show == "filed":
+        reports = reports.filter(status__in=filed)
+    elif show == "late":
+        reports = reports.filter(
+            Q(overdue=True)
+            | Q(
+                status__in=[AnnualReport.Status.DUE, AnnualReport.Status.RETURNED],
+                due_on__lt=_today(),
+            )
+            | Q(submitted_at__date__gt=F("due_on"))
+        )
+    elif show == "due":
+        reports = reports.exclude(status__in=filed)
+    return reports.order_by("level", "due_on", "agency__division__code", "agency__code")
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()

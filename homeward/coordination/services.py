@@ -60,6 +60,7 @@ FINAL_EVALUATION_DUE = date(FINAL_EVALUATION_YEAR, 12, 31)
 
 class PlanError:
     NOT_YOUR_UNIT = "plan_not_your_unit"
+    NOT_PLAN_OWNER = "plan_not_plan_owner"
     BAD_STEP = "plan_bad_step"
     FINAL_ONLY_2030 = "plan_final_only_2030"
     TOO_EARLY = "plan_evaluation_too_early"
@@ -81,6 +82,21 @@ def _own_unit(actor: User, agency: Agency) -> None:
     if actor.agency_id != agency.pk:
         raise DomainError(
             PlanError.NOT_YOUR_UNIT, _("Only the unit's own staff write its plan."), status=403
+        )
+    _plan_owner(actor)
+
+
+def _plan_owner(actor: User) -> None:
+    from homeward.coordination.selectors import files_reports
+
+    if not files_reports(actor):
+        raise DomainError(
+            PlanError.NOT_PLAN_OWNER,
+            _(
+                "Only the unit's plan owners write its plan and file its annual report; "
+                "staff working in a township or a school do not."
+            ),
+            status=403,
         )
 
 
@@ -117,6 +133,7 @@ def recipients_of(report: AnnualReport) -> list[Agency]:
 @transaction.atomic
 def unit_plan_get_or_create(*, actor: User, year: int) -> UnitPlan:
     require_permission(actor, P_PLAN_WRITE)
+    _plan_owner(actor)
     plan, created = UnitPlan.objects.get_or_create(
         agency=actor.agency, year=year, defaults={"created_by": actor}
     )
@@ -170,26 +187,25 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _attachment(upload: Any) -> tuple[Any, str]:
-    """A picture is re-encoded (metadata dropped); a PDF is accepted by its magic bytes;
-    nothing else (no HTML, scripts or office macros). Stored under a generated name."""
-    import secrets
-
-    from django.core.files.base import ContentFile
-
-    from homeward.people.services import reencode_photo
+    """A picture is re-encoded (metadata dropped); a PDF is rewritten without active
+    content or metadata (core.uploads); nothing else (no HTML, scripts or office
+    macros). Stored under a generated name."""
+    from homeward.core.uploads import is_pdf, reencode_photo, sanitize_pdf
 
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"attachment": [_("At most 10 MB.")]})
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        content = ContentFile(upload.read(), name=f"{secrets.token_hex(12)}.pdf")
-        return content, "application/pdf"
+    if is_pdf(upload):
+        try:
+            return sanitize_pdf(upload), "application/pdf"
+        except DomainError as error:
+            raise ValidationError({"attachment": [error.message]}) from error
     try:
         picture = reencode_photo(upload)
     except DomainError as error:
-        raise ValidationError({"attachment": [_("Attach a PDF or a picture.")]}) from error
-    return ContentFile(picture.read(), name=f"{secrets.token_hex(12)}.jpg"), "image/jpeg"
+        raise ValidationError(
+            {"attachment": [error.message, _("Attach a PDF or a picture.")]}
+        ) from error
+    return picture, "image/jpeg"
 
 
 @transaction.atomic

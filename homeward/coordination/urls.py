@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "progress/<int:pk>/attachment/", work_views.progress_attachment, name="progress_attachment"
     ),
+    path("reports/", work_views.report_status, name="report_status"),
     path("reports/<int:pk>/", work_views.report, name="report"),
     path("reports/<int:pk>/export.<str:fmt>", work_views.report_export, name="report_export"),
     path("dashboard/", work_views.dashboard, name="dashboard"),

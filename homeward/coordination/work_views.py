@@ -55,6 +55,15 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     """The unit's plan of the year: tasks under the measures it leads or cooperates on,
     progress with computed figures, its annual report, and the reports addressed to it."""
     user = current_user(request)
+    if not selectors.files_reports(user):
+        raise DomainError(
+            services.PlanError.NOT_PLAN_OWNER,
+            _(
+                "Only the unit's plan owners write its plan and file its annual report; "
+                "staff working in a township or a school do not."
+            ),
+            status=403,
+        )
     year = _year(request)
     plan = selectors.plan_of(user, year)
     measures = selectors.measures_for(user)
@@ -134,7 +143,7 @@ def progress_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     record = selectors.report_get(user, pk)
-    own = record.agency_id == user.agency_id
+    own = record.agency_id == user.agency_id and selectors.files_reports(user)
     office = services.office_for(record.agency)
     reviewer = user.has_perm(P_PLAN_OVERSEE) and user.agency_id == office.pk
     if request.method == "POST":
@@ -254,6 +263,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "map_svg": status_map_svg(late_districts, quiet, _("Districts by status")),
             "evaluations": selectors.evaluations_visible_to(user),
             "municipal": selectors.oversees_all(user),
+        },
+    )
+
+
+@requires(P_PLAN_OVERSEE)
+@require_GET
+def report_status(request: HttpRequest) -> HttpResponse:
+    """Which units' annual reports are due, filed and late (the office's list)."""
+    from django.core.paginator import Paginator
+
+    user = current_user(request)
+    year = _year(request)
+    show = request.GET.get("show", "all")
+    if show not in selectors.REPORT_FILTERS:
+        show = "all"
+    reports = selectors.reports_of_units(user, year, show)
+    page = Paginator(reports, 100).get_page(request.GET.get("page"))
+    filters = [
+        ("all", _("All")),
+        ("due", _("Not filed")),
+        ("filed", _("Filed")),
+        ("late", _("Late")),
+    ]
+    return render(
+        request,
+        "coordination/report_status.html",
+        {
+            "year": year,
+            "show": show,
+            "filters": filters,
+            "page": page,
+            "today": timezone.localdate(),
         },
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from homeward.core.models import Division
 from homeward.geotarget import MapRegion, multipolygon_from_geojson, render_svg_map
@@ -78,3 +79,43 @@ def banded_division_map(
     ]
     # render_svg_map escapes every label, title and attribute.
     return mark_safe(render_svg_map(regions, highlight=highlight, aria_label=label))  # noqa: S308
+
+
+PICKER_WIDTH, PICKER_HEIGHT, PICKER_PADDING = 640, 520, 4.0
+
+
+@lru_cache(maxsize=8)
+def _picker(language: str) -> tuple[str, tuple[float, float, float, float]]:
+    from homeward.geotarget import bbox, bbox_union, project_equirectangular
+
+    geometries = _geometries()
+    divisions = list(Division.objects.order_by("code"))
+    svg = render_svg_map(
+        [
+            MapRegion(code=d.code, label=d.display_name, geometry=geometries[d.code])
+            for d in divisions
+        ],
+        width=PICKER_WIDTH,
+        height=PICKER_HEIGHT,
+        aria_label=str(_("Map of Chongqing: click where the child was last seen")),
+    )
+    box = bbox_union(bbox(geometries[d.code]) for d in divisions)
+    inner_w, inner_h = PICKER_WIDTH - 2 * PICKER_PADDING, PICKER_HEIGHT - 2 * PICKER_PADDING
+    min_lon, min_lat, max_lon, max_lat = box
+    x0, y0 = project_equirectangular(min_lon, max_lat, box, inner_w, inner_h)
+    x1, y1 = project_equirectangular(max_lon, min_lat, box, inner_w, inner_h)
+    # The projection is linear in each axis: lon = a * x + b, lat = c * y + d (user units).
+    a = (max_lon - min_lon) / (x1 - x0)
+    b = min_lon - a * (x0 + PICKER_PADDING)
+    c = (min_lat - max_lat) / (y1 - y0)
+    d = max_lat - c * (y0 + PICKER_PADDING)
+    return svg, (a, b, c, d)
+
+
+def place_picker() -> dict[str, Any]:
+    """The district map for picking a point by touch or click: the SVG and the linear
+    inverse of its projection (``lon = a·x + b``, ``lat = c·y + d`` in the SVG's user
+    units), which the page's script applies to the tapped point."""
+    svg, (a, b, c, d) = _picker(get_language() or "zh-hans")
+    # render_svg_map escapes every label and attribute.
+    return {"svg": mark_safe(svg), "a": repr(a), "b": repr(b), "c": repr(c), "d": repr(d)}  # noqa: S308

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.models import User
 from homeward.core.roles import (
@@ -28,6 +30,7 @@ from homeward.core.roles import (
     P_PLAN_WRITE,
     P_PORTAL,
     P_PREVENTION_OVERVIEW,
+    P_REFERENCE,
     P_REGCHECK_VIEW,
     P_SECURITY,
     P_TIP_MANDATORY,
@@ -41,6 +44,11 @@ class NavEntry:
     url_name: str
     label: str | Promise
     permission: str
+    # Entries every portal user has (the plan, the districts) come after the user's own
+    # modules, so that on a phone the user's own work is in the first line of the menu.
+    general: bool = False
+    # A dotted path to ``(user) -> bool`` narrowing the entry further than its permission.
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,14 +58,29 @@ class NavItem:
     active: bool
 
 
+_MANAGES_VICTIMS = "homeward.victims.selectors.manages_victims"
+
 _REGISTRY: list[NavEntry] = [
-    NavEntry("core:home", _("Home"), P_PORTAL),
-    NavEntry("core:division_list", _("Districts and agencies"), P_PLACES),
-    NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW),
-    NavEntry("coordination:my_plan", _("Our plan and report"), P_PLAN_WRITE),
+    NavEntry("core:home", pgettext_lazy("staff portal", "Home"), P_PORTAL),
+    NavEntry("core:division_list", _("Districts and agencies"), P_PLACES, general=True),
+    NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW, general=True),
+    NavEntry(
+        "coordination:my_plan",
+        _("Our plan and report"),
+        P_PLAN_WRITE,
+        general=True,
+        when="homeward.coordination.selectors.files_reports",
+    ),
     NavEntry("coordination:dashboard", _("Plan dashboard"), P_PLAN_OVERSEE),
     NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
-    NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW),
+    NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW, when=_MANAGES_VICTIMS),
+    # Departments that only deliver services see the services referred to them.
+    NavEntry(
+        "victims:queue",
+        _("Referred services"),
+        P_VICTIM_VIEW,
+        when="homeward.victims.selectors.serves_victims_only",
+    ),
     NavEntry("prevention:worklist", _("Prevention"), P_LEDGER_VIEW),
     NavEntry("prevention:dropouts", _("Dropouts"), P_DROPOUT_VIEW),
     NavEntry("prevention:overview", _("Prevention overview"), P_PREVENTION_OVERVIEW),
@@ -71,20 +94,27 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
     NavEntry("dna:specimen_list", _("DNA"), P_DNA_VIEW),
     NavEntry("core:user_list", _("User management"), P_MANAGE_USERS),
+    NavEntry("core:reference_home", _("Reference data"), P_REFERENCE),
     NavEntry("core:audit_list", _("Audit trail"), P_AUDIT),
     NavEntry("core:security_home", _("Security"), P_SECURITY),
 ]
 
 
 def register(entry: NavEntry) -> None:
-    if all(existing.url_name != entry.url_name for existing in _REGISTRY):
+    if all(
+        (existing.url_name, existing.when) != (entry.url_name, entry.when) for existing in _REGISTRY
+    ):
         _REGISTRY.append(entry)
 
 
 def navigation_for(user: User, path: str) -> list[NavItem]:
+    """The user's menu: home, the user's own modules, then the general entries."""
     items = []
-    for entry in _REGISTRY:
+    entries = sorted(_REGISTRY, key=lambda entry: (entry.url_name != "core:home", entry.general))
+    for entry in entries:
         if not user.has_perm(entry.permission):
+            continue
+        if entry.when and not import_string(entry.when)(user):
             continue
         url = reverse(entry.url_name)
         active = path == url if url == "/" else path.startswith(url)

@@ -45,7 +45,11 @@ def cpi_text(log10_lr: float) -> str:
     return mantissa if exponent is None else f"{mantissa}×10^{exponent}"
 
 
-def candidate_report_pdf(candidate: MatchCandidate, watermark: Watermark) -> bytes:
+def candidate_report_pdf(
+    candidate: MatchCandidate, per_locus: list[dict[str, object]], watermark: Watermark
+) -> bytes:
+    """The report of one hit; ``per_locus`` is its per-locus table as read, for a stated
+    purpose, by ``selectors.candidate_loci_read``."""
     style = styles()
     run = candidate.run
     log10_lr = candidate.log10_lr
@@ -60,7 +64,12 @@ def candidate_report_pdf(candidate: MatchCandidate, watermark: Watermark) -> byt
             "warn", parent=style["heading"], textColor=colors.HexColor("#b3261e")
         )
         story.append(
-            Paragraph(_("NOT CONFIRMED — awaiting re-sampling and re-test (比中待复核)"), warning)
+            Paragraph(
+                _("NOT CONFIRMED — awaiting re-sampling and re-test (比中待复核)")
+                if candidate.is_candidate
+                else _("NOT A MATCH — below the decision threshold"),
+                warning,
+            )
         )
     samples = [
         [_("Purpose"), run.purpose],
@@ -75,7 +84,7 @@ def candidate_report_pdf(candidate: MatchCandidate, watermark: Watermark) -> byt
         samples.append([_("Alleged parent"), candidate.parent_specimen.specimen_id])
     story += [Paragraph(_("Samples"), style["heading"]), table(samples, widths=(45 * mm, 125 * mm))]
     loci = [[_("Locus"), _("Child"), _("Father"), _("Mother"), "PI / LR"]]
-    for row in candidate.per_locus:
+    for row in per_locus:
         mark = " *" if row["inconsistent"] else ""
         loci.append(
             [
@@ -106,9 +115,25 @@ def candidate_report_pdf(candidate: MatchCandidate, watermark: Watermark) -> byt
         ],
         [_("Loci compared"), str(candidate.loci_compared)],
         [_("Inconsistent loci"), str(candidate.inconsistent_loci)],
-        [_("Decision band"), candidate.decision_label],
+        [_("Decision band"), candidate.get_decision_display()],
         [_("Review"), review],
     ]
+    if candidate.expected_chance_hits is not None:
+        result.insert(
+            2,
+            [
+                _("Unrelated records expected at this LR in the searched database"),
+                f"{candidate.expected_chance_hits:.2g}",
+            ],
+        )
+    if candidate.posterior is not None:
+        result.insert(
+            3,
+            [
+                _("Probability with a prior of one in the searched database"),
+                f"{candidate.posterior * 100:.4g}%",
+            ],
+        )
     story += [Paragraph(_("Result"), style["heading"]), table(result, widths=(60 * mm, 110 * mm))]
     provenance = run.provenance
     story.append(Spacer(1, 3 * mm))

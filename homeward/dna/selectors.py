@@ -3,7 +3,7 @@ analysts see all), every genotype read audited with its purpose."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,6 +11,7 @@ from django.http import Http404
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.counts import Counts, per_division
+from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, Specimen
@@ -63,7 +64,12 @@ def run_get_for_user(user: User, pk: int) -> MatchRun:
 def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
     try:
         candidate = MatchCandidate.objects.select_related(
-            "run", "child_specimen", "parent_specimen", "family"
+            "run__requested_by",
+            "child_specimen",
+            "parent_specimen",
+            "family",
+            "resampling_by",
+            "retest_specimen",
         ).get(pk=pk, run__in=runs_visible_to(user))
     except MatchCandidate.DoesNotExist:
         raise Http404 from None
@@ -74,6 +80,26 @@ def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
         detail={"purpose": candidate.run.purpose},
     )
     return candidate
+
+
+def candidate_loci_read(
+    user: User, candidate: MatchCandidate, *, purpose: str
+) -> list[dict[str, object]]:
+    """The per-locus table of a hit (genotypes of child, father and mother), decrypted,
+    with an audit event naming the purpose. The caller has checked the step-up
+    (``views.loci_gate``): the same rule as :func:`specimen_genotype_read`."""
+    import json
+
+    audit_record(
+        actor=user,
+        action=AuditAction.DNA_READ,
+        obj=candidate,
+        detail={"purpose": purpose, "loci": True},
+    )
+    rows: list[dict[str, object]] = (
+        json.loads(candidate.per_locus_table) if candidate.per_locus_table else []
+    )
+    return rows
 
 
 def imports_visible_to(user: User) -> QuerySet[ImportBatch]:
@@ -112,3 +138,45 @@ def plan_counts(start: datetime, end: datetime) -> Counts:
         Specimen.objects.filter(created_at__gte=start, created_at__lt=end),
         dna_samples=Count("pk"),
     )
+
+
+def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:
+    """The home page's DNA figures (numbers only): check requests from other units
+    waiting for the police, and supporting matches waiting for review."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from homeward.core.roles import P_DNA_VIEW
+    from homeward.dna.models import CheckRequest
+
+    if not user.has_perm(P_DNA_VIEW):
+        return []
+    requests = scope_filter(CheckRequest.objects.filter(status=CheckRequest.Status.REQUESTED), user)
+    items = [
+        WorkItem(
+            WorkKind.WAITING,
+            _("DNA check requests waiting for sampling"),
+            requests.count(),
+            reverse("dna:check_requests"),
+        ),
+        WorkItem(
+            WorkKind.WAITING,
+            _("Supporting matches waiting for review"),
+            MatchCandidate.objects.filter(
+                run__in=runs_visible_to(user),
+                review=MatchCandidate.Review.CANDIDATE,
+                decision="SUPPORTS",
+            ).count(),
+            reverse("dna:run_list"),
+        ),
+    ]
+    if since is not None:
+        items.append(
+            WorkItem(
+                WorkKind.NEW,
+                _("DNA check requests received"),
+                scope_filter(CheckRequest.objects.filter(requested_at__gte=since), user).count(),
+                reverse("dna:check_requests"),
+            )
+        )
+    return items

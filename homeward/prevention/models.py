@@ -27,6 +27,16 @@ class School(models.Model):
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The education bureau that follows the school's dropouts (its district's by default;
+    # set when another bureau is responsible, e.g. after a reform).
+    education_bureau = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Education bureau"),
+    )
 
     class Meta:
         ordering = ["division__code", "name"]

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from homeward.core.audit import read_audited_or_404
 from homeward.core.counts import Counts, per_division
+from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import Division, Township, User
 from homeward.core.roles import Role
 from homeward.core.scoping import scope_filter, scope_of
@@ -223,3 +224,61 @@ def plan_counts(start: datetime, end: datetime) -> Counts:
         division_field="entry__division",
         visits_done=Count("pk"),
     )
+
+
+def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:
+    """The home page's prevention figures: the worker's visits overdue and due this
+    week, dropout files still followed, registration checks waiting for the police."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from homeward.core.roles import P_REGCHECK_DECIDE
+
+    items: list[WorkItem] = []
+    if user.has_perm("prevention.view_ledgerentry"):
+        week_end = today + timedelta(days=7)
+        visits = (
+            ledger_visible_to(user)
+            .filter(responsible_worker=user, status=LedgerEntry.Status.ACTIVE)
+            .aggregate(
+                overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
+                week=Count("pk", filter=Q(next_visit_due__gte=today, next_visit_due__lte=week_end)),
+            )
+        )
+        url = reverse("prevention:worklist")
+        items += [
+            WorkItem(WorkKind.OVERDUE, _("Visits overdue"), visits["overdue"], url),
+            WorkItem(WorkKind.WEEK, _("Visits due this week"), visits["week"], url),
+        ]
+    if user.has_perm("prevention.view_dropoutfile"):
+        dropouts = dropouts_visible_to(user)
+        url = reverse("prevention:dropouts")
+        items.append(
+            WorkItem(
+                WorkKind.WAITING,
+                _("Dropout files still followed"),
+                dropouts.filter(status=DropoutFile.Status.OPEN).count(),
+                url,
+            )
+        )
+        if since is not None:
+            items.append(
+                WorkItem(
+                    WorkKind.NEW,
+                    _("Dropout files opened"),
+                    dropouts.filter(opened_at__gte=since).count(),
+                    url,
+                )
+            )
+    if user.has_perm(P_REGCHECK_DECIDE):
+        items.append(
+            WorkItem(
+                WorkKind.WAITING,
+                _("Registration and adoption checks waiting for the police"),
+                registration_checks_visible_to(user)
+                .filter(status=RegistrationCheck.Status.PENDING)
+                .count(),
+                reverse("prevention:registration_checks"),
+            )
+        )
+    return items

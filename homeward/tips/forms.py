@@ -122,6 +122,17 @@ class TransitionForm(forms.Form):
         agencies = self.fields["referred_to"]
         assert isinstance(officers, forms.ModelChoiceField)  # noqa: S101  (declared above)
         assert isinstance(agencies, forms.ModelChoiceField)  # noqa: S101
+        from homeward.tips.services import TRANSITIONS
+
+        # Only the steps the workflow allows from here (none once the clue is closed).
+        allowed = TRANSITIONS.get(tip.status, set())
+        to = self.fields["to"]
+        assert isinstance(to, forms.ChoiceField)  # noqa: S101
+        to.choices = [
+            ("", _("Choose the next step")),
+            *[(value, label) for value, label in Tip.Status.choices if value in allowed],
+        ]
+        self.closed = not allowed
         officers.queryset = User.objects.filter(
             agency=tip.owning_agency, is_active=True
         ).select_related("agency")

@@ -53,6 +53,11 @@ class Tip(models.Model):
     tracking_code = models.CharField(_("Tracking code"), max_length=16, unique=True)
     secret_hash = models.CharField(max_length=128)
     idempotency_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Keyed fingerprint of the submitted payload and the reporter's receipt sealed under
+    # the raw idempotency key (which is not stored): a retry gets the same receipt, a
+    # replay of the key with another payload gets nothing.
+    payload_digest = models.CharField(max_length=64, blank=True)
+    sealed_receipt = models.TextField(blank=True)
     category = models.CharField(_("Category"), max_length=24, choices=Category.choices)
     channel = models.CharField(_("Channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from homeward.core.audit import read_audited_or_404
 from homeward.core.counts import Counts, per_division
+from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
 from homeward.tips.models import MandatoryReport, Tip, TipIdentifier
@@ -100,3 +101,92 @@ def plan_counts(start: datetime, end: datetime) -> Counts:
         clues_received=Count("pk"),
         clues_substantiated=Count("pk", filter=Q(status=Tip.Status.SUBSTANTIATED)),
     )
+
+
+def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:
+    """The home page's clue figures: overdue triage, new clues since the last visit,
+    rewards waiting for approval (heads and the municipal bureau), and a mandatory
+    reporter's reports still being handled."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from homeward.core.roles import P_TIP_MANDATORY, P_TIP_REWARD_APPROVE, P_TIP_TRIAGE
+    from homeward.tips.models import Reward
+
+    items: list[WorkItem] = []
+    if user.has_perm(P_TIP_TRIAGE):
+        from django.db.models import Count, Q
+
+        queue = reverse("tips:queue")
+        # A clue keeps only the hour it was received (no exact time is stored), so
+        # "new" counts from the hour of the last visit.
+        hour = since.replace(minute=0, second=0, microsecond=0) if since else None
+        counts = triage_queue(user).aggregate(
+            overdue=Count("pk", filter=Q(overdue=True)),
+            waiting=Count("pk", filter=Q(status=Tip.Status.RECEIVED)),
+        )
+        items.append(
+            WorkItem(
+                WorkKind.OVERDUE,
+                _("Clues past their triage deadline"),
+                counts["overdue"],
+                f"{queue}?overdue=1",
+            )
+        )
+        if hour is not None:
+            items.append(
+                WorkItem(
+                    WorkKind.NEW,
+                    _("New clues"),
+                    tips_visible_to(user).filter(received_hour__gte=hour).count(),
+                    queue,
+                )
+            )
+        items.append(
+            WorkItem(
+                WorkKind.WAITING,
+                _("Clues waiting for triage"),
+                counts["waiting"],
+                f"{queue}?status={Tip.Status.RECEIVED}",
+            )
+        )
+    if user.has_perm(P_TIP_REWARD_APPROVE) and user.agency.is_public_security:
+        pending = Reward.objects.filter(
+            tip__in=tips_visible_to(user),
+            status__in=[Reward.Status.APPLIED, Reward.Status.UNIT_APPROVED],
+        )
+        if not user.agency.is_municipal:
+            pending = pending.filter(tip__owning_agency=user.agency)
+        items.append(
+            WorkItem(
+                WorkKind.WAITING,
+                _("Reporting rewards waiting for approval"),
+                pending.count(),
+                f"{reverse('tips:queue')}?status={Tip.Status.SUBSTANTIATED}",
+            )
+        )
+    if user.has_perm(P_TIP_MANDATORY):
+        open_statuses = [Tip.Status.RECEIVED, Tip.Status.TRIAGED, Tip.Status.ASSIGNED]
+        items.append(
+            WorkItem(
+                WorkKind.WAITING,
+                _("Your mandatory reports still being handled"),
+                mandatory_reports_of(user)
+                .filter(tip__status__in=[*open_statuses, Tip.Status.VERIFYING])
+                .count(),
+                reverse("tips:mandatory_list"),
+            )
+        )
+    return items
+
+
+def tracking_code_of(*, tip_id: int | None = None, mandatory_id: int | None = None) -> str:
+    """The clue's tracking code, the reference people quote (never the database id);
+    "" when there is no such clue."""
+    if mandatory_id is not None:
+        tip_id = (
+            MandatoryReport.objects.filter(pk=mandatory_id).values_list("tip_id", flat=True).first()
+        )
+    if tip_id is None:
+        return ""
+    return Tip.objects.filter(pk=tip_id).values_list("tracking_code", flat=True).first() or ""

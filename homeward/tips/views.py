@@ -3,6 +3,8 @@ report for institution staff, and the police triage queue."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +18,7 @@ from homeward.cases.selectors import cases_from_source
 from homeward.core.errors import DomainError
 from homeward.core.permissions import current_user, public_view, requires
 from homeward.core.roles import P_TIP_MANDATORY, P_TIP_TRIAGE
+from homeward.tips.challenge import challenge_new, challenge_passed
 from homeward.tips.forms import (
     MandatoryReportForm,
     RewardApplyForm,
@@ -32,12 +35,13 @@ from homeward.tips.selectors import (
     triage_queue,
 )
 from homeward.tips.services import (
+    TipError,
     mandatory_report_submit,
     tip_status_for_reporter,
     tip_submit,
     tip_transition,
 )
-from homeward.tips.throttle import submission_allowed
+from homeward.tips.throttle import report_accepted, reports_over_limit, submission_allowed
 
 
 def _apply_errors(form: TipForm, error: ValidationError | DomainError) -> None:
@@ -52,23 +56,52 @@ def _apply_errors(form: TipForm, error: ValidationError | DomainError) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_report(request: HttpRequest) -> HttpResponse:
+    """The public report form. Only accepted reports count towards the hourly limit of a
+    connection; past it, a report still goes through once a light challenge is answered
+    (a person with a real clue is never turned away). Intake replay and the API's
+    throttling are the security work's (secauth), not changed here."""
     form = TipForm(request.POST or None, request.FILES or None)
+    over_limit = request.method == "POST" and reports_over_limit(request)
+    challenge_error = ""
     if request.method == "POST":
-        if not submission_allowed(request):
-            return render(request, "tips/public_throttled.html", status=429)
-        if form.is_valid():
+        passed = not over_limit or challenge_passed(
+            request.POST.get("challenge_token", "")[:400],
+            request.POST.get("challenge_answer", "")[:8],
+        )
+        if over_limit and not passed and "challenge_answer" in request.POST:
+            challenge_error = _("That is not the right answer; please try the new sum.")
+        if form.is_valid() and passed:
             try:
                 submission = tip_submit(channel=Tip.Channel.PUBLIC, **form.tip_fields())
             except (ValidationError, DomainError) as error:
+                if isinstance(error, DomainError) and error.code == TipError.IDEMPOTENCY_REUSED:
+                    # Another report was sent with this form's key: a fresh key lets the
+                    # reporter send theirs; nothing of the other report is shown.
+                    data = request.POST.copy()
+                    data["idempotency_key"] = uuid.uuid4().hex
+                    form = TipForm(data, request.FILES or None)
+                    form.is_valid()
+                    form.add_error(None, error.message)
+                    return render(request, "tips/public_report.html", {"form": form}, status=409)
                 _apply_errors(form, error)
             else:
+                if submission.created:
+                    report_accepted(request)
                 # Reached only after the clue is committed.
                 return render(
                     request,
                     "tips/public_received.html",
                     {"tracking_code": submission.tip.tracking_code, "secret": submission.secret},
                 )
-    return render(request, "tips/public_report.html", {"form": form})
+    return render(
+        request,
+        "tips/public_report.html",
+        {
+            "form": form,
+            "challenge": challenge_new() if over_limit else None,
+            "challenge_error": challenge_error,
+        },
+    )
 
 
 @public_view

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from homeward.core.form_fields import UserChoiceField
-from homeward.core.models import Division, User
+from homeward.core.forms import AgencyChoiceField
+from homeward.core.models import Agency, Division, User
 from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.people.models import Person
 from homeward.victims.models import (
@@ -143,3 +144,24 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, lawyers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lawyer"].queryset = lawyers.select_related("agency")  # type: ignore[attr-defined]
+
+
+class InstitutionForm(forms.Form):
+    """The system administrator's form for an institution (reference data)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Institution.Kind.choices)
+    division = forms.ModelChoiceField(label=_("District"), queryset=Division.objects.none())
+    operating_agency = AgencyChoiceField(label=_("Running unit"), queryset=Agency.objects.none())
+    capacity = forms.IntegerField(label=_("Capacity (places)"), min_value=1, max_value=10000)
+
+    def __init__(
+        self,
+        *args: Any,
+        divisions: QuerySet[Division],
+        agencies: QuerySet[Agency],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        self.fields["operating_agency"].queryset = agencies  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from homeward.core.audit import read_audited_or_404
 from homeward.core.counts import Counts, per_division
+from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.roles import P_VICTIM_MANAGE, P_VICTIM_VIEW
 from homeward.core.scoping import scope_filter
@@ -37,6 +38,12 @@ OPEN_REFERRALS = (ServiceReferral.Status.REFERRED, ServiceReferral.Status.ACCEPT
 
 def manages_victims(user: User) -> bool:
     return user.has_perm(P_VICTIM_MANAGE)
+
+
+def serves_victims_only(user: User) -> bool:
+    """A department that delivers services referred to it (health, education, human
+    resources, the women's federation …) but does not manage victims."""
+    return user.has_perm(P_VICTIM_VIEW) and not user.has_perm(P_VICTIM_MANAGE)
 
 
 def victims_visible_to(user: User) -> QuerySet[Victim]:
@@ -192,3 +199,91 @@ def plan_counts(start: datetime, end: datetime) -> Counts:
             ),
         ]
     )
+
+
+def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:
+    """The home page's victim-services figures: services referred to the user's unit
+    (late, due this week, new), placements proposed to the unit's institutions,
+    household-registration tasks, legal-aid steps past or near their deadline."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from homeward.core.roles import P_LEGAL_AID
+
+    if not user.has_perm(P_VICTIM_VIEW):
+        return []
+    queue = reverse("victims:queue")
+    week_end = today + timedelta(days=7)
+    referrals = ServiceReferral.objects.filter(
+        owner_agency=user.agency, status__in=OPEN_REFERRALS
+    ).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
+        new=Count("pk", filter=Q(referred_at__gte=since) if since else Q(pk__in=[])),
+    )
+    items = [
+        WorkItem(
+            WorkKind.OVERDUE,
+            _("Referred services past their due date"),
+            referrals["overdue"],
+            queue,
+        ),
+        WorkItem(WorkKind.WEEK, _("Referred services due this week"), referrals["week"], queue),
+        WorkItem(
+            WorkKind.WAITING,
+            _("Placements proposed to your institutions"),
+            Placement.objects.filter(
+                institution__operating_agency=user.agency, status=Placement.Status.PROPOSED
+            ).count(),
+            queue,
+        ),
+    ]
+    if since is not None:
+        items.append(
+            WorkItem(
+                WorkKind.NEW,
+                _("Services newly referred to your unit"),
+                referrals["new"],
+                queue,
+            )
+        )
+    tasks = tasks_for(user)
+    items.append(
+        WorkItem(
+            WorkKind.OVERDUE,
+            _("Household-registration tasks past due"),
+            tasks.filter(due_on__lt=today).count(),
+            queue,
+        )
+    )
+    if user.has_perm(P_LEGAL_AID):
+        now = timezone.now()
+        open_aid = LegalAidApplication.objects.filter(
+            justice_agency=user.agency,
+            status__in=[
+                LegalAidApplication.Status.RECEIVED,
+                LegalAidApplication.Status.REVIEWED,
+                LegalAidApplication.Status.ASSIGNED,
+            ],
+        )
+        url = reverse("victims:legal_aid")
+        items += [
+            WorkItem(
+                WorkKind.OVERDUE,
+                _("Legal-aid steps past their deadline"),
+                open_aid.filter(step_due_at__lt=now).count(),
+                url,
+            ),
+            WorkItem(
+                WorkKind.WEEK,
+                _("Legal-aid steps due this week"),
+                open_aid.filter(
+                    step_due_at__gte=now, step_due_at__lt=now + timedelta(days=7)
+                ).count(),
+                url,
+            ),
+        ]
+    return items

@@ -38,7 +38,8 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
-from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_SERVICE
+from homeward.core.policy import policy_value
+from homeward.core.roles import P_LEGAL_AID, P_REFERENCE, P_VICTIM_MANAGE, P_VICTIM_SERVICE
 from homeward.core.workdays import add_working_days
 from homeward.people.models import Person
 from homeward.victims.models import (
@@ -479,7 +480,7 @@ def victim_return(
     FollowUp.objects.bulk_create(
         [
             FollowUp(victim=victim, due_on=returned_on + timedelta(days=days))
-            for days in settings.VICTIMS_FOLLOW_UP_DAYS
+            for days in policy_value("victims_follow_up_days")
         ]
     )
     audit_record(
@@ -614,6 +615,15 @@ def service_refer(
         raise DomainError(
             VictimError.NOT_ELIGIBLE, _("School placement is for school-age children.")
         )
+    if kind == ServiceKind.LEGAL_AID:
+        # One service, one track: referring legal aid files the application in the
+        # green channel, whose steps move this referral (see _legal_aid_referral_sync).
+        if not note.strip():
+            raise ValidationError({"note": [_("Say what legal help is needed.")]})
+        legal_aid_apply(actor=actor, victim=victim, matter=note)
+        referral = _open_legal_aid_referral(victim)
+        assert referral is not None  # noqa: S101  (created by legal_aid_apply)
+        return referral
     provider_kind, _needs_identity = SERVICE_PROVIDERS[kind]
     referral = ServiceReferral.objects.create(
         victim=victim,
@@ -642,6 +652,13 @@ def service_update(
         },
         ServiceReferral.Status.ACCEPTED: {ServiceReferral.Status.DONE},
     }
+    if referral.kind == ServiceKind.LEGAL_AID:
+        raise DomainError(
+            VictimError.BAD_STEP,
+            _(
+                "Legal aid moves through the legal-aid green channel: accept, assign a lawyer, close."
+            ),
+        )
     if status not in allowed.get(referral.status, set()):
         raise DomainError(VictimError.BAD_STEP, _("This step is not possible now."))
     if (
@@ -729,7 +746,9 @@ def follow_ups_flag_overdue(today: date | None = None) -> int:
 
 
 def _sla(step: str) -> int:
-    return int(settings.VICTIMS_LEGAL_AID_SLA_DAYS[step])
+    """Working days for a step (a policy setting; HOMEWARD_VICTIMS_LEGAL_AID_SLA_DAYS by
+    default)."""
+    return int(policy_value("legal_aid_sla_days")[step])
 
 
 @transaction.atomic
@@ -751,8 +770,53 @@ def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidAppl
         received_at=now,
         step_due_at=add_working_days(now, _sla("review")),
     )
+    if _open_legal_aid_referral(victim) is None:
+        total = _sla("review") + _sla("assign") + _sla("handle")
+        ServiceReferral.objects.create(
+            victim=victim,
+            kind=ServiceKind.LEGAL_AID,
+            owner_agency=justice,
+            due_on=timezone.localtime(add_working_days(now, total)).date(),
+            note=matter.strip()[:300],
+            referred_by=actor,
+        )
     audit_record(actor=actor, action=AuditAction.LEGAL_AID_APPLY, obj=victim)
     return application
+
+
+def _open_legal_aid_referral(victim: Victim) -> ServiceReferral | None:
+    return (
+        ServiceReferral.objects.filter(
+            victim=victim,
+            kind=ServiceKind.LEGAL_AID,
+            status__in=[ServiceReferral.Status.REFERRED, ServiceReferral.Status.ACCEPTED],
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _legal_aid_referral_sync(application: LegalAidApplication, outcome: str = "") -> None:
+    """The legal-aid referral of the victim follows its application: accepted when the
+    office accepts, done when the matter is concluded, declined when refused."""
+    referral = _open_legal_aid_referral(application.victim)
+    if referral is None:
+        return
+    statuses: dict[str, str] = {
+        LegalAidApplication.Status.REVIEWED: ServiceReferral.Status.ACCEPTED,
+        LegalAidApplication.Status.ASSIGNED: ServiceReferral.Status.ACCEPTED,
+        LegalAidApplication.Status.CLOSED: ServiceReferral.Status.DONE,
+        LegalAidApplication.Status.REFUSED: ServiceReferral.Status.DECLINED,
+    }
+    status = statuses.get(application.status)
+    if status is None or status == referral.status:
+        return
+    referral.status = status
+    if outcome:
+        referral.outcome = outcome
+    if status in (ServiceReferral.Status.DONE, ServiceReferral.Status.DECLINED):
+        referral.closed_at = timezone.now()
+    referral.save()
 
 
 def _legal_aid_unit(actor: User, application: LegalAidApplication) -> None:
@@ -792,6 +856,7 @@ def legal_aid_review(
         application.closed_at = now
     application.escalated_at = None
     application.save()
+    _legal_aid_referral_sync(application, application.outcome)
     audit_record(
         actor=actor,
         action=AuditAction.LEGAL_AID_REVIEW,
@@ -837,6 +902,7 @@ def legal_aid_close(
     application.outcome = outcome.strip()[:300]
     application.closed_at = timezone.now()
     application.save()
+    _legal_aid_referral_sync(application, application.outcome)
     audit_record(actor=actor, action=AuditAction.LEGAL_AID_CLOSE, obj=application.victim)
     return application
 
@@ -881,3 +947,78 @@ def legal_aid_escalate_overdue(now: datetime | None = None) -> int:
             )
             escalated += 1
     return escalated
+
+
+# --- Reference data: the institutions victims are placed in ------------------------------
+
+
+@transaction.atomic
+def institution_save(
+    *,
+    actor: User,
+    institution: Institution | None = None,
+    name: str,
+    kind: str,
+    division: Division,
+    operating_agency: Agency,
+    capacity: int,
+) -> Institution:
+    """Create an institution, or change one (``institution`` given): the system
+    administrator's reference data, checked field by field.
+
+    The running unit is of the institution's district or a municipal unit; the capacity
+    is never below the people staying there now.
+    """
+    require_permission(actor, P_REFERENCE)
+    require_division(actor, division.pk)
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the institution's name.")]
+    elif (
+        Institution.objects.filter(name=name)
+        .exclude(pk=institution.pk if institution is not None else 0)
+        .exists()
+    ):
+        errors["name"] = [_("An institution with this name exists already.")]
+    if kind not in Institution.Kind.values:
+        errors["kind"] = [_("Choose a kind of institution.")]
+    if operating_agency.division_id not in (None, division.pk):
+        errors["operating_agency"] = [
+            _("The running unit must be of the institution's district or a municipal unit.")
+        ]
+    if capacity < 1:
+        errors["capacity"] = [_("The capacity is at least one place.")]
+    elif institution is not None:
+        staying = Placement.objects.filter(
+            institution=institution, status=Placement.Status.ACTIVE
+        ).count()
+        if capacity < staying:
+            errors["capacity"] = [
+                _("%(count)d people stay here now; the capacity cannot be lower.")
+                % {"count": staying}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    created = institution is None
+    if institution is None:
+        institution = Institution()
+    institution.name = name
+    institution.kind = kind
+    institution.division = division
+    institution.operating_agency = operating_agency
+    institution.capacity = capacity
+    institution.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.INSTITUTION_SAVE,
+        obj=institution,
+        detail={
+            "created": created,
+            "kind": kind,
+            "division": division.code,
+            "operating_agency": operating_agency.code,
+            "capacity": capacity,
+        },
+    )
+    return institution

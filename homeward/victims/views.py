@@ -343,15 +343,23 @@ def institution_board(request: HttpRequest, pk: int) -> HttpResponse:
         placement = get_object_or_404(
             Placement, pk=posted_int(request.POST, "placement"), institution=institution
         )
+        accept = request.POST.get("decision") == "accept"
         try:
             services.placement_decide(
                 actor=user,
                 placement=placement,
-                accept=request.POST.get("decision") == "accept",
+                accept=accept,
                 reason=request.POST.get("reason", ""),
             )
         except (ValidationError, DomainError) as error:
             messages.error(request, getattr(error, "message", None) or _("Say why."))
+        else:
+            messages.success(
+                request,
+                _("Placement accepted: the person is now on the board.")
+                if accept
+                else _("Placement declined: civil affairs will propose another institution."),
+            )
         return redirect("victims:institution", institution.pk)
     rows = board(institution)
     audit_record(actor=user, action=AuditAction.LIST, obj=institution, detail={"rows": len(rows)})
@@ -398,6 +406,15 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
                 )
         except (ValidationError, DomainError) as error:
             messages.error(request, error_text(error))
+        else:
+            done = {
+                "accept": _("Application accepted: assign a lawyer next."),
+                "refuse": _("Application refused; the reason is recorded."),
+                "assign": _("Lawyer assigned: the handling deadline has started."),
+                "close": _("Matter concluded; the referred service is closed with it."),
+            }.get(step or "")
+            if done:
+                messages.success(request, done)
         return redirect("victims:legal_aid")
     audit_record(
         actor=user, action=AuditAction.LIST, object_type="victims.legalaidapplication", detail={}

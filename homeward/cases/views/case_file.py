@@ -27,6 +27,7 @@ from homeward.cases.selectors import (
     is_case_team,
     last_activity_of,
     qualified_leaders,
+    source_code,
 )
 from homeward.cases.services import case_change_status, case_open
 from homeward.cases.timeline import timeline_entries
@@ -155,6 +156,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline_entries(case_events(case), parties),
             "next_statuses": next_statuses(case.status),
             "last_activity": last_activity_of(case),
+            "source_code": source_code(case),
         }
     )
     return render(request, "cases/case_detail.html", context)

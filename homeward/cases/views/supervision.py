@@ -22,6 +22,7 @@ from homeward.cases.selectors import (
     case_find_for_supervision,
     case_get_for_user,
     case_supervision,
+    source_code,
     supervised_cases,
 )
 from homeward.cases.services import (
@@ -121,6 +122,7 @@ def supervision_case(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "crimes": [crime.get_crime_display() for crime in case.crimes.all()],
             "listings": list(case_supervision(case)),
+            "source_code": source_code(case),
             "lift_form": SupervisionLiftForm(),
             "own_level": (
                 ListingLevel.MUNICIPAL if user.agency.is_municipal else ListingLevel.DISTRICT

@@ -41,9 +41,11 @@ def test_clue_history_and_dna_and_cap_codes_read_as_chinese() -> None:
     assert TipEvent(kind="triaged").kind_label != "triaged"
     assert TipEvent(kind="joined_case").kind_label == "并入案件"
     candidate = MatchCandidate(hypothesis="couple", decision="SUPPORTS")
-    assert candidate.hypothesis_label == "父母双方（双亲比对）"
-    assert candidate.decision_label == "支持亲子关系"
-    assert MatchCandidate(hypothesis="duo", decision="EXCLUDES").decision_label == "排除亲子关系"
+    # the DNA codes are the model's choices: the display reads Chinese, never the code
+    assert candidate.get_hypothesis_display() not in {"couple", "Both parents"}
+    assert candidate.get_decision_display() == "支持亲缘关系"
+    excluded = MatchCandidate(hypothesis="duo", decision="EXCLUDES")
+    assert excluded.get_decision_display() == "排除亲缘关系"
     assert CapMessage(msg_type="Alert").msg_type_label == "首次预警"
     assert CapMessage(msg_type="Cancel").msg_type_label == "解除"
 

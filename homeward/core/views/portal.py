@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_GET
 
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
+from homeward.core.home import WorkKind, previous_visit, work_for
 from homeward.core.maps import division_map_svg
 from homeward.core.models import Agency, User
 from homeward.core.permissions import current_user, requires
@@ -17,35 +21,42 @@ from homeward.core.scoping import scope_of
 from homeward.core.selectors import (
     agencies_of_division,
     agencies_search,
+    audit_checkpoints_recent,
     audit_events_for,
+    audit_head,
     division_get,
     divisions_with_counts,
     municipal_agencies,
+    townships_search,
     users_for_admin,
 )
 
 
 @requires(P_PORTAL)
 def home(request: HttpRequest) -> HttpResponse:
+    """The role's own work first: overdue, due this week, new since the last visit,
+    waiting; then what each role does here. The 38-district table is its own page."""
     user = current_user(request)
     roles = [Role(code) for code in sorted(user.role_codes)]
-    scope = scope_of(user)
-    context: dict[str, object] = {"roles": roles, "scope": scope}
-    if user.has_perm(P_PLACES):
-        divisions = list(divisions_with_counts())
-        own = user.agency.division
-        context.update(
-            {
-                "divisions": divisions,
-                "municipal_agency_count": municipal_agencies().count(),
-                "map_svg": division_map_svg(
-                    divisions,
-                    highlight=own.code if own else None,
-                    href=lambda code: reverse("core:division_detail", args=[code]),
-                ),
-                "own_division": own,
-            }
+    since = previous_visit(user)
+    items = work_for(user, since=since, today=timezone.localdate())
+    groups = [
+        (kind, label, [item for item in items if item.kind == kind])
+        for kind, label in (
+            (WorkKind.OVERDUE, pgettext_lazy("home", "Overdue")),
+            (WorkKind.WEEK, pgettext_lazy("home", "Due this week")),
+            (WorkKind.NEW, pgettext_lazy("home", "New since your last visit")),
+            (WorkKind.WAITING, pgettext_lazy("home", "Waiting for you")),
         )
+    ]
+    context: dict[str, object] = {
+        "roles": roles,
+        "scope": scope_of(user),
+        "own_division": user.agency.division,
+        "since": since,
+        "groups": [group for group in groups if group[2]],
+        "nothing_to_do": not items,
+    }
     return render(request, "core/home.html", context)
 
 
@@ -82,6 +93,26 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
                 href=lambda c: reverse("core:division_detail", args=[c]),
             ),
         },
+    )
+
+
+@requires(P_PLACES)
+@require_GET
+def township_search(request: HttpRequest) -> JsonResponse:
+    """Place search for forms that take a position (the alert form): a township's
+    name, its district, and the district's centre as an approximate position."""
+    query = request.GET.get("q", "").strip()[:32]
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "label": f"{t.division.display_name} {t.name_zh}",
+                    "lat": round(t.division.centroid_lat, 5),
+                    "lon": round(t.division.centroid_lon, 5),
+                }
+                for t in townships_search(query)
+            ]
+        }
     )
 
 
@@ -147,5 +178,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/audit_list.html",
-        {"page": page, "action": action, "actor": actor, "action_choices": choices},
+        {
+            "page": page,
+            "action": action,
+            "actor": actor,
+            "action_choices": choices,
+            "checkpoints": audit_checkpoints_recent(),
+            "head": audit_head(),
+        },
     )
