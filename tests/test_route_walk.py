@@ -128,6 +128,12 @@ def _evaluations() -> list[dict[str, Any]]:
     ]
 
 
+def _policy_keys() -> list[dict[str, Any]]:
+    from homeward.core.policy import policy_keys
+
+    return [{"key": item.key} for item in policy_keys()[:2]] + [{"key": "no-such-setting"}]
+
+
 SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "tips:tip_detail": _from("tips.Tip", pk="pk"),
     "tips:reward_action": _from("tips.Tip", pk="pk"),
@@ -189,6 +195,16 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "core:user_toggle_active": _from("core.User", pk="pk"),
     "core:user_reset_password": _from("core.User", pk="pk"),
     "core:security_otp_reset": _from("otp_totp.TOTPDevice", pk="user_id"),
+    "core:security_role_request": _from("core.RoleRequest", pk="pk"),
+    "core:handover_open": _from("core.SignInLink", pk="pk"),
+    "core:signin_link": lambda: [{"token": "not-a-real-token"}, {"token": "长" * 60}],
+    "core:agency_edit": _from("core.Agency", pk="pk"),
+    "core:policy_edit": _policy_keys,
+    "alerts:partner_edit": _from("alerts.Partner", pk="pk"),
+    "alerts:partner_rotate": _from("alerts.Partner", pk="pk"),
+    "prevention:school_admin_edit": _from("prevention.School", pk="pk"),
+    "prevention:work_area_admin_edit": _from("prevention.WorkArea", user_pk="user_id"),
+    "victims:institution_admin_edit": _from("victims.Institution", pk="pk"),
 }
 
 
