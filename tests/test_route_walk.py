@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import io
 import time
 import traceback
@@ -461,7 +462,7 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
     walkers: list[tuple[str, Callable[[], Client]]] = [("anonymous", Client)]
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(username=account.username)
-        walkers.append((account.username, lambda user=user: signed_in_client(user)))
+        walkers.append((account.username, functools.partial(signed_in_client, user)))
     for who, sign_in in walkers:
         client = sign_in()
         walk = Walk(client=client, who=who)
