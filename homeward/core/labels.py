@@ -182,6 +182,29 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.DONATION_RECORD: pgettext_lazy("audit action", "Donation recorded"),
     AuditAction.ACTIVITY_RECORD: pgettext_lazy("audit action", "Activity recorded"),
     AuditAction.VOLUNTEER_TEAM_SAVE: pgettext_lazy("audit action", "Volunteer team saved"),
+    AuditAction.ROLE_REQUESTED: pgettext_lazy("audit action", "Role requested"),
+    AuditAction.ROLE_REQUEST_DECIDED: pgettext_lazy("audit action", "Role request decided"),
+    AuditAction.SIGNIN_LINK_ISSUED: pgettext_lazy("audit action", "Sign-in link issued"),
+    AuditAction.SIGNIN_LINK_REVEALED: pgettext_lazy("audit action", "Sign-in link shown"),
+    AuditAction.SIGNIN_LINK_USED: pgettext_lazy("audit action", "Sign-in link used"),
+    AuditAction.LOCKOUT: pgettext_lazy("audit action", "Account locked"),
+    AuditAction.BREAK_GLASS: pgettext_lazy("audit action", "Emergency access"),
+    AuditAction.BREAK_GLASS_REVIEWED: pgettext_lazy("audit action", "Emergency access reviewed"),
+    AuditAction.EXPORT_APPROVAL_REQUESTED: pgettext_lazy(
+        "audit action", "Export approval requested"
+    ),
+    AuditAction.EXPORT_APPROVAL_DECIDED: pgettext_lazy("audit action", "Export approval decided"),
+    AuditAction.EXPORT_REFUSED: pgettext_lazy("audit action", "Export refused"),
+    AuditAction.INSTITUTION_SAVE: pgettext_lazy("audit action", "Institution saved"),
+    AuditAction.SCHOOL_SAVE: pgettext_lazy("audit action", "School saved"),
+    AuditAction.WORK_AREA_SET: pgettext_lazy("audit action", "Work area set"),
+    AuditAction.WORK_AREA_CLEAR: pgettext_lazy("audit action", "Work area cleared"),
+    AuditAction.REFERENCE_IMPORT: pgettext_lazy("audit action", "Reference data imported"),
+    AuditAction.AGENCY_SAVE: pgettext_lazy("audit action", "Agency saved"),
+    AuditAction.LEADER_POST_SET: pgettext_lazy("audit action", "Leadership post set"),
+    AuditAction.PARTNER_UPDATE: pgettext_lazy("audit action", "Partner platform updated"),
+    AuditAction.PARTNER_TOKEN_ROTATE: pgettext_lazy("audit action", "Partner token renewed"),
+    AuditAction.POLICY_SETTING_SAVE: pgettext_lazy("audit action", "Setting saved"),
 }
 
 # Models that name themselves only by their class name (no translated verbose_name).

@@ -78,3 +78,23 @@ def test_an_expired_form_token_is_explained_in_chinese(owner: User) -> None:
     response = client.post("/people/new/", {"full_name": "x"})
     assert response.status_code == 403
     assert "表单已过期" in response.content.decode()
+
+
+def test_a_nul_character_in_the_query_string_is_dropped_before_the_view() -> None:
+    from django.http import HttpRequest, HttpResponse
+    from django.test import RequestFactory
+
+    from homeward.core.page_errors import PageErrorMiddleware
+
+    seen: dict[str, list[str]] = {}
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.update(dict(request.GET.lists()))
+        return HttpResponse("ok")
+
+    # given a filter with a NUL character (PostgreSQL refuses it in a text comparison)
+    request = RequestFactory().get("/agencies/?kind=a%00b&q=%00&page=2")
+    # when it passes the page middleware
+    PageErrorMiddleware(view)(request)
+    # then the view reads the filter without it
+    assert seen == {"kind": ["ab"], "q": [""], "page": ["2"]}
