@@ -9,7 +9,8 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 PHONY_EXTRA := bench-load
-.PHONY: help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
+BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+.PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +64,16 @@ bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (foundation, kinship, alert 
 bench-load: $(DEV_STAMP) ## Load test of public clue intake on the local PostgreSQL (~1 min)
 	$(PY) bench/tips_load.py
 
+backup: $(RUNTIME_STAMP) ## Back up database, files and audit anchors to BACKUP_DIR (KEYS_DIR=... also copies the key file, keep it apart)
+	$(PY) manage.py backup --output $(BACKUP_DIR) $(if $(KEYS_DIR),--keys-output $(KEYS_DIR))
+
+restore: $(RUNTIME_STAMP) ## Restore BACKUP_DIR (KEYS_DIR=... puts the key file back), then check rows, keys and the audit chain
+	@test -n "$(BACKUP_DIR)" || (echo "set BACKUP_DIR=" >&2; exit 2)
+	$(PY) manage.py restore --input $(BACKUP_DIR) $(if $(KEYS_DIR),--keys $(KEYS_DIR))
+
+db-roles: $(RUNTIME_STAMP) ## PostgreSQL: create/refresh the run-time roles homeward_app and homeward_dna (as the owner, after migrate)
+	$(PY) manage.py db_roles $(if $(DB_ROLE_PASSWORDS),--passwords-from-env)
+
 worker: $(RUNTIME_STAMP) ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A homeward worker --loglevel INFO
 
@@ -75,7 +86,7 @@ makemessages: $(DEV_STAMP) ## Extract translatable strings (needs GNU gettext)
 check-deploy: $(RUNTIME_STAMP) ## Django's deploy checklist with production settings and dummy secrets
 	DJANGO_SETTINGS_MODULE=homeward.settings.production DJANGO_SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	DJANGO_ALLOWED_HOSTS=homeward.example.cn HOMEWARD_FIELD_KEYS=k1:$$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
-	HOMEWARD_FIELD_KEY_ACTIVE=k1 HOMEWARD_BLIND_INDEX_KEY=$$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
+	HOMEWARD_CACHE_URL=redis://127.0.0.1:6379/1 HOMEWARD_FIELD_KEY_ACTIVE=k1 HOMEWARD_BLIND_INDEX_KEY=$$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
 	HOMEWARD_VAR_DIR=$$(mktemp -d) $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the venv and local state (database, keys, demo accounts)

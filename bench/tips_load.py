@@ -1,8 +1,11 @@
 """Load test of public clue intake on PostgreSQL (issue 5). Run: `python bench/tips_load.py`.
 
-Starts gunicorn (4 workers) on 127.0.0.1 against a fresh PostgreSQL database, then
-drives POST /api/v1/tips/ from a second process (this script's threads, loopback only,
-bounded in time) and reports sustained requests per second and latency percentiles.
+Starts gunicorn (4 workers) on 127.0.0.1 against a fresh PostgreSQL database, waits
+until ``/healthz`` answers ``{"status": "ok"}``, warms every worker, then drives
+POST /api/v1/tips/ from this script's threads (loopback only, bounded in time) and
+reports sustained requests per second and latency percentiles, with the CPU time the
+server spent per request (gunicorn master and workers, and the PostgreSQL backends that
+served them), the client's own CPU, SQL statements per clue and the load average.
 Afterwards it checks that every acknowledged clue (201) is in the database: no accepted
 clue is lost, and refused requests got an explicit 429/503, never a silent drop.
 """
@@ -22,7 +25,10 @@ import time
 import uuid
 from pathlib import Path
 
+from costs import _pid_cpu, load, machine, measured
+
 ROOT = Path(__file__).resolve().parents[1]
+GRACEFUL_SECONDS = 5
 PAYLOAD = {
     "category": "child_selling",
     "narrative": "有人在车站附近出价出售一名男婴，自称是孩子的亲戚，形迹可疑。",
@@ -68,6 +74,104 @@ def _worker(
         results.extend(local)
 
 
+def _wait_until_healthy(server: subprocess.Popen[bytes], port: int) -> None:
+    """Until /healthz answers 200 {"status": "ok"}; fails if gunicorn exits or 60 s pass."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode} before it was ready")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            answer = response.read()
+            if response.status == 200 and json.loads(answer) == {"status": "ok"}:
+                return
+        except (OSError, http.client.HTTPException, ValueError):
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz with status ok within 60 s")
+
+
+def _warm(port: int, requests: int) -> None:
+    """Load every worker's code and connection before the clock starts."""
+    for _ in range(requests):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+        finally:
+            connection.close()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _backend_pids(database: str) -> list[int]:
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'",  # noqa: S608
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then wait longer than gunicorn's own graceful timeout; SIGKILL after."""
+    server.terminate()
+    try:
+        server.wait(timeout=GRACEFUL_SECONDS + 15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=15)
+
+
+STATEMENTS = """
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+payload = json.loads(%r)
+client = Client()
+client.post("/api/v1/tips/", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="warm-0000-0000")
+with CaptureQueriesContext(connection) as queries:
+    response = client.post("/api/v1/tips/", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="count-0000-0000")
+assert response.status_code == 201, response.content
+print(len(queries))
+"""
+
+
+def _statements_per_clue(env: dict[str, str]) -> str:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", STATEMENTS % json.dumps(PAYLOAD)],
+        cwd=ROOT,
+        env={**env, "DJANGO_ALLOWED_HOSTS": "testserver"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    return lines[-1] if result.returncode == 0 and lines else f"? ({result.stderr.strip()[-200:]})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -102,19 +206,17 @@ def main() -> None:
             f"127.0.0.1:{args.port}",
             "--log-level",
             "warning",
+            "--graceful-timeout",
+            str(GRACEFUL_SECONDS),
         ],
         cwd=ROOT,
         env=env,
     )
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request(
-                    "GET", "/healthz"
-                )
-                break
-            except OSError:
-                time.sleep(0.2)
+        _wait_until_healthy(server, args.port)
+        _warm(args.port, args.workers * 8)
+        backends = _backend_pids(database)
+        cpu_backends_before = _pid_cpu(backends)
         results: list[tuple[int, float, str]] = []
         lock = threading.Lock()
         deadline = time.monotonic() + args.seconds
@@ -122,15 +224,19 @@ def main() -> None:
             threading.Thread(target=_worker, args=(args.port, deadline, results, lock))
             for _ in range(args.clients)
         ]
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
+        server_pids = [server.pid, *_children(server.pid)]
+        with measured("load", pids=server_pids, quiet=True) as run:
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.monotonic() - started
+        backends = _backend_pids(database)
+        cpu_backends = _pid_cpu(backends) - cpu_backends_before
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _stop(server)
+    statements = _statements_per_clue(env)
     accepted = [r for r in results if r[0] == 201]
     refused = [r for r in results if r[0] in (429, 503)]
     failed = [r for r in results if r[0] not in (201, 429, 503)]
@@ -153,8 +259,10 @@ def main() -> None:
         text=True,
     ).stdout.split()
     missing = codes - set(stored)
+    print(f"machine: {machine()}")
     print(
-        f"machine: {os.cpu_count()} cores; gunicorn {args.workers} workers; {args.clients} client threads; {elapsed:.1f} s"
+        f"gunicorn {args.workers} workers; {args.clients} client threads; {elapsed:.1f} s; "
+        f"load average {run.load_before} -> {run.load_after} (now {load()})"
     )
     print(
         f"requests {len(results)}  accepted {len(accepted)}  refused (429/503) {len(refused)}  other {len(failed)}"
@@ -168,6 +276,14 @@ def main() -> None:
         print(
             f"latency p50 {p50 * 1000:.1f} ms  p99 {p99 * 1000:.1f} ms  max {latencies[-1] * 1000:.1f} ms"
         )
+    served = max(len(results), 1)
+    print(
+        f"server CPU {run.cpu_others:.2f} s (gunicorn) + {cpu_backends:.2f} s (PostgreSQL) = "
+        f"{(run.cpu_others + cpu_backends) / served * 1000:.1f} ms per request "
+        f"({run.cpu_others / served * 1000:.1f} + {cpu_backends / served * 1000:.1f}); "
+        f"client CPU {run.cpu_self:.2f} s"
+    )
+    print(f"SQL statements per clue: {statements}")
     print(f"acknowledged clues missing from the database: {len(missing)} (stored {len(stored)})")
     _psql(f"DROP DATABASE IF EXISTS {database}")
     if missing:

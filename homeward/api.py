@@ -20,6 +20,7 @@ from homeward.alerts.api import partner_router as alerts_partner_router
 from homeward.alerts.api import public_router as alerts_public_router
 from homeward.alerts.api import router as alerts_router
 from homeward.cases.api import router as cases_router
+from homeward.core import api_errors
 from homeward.core.api import router as core_router
 from homeward.core.roles import P_PORTAL
 from homeward.people.api import router as people_router
@@ -38,7 +39,14 @@ def _portal_users_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return wrapped
 
 
-api = NinjaAPI(
+class HomewardAPI(NinjaAPI):
+    """The API whose OpenAPI document lists every error answer (ErrorOut)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return api_errors.document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = HomewardAPI(
     title="Homeward API",
     version="1",
     description="Homeward (回家) partner and staff API",
@@ -48,6 +56,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_decorator=_portal_users_only,
 )
+# One error body for every refusal: DomainError, ValidationError, Ninja's own (ErrorOut).
+api_errors.install(api)
 api.add_router("/", core_router)
 api.add_router("/people/", people_router)
 api.add_router("/tips/", tips_router)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from homeward.core.models import User
+from homeward.testing.otp import browser_sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -81,9 +82,7 @@ def test_a_demo_user_signs_in_and_sees_the_chinese_home_page(
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.goto(f"{live_server.url}/")
     assert "/login/" in page.url
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    browser_sign_in(page, live_server.url, user, password)
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     body = page.inner_text("body")
@@ -146,10 +145,7 @@ def test_an_alert_from_publication_to_found_in_the_browser(
     )
     try:
         staff = browser.new_page(viewport={"width": 1280, "height": 900})
-        staff.goto(f"{live_server.url}/login/")
-        staff.fill("input[name=username]", commander.username)
-        staff.fill("input[name=password]", TEST_PASSWORD)
-        staff.click("button[type=submit]")
+        browser_sign_in(staff, live_server.url, commander, TEST_PASSWORD)
         staff.wait_for_url(f"{live_server.url}/")
 
         # Draft the alert in the form.
@@ -163,6 +159,7 @@ def test_an_alert_from_publication_to_found_in_the_browser(
         staff.fill("input[name=last_seen_place]", "解放碑步行街")
         staff.fill("input[name=latitude]", "29.5579")
         staff.fill("input[name=longitude]", "106.5772")
+        staff.select_option("select[name=datum]", "wgs84")
         staff.fill("input[name=no_photo_reason]", "家属暂无近照")
         staff.click("form.form button[type=submit]")
         staff.wait_for_url(f"{live_server.url}/alerts/*/")
@@ -287,10 +284,7 @@ def test_a_child_director_records_a_visit_on_a_phone(
     page = browser.new_page(viewport={"width": 390, "height": 844})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "director")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    browser_sign_in(page, live_server.url, director, TEST_PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/prevention/")
     text = page.inner_text("main")

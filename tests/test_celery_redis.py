@@ -15,7 +15,10 @@ from homeward.testing.celery import celery_conf
 
 from .worker import new_queue, redis_url_or_skip, wait_for, worker_running
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
             "HOMEWARD_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
             "HOMEWARD_VAR_DIR": str(tmp_path),
             "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
+            # Not contacted by the checks; production needs a cache shared by processes.
+            "HOMEWARD_CACHE_URL": "redis://127.0.0.1:6379/9",
         }
     )
     return env

@@ -61,6 +61,9 @@ def start_worker(queue: str, broker: str, **extra_env: str) -> subprocess.Popen[
         "DATABASE_URL": database_url(),
         **extra_env,
     }
+    # HOMEWARD_TEST_WORKER_LOG=<file> keeps the worker's output for debugging.
+    log_path = os.environ.get("HOMEWARD_TEST_WORKER_LOG")
+    output = Path(log_path).open("ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -81,8 +84,8 @@ def start_worker(queue: str, broker: str, **extra_env: str) -> subprocess.Popen[
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
         start_new_session=True,
     )
 

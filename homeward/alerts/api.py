@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import feedgenerator
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import AuthorizationError, HttpError
+from ninja.errors import AuthorizationError
+from ninja.params import functions as params
 from ninja.security import HttpBearer, SessionAuth
 
 from homeward.alerts.cap import public_url
+from homeward.alerts.geo import to_wgs84
 from homeward.alerts.models import Alert, AlertStatus, CapMessage, Channel, Partner
 from homeward.alerts.public import public_notice
 from homeward.alerts.selectors import active_alerts, alert_get_for_user, alerts_visible_to
@@ -36,7 +40,7 @@ from homeward.alerts.services import (
     subscriber_upsert,
     web_push_subscribe,
 )
-from homeward.core.errors import DomainError
+from homeward.core.api_errors import ApiError, ErrorOut
 from homeward.core.models import User
 from homeward.core.permissions import current_user
 from homeward.core.roles import P_ALERT_PUBLISH, P_ALERT_VIEW
@@ -49,18 +53,14 @@ partner_router = Router(tags=["alerts (partners)"])
 router = Router(tags=["alerts"])
 
 
-class ErrorOut(Schema):
-    code: str
-    fields: dict[str, list[str]] = {}
-
-
-def _invalid(error: ValidationError) -> Status[Any]:
-    return Status(
-        400,
-        ErrorOut(
-            code="invalid", fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}
-        ),
-    )
+IDEMPOTENCY_KEY = params.Header(
+    ...,
+    alias="Idempotency-Key",
+    min_length=8,
+    max_length=64,
+    description="A key the client makes for this report (8 to 64 characters): a retry "
+    "with the same key is answered from the first submission.",
+)
 
 
 # --- Public ----------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def public_alerts(request: HttpRequest) -> list[dict[str, Any]]:
 def _public_alert(public_id: UUID) -> Alert:
     alert = Alert.objects.filter(public_id=public_id).exclude(status=AlertStatus.DRAFT).first()
     if alert is None:
-        raise HttpError(404, "not_found")
+        raise ApiError(404)
     return alert
 
 
@@ -108,23 +108,30 @@ def public_alert(request: HttpRequest, public_id: UUID) -> Status[PublicAlert]:
     return Status(200 if alert.is_active else 410, PublicAlert(**public_notice(alert)))
 
 
+# The datum of a position: WGS-84 (GPS, a browser's geolocation), GCJ-02 (Amap, Tencent
+# Maps) or BD-09 (Baidu Maps). Positions are stored in WGS-84.
+DatumIn = Literal["wgs84", "gcj02", "bd09"]
+
+
+def _wgs84(latitude: float, longitude: float, datum: str) -> tuple[float, float]:
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return latitude, longitude  # refused by the service with its field error
+    return to_wgs84(latitude, longitude, datum)
+
+
 class SightingIn(Schema):
     description: str
     place: str = ""
     seen_at: datetime | None = None
     latitude: float | None = None
     longitude: float | None = None
+    datum: DatumIn = "wgs84"
     contact: str = ""
 
 
 class SightingReceipt(Schema):
     received: bool
     duplicate: bool
-
-
-def _idempotency_key(request: HttpRequest) -> str | None:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    return key if 8 <= len(key) <= 64 else None
 
 
 @public_router.post(
@@ -134,35 +141,32 @@ def _idempotency_key(request: HttpRequest) -> str | None:
         201: SightingReceipt,
         200: SightingReceipt,
         400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
         410: ErrorOut,
         429: ErrorOut,
     },
     summary="Report a sighting (anonymous allowed)",
 )
 def public_sighting(
-    request: HttpRequest, public_id: UUID, payload: SightingIn
-) -> Status[SightingReceipt | ErrorOut]:
-    key = _idempotency_key(request)
-    if key is None:
-        return Status(
-            400,
-            ErrorOut(
-                code="idempotency_key_required", fields={"Idempotency-Key": ["8 to 64 characters"]}
-            ),
-        )
+    request: HttpRequest,
+    public_id: UUID,
+    payload: SightingIn,
+    idempotency_key: str = IDEMPOTENCY_KEY,
+) -> Status[SightingReceipt]:
     if not submission_allowed(request):
-        return Status(429, ErrorOut(code="too_many_reports"))
+        raise ApiError(429, "too_many_reports")
     alert = _public_alert(public_id)
-    try:
-        _sighting, created = sighting_report(
-            alert=alert, idempotency_key=f"api:{key}", **payload.dict()
+    fields = payload.dict()
+    datum = fields.pop("datum")
+    if fields["latitude"] is not None and fields["longitude"] is not None:
+        fields["latitude"], fields["longitude"] = _wgs84(
+            fields["latitude"], fields["longitude"], datum
         )
-    except ValidationError as error:
-        return _invalid(error)
-    except DomainError as error:
-        return Status(
-            error.status if error.status in {400, 410} else 400, ErrorOut(code=error.code)
-        )
+    # A ValidationError or DomainError (410 once the alert has ended) becomes ErrorOut.
+    _sighting, created = sighting_report(
+        alert=alert, idempotency_key=f"api:{idempotency_key.strip()}", **fields
+    )
     return Status(201 if created else 200, SightingReceipt(received=True, duplicate=not created))
 
 
@@ -170,6 +174,7 @@ class PushSubscriptionIn(Schema):
     subscription: dict[str, Any]
     latitude: float
     longitude: float
+    datum: DatumIn = "wgs84"
 
 
 class SubscribedOut(Schema):
@@ -182,19 +187,11 @@ class SubscribedOut(Schema):
     response={201: SubscribedOut, 400: ErrorOut, 429: ErrorOut},
     summary="Subscribe this browser to alerts near a position (web push)",
 )
-def public_subscribe(
-    request: HttpRequest, payload: PushSubscriptionIn
-) -> Status[SubscribedOut | ErrorOut]:
+def public_subscribe(request: HttpRequest, payload: PushSubscriptionIn) -> Status[SubscribedOut]:
     if not submission_allowed(request):
-        return Status(429, ErrorOut(code="too_many_requests"))
-    try:
-        web_push_subscribe(
-            subscription=payload.subscription,
-            latitude=payload.latitude,
-            longitude=payload.longitude,
-        )
-    except ValidationError as error:
-        return _invalid(error)
+        raise ApiError(429)
+    latitude, longitude = _wgs84(payload.latitude, payload.longitude, payload.datum)
+    web_push_subscribe(subscription=payload.subscription, latitude=latitude, longitude=longitude)
     return Status(201, SubscribedOut(subscribed=True))
 
 
@@ -208,11 +205,9 @@ class PushUnsubscribeIn(Schema):
     response={200: SubscribedOut, 429: ErrorOut},
     summary="Stop alerts to this browser (web push)",
 )
-def public_unsubscribe(
-    request: HttpRequest, payload: PushUnsubscribeIn
-) -> Status[SubscribedOut | ErrorOut]:
+def public_unsubscribe(request: HttpRequest, payload: PushUnsubscribeIn) -> Status[SubscribedOut]:
     if not submission_allowed(request):
-        return Status(429, ErrorOut(code="too_many_requests"))
+        raise ApiError(429)
     subscriber_remove(
         channel=Channel.WEB_PUSH, external_ref=public_push_ref({"endpoint": payload.endpoint})
     )
@@ -284,6 +279,9 @@ def partner_feed(request: HttpRequest) -> HttpResponse:
         language="zh-cn",
         feed_url=public_url(reverse("api:partner_feed")),
         feed_guid=f"urn:homeward:alerts:{public_url('')}",
+        # RFC 4287 4.1.1: a feed without entry authors must name its own author.
+        author_name="重庆市公安局 Chongqing Public Security Bureau",
+        author_email=settings.ALERT_CAP_SENDER,
     )
     for alert in _feed_alerts():
         latest = CapMessage.objects.filter(alert=alert).order_by("-sequence").first()
@@ -311,7 +309,7 @@ def partner_cap_thread(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _partner_or_officer(request)
     message = CapMessage.objects.filter(alert__public_id=public_id).order_by("-sequence").first()
     if message is None:
-        raise HttpError(404, "not_found")
+        raise ApiError(404)
     return HttpResponse(message.xml, content_type="application/cap+xml; charset=utf-8")
 
 
@@ -324,7 +322,7 @@ def partner_cap_message(request: HttpRequest, public_id: UUID, sequence: int) ->
     _partner_or_officer(request)
     message = CapMessage.objects.filter(alert__public_id=public_id, sequence=sequence).first()
     if message is None:
-        raise HttpError(404, "not_found")
+        raise ApiError(404)
     return HttpResponse(message.xml, content_type="application/cap+xml; charset=utf-8")
 
 
@@ -332,6 +330,7 @@ class PartnerSubscriberIn(Schema):
     ref: str
     latitude: float
     longitude: float
+    datum: DatumIn = "wgs84"
     # With a phone number the user is reached by the platform's SMS gateway (people
     # enrolled by a telecom operator or a community grid system); otherwise the partner
     # notifies its own user.
@@ -346,46 +345,40 @@ class UpsertOut(Schema):
     accepted: int
 
 
-class BatchErrorOut(Schema):
-    code: str
-    rows: dict[str, dict[str, list[str]]]
-
-
 @partner_router.put(
     "/subscribers",
     auth=PARTNER_ONLY,
-    response={200: UpsertOut, 400: BatchErrorOut},
+    response={200: UpsertOut, 400: ErrorOut},
     summary="Register or move the partner's users (all or nothing, at most 5,000 a call)",
 )
-def partner_subscribers(
-    request: HttpRequest, payload: PartnerSubscribersIn
-) -> Status[UpsertOut | BatchErrorOut]:
+def partner_subscribers(request: HttpRequest, payload: PartnerSubscribersIn) -> Status[UpsertOut]:
+    """A bad row refuses the whole call: ``fields`` names each problem as
+    ``subscribers.<row>.<field>``."""
     from django.db import transaction
 
     partner = _calling_partner(request)
     if len(payload.subscribers) > 5000:
-        return Status(400, BatchErrorOut(code="too_many", rows={}))
-    errors: dict[str, dict[str, list[str]]] = {}
+        raise ApiError(400, "too_many", fields={"subscribers": [_("At most 5,000 users a call.")]})
+    errors: dict[str, list[str]] = {}
     for index, row in enumerate(payload.subscribers):
-        problems: dict[str, list[str]] = {}
+        prefix = f"subscribers.{index}"
         if not 1 <= len(row.ref) <= 128:
-            problems["ref"] = ["1 to 128 characters"]
+            errors[f"{prefix}.ref"] = [_("1 to 128 characters.")]
         if not (-90 <= row.latitude <= 90 and -180 <= row.longitude <= 180):
-            problems["latitude"] = ["not a position"]
+            errors[f"{prefix}.latitude"] = [_("Not a position.")]
         if row.phone and not PHONE.fullmatch(row.phone):
-            problems["phone"] = ["a mainland mobile number, 11 digits"]
-        if problems:
-            errors[str(index)] = problems
+            errors[f"{prefix}.phone"] = [_("A mainland mobile number of 11 digits.")]
     if errors:
-        return Status(400, BatchErrorOut(code="invalid_rows", rows=errors))
+        raise ApiError(400, "invalid_rows", fields=errors)
     with transaction.atomic():
         for row in payload.subscribers:
+            latitude, longitude = _wgs84(row.latitude, row.longitude, row.datum)
             subscriber_upsert(
                 channel=Channel.SMS if row.phone else Channel.PARTNER,
                 external_ref=row.ref,
                 endpoint=row.phone,
-                latitude=row.latitude,
-                longitude=row.longitude,
+                latitude=latitude,
+                longitude=longitude,
                 partner=partner,
             )
     return Status(200, UpsertOut(accepted=len(payload.subscribers)))
@@ -451,21 +444,14 @@ class PublishIn(Schema):
     response={202: AlertOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     summary="Publish an alert (dispatch continues in the background)",
 )
-def alert_publish_api(
-    request: HttpRequest, alert_id: int, payload: PublishIn
-) -> Status[AlertOut | ErrorOut]:
+def alert_publish_api(request: HttpRequest, alert_id: int, payload: PublishIn) -> Status[AlertOut]:
     user = current_user(request)
     if not user.has_perm(P_ALERT_PUBLISH):
         raise PermissionDenied
     alert = alert_get_for_user(user, alert_id, purpose="publish alert")
     leader = User.objects.filter(pk=payload.leader_id).first()
     if leader is None:
-        return Status(400, ErrorOut(code="invalid", fields={"leader_id": ["unknown user"]}))
-    try:
-        alert = alert_publish(actor=user, alert=alert, version=payload.version, leader=leader)
-    except ValidationError as error:
-        return _invalid(error)
-    except DomainError as error:
-        status = error.status if error.status in {403, 409} else 400
-        return Status(status, ErrorOut(code=error.code))
+        raise ApiError(400, fields={"leader_id": [_("Unknown user.")]})
+    # A ValidationError or DomainError (409 for a stale version) becomes ErrorOut.
+    alert = alert_publish(actor=user, alert=alert, version=payload.version, leader=leader)
     return Status(202, _alert_out(alert))

@@ -9,7 +9,7 @@ message of the thread. The public fields only: the same whitelist as the public 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 - building, not parsing
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -81,7 +81,18 @@ def _description(alert: Alert) -> str:
     return "; ".join(parts)
 
 
-def _info(root: ET.Element, alert: Alert, msg_type: str, radius_km: float, cap_lang: str) -> None:
+# The valueName of a geocode holding a Chinese administrative division code.
+GEOCODE_SCHEME = "GB/T 2260"
+
+
+def _info(
+    root: ET.Element,
+    alert: Alert,
+    msg_type: str,
+    radius_km: float,
+    cap_lang: str,
+    sent: datetime,
+) -> None:
     info = _sub(root, "info")
     _sub(info, "language", cap_lang)
     _sub(info, "category", "Rescue")
@@ -92,6 +103,12 @@ def _info(root: ET.Element, alert: Alert, msg_type: str, radius_km: float, cap_l
     _sub(info, "certainty", "Observed")
     if alert.last_seen_at:
         _sub(info, "onset", cap_time(alert.last_seen_at))
+    # A Cancel expires at once; an Alert or Update when a newer message should have
+    # replaced it (partners drop expired messages from their displays).
+    expires = sent
+    if msg_type != CapMessage.MsgType.CANCEL:
+        expires = sent + timedelta(hours=settings.ALERT_CAP_EXPIRES_HOURS)
+    _sub(info, "expires", cap_time(expires))
     _sub(info, "senderName", _("Chongqing Public Security Bureau"))
     _sub(info, "headline", _headline(alert, msg_type))
     if msg_type == CapMessage.MsgType.CANCEL:
@@ -115,6 +132,9 @@ def _info(root: ET.Element, alert: Alert, msg_type: str, radius_km: float, cap_l
     _sub(area, "areaDesc", alert.last_seen_place or alert.division.name_zh)
     if alert.latitude is not None and alert.longitude is not None:
         _sub(area, "circle", f"{alert.latitude:.5f},{alert.longitude:.5f} {radius_km:g}")
+    geocode = _sub(area, "geocode")
+    _sub(geocode, "valueName", GEOCODE_SCHEME)
+    _sub(geocode, "value", alert.division.code)
 
 
 def build_cap(
@@ -149,6 +169,6 @@ def build_cap(
     _sub(root, "incidents", str(alert.public_id))
     for cap_lang, django_lang in LANGUAGES:
         with translation.override(django_lang):
-            _info(root, alert, msg_type, radius_km, cap_lang)
+            _info(root, alert, msg_type, radius_km, cap_lang, sent)
     xml = ET.tostring(root, encoding="unicode", xml_declaration=False)
     return identifier, '<?xml version="1.0" encoding="UTF-8"?>\n' + xml

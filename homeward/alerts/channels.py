@@ -1,30 +1,38 @@
 """Channel adapters: how a batch of deliveries leaves the platform.
 
-Each adapter takes an alert and a batch of its deliveries and answers, per delivery,
-whether it went out. The dispatcher calls it inside the transaction that claims the
-batch and records the outcome, so the recording channel (development and tests) is
-exactly-once by construction of that transaction, and the HTTP channels send an
-``Idempotency-Key`` that lets the receiver drop a resend after a crash.
+Each adapter takes an alert and a batch of its claimed deliveries, sends them, and
+reports each send's outcome to ``report`` as soon as it is known (the dispatcher writes
+it in a short transaction). No transaction is open while an adapter talks to the
+network (see :mod:`homeward.alerts.dispatch`).
 
-- partner: one signed webhook POST per partner per batch, listing its users to notify;
-- SMS: one signed POST per batch to the SMS gateway;
-- web push: one VAPID-signed push per subscriber (pywebpush);
-- recording: writes ``RecordedMessage`` rows (used when a channel is not configured).
+Every delivery has its own idempotency key (:func:`delivery_key`): a digest of the alert
+and the subscriber, the same on every attempt whatever the batch it travels in, so a
+receiver drops a resend after a crash even when the restarted worker batches differently.
+
+- partner: one signed webhook POST per partner per batch, each recipient with its key;
+- SMS: one signed POST per batch to the SMS gateway, each message with its key as ``id``;
+- web push: one VAPID-signed push per subscriber (pywebpush), the key as the push
+  ``Topic`` (RFC 8030: the push service replaces a pending message of the same topic);
+- recording: writes ``RecordedMessage`` rows and the outcome in one transaction (used when
+  a channel is not configured), so it is exactly-once by construction.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import requests
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -47,8 +55,22 @@ class Outcome:
 OK = Outcome(ok=True)
 
 
+# The dispatcher's callback: these deliveries were sent (or failed) with this outcome.
+Report = Callable[[Sequence[Delivery], Outcome], None]
+
+
 class ChannelAdapter(Protocol):
-    def send(self, alert: Alert, deliveries: list[Delivery]) -> dict[int, Outcome]: ...
+    def send(self, alert: Alert, deliveries: list[Delivery], report: Report) -> None: ...
+
+
+def delivery_key(alert: Alert, subscriber_id: int) -> str:
+    """The idempotency key of one notification: this alert, this subscriber. 32 characters
+    of base64url (a valid web push ``Topic``), stable across attempts, batches and
+    workers, and revealing nothing of the subscriber."""
+    digest = hashlib.blake2b(
+        f"{alert.public_id}:{subscriber_id}".encode(), digest_size=24, person=b"hw-delivery"
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
@@ -103,96 +125,103 @@ def _post(url: str, secret: str, payload: dict[str, Any], key: str) -> Outcome:
     return Outcome(ok=False, error=f"HTTP {response.status_code}", permanent=permanent)
 
 
-def _batch_key(deliveries: list[Delivery]) -> str:
-    ids = ",".join(str(d.pk) for d in sorted(deliveries, key=lambda d: d.pk))
-    return hashlib.sha256(ids.encode()).hexdigest()[:32]
+def _batch_key(keys: Sequence[str]) -> str:
+    """The request's own ``Idempotency-Key``: a digest of its deliveries' keys. The
+    per-delivery keys in the body are what a receiver must deduplicate on (a restarted
+    worker may batch the same deliveries differently)."""
+    return hashlib.sha256(",".join(sorted(keys)).encode()).hexdigest()[:32]
 
 
 class RecordingChannel:
-    """Records what would have been sent, in the dispatch transaction."""
+    """Records what would have been sent, and the outcome, in one transaction."""
 
     def __init__(self, channel: str) -> None:
         self.channel = channel
 
-    def send(self, alert: Alert, deliveries: list[Delivery]) -> dict[int, Outcome]:
+    def send(self, alert: Alert, deliveries: list[Delivery], report: Report) -> None:
         if settings.ALERT_RECORD_DELAY_MS:
             time.sleep(settings.ALERT_RECORD_DELAY_MS / 1000)
         payload = notification(alert)
-        RecordedMessage.objects.bulk_create(
-            [
-                RecordedMessage(
-                    channel=self.channel,
-                    alert=alert,
-                    subscriber_id=d.subscriber_id,
-                    delivery_id=d.pk,
-                    payload=payload,
-                )
-                for d in deliveries
-            ]
-        )
-        return {d.pk: OK for d in deliveries}
+        with transaction.atomic():
+            RecordedMessage.objects.bulk_create(
+                [
+                    RecordedMessage(
+                        channel=self.channel,
+                        alert=alert,
+                        subscriber_id=d.subscriber_id,
+                        delivery_id=d.pk,
+                        payload=payload,
+                    )
+                    for d in deliveries
+                ]
+            )
+            report(deliveries, OK)
 
 
 class PartnerUsersChannel:
     """Partner apps notify their own users: one signed POST per partner and batch."""
 
-    def send(self, alert: Alert, deliveries: list[Delivery]) -> dict[int, Outcome]:
+    def send(self, alert: Alert, deliveries: list[Delivery], report: Report) -> None:
         by_partner: dict[int, list[Delivery]] = defaultdict(list)
         for delivery in deliveries:
             by_partner[delivery.subscriber.partner_id or 0].append(delivery)
         partners = Partner.objects.in_bulk(list(by_partner))
-        outcomes: dict[int, Outcome] = {}
         for partner_id, group in by_partner.items():
             partner = partners.get(partner_id)
             if partner is None or not partner.active:
-                outcomes.update(
-                    {d.pk: Outcome(False, "partner inactive", permanent=True) for d in group}
-                )
+                report(group, Outcome(False, "partner inactive", permanent=True))
                 continue
             if not partner.webhook_url:
-                outcomes.update(RecordingChannel(Channel.PARTNER).send(alert, group))
+                RecordingChannel(Channel.PARTNER).send(alert, group, report)
                 continue
+            keys = [delivery_key(alert, d.subscriber_id) for d in group]
             payload = {
                 "type": "notify",
                 "notification": notification(alert),
                 "recipients": [d.subscriber.external_ref for d in group],
+                "deliveries": [
+                    {"id": key, "recipient": d.subscriber.external_ref}
+                    for key, d in zip(keys, group, strict=True)
+                ],
             }
-            outcome = _post(partner.webhook_url, partner.signing_secret, payload, _batch_key(group))
-            outcomes.update({d.pk: outcome for d in group})
-        return outcomes
+            report(
+                group, _post(partner.webhook_url, partner.signing_secret, payload, _batch_key(keys))
+            )
 
 
 class SmsGatewayChannel:
-    def send(self, alert: Alert, deliveries: list[Delivery]) -> dict[int, Outcome]:
+    def send(self, alert: Alert, deliveries: list[Delivery], report: Report) -> None:
         if not settings.ALERT_SMS_GATEWAY_URL:
-            return RecordingChannel(Channel.SMS).send(alert, deliveries)
+            RecordingChannel(Channel.SMS).send(alert, deliveries, report)
+            return
         note = notification(alert)
         text = f"{note['title']} {note['body']} {note['url']}"
+        keys = [delivery_key(alert, d.subscriber_id) for d in deliveries]
         payload = {
             "messages": [
-                {"id": f"delivery-{d.pk}", "to": d.subscriber.endpoint, "text": text}
-                for d in deliveries
+                {"id": key, "to": d.subscriber.endpoint, "text": text}
+                for key, d in zip(keys, deliveries, strict=True)
             ]
         }
         outcome = _post(
             settings.ALERT_SMS_GATEWAY_URL,
             settings.ALERT_SMS_GATEWAY_SECRET,
             payload,
-            _batch_key(deliveries),
+            _batch_key(keys),
         )
-        return {d.pk: outcome for d in deliveries}
+        report(deliveries, outcome)
 
 
 class WebPushChannel:
-    def send(self, alert: Alert, deliveries: list[Delivery]) -> dict[int, Outcome]:
+    def send(self, alert: Alert, deliveries: list[Delivery], report: Report) -> None:
         if not settings.ALERT_WEB_PUSH:
-            return RecordingChannel(Channel.WEB_PUSH).send(alert, deliveries)
+            RecordingChannel(Channel.WEB_PUSH).send(alert, deliveries, report)
+            return
         from pywebpush import WebPushException, webpush
 
         from homeward.alerts.webpush import vapid_private_key_path
 
         data = json.dumps(notification(alert), ensure_ascii=False)
-        outcomes: dict[int, Outcome] = {}
         for delivery in deliveries:
             try:
                 webpush(
@@ -202,16 +231,15 @@ class WebPushChannel:
                     vapid_claims={"sub": settings.ALERT_VAPID_CONTACT},
                     ttl=6 * 3600,
                     timeout=settings.ALERT_HTTP_TIMEOUT_SECONDS,
+                    headers={"Topic": delivery_key(alert, delivery.subscriber_id)},
                 )
-                outcomes[delivery.pk] = OK
+                outcome = OK
             except WebPushException as exc:
                 status = getattr(exc.response, "status_code", 0)
-                outcomes[delivery.pk] = Outcome(
-                    ok=False, error=f"push {status}", permanent=status in {404, 410}
-                )
+                outcome = Outcome(ok=False, error=f"push {status}", permanent=status in {404, 410})
             except (ValueError, requests.RequestException) as exc:
-                outcomes[delivery.pk] = Outcome(ok=False, error=type(exc).__name__)
-        return outcomes
+                outcome = Outcome(ok=False, error=type(exc).__name__)
+            report([delivery], outcome)
 
 
 def adapter_for(channel: str) -> ChannelAdapter:

@@ -8,17 +8,23 @@ cells are streamed in batches and checked with the exact great-circle distance. 
 unique constraint on (alert, subscriber) and ``ON CONFLICT DO NOTHING`` make every step
 repeatable: a fan-out that dies half-way is simply run again.
 
-Dispatch. A worker claims a batch of queued rows (``SKIP LOCKED`` on PostgreSQL), sends
-it through the channel adapter and records the outcome in the same transaction. A
-worker killed mid-batch rolls its transaction back; the rows are queued again and
-``tick()`` restarts the dispatch after the lease runs out.
+Dispatch: claim, commit, send, record. A worker claims a batch of due rows in a short
+transaction (``SKIP LOCKED`` on PostgreSQL; on SQLite the one writer) that marks them
+``sending`` with a claim that expires after the lease, and commits. It then sends them
+with no transaction open — never holding SQLite's single writer or a PostgreSQL row lock
+across the network — and records each send's outcome in its own short transaction as
+soon as it is known. Every delivery carries an idempotency key of its own
+(:func:`homeward.alerts.channels.delivery_key`), the same on every attempt. A worker
+killed between the claim and the record leaves rows ``sending``; once their claim has
+expired they are due again and ``tick()`` restarts the dispatch, which resends them under
+the same keys, so a receiver that honours the key delivers each message once.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -26,7 +32,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from homeward.alerts.channels import Outcome, adapter_for, partner_push
@@ -209,101 +215,165 @@ def ring_channels(ring_id: int) -> list[str]:
 
 
 def _due(now: datetime) -> Q:
+    """Queued rows, failed rows whose backoff is over, and rows claimed by a worker whose
+    claim expired (it died between its claim and its record)."""
     return Q(status=DeliveryStatus.QUEUED) | Q(
-        status=DeliveryStatus.FAILED, next_attempt_at__lte=now
+        status__in=(DeliveryStatus.FAILED, DeliveryStatus.SENDING), next_attempt_at__lte=now
     )
 
 
-def _claim(ring_id: int, channel: str, now: datetime, size: int) -> list[Delivery]:
-    query = Delivery.objects.filter(_due(now), ring_id=ring_id, channel=channel).order_by("pk")
-    if connection.features.has_select_for_update_skip_locked:
-        query = query.select_for_update(skip_locked=True, of=("self",))
-    return list(query.select_related("subscriber")[:size])
+def _claim_seconds() -> int:
+    return int(settings.ALERT_LEASE_SECONDS)
+
+
+def _claim(ring_id: int, channel: str, size: int) -> tuple[Alert, list[Delivery]]:
+    """Claim up to ``size`` due deliveries in one short committed transaction: they are
+    ``sending`` until the claim expires, so no other worker takes them meanwhile."""
+    with transaction.atomic():
+        now = timezone.now()
+        alert = Alert.objects.get(rings__pk=ring_id)
+        query = Delivery.objects.filter(_due(now), ring_id=ring_id, channel=channel).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            query = query.select_for_update(skip_locked=True, of=("self",))
+        batch = list(query.select_related("subscriber")[:size])
+        if batch:
+            Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+                status=DeliveryStatus.SENDING,
+                next_attempt_at=now + timedelta(seconds=_claim_seconds()),
+            )
+            AlertRing.objects.filter(pk=ring_id).update(heartbeat_at=now)
+    return alert, batch
+
+
+class _Recorder:
+    """Records the outcome of each send as soon as the adapter reports it, in its own
+    short transaction; renews the claim of the batch's remaining rows when a slow
+    channel (one web push at a time) has used half of it."""
+
+    def __init__(self, ring_id: int, batch: list[Delivery]) -> None:
+        self.ring_id = ring_id
+        self.pending = {d.pk: d for d in batch}
+        self.renew_at = timezone.now() + timedelta(seconds=_claim_seconds() / 2)
+
+    def __call__(self, deliveries: Sequence[Delivery], outcome: Outcome) -> None:
+        now = timezone.now()
+        with transaction.atomic():
+            _record([d for d in deliveries if d.pk in self.pending], outcome, now)
+            for delivery in deliveries:
+                self.pending.pop(delivery.pk, None)
+            if self.pending and now >= self.renew_at:
+                Delivery.objects.filter(
+                    pk__in=list(self.pending), status=DeliveryStatus.SENDING
+                ).update(next_attempt_at=now + timedelta(seconds=_claim_seconds()))
+                AlertRing.objects.filter(pk=self.ring_id).update(heartbeat_at=now)
+                self.renew_at = now + timedelta(seconds=_claim_seconds() / 2)
 
 
 def deliveries_dispatch(ring_id: int, channel: str, *, max_batches: int | None = None) -> int:
-    """Send the ring's due deliveries of one channel, batch by batch. Returns how many
-    deliveries were handled (sent, failed or dead-lettered)."""
-    ring = AlertRing.objects.select_related("alert").filter(pk=ring_id).first()
-    if ring is None:
+    """Send the ring's due deliveries of one channel, batch by batch: claim (committed),
+    send with no transaction open, record each outcome. Returns how many deliveries were
+    handled (sent, failed, dead-lettered or cancelled)."""
+    if not AlertRing.objects.filter(pk=ring_id).exists():
         return 0
     adapter = adapter_for(channel)
     handled = 0
     batches = 0
     while max_batches is None or batches < max_batches:
-        with transaction.atomic():
-            now = timezone.now()
-            alert = Alert.objects.get(pk=ring.alert_id)
-            batch = _claim(ring_id, channel, now, settings.ALERT_DISPATCH_BATCH)
-            if not batch:
-                break
-            if alert.status != AlertStatus.PUBLISHED:
-                Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
-                    status=DeliveryStatus.CANCELLED, last_error="alert ended"
-                )
-                handled += len(batch)
-                continue
-            outcomes = adapter.send(alert, batch)
-            _record(batch, outcomes, now)
-            AlertRing.objects.filter(pk=ring_id).update(heartbeat_at=timezone.now())
+        alert, batch = _claim(ring_id, channel, settings.ALERT_DISPATCH_BATCH)
+        if not batch:
+            break
         handled += len(batch)
+        if alert.status != AlertStatus.PUBLISHED:
+            Delivery.objects.filter(
+                pk__in=[d.pk for d in batch], status=DeliveryStatus.SENDING
+            ).update(
+                status=DeliveryStatus.CANCELLED, next_attempt_at=None, last_error="alert ended"
+            )
+            continue
+        recorder = _Recorder(ring_id, batch)
+        adapter.send(alert, batch, recorder)
+        # A row the adapter did not report stays 'sending' and is retried when its claim
+        # expires, under the same idempotency key.
+        AlertRing.objects.filter(pk=ring_id).update(heartbeat_at=timezone.now())
         batches += 1
     return handled
 
 
-def _record(batch: list[Delivery], outcomes: Mapping[int, Outcome], now: datetime) -> None:
-    sent = [d.pk for d in batch if (o := outcomes.get(d.pk)) is not None and o.ok]
-    if sent:
-        Delivery.objects.filter(pk__in=sent).update(
-            status=DeliveryStatus.SENT, sent_at=now, attempts=1, last_error=""
+def _record(deliveries: Sequence[Delivery], outcome: Outcome, now: datetime) -> None:
+    """Write one send's outcome. Conditional on the row still being ``sending``: a record
+    arriving after the claim expired and another worker took over changes nothing twice."""
+    if not deliveries:
+        return
+    if outcome.ok:
+        Delivery.objects.filter(
+            pk__in=[d.pk for d in deliveries], status=DeliveryStatus.SENDING
+        ).update(
+            status=DeliveryStatus.SENT,
+            sent_at=now,
+            attempts=F("attempts") + 1,
+            next_attempt_at=None,
+            last_error="",
         )
+        return
     gone: list[int] = []
-    for delivery in batch:
-        outcome = outcomes.get(delivery.pk)
-        if outcome is None or outcome.ok:
-            continue
+    for delivery in deliveries:
         attempts = delivery.attempts + 1
-        permanent = outcome.permanent
-        dead = permanent or attempts >= settings.ALERT_MAX_ATTEMPTS
-        Delivery.objects.filter(pk=delivery.pk).update(
+        dead = outcome.permanent or attempts >= settings.ALERT_MAX_ATTEMPTS
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.DEAD if dead else DeliveryStatus.FAILED,
             attempts=attempts,
             next_attempt_at=None if dead else now + backoff(attempts),
             last_error=outcome.error[:200],
         )
-        if permanent and delivery.channel == Channel.WEB_PUSH:
+        if outcome.permanent and delivery.channel == Channel.WEB_PUSH:
             gone.append(delivery.subscriber_id)
     if gone:
         Subscriber.objects.filter(pk__in=gone).update(active=False)
 
 
 def push_send(push_id: int) -> str:
-    """Send one CAP message to one partner's webhook; back off and dead-letter on failure."""
+    """Send one CAP message to one partner's webhook; back off and dead-letter on failure.
+
+    Claim, commit, send, record: the push is marked ``sending`` (claim expiring after the
+    lease) in a short transaction, posted with no transaction open, and its outcome
+    written in another. A worker that dies in between leaves it ``sending``; it is due
+    again when the claim expires and is resent under the same key (the CAP identifier).
+    """
     with transaction.atomic():
         query = PartnerPush.objects.select_related("message", "partner").filter(pk=push_id)
         if connection.features.has_select_for_update_skip_locked:
             query = query.select_for_update(skip_locked=True, of=("self",))
         push = query.first()
         now = timezone.now()
-        if push is None or push.status not in {DeliveryStatus.QUEUED, DeliveryStatus.FAILED}:
+        if push is None or push.status not in {
+            DeliveryStatus.QUEUED,
+            DeliveryStatus.FAILED,
+            DeliveryStatus.SENDING,
+        }:
             return "skipped"
-        if push.status == DeliveryStatus.FAILED and push.next_attempt_at > now:
+        if push.status != DeliveryStatus.QUEUED and push.next_attempt_at > now:
             return "not_due"
-        outcome = partner_push(push.partner, push.message.xml, push.message.identifier)
-        push.attempts += 1
-        if outcome.ok:
-            push.status = DeliveryStatus.SENT
-            push.sent_at = now
-            push.last_error = ""
-        elif push.attempts >= settings.ALERT_MAX_ATTEMPTS:
-            push.status = DeliveryStatus.DEAD
-            push.last_error = outcome.error[:200]
-        else:
-            push.status = DeliveryStatus.FAILED
-            push.next_attempt_at = now + backoff(push.attempts)
-            push.last_error = outcome.error[:200]
-        push.save(update_fields=["status", "attempts", "sent_at", "last_error", "next_attempt_at"])
-        return str(push.status)
+        PartnerPush.objects.filter(pk=push.pk).update(
+            status=DeliveryStatus.SENDING,
+            next_attempt_at=now + timedelta(seconds=_claim_seconds()),
+        )
+    outcome = partner_push(push.partner, push.message.xml, push.message.identifier)
+    now = timezone.now()
+    attempts = push.attempts + 1
+    update: dict[str, Any] = {"attempts": attempts}
+    if outcome.ok:
+        update.update(status=DeliveryStatus.SENT, sent_at=now, last_error="")
+    elif attempts >= settings.ALERT_MAX_ATTEMPTS:
+        update.update(status=DeliveryStatus.DEAD, last_error=outcome.error[:200])
+    else:
+        update.update(
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=now + backoff(attempts),
+            last_error=outcome.error[:200],
+        )
+    with transaction.atomic():
+        PartnerPush.objects.filter(pk=push.pk, status=DeliveryStatus.SENDING).update(**update)
+    return str(update["status"])
 
 
 def _quiet(now: datetime) -> Q:
@@ -335,6 +405,6 @@ def stalled_pushes(now: datetime) -> list[tuple[int]]:
     lease = now - timedelta(seconds=settings.ALERT_LEASE_SECONDS)
     pushes = PartnerPush.objects.filter(
         Q(status=DeliveryStatus.QUEUED, next_attempt_at__lt=lease)
-        | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
+        | Q(status__in=(DeliveryStatus.FAILED, DeliveryStatus.SENDING), next_attempt_at__lte=now)
     )
     return [(pk,) for pk in pushes.values_list("pk", flat=True)]

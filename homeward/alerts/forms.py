@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from homeward.alerts.geo import Datum
 from homeward.alerts.models import Alert, Sex
 from homeward.cases.forms import OfficerChoiceField
 from homeward.core.models import Division, User
@@ -52,6 +53,15 @@ class AlertForm(forms.Form):
     longitude = forms.FloatField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180
     )
+    datum = forms.ChoiceField(
+        label=_("Map the coordinates come from"),
+        choices=[("", _("Choose the map")), *Datum.choices],
+        required=False,
+        help_text=_(
+            "Amap and Tencent Maps give GCJ-02, Baidu Maps BD-09, a phone's GPS WGS-84."
+            " A wrong choice moves the point by half a kilometre or more."
+        ),
+    )
     hotline = forms.CharField(label=_("Police hotline"), max_length=40, initial="110")
     circumstances = forms.CharField(
         label=_("Circumstances (police only)"),
@@ -69,6 +79,13 @@ class AlertForm(forms.Form):
         if divisions is not None:
             self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        positioned = data.get("latitude") is not None or data.get("longitude") is not None
+        if positioned and not data.get("datum"):
+            self.add_error("datum", _("Say which map the coordinates come from."))
+        return data
+
     @classmethod
     def initial_for(cls, alert: Alert) -> dict[str, Any]:
         from django.utils import timezone
@@ -76,6 +93,8 @@ class AlertForm(forms.Form):
         initial = {name: getattr(alert, name) for name in cls.base_fields if hasattr(alert, name)}
         initial["division"] = alert.division_id
         initial["photo"] = None
+        # Stored positions are WGS-84.
+        initial["datum"] = Datum.WGS84 if alert.latitude is not None else ""
         if alert.last_seen_at:
             initial["last_seen_at"] = timezone.localtime(alert.last_seen_at)
         return initial

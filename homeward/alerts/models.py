@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division
@@ -215,6 +216,9 @@ class Subscriber(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a worker that is sending it; due again when the claim (next_attempt_at)
+    # expires, which only happens when that worker died between its claim and its record.
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     DEAD = "dead", _("Failed for good")
@@ -255,7 +259,7 @@ class Delivery(models.Model):
             models.Index(fields=["ring", "channel", "status"], name="alerts_delivery_work"),
             models.Index(
                 fields=["next_attempt_at"],
-                condition=models.Q(status="failed"),
+                condition=models.Q(status__in=["failed", "sending"]),
                 name="alerts_delivery_retry",
             ),
         ]
@@ -287,6 +291,16 @@ class CapMessage(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+    @property
+    def msg_type_label(self) -> str:
+        """The message type in the user's language (the stored value is CAP's own word)."""
+        labels = {
+            self.MsgType.ALERT: pgettext_lazy("CAP message type", "First alert"),
+            self.MsgType.UPDATE: pgettext_lazy("CAP message type", "Update"),
+            self.MsgType.CANCEL: pgettext_lazy("CAP message type", "Cancellation"),
+        }
+        return str(labels.get(self.msg_type, self.msg_type))
 
 
 class PartnerPush(models.Model):

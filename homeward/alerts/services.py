@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.alerts.cap import build_cap
+from homeward.alerts.geo import Datum, in_served_area, to_wgs84
 from homeward.alerts.models import (
     Alert,
     AlertRing,
@@ -87,7 +88,11 @@ class AlertError:
 
 
 def radius_schedule() -> RadiusSchedule:
-    return RadiusSchedule.parse(settings.ALERT_RADIUS_SCHEDULE)
+    """The schedule in force (a policy setting; HOMEWARD_ALERT_RADIUS_SCHEDULE by default)."""
+    from homeward.core.policy import policy_value
+
+    schedule: RadiusSchedule = policy_value("alert_radius_schedule")
+    return schedule
 
 
 def _enqueue_fanout(ring_id: int) -> None:
@@ -138,7 +143,10 @@ def _check_transition(alert: Alert, target: str) -> None:
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Check a draft's fields; coordinates come in ``datum`` (default WGS-84, the stored
+    datum) and are stored in WGS-84, and must lie in the area the platform serves."""
     errors: dict[str, list[str]] = {}
+    datum = fields.get("datum") or Datum.WGS84
     cleaned = {k: v for k, v in fields.items() if k in DRAFT_FIELDS}
     for key in ("public_name", "build", "clothing", "features", "last_seen_place", "hotline"):
         if key in cleaned and isinstance(cleaned[key], str):
@@ -153,6 +161,22 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         errors["latitude"] = [_("A latitude is between -90 and 90.")]
     if lon is not None and not -180 <= lon <= 180:
         errors["longitude"] = [_("A longitude is between -180 and 180.")]
+    if (lat is None) != (lon is None):
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    elif lat is not None and lon is not None and not {"latitude", "longitude"} & set(errors):
+        if datum not in Datum.values:
+            errors["datum"] = [_("Say which map the coordinates come from.")]
+        else:
+            lat, lon = to_wgs84(lat, lon, datum)
+            if in_served_area(lat, lon):
+                cleaned["latitude"], cleaned["longitude"] = lat, lon
+            else:
+                errors["latitude"] = [
+                    _(
+                        "This position is outside Chongqing, the area the platform serves."
+                        " Check the coordinates and the map they come from."
+                    )
+                ]
     seen = cleaned.get("last_seen_at")
     if seen is not None and seen > timezone.now() + timedelta(minutes=5):
         errors["last_seen_at"] = [_("The last-seen time cannot be in the future.")]
@@ -162,7 +186,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _store_photo(alert: Alert, upload: UploadedFile) -> None:
-    from homeward.people.services import reencode_photo
+    from homeward.core.uploads import reencode_photo
 
     try:
         content = reencode_photo(upload)
@@ -491,6 +515,48 @@ def partner_register(
     return partner, token, secret
 
 
+@transaction.atomic
+def partner_update(
+    *, actor: User, partner: Partner, name: str, webhook_url: str, active: bool
+) -> Partner:
+    """Change a partner's name, webhook or whether it receives alerts (a paused
+    partner's token no longer opens the feed)."""
+    require_permission(actor, P_ALERT_PARTNERS)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner.name = name.strip()
+    partner.webhook_url = webhook_url.strip()
+    partner.active = active
+    partner.full_clean()
+    partner.save(update_fields=["name", "webhook_url", "active"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PARTNER_UPDATE,
+        obj=partner,
+        detail={"code": partner.code, "active": active, "webhook": bool(partner.webhook_url)},
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_rotate_credentials(*, actor: User, partner: Partner) -> tuple[str, str]:
+    """Issue a new API token and signing secret (shown once); the old token stops
+    working at once and the next webhook is signed with the new secret."""
+    require_permission(actor, P_ALERT_PARTNERS)
+    token = secrets.token_urlsafe(32)
+    secret = secrets.token_urlsafe(32)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner.token_digest = token_digest(token)
+    partner.signing_secret = secret
+    partner.save(update_fields=["token_digest", "signing_secret"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PARTNER_TOKEN_ROTATE,
+        obj=partner,
+        detail={"code": partner.code},
+    )
+    return token, secret
+
+
 def partner_for_token(token: str) -> Partner | None:
     return Partner.objects.filter(token_digest=token_digest(token), active=True).first()
 
@@ -640,7 +706,7 @@ def sighting_report(
                 contact=contact.strip()[:100],
             )
             if photo is not None:
-                from homeward.people.services import reencode_photo
+                from homeward.core.uploads import reencode_photo
 
                 try:
                     content = reencode_photo(photo)

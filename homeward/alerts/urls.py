@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.alerts import views
+from homeward.alerts import partner_views, views
 
 app_name = "alerts"
 
@@ -23,4 +23,8 @@ urlpatterns = [
         name="sighting_action",
     ),
     path("notices/<int:nid>/ack/", views.notice_ack, name="notice_ack"),
+    path("partners/", partner_views.partner_list, name="partner_list"),
+    path("partners/new/", partner_views.partner_edit, name="partner_new"),
+    path("partners/<int:pk>/", partner_views.partner_edit, name="partner_edit"),
+    path("partners/<int:pk>/rotate/", partner_views.partner_rotate, name="partner_rotate"),
 ]

@@ -42,6 +42,7 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.form_errors import apply_errors, error_text
+from homeward.core.form_fields import posted_int
 from homeward.core.maps import place_picker
 from homeward.core.models import Division, User
 from homeward.core.permissions import current_user, requires
@@ -217,7 +218,7 @@ def alert_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublishForm(request.POST or None, leaders=leaders, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            version = int(request.POST.get("version", "0"))
+            version = posted_int(request.POST, "version")
             alert_publish(
                 actor=user, alert=alert, version=version, leader=form.cleaned_data["leader"]
             )

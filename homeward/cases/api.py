@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.params import functions as params
 
 from homeward.cases.models import Case, CasePriority, CaseStatus
 from homeward.cases.selectors import case_get_for_user, cases_list, task_force_of
 from homeward.cases.services import case_change_status, case_update
 from homeward.core.api import require_perm
-from homeward.core.errors import DomainError
+from homeward.core.api_errors import ApiCode, ApiError, ErrorOut
 from homeward.core.roles import P_CASE_MANAGE, P_CASE_VIEW
 
 router = Router(tags=["cases"])
@@ -57,11 +57,6 @@ class CasePatchIn(Schema):
     note: str = ""
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 def _out(case: Case) -> CaseOut:
     return CaseOut(
         id=case.pk,
@@ -94,15 +89,17 @@ def _detail(case: Case) -> CaseDetailOut:
 
 @router.get("/", response=list[CaseOut], summary="Cases in scope")
 def case_list(
-    request: HttpRequest, status: str = "", priority: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    status: str = "",
+    priority: str = "",
+    limit: int = params.Query(50, ge=1, le=200),
+    offset: int = params.Query(0, ge=0),
 ) -> list[CaseOut]:
     user = require_perm(request, P_CASE_VIEW)
-    if not 1 <= limit <= 200 or offset < 0:
-        raise HttpError(422, "limit must be between 1 and 200 and offset not negative")
     if status and status not in CaseStatus.values:
-        raise HttpError(422, "unknown status")
+        raise ApiError(422, ApiCode.INVALID, fields={"status": [_("Unknown status.")]})
     if priority and priority not in CasePriority.values:
-        raise HttpError(422, "unknown priority")
+        raise ApiError(422, ApiCode.INVALID, fields={"priority": [_("Unknown priority.")]})
     cases = cases_list(user, status=status, priority=priority)[offset : offset + limit]
     return [_out(case) for case in cases]
 
@@ -118,9 +115,7 @@ def case_read(request: HttpRequest, case_id: int) -> CaseDetailOut:
     response={200: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Change title, priority, crimes or status; send the version you read",
 )
-def case_patch(
-    request: HttpRequest, case_id: int, payload: CasePatchIn
-) -> CaseDetailOut | Status[ErrorOut]:
+def case_patch(request: HttpRequest, case_id: int, payload: CasePatchIn) -> CaseDetailOut:
     """A stale ``version`` is a 409 ``version_conflict``; a forbidden status move is a
     400 with the workflow's code (e.g. ``unsolved_cannot_close``)."""
     user = require_perm(request, P_CASE_MANAGE)
@@ -129,33 +124,26 @@ def case_patch(
         payload.title is not None or payload.priority is not None or payload.crimes is not None
     )
     if not header_change and payload.status is None:
-        return Status(
-            400,
-            ErrorOut(code=NOTHING_TO_CHANGE, message="Send a title, priority, crimes or status."),
-        )
-    try:
-        with transaction.atomic():
-            version = payload.version
-            if header_change:
-                case = case_update(
-                    actor=user,
-                    case=case,
-                    version=version,
-                    title=payload.title,
-                    priority=payload.priority,
-                    crimes=payload.crimes,
-                )
-                version = case.version
-            if payload.status is not None:
-                case = case_change_status(
-                    actor=user,
-                    case=case,
-                    version=version,
-                    to_status=payload.status,
-                    note=payload.note,
-                )
-    except DomainError as error:
-        return Status(error.status, ErrorOut(code=error.code, message=error.message))
-    except ValidationError as error:
-        return Status(400, ErrorOut(code="invalid", message="; ".join(error.messages)))
+        raise ApiError(400, NOTHING_TO_CHANGE, _("Send a title, priority, crimes or status."))
+    # A DomainError or ValidationError becomes ErrorOut (core.api_errors).
+    with transaction.atomic():
+        version = payload.version
+        if header_change:
+            case = case_update(
+                actor=user,
+                case=case,
+                version=version,
+                title=payload.title,
+                priority=payload.priority,
+                crimes=payload.crimes,
+            )
+            version = case.version
+        if payload.status is not None:
+            case = case_change_status(
+                actor=user,
+                case=case,
+                version=version,
+                to_status=payload.status,
+                note=payload.note,
+            )
     return _detail(case)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from homeward.cases.models import Case
 from homeward.cases.selectors import cases_list
@@ -19,7 +20,7 @@ from homeward.core.models import User
 def _headers() -> list[str]:
     return [
         _("Case number"),
-        _("Title"),
+        pgettext("case", "Title"),
         _("Crimes"),
         _("Status"),
         _("Priority"),

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.cases.models import (
     REFERENCED_SOURCES,
@@ -31,7 +32,7 @@ class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class CaseOpenForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("case", "Title"), max_length=200)
     crimes = forms.MultipleChoiceField(
         label=_("Crimes"), choices=Crime.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -191,7 +192,10 @@ class SupervisionFindForm(forms.Form):
 
 class SupervisionListingForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=ListingLevel.choices)
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=pgettext_lazy("supervision", "Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     requirements = forms.CharField(
         label=_("Requirements"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division
@@ -99,7 +100,7 @@ class Case(models.Model):
     number = models.CharField(_("Case number"), max_length=32, editable=False)
     year = models.PositiveSmallIntegerField(_("Year"), editable=False)
     sequence = models.PositiveIntegerField(editable=False)
-    title = models.CharField(_("Title"), max_length=200)
+    title = models.CharField(pgettext_lazy("case", "Title"), max_length=200)
     # Scoping: the district of the case and the public-security unit that opened it.
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, related_name="cases", verbose_name=_("District")
@@ -416,7 +417,7 @@ class SupervisionListing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     listed_at = models.DateTimeField(_("Listed at"), default=timezone.now)
-    deadline = models.DateField(_("Deadline"))
+    deadline = models.DateField(pgettext_lazy("supervision", "Deadline"))
     requirements = models.TextField(_("Requirements"))
     status = models.CharField(
         _("Status"), max_length=8, choices=Status.choices, default=Status.ACTIVE

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
@@ -87,7 +88,7 @@ def case_summary_pdf(user: User, case: Case, watermark: Watermark) -> bytes:
         story.append(
             table(
                 [
-                    [_("Level"), _("Deadline"), _("Requirements")],
+                    [_("Level"), pgettext("supervision", "Deadline"), _("Requirements")],
                     *[
                         [l_.get_level_display(), l_.deadline.isoformat(), l_.requirements[:200]]
                         for l_ in listings

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -196,7 +195,7 @@ def interview_get_for_user(user: User, case: Case, interview_id: int) -> Intervi
         raise Http404 from None
     if case_access(user) is not CaseAccess.FULL or not is_case_team(user, case):
         audit_record(actor=user, action=AuditAction.READ, obj=interview, outcome="denied")
-        raise PermissionDenied
+        raise Http404  # as for an interview that does not exist: no existence oracle
     audit_read(actor=user, obj=interview)
     return interview
 

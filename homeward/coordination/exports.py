@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from homeward.coordination.indicators import YearFigures
 from homeward.coordination.models import (
@@ -55,9 +55,9 @@ def evaluation_xlsx(user: User, evaluation: Evaluation) -> bytes:
         _("Unit"),
         *[str(CRITERION_LABELS.get(k, k)) for k in keys],
         _("Total"),
-        _("Grade"),
+        pgettext("evaluation", "Grade"),
         _("Outcome"),
-        _("Grounds"),
+        pgettext("verdict", "Grounds"),
     ]
     cards = evaluation.scorecards.select_related("agency")
     rows = (
@@ -149,7 +149,7 @@ def ping_an_xlsx(user: User, evaluation: Evaluation) -> bytes:
         _("District report to the municipal joint conference"),
         _("Joint conference meetings"),
         _("Evaluation score"),
-        _("Grade"),
+        pgettext("evaluation", "Grade"),
         _("Outcome"),
         _("Key region listings open"),
         _("Key case listings open"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from homeward.coordination.models import Activity, Indicator, Measure
 
@@ -25,7 +25,7 @@ class TaskForm(forms.Form):
     target = forms.DecimalField(
         label=gettext_lazy("Target"), required=False, max_digits=12, decimal_places=2
     )
-    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=DATE)
+    deadline = forms.DateField(label=pgettext_lazy("plan task", "Deadline"), widget=DATE)
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +53,7 @@ class ProgressForm(forms.Form):
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Activity.Kind.choices)
     held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DATE)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("activity", "Title"), max_length=200)
     place = forms.CharField(label=gettext_lazy("Where"), max_length=120, required=False)
     audience = forms.CharField(label=gettext_lazy("Audience"), max_length=120, required=False)
     people = forms.IntegerField(label=gettext_lazy("People reached or trained"), min_value=0)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.models import Agency
 
@@ -111,7 +112,7 @@ class PlanTask(models.Model):
     target = models.DecimalField(
         _("Target"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    deadline = models.DateField(_("Deadline"))
+    deadline = models.DateField(pgettext_lazy("plan task", "Deadline"))
     done = models.BooleanField(_("Done"), default=False)
 
     class Meta:
@@ -152,15 +153,15 @@ class AnnualReport(models.Model):
         DISTRICT = "district", _("District joint conference → municipal joint conference")
 
     class Status(models.TextChoices):
-        DUE = "due", _("Due")
+        DUE = "due", pgettext_lazy("annual report status", "Due")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned for revision")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("annual report status", "Accepted")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="annual_reports")
     year = models.PositiveSmallIntegerField(_("Year"))
     level = models.CharField(_("Level"), max_length=12, choices=Level.choices)
-    due_on = models.DateField(_("Due"))
+    due_on = models.DateField(pgettext_lazy("annual report", "Due"))
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.DUE
     )
@@ -192,7 +193,7 @@ class Meeting(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("Held on"))
-    title = models.CharField(_("Title"), max_length=200)
+    title = models.CharField(pgettext_lazy("meeting", "Title"), max_length=200)
     minutes = models.TextField(_("Minutes"))
     decisions = models.TextField(_("Decisions"), blank=True)
     recorded_by = models.ForeignKey(
@@ -215,7 +216,7 @@ class Evaluation(models.Model):
     year = models.PositiveSmallIntegerField(_("Year"))
     # Scheduled by tick() (七、(一): a stage evaluation every year, the final one at the end
     # of 2030); the municipal office is prompted from ``prompted_at`` until it publishes.
-    due_on = models.DateField(_("Due"), null=True, blank=True)
+    due_on = models.DateField(pgettext_lazy("evaluation", "Due"), null=True, blank=True)
     prompted_at = models.DateTimeField(null=True, blank=True)
     run_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -245,14 +246,16 @@ class Scorecard(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     scores = models.JSONField(default=dict)
     total = models.DecimalField(max_digits=6, decimal_places=1, default=0)
-    grade = models.CharField(_("Grade"), max_length=10, choices=Grade.choices)
+    grade = models.CharField(
+        pgettext_lazy("evaluation", "Grade"), max_length=10, choices=Grade.choices
+    )
     verdict = models.CharField(
         _("Outcome"),
         max_length=12,
         blank=True,
         choices=[("commended", _("Commended")), ("criticised", _("Publicly criticised"))],
     )
-    grounds = models.CharField(_("Grounds"), max_length=300, blank=True)
+    grounds = models.CharField(pgettext_lazy("verdict", "Grounds"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-total", "agency__code"]
@@ -276,7 +279,7 @@ class RegionListing(models.Model):
     )
     reason = models.CharField(_("Reason"), max_length=300)
     warning = models.CharField(_("Warning"), max_length=300, blank=True)
-    deadline = models.DateField(_("Deadline"))
+    deadline = models.DateField(pgettext_lazy("key region", "Deadline"))
     listed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -364,7 +367,7 @@ class Activity(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
     held_on = models.DateField(_("Held on"))
-    title = models.CharField(_("Title"), max_length=200)
+    title = models.CharField(pgettext_lazy("activity", "Title"), max_length=200)
     place = models.CharField(_("Where"), max_length=120, blank=True)
     audience = models.CharField(_("Audience"), max_length=120, blank=True)
     people = models.PositiveIntegerField(_("People reached or trained"))

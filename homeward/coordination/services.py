@@ -187,26 +187,25 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _attachment(upload: Any) -> tuple[Any, str]:
-    """A picture is re-encoded (metadata dropped); a PDF is accepted by its magic bytes;
-    nothing else (no HTML, scripts or office macros). Stored under a generated name."""
-    import secrets
-
-    from django.core.files.base import ContentFile
-
-    from homeward.people.services import reencode_photo
+    """A picture is re-encoded (metadata dropped); a PDF is rewritten without active
+    content or metadata (core.uploads); nothing else (no HTML, scripts or office
+    macros). Stored under a generated name."""
+    from homeward.core.uploads import is_pdf, reencode_photo, sanitize_pdf
 
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"attachment": [_("At most 10 MB.")]})
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        content = ContentFile(upload.read(), name=f"{secrets.token_hex(12)}.pdf")
-        return content, "application/pdf"
+    if is_pdf(upload):
+        try:
+            return sanitize_pdf(upload), "application/pdf"
+        except DomainError as error:
+            raise ValidationError({"attachment": [error.message]}) from error
     try:
         picture = reencode_photo(upload)
     except DomainError as error:
-        raise ValidationError({"attachment": [_("Attach a PDF or a picture.")]}) from error
-    return ContentFile(picture.read(), name=f"{secrets.token_hex(12)}.jpg"), "image/jpeg"
+        raise ValidationError(
+            {"attachment": [error.message, _("Attach a PDF or a picture.")]}
+        ) from error
+    return picture, "image/jpeg"
 
 
 @transaction.atomic

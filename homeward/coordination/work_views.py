@@ -35,6 +35,7 @@ from homeward.core.documents import document_response, watermark_for
 from homeward.core.errors import DomainError
 from homeward.core.form_errors import apply_errors as _errors
 from homeward.core.form_errors import error_text
+from homeward.core.form_fields import posted_int
 from homeward.core.models import Division
 from homeward.core.models.agencies import JOINT_CONFERENCE_OFFICE_KIND
 from homeward.core.permissions import current_user, requires
@@ -314,7 +315,7 @@ def evaluation(request: HttpRequest, kind: str, year: int) -> HttpResponse:
                 services.evaluation_publish(actor=user, evaluation=record)
             elif action == "verdict" and record is not None:
                 card = get_object_or_404(
-                    Scorecard, pk=request.POST.get("scorecard") or 0, evaluation=record
+                    Scorecard, pk=posted_int(request.POST, "scorecard"), evaluation=record
                 )
                 services.scorecard_verdict(
                     actor=user,
@@ -461,7 +462,7 @@ def regions(request: HttpRequest) -> HttpResponse:
                     deadline=date.fromisoformat(request.POST.get("deadline", "")),
                 )
             else:
-                listing = get_object_or_404(listings, pk=request.POST.get("listing") or 0)
+                listing = get_object_or_404(listings, pk=posted_int(request.POST, "listing"))
                 if action == "progress":
                     services.region_progress_add(
                         actor=user, listing=listing, text=request.POST.get("text", "")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja.params import functions as params
 
+from homeward.core.api_errors import ApiError
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_PLACES, P_PORTAL
 from homeward.core.scoping import scope_of
@@ -19,7 +20,7 @@ def require_perm(request: HttpRequest, perm: str) -> User:
     """Return the signed-in user if they hold ``perm``; 403 otherwise."""
     user = request.user
     if not isinstance(user, User) or not user.has_perm(perm):
-        raise HttpError(403, "forbidden")
+        raise ApiError(403)
     return user
 
 
@@ -113,10 +114,12 @@ def division_detail(request: HttpRequest, code: str, geometry: bool = False) -> 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agencies, filterable")
 def agency_list(
-    request: HttpRequest, q: str = "", division: str = "", kind: str = "", limit: int = 200
+    request: HttpRequest,
+    q: str = "",
+    division: str = "",
+    kind: str = "",
+    limit: int = params.Query(200, ge=1, le=2000),
 ) -> list[AgencyOut]:
     require_perm(request, P_PLACES)
-    if not 1 <= limit <= 2000:
-        raise HttpError(422, "limit must be between 1 and 2000")
     agencies = agencies_search(query=q[:64], division_code=division[:16], kind=kind[:48])
     return [_agency_out(agency) for agency in agencies.select_related("parent")[:limit]]

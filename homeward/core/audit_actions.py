@@ -38,6 +38,29 @@ class AuditAction(StrEnum):
     USER_DEACTIVATE = "user_deactivate"
     USER_REACTIVATE = "user_reactivate"
     ROLE_CHANGE = "role_change"
+    ROLE_REQUESTED = "role_requested"
+    ROLE_REQUEST_DECIDED = "role_request_decided"
+    SIGNIN_LINK_ISSUED = "signin_link_issued"
+    SIGNIN_LINK_REVEALED = "signin_link_revealed"
+    SIGNIN_LINK_USED = "signin_link_used"
+    LOCKOUT = "lockout"
+    BREAK_GLASS = "break_glass"
+    BREAK_GLASS_REVIEWED = "break_glass_reviewed"
+    EXPORT_APPROVAL_REQUESTED = "export_approval_requested"
+    EXPORT_APPROVAL_DECIDED = "export_approval_decided"
+    EXPORT_REFUSED = "export_refused"
+
+    # Reference data (issue 13): what a district sets up before any casework
+    INSTITUTION_SAVE = "institution_save"
+    SCHOOL_SAVE = "school_save"
+    WORK_AREA_SET = "work_area_set"
+    WORK_AREA_CLEAR = "work_area_clear"
+    REFERENCE_IMPORT = "reference_import"
+    AGENCY_SAVE = "agency_save"
+    LEADER_POST_SET = "leader_post_set"
+    PARTNER_UPDATE = "partner_update"
+    PARTNER_TOKEN_ROTATE = "partner_token_rotate"  # noqa: S105 (an action name)
+    POLICY_SETTING_SAVE = "policy_setting_save"
 
     # The audit trail and the keys themselves
     AUDIT_CHECKPOINT = "audit_checkpoint"

@@ -20,6 +20,9 @@ class AccountError(StrEnum):
     SELF_ROLE_CHANGE = "self_role_change"
     UNKNOWN_ROLE = "unknown_role"
     AGENCY_REQUIRED = "agency_required"
+    NO_UNIT_HEAD = "no_unit_head"
+    LINK_INVALID = "signin_link_invalid"
+    NOT_YOURS = "not_yours"
 
 
 class ActorError(StrEnum):

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from homeward.core.errors import DomainError
+from homeward.core.form_messages import platform_errors
 
 
 def field_messages(error: ValidationError) -> dict[str | None, list[str]]:
@@ -39,8 +40,14 @@ def apply_errors(
         field = (field_of_code or {}).get(error.code)
         form.add_error(field if field in form.fields else None, error.message)
         return
-    for field, messages in field_messages(error).items():
-        form.add_error(field if field in form.fields else None, messages)
+    if hasattr(error, "error_dict"):
+        # The ValidationError instances themselves (not their text), so that Django's
+        # stock wording among them is recognised and replaced below.
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+    platform_errors(form)
 
 
 def error_text(error: ValidationError | DomainError) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +35,14 @@ def _stock_messages() -> set[int]:
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
+        for message in vars(cls).get("default_error_messages", {}).values():
+            found.add(id(message))
+    # Model fields too: a service's full_clean() gives these, and a page puts them on its
+    # form (core.form_errors.apply_errors).
+    model_stack: list[type] = [models.Field]
+    while model_stack:
+        cls = model_stack.pop()
+        model_stack.extend(cls.__subclasses__())
         for message in vars(cls).get("default_error_messages", {}).values():
             found.add(id(message))
     for validator in (
@@ -79,7 +88,9 @@ def platform_message(field: forms.Field, label: str, error: ValidationError) -> 
     params = error.params or {}
     if field.widget.is_hidden:
         return _("The page is out of date or incomplete. Reload it and try again.")
-    if code == "required":
+    if code in ("unique", "unique_for_date"):
+        return _("A record with this “%(field)s” exists already: check it.") % {"field": label}
+    if code in ("required", "null", "blank"):
         kind = _kind(field)
         if kind == "tick":
             return _("Tick “%(field)s” to go on.") % {"field": label}
@@ -144,6 +155,13 @@ def platform_message(field: forms.Field, label: str, error: ValidationError) -> 
     return _("“%(field)s” is not in a form the platform accepts.") % {"field": label}
 
 
+def form_message(error: ValidationError) -> str:
+    """The platform's message for a stock ``error`` about the form as a whole."""
+    if error.code in ("unique", "unique_together", "unique_for_date"):
+        return _("A record like this exists already: check it.")
+    return _("This could not be saved as it is: check the fields and try again.")
+
+
 def platform_errors(form: forms.BaseForm) -> None:
     """Replace Django's stock wording in ``form``'s errors by the platform's."""
     errors = getattr(form, "_errors", None)
@@ -152,6 +170,9 @@ def platform_errors(form: forms.BaseForm) -> None:
     for name, error_list in errors.items():
         field = form.fields.get(name)
         if field is None:
+            for index, error in enumerate(error_list.data):
+                if isinstance(error, ValidationError) and _is_stock(error):
+                    error_list.data[index] = ValidationError(form_message(error), code=error.code)
             continue
         label = str(field.label or name.replace("_", " "))
         for index, error in enumerate(error_list.data):

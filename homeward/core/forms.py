@@ -59,3 +59,11 @@ class UserRolesForm(forms.Form):
 
 class LockoutClearForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class DistrictTownshipField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A township named with its district, so a municipal administrator can tell the
+    many 新华路街道 apart."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.division.name_zh} · {obj.name_zh}"

@@ -29,7 +29,7 @@ def keyring() -> Keyring:
         if not path.exists():
             raise ImproperlyConfigured(
                 f"No field-encryption keys: set HOMEWARD_FIELD_KEYS or create {path} "
-                "(`python manage.py init_keys`)."
+                "(`python -m homeward.crypto init PATH`)."
             )
         return Keyring.from_file(path)
     except KeyConfigError as error:

@@ -11,13 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from homeward.core.api_errors import error_response
+from homeward.core.client_ip import client_address
 from homeward.core.context import bind_request_context, clear_request_context
 from homeward.core.errors import AuditWriteError, IntegrityFailure
 from homeward.core.models import User
@@ -28,6 +30,7 @@ logger = logging.getLogger("homeward.security")
 Handler = Callable[[HttpRequest], HttpResponse]
 
 SESSION_LOGIN_AT = "_hw_login_at"
+SESSION_ACTIVE_AT = "_hw_active_at"
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -41,7 +44,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        context = bind_request_context(source_ip=request.META.get("REMOTE_ADDR") or None)
+        context = bind_request_context(source_ip=client_address(request) or None)
         request.request_id = context.request_id  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)
@@ -90,7 +93,7 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
     ) -> HttpResponseBase:
         if is_api(request):
-            return JsonResponse({"code": "not_authenticated"}, status=401)
+            return error_response(401, "not_authenticated")
         return super().handle_no_permission(request, view_func)
 
 
@@ -129,27 +132,62 @@ class FailClosedMiddleware:
 
 def _error(request: HttpRequest, status: int, code: str) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"code": code}, status=status)
+        return error_response(status, code)
     return TemplateResponse(request, f"{status}.html", {"code": code}, status=status).render()
 
 
+POLL_HEADER = "X-Homeward-Poll"
+
+
+def is_polling(request: HttpRequest) -> bool:
+    """A request the page makes by itself on a timer (htmx ``every Ns`` elements send
+    ``X-Homeward-Poll: 1``), not an action of the person at the screen."""
+    return request.headers.get(POLL_HEADER) == "1"
+
+
 class SessionLifetimeMiddleware:
-    """End sessions older than SESSION_ABSOLUTE_TIMEOUT (idle expiry is the session
-    store's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+    """End sessions idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_TIMEOUT
+    (AUTH-06).
+
+    Idleness is measured from the last request the person made: a page that polls
+    by itself (``is_polling``) does not count as activity, so an unattended browser
+    on the alert operations page or a DNA run page is signed out after the idle
+    timeout like any other (issue 17 defect 8). The session store's own expiry
+    (SESSION_COOKIE_AGE, saved on every request) is only a backstop."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            now = timezone.now()
             login_at = request.session.get(SESSION_LOGIN_AT)
             started = datetime.fromisoformat(login_at) if login_at else None
-            if started is None or timezone.now() - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+            active_at = request.session.get(SESSION_ACTIVE_AT)
+            last_active = datetime.fromisoformat(active_at) if active_at else started
+            if (
+                started is None
+                or last_active is None
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - last_active > settings.SESSION_IDLE_TIMEOUT
+            ):
                 logout(request)
-                if is_api(request):
-                    return JsonResponse({"code": "session_expired"}, status=401)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return _signed_out(request)
+            if not is_polling(request):
+                request.session[SESSION_ACTIVE_AT] = now.isoformat()
         return self.get_response(request)
+
+
+def _signed_out(request: HttpRequest) -> HttpResponse:
+    if is_api(request):
+        return error_response(401, "session_expired")
+    target = f"{reverse(settings.LOGIN_URL)}?next={request.path}"
+    if request.headers.get("HX-Request"):
+        # htmx would swap the sign-in page into the polled element: load it whole.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 _GATE_EXEMPT_NAMES = {
@@ -194,22 +232,32 @@ class AccountGateMiddleware:
             return _gate(request, "account_expired", status=403)
         if needs_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
             if is_api(request):
-                return JsonResponse({"code": "otp_required"}, status=401)
+                return error_response(401, "otp_required")
             return redirect(f"{reverse('core:otp_verify')}?next={request.path}")
         if password_expired(user):
             if is_api(request):
-                return JsonResponse({"code": "password_expired"}, status=403)
+                return error_response(403, "password_expired")
             return redirect("core:password_change")
         return None
 
 
 def needs_second_factor(user: User) -> bool:
-    return bool(user.role_codes & TWO_FACTOR_ROLES)
+    """Every member of staff with a role, and anyone with an enrolled authenticator:
+    once enrolled, the code page cannot be skipped (AUTH-05, issue 17 defect 10)."""
+    if user.role_codes & TWO_FACTOR_ROLES:
+        return True
+    enrolled: bool | None = getattr(user, "_hw_has_authenticator", None)
+    if enrolled is None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        user._hw_has_authenticator = enrolled  # type: ignore[attr-defined]
+    return enrolled
 
 
 def _gate(request: HttpRequest, code: str, *, status: int) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"code": code}, status=status)
+        return error_response(status, code)
     return TemplateResponse(request, "core/account_blocked.html", {"code": code}, status=status)
 
 

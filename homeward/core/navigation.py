@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.models import User
 from homeward.core.roles import (
@@ -29,6 +30,7 @@ from homeward.core.roles import (
     P_PLAN_WRITE,
     P_PORTAL,
     P_PREVENTION_OVERVIEW,
+    P_REFERENCE,
     P_REGCHECK_VIEW,
     P_SECURITY,
     P_TIP_MANDATORY,
@@ -59,7 +61,7 @@ class NavItem:
 _MANAGES_VICTIMS = "homeward.victims.selectors.manages_victims"
 
 _REGISTRY: list[NavEntry] = [
-    NavEntry("core:home", _("Home"), P_PORTAL),
+    NavEntry("core:home", pgettext_lazy("staff portal", "Home"), P_PORTAL),
     NavEntry("core:division_list", _("Districts and agencies"), P_PLACES, general=True),
     NavEntry("coordination:matrix", _("The plan"), P_PLAN_VIEW, general=True),
     NavEntry(
@@ -92,6 +94,7 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
     NavEntry("dna:specimen_list", _("DNA"), P_DNA_VIEW),
     NavEntry("core:user_list", _("User management"), P_MANAGE_USERS),
+    NavEntry("core:reference_home", _("Reference data"), P_REFERENCE),
     NavEntry("core:audit_list", _("Audit trail"), P_AUDIT),
     NavEntry("core:security_home", _("Security"), P_SECURITY),
 ]

@@ -26,10 +26,34 @@ FONT = "STSong-Light"
 _registered = False
 
 
+# Characters that Adobe-GB1's Unicode map (UniGB-UCS2-H) leaves out, so a reader draws a
+# missing-glyph box for them, with the mapped character that looks the same. The middle
+# dot U+00B7 separates the footer's segments and names such as 买买提·艾力; U+30FB is the
+# middle dot of GB 2312 (A1A4) as Adobe maps it.
+GB1_SUBSTITUTES = str.maketrans(
+    {
+        "\u00b7": "\u30fb",  # · middle dot
+        "\u2022": "\u30fb",  # • bullet
+        "\u2027": "\u30fb",  # ‧ hyphenation point
+        "\u2713": "\u221a",  # ✓ check mark -> √
+        "\u2714": "\u221a",  # ✔ heavy check mark -> √
+    }
+)
+
+
+class _GB1Font(UnicodeCIDFont):  # type: ignore[misc]
+    """STSong-Light whose text is written with characters the font's map covers."""
+
+    def formatForPdf(self, text: str | bytes) -> str:  # noqa: N802  (reportlab's name)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return super().formatForPdf(text.translate(GB1_SUBSTITUTES))  # type: ignore[no-any-return]
+
+
 def cjk_font() -> str:
     global _registered
     if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        pdfmetrics.registerFont(_GB1Font(FONT))
         _registered = True
     return FONT
 

@@ -28,8 +28,11 @@ class Role(models.TextChoices):
 # 三权分立: no user holds two of these (enforced by a partial unique index too).
 ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
-# Roles whose holders must pass a TOTP second factor (SECURITY.md AUTH-05).
-TWO_FACTOR_ROLES: frozenset[str] = ADMIN_ROLES | {Role.DNA_ANALYST}
+# Roles whose holders must pass a TOTP second factor (SECURITY.md AUTH-05: all staff).
+# Every role reads personal data or administers those who do, so every role is here;
+# a user with an enrolled authenticator passes it whatever their roles
+# (core.middleware.needs_second_factor).
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(Role.values)
 
 # Roles held only by public-security agencies (the rules: only police collect DNA,
 # only police publish alerts).
@@ -44,6 +47,9 @@ P_PLACES = "core.view_places"
 P_AUDIT = "core.view_audit_trail"
 P_MANAGE_USERS = "core.manage_users"
 P_SECURITY = "core.manage_security"
+# Reference data a district needs before any casework: institutions, schools, work areas,
+# agencies, leader posts, partner platforms and policy settings (the system administrator).
+P_REFERENCE = "core.manage_reference_data"
 P_PERSON_VIEW = "people.view_person"
 P_PERSON_ADD = "people.add_person"
 P_PERSON_CHANGE = "people.change_person"
@@ -144,7 +150,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # The three administrators see their own domain and nothing of the casework.
     Role.AUDITOR: (P_PORTAL, P_AUDIT),
     Role.SECURITY_ADMIN: (P_PORTAL, P_SECURITY),
-    Role.SYSTEM_ADMIN: (P_PORTAL, P_MANAGE_USERS, P_PLACES),
+    Role.SYSTEM_ADMIN: (P_PORTAL, P_MANAGE_USERS, P_PLACES, P_REFERENCE),
 }
 
 

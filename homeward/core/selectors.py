@@ -7,7 +7,15 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from homeward.core.models import Agency, AuditEvent, Division, Township, User
+from homeward.core.models import (
+    Agency,
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditEvent,
+    Division,
+    Township,
+    User,
+)
 
 
 def _count_of(model: type[Agency] | type[Township]) -> Subquery:
@@ -72,7 +80,17 @@ def audit_events_for(user: User, *, action: str = "", actor: str = "") -> QueryS
         events = events.filter(action=action)
     if actor:
         events = events.filter(actor_username=actor)
-    return events.order_by("-seq")
+    return events.order_by("-id")
+
+
+def audit_checkpoints_recent(limit: int = 10) -> list[AuditCheckpoint]:
+    """The newest signed anchors of the chain, as written to the anchor file (the
+    auditor compares them with the copy on the log host)."""
+    return list(AuditCheckpoint.objects.order_by("-id")[:limit])
+
+
+def audit_head() -> AuditChainHead | None:
+    return AuditChainHead.objects.filter(id=1).first()
 
 
 def users_for_admin() -> QuerySet[User]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_migrate
@@ -45,6 +46,22 @@ def _on_login_failed(
     )
 
 
+@receiver(user_locked_out)
+def _on_locked_out(
+    sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any
+) -> None:
+    """django-axes locked a username (its fifth failure) or refused an attempt while
+    it is locked: a lockout event, not only a failed sign-in (AUD-01)."""
+    audit_record(
+        actor=None,
+        action=AuditAction.LOCKOUT,
+        outcome="denied",
+        object_type="core.user",
+        object_id=str(username or "")[:64],
+        actor_username=str(username or "")[:150],
+    )
+
+
 @receiver(post_migrate)
 def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     if sender.label != "core":
@@ -60,3 +77,20 @@ def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0, apps=global_apps if apps is None else global_apps)
     roles_sync()
+
+
+@receiver(post_migrate)
+def _record_key_fingerprints(sender: AppConfig, **kwargs: Any) -> None:
+    """A freshly migrated database learns the fingerprints of the keys it will be
+    written with (core.keycheck); a mismatch is left for the start-up check to refuse."""
+    if sender.label != "core":
+        return
+    import logging
+
+    from homeward.core.keycheck import keyring_problems, keyring_record
+
+    problems = keyring_problems()
+    if problems:
+        logging.getLogger("homeward.keys").error("keyring does not match the data: %s", problems)
+        return
+    keyring_record(audit=False)

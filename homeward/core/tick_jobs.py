@@ -42,3 +42,30 @@ def prune_leases() -> int:
     from homeward.core.background import leases_prune
 
     return leases_prune()
+
+
+@tick_job("core.audit_chain")
+def audit_chain_and_checkpoint() -> int:
+    """Link events the after-commit step left (a busy lock, a crash), then anchor the
+    head outside the database when a checkpoint is due (core.audit)."""
+    from homeward.core.audit import audit_chain, audit_checkpoint
+
+    linked = audit_chain()
+    audit_checkpoint()
+    return linked
+
+
+@tick_job("core.audit_purge")
+def audit_purge_expired() -> int:
+    """AUD-04: events older than AUDIT_RETENTION_DAYS, after a checkpoint."""
+    from homeward.core.audit import audit_purge
+
+    return audit_purge()
+
+
+@tick_job("core.anonymise_expired")
+def anonymise_expired() -> int:
+    """Personal information past its declared retention (core.retention, DP-04)."""
+    from homeward.core.retention import sightings_anonymise
+
+    return sightings_anonymise()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.core.views import admin, auth, health, portal
+from homeward.core.views import admin, auth, health, portal, reference, signin_links
 
 app_name = "core"
 
@@ -25,7 +25,21 @@ urlpatterns = [
     path("users/<int:pk>/password/", admin.user_reset_password, name="user_reset_password"),
     path("security/", admin.security_home, name="security_home"),
     path("security/otp/<int:pk>/reset/", admin.security_otp_reset, name="security_otp_reset"),
+    path(
+        "security/role-requests/<int:pk>/",
+        admin.security_role_request,
+        name="security_role_request",
+    ),
+    path("account/handover/", signin_links.handover_list, name="handover_list"),
+    path("account/handover/<int:pk>/open/", signin_links.handover_open, name="handover_open"),
+    path("account/set-password/<str:token>/", signin_links.signin_link, name="signin_link"),
     path("audit/", portal.audit_list, name="audit_list"),
+    path("reference/", reference.reference_home, name="reference_home"),
+    path("reference/agencies/new/", reference.agency_edit, name="agency_new"),
+    path("reference/agencies/<int:pk>/", reference.agency_edit, name="agency_edit"),
+    path("reference/leaders/", reference.leader_posts, name="leader_posts"),
+    path("reference/policy/", reference.policy_list, name="policy_list"),
+    path("reference/policy/<slug:key>/", reference.policy_edit, name="policy_edit"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

@@ -47,6 +47,12 @@ class ReviewForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note (re-test reference)"), max_length=500, required=False)
+    retest_specimen = forms.CharField(
+        label=_("Re-test specimen id"),
+        max_length=40,
+        required=False,
+        help_text=_("To confirm: the id of a new specimen of the child, imported and typed again."),
+    )
 
 
 class PersonLinkForm(PurposeForm):

@@ -8,8 +8,10 @@ and sample or family ids, never names; keep the directory on an encrypted volume
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from homeward.core.audit_actions import AuditAction
 from homeward.dna.engine import frequency_table, profile_from_json
 from homeward.dna.kits import KIT_LOCI
 from homeward.dna.models import MatchCandidate, MatchRun, ReferenceFamily, Specimen
+from homeward.kinship.decisions import Decision
 from homeward.kinship.index import FamilyRecord, ReferenceIndex
 from homeward.kinship.profiles import Profile, genotype_label
 from homeward.kinship.search import Direction, ParentQuery, SearchHit, search
@@ -55,6 +58,17 @@ def _profile(specimen: Specimen) -> Profile:
     return profile_from_json(specimen.specimen_id, specimen.genotype)
 
 
+def specimen_profile(specimen: Specimen) -> Profile:
+    """The engine profile of a specimen (its decrypted genotype)."""
+    return _profile(specimen)
+
+
+def family_profiles(family: ReferenceFamily) -> tuple[Profile | None, Profile | None]:
+    """Father's and mother's profiles of a family (its active members)."""
+    record = _family_record(family.code, family.specimens.filter(status=Specimen.Status.ACTIVE))
+    return record.father, record.mother
+
+
 def _family_record(label: str, members: Iterable[Specimen]) -> FamilyRecord:
     father = mother = None
     for member in members:
@@ -65,10 +79,35 @@ def _family_record(label: str, members: Iterable[Specimen]) -> FamilyRecord:
     return FamilyRecord(label, father=father, mother=mother)
 
 
+@contextmanager
+def index_lock() -> Iterator[None]:
+    """Serialise the writers of the index across processes (two Celery workers
+    refreshing it at once): an exclusive ``flock`` on a file beside the index directory
+    (beside, so that a rebuild that removes the directory does not remove the lock).
+    Taken outside the database transaction, so the transaction commits before another
+    writer reads the database and the manifest."""
+    import fcntl
+    import os
+
+    path = _index_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)
+
+
 def index_sync() -> int:
     """Append to the index every child and family (or newly completed family) that is
-    not in it yet. Idempotent; returns the number of rows appended."""
-    with _lock, transaction.atomic():
+    not in it yet. Idempotent; returns the number of rows appended. Files are made
+    0600 (directories 0700) as it goes, an index written by an older version included."""
+    from homeward.kinship.io import make_private
+
+    with _lock, index_lock(), transaction.atomic():
+        make_private(_index_path())
         index = open_index()
         active = Specimen.objects.filter(status=Specimen.Status.ACTIVE)
         children = list(
@@ -107,7 +146,7 @@ def index_rebuild() -> int:
     """Throw the index away and build it again from the database."""
     import shutil
 
-    with _lock:
+    with _lock, index_lock():
         shutil.rmtree(_index_path(), ignore_errors=True)
         Specimen.objects.update(indexed=False)
         ReferenceFamily.objects.update(indexed_members=0)
@@ -187,13 +226,26 @@ def match_run_execute(run_id: int) -> MatchRun:
             if run.direction == MatchRun.Direction.CHILD_AGAINST_PARENTS
             else Direction.PARENTS_TO_CHILDREN
         )
-        result = search(
-            open_index(),
-            _query(run),
-            direction,
-            top_k=settings.DNA_TOP_K * 2,
-            table=frequency_table(),
-        )
+        if settings.DNA_SEARCH_SHARDS > 1:
+            from homeward.dna.sharding import sharded_search
+
+            result, _reports = sharded_search(
+                _index_path(),
+                _query(run),
+                direction,
+                top_k=settings.DNA_TOP_K * 2,
+                shards=settings.DNA_SEARCH_SHARDS,
+                table=frequency_table(),
+                queue=settings.DNA_SHARD_QUEUE,
+            )
+        else:
+            result = search(
+                open_index(),
+                _query(run),
+                direction,
+                top_k=settings.DNA_TOP_K * 2,
+                table=frequency_table(),
+            )
     except Exception as error:  # the run records its failure; the reason is kept short
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.FAILED,
@@ -217,6 +269,7 @@ def match_run_execute(run_id: int) -> MatchRun:
                 continue
             seen.add(hit.reference_id)
             rank += 1
+            judgement = hit.judgement
             MatchCandidate.objects.create(
                 run=run,
                 rank=rank,
@@ -225,7 +278,13 @@ def match_run_execute(run_id: int) -> MatchRun:
                 inconsistent_loci=hit.result.inconsistent_loci,
                 loci_compared=hit.result.loci_compared,
                 decision=str(hit.decision),
-                per_locus=_per_locus(hit),
+                # Only a hit over the threshold at the database's size is a candidate.
+                review=MatchCandidate.Review.CANDIDATE
+                if hit.decision == Decision.SUPPORTS
+                else MatchCandidate.Review.BELOW_THRESHOLD,
+                expected_chance_hits=judgement.expected_chance_hits if judgement else None,
+                posterior=judgement.posterior if judgement else None,
+                per_locus_table=json.dumps(_per_locus(hit), ensure_ascii=False),
                 **targets,
             )
             if rank >= settings.DNA_TOP_K:

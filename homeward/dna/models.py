@@ -147,6 +147,15 @@ class Specimen(models.Model):
     def is_reference_parent(self) -> bool:
         return self.sample_type == self.SampleType.PARENT_OF_MISSING_CHILD
 
+    @property
+    def decidable(self) -> bool:
+        """Typed at enough loci for the engine to decide a comparison (19 by the
+        Chinese rules, ``DecisionRules.min_loci``). A profile with fewer is imported and
+        searched, but every comparison of it is 'insufficient loci'."""
+        from homeward.kinship.decisions import DecisionRules
+
+        return self.loci_count >= DecisionRules().min_loci_duo
+
 
 class SpecimenPersonLink(models.Model):
     """Who a specimen came from. A separate table, read by the DNA role only."""
@@ -214,13 +223,36 @@ class MatchRun(models.Model):
     def __str__(self) -> str:
         return f"run {self.pk} ({self.status})"
 
+    @property
+    def query_label(self) -> str:
+        """What was searched: the specimen, else the family (one is always set)."""
+        if self.query_specimen is not None:
+            return self.query_specimen.specimen_id
+        return self.query_family.code if self.query_family is not None else ""
+
 
 class MatchCandidate(models.Model):
+    """One ranked hit of a run. Only a hit that reaches the decision threshold at the
+    size of the searched database is a candidate (比中待复核); the others are kept, below
+    the threshold, for the record and are never reviewed."""
+
     class Review(models.TextChoices):
         CANDIDATE = "candidate", _("Candidate (比中待复核)")
         RESAMPLING = "resampling", _("Re-sampling requested")
         CONFIRMED = "confirmed", _("Confirmed by re-test")
         REJECTED = "rejected", _("Rejected")
+        BELOW_THRESHOLD = "below", _("Below the decision threshold (not a match)")
+
+    class Hypothesis(models.TextChoices):
+        COUPLE = "couple", _("Both parents")
+        DUO = "duo", _("One parent")
+        TRIO = "trio", _("One parent, the other known")
+
+    class Decision(models.TextChoices):
+        SUPPORTS = "SUPPORTS", _("Supports parentage")
+        INCONCLUSIVE = "INCONCLUSIVE", _("Inconclusive")
+        EXCLUDES = "EXCLUDES", _("Excludes parentage")
+        INSUFFICIENT_LOCI = "INSUFFICIENT_LOCI", _("Too few loci to decide")
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="candidates")
     rank = models.PositiveSmallIntegerField(_("Rank"))
@@ -231,16 +263,37 @@ class MatchCandidate(models.Model):
     parent_specimen = models.ForeignKey(
         Specimen, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    hypothesis = models.CharField(_("Hypothesis"), max_length=10)  # couple / duo
+    hypothesis = models.CharField(_("Hypothesis"), max_length=10, choices=Hypothesis.choices)
     log10_lr = models.FloatField(_("log10 LR"))
     inconsistent_loci = models.PositiveSmallIntegerField(_("Inconsistent loci"))
     loci_compared = models.PositiveSmallIntegerField(_("Loci compared"))
-    decision = models.CharField(_("Decision"), max_length=20)
-    per_locus = models.JSONField(_("Per-locus table"), default=list)
+    decision = models.CharField(_("Decision"), max_length=20, choices=Decision.choices)
+    # Expected unrelated records at this LR or above in a database of the searched size,
+    # and the posterior with a prior of one in that size (kinship.chance).
+    expected_chance_hits = models.FloatField(_("Expected chance hits"), null=True, blank=True)
+    posterior = models.FloatField(_("Posterior probability"), null=True, blank=True)
+    # JSON [{"locus", "child", "father", "mother", "lr", "inconsistent"}]: the genotypes
+    # of three people, encrypted like Specimen.genotype; read through
+    # selectors.candidate_loci_read (purpose, step-up and audit), never in a template.
+    per_locus_table = EncryptedTextField(_("Per-locus table"))
     review = models.CharField(
         _("Review"), max_length=12, choices=Review.choices, default=Review.CANDIDATE
     )
     review_note = models.CharField(_("Review note"), max_length=500, blank=True)
+    # Who asked for re-sampling: neither they nor the analyst who ran the search may
+    # confirm (a second DNA analyst confirms, on a re-test specimen that matches).
+    resampling_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retest_specimen = models.ForeignKey(
+        Specimen,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Re-test specimen"),
+    )
+    retest_log10_lr = models.FloatField(_("Re-test log10 LR"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -260,6 +313,11 @@ class MatchCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.rank}"
+
+    @property
+    def is_candidate(self) -> bool:
+        """Over the decision threshold: reviewable, printed as 比中待复核 until confirmed."""
+        return self.review != self.Review.BELOW_THRESHOLD
 
 
 class AccuracyReport(models.Model):

@@ -13,7 +13,6 @@ specimens and a list of errors, and imports only when the list is empty.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -50,18 +49,71 @@ class ParsedSpecimen:
     family_role: str = ""
 
 
-def _rows_from_csv(data: bytes) -> Iterator[list[str]]:
-    text = data.decode("utf-8-sig")
-    yield from csv.reader(io.StringIO(text))
+class FileUnreadable(Exception):  # noqa: N818 - a refusal, carried to the import's errors
+    """The file cannot be read as a table: a corrupt or renamed workbook, or text whose
+    encoding cannot be decided. ``reason`` is for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-def _rows_from_xlsx(data: bytes) -> Iterator[list[str]]:
+def _rows_from_csv(data: bytes) -> tuple[str, Iterator[list[str]]]:
+    """Text in the encoding it was saved in (BOM, UTF-8, else GB18030/GBK or Big5 weighed
+    by charset-normalizer; refused when two read it differently): ``kinship.io``."""
+    from homeward.kinship.io import TextEncodingError, detect_encoding, text_rows
+
+    try:
+        encoding = detect_encoding(data[: 1 << 20], complete=len(data) <= 1 << 20)
+    except TextEncodingError:
+        raise FileUnreadable(
+            _(
+                "The encoding of the file cannot be decided (it reads as more than one, or "
+                "as none). Save it again as UTF-8 CSV or as XLSX."
+            )
+        ) from None
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            yield from text_rows(io.BytesIO(data), encoding)
+        except TextEncodingError:
+            raise FileUnreadable(
+                _(
+                    "Part of the file is not in %(encoding)s, the encoding of its start. Save "
+                    "the whole file again in one encoding (UTF-8)."
+                )
+                % {"encoding": encoding.name}
+            ) from None
+
+    return encoding.name, rows()
+
+
+def _rows_from_xlsx(data: bytes) -> tuple[str, Iterator[list[str]]]:
+    import zipfile
+
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield ["" if cell is None else _cell_text(cell) for cell in row]
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError):
+        raise FileUnreadable(
+            _(
+                "The file is not a readable Excel workbook (.xlsx): it is damaged, or another "
+                "kind of file renamed. Export it again from the kit software."
+            )
+        ) from None
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                yield ["" if cell is None else _cell_text(cell) for cell in row]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+            raise FileUnreadable(
+                _("The Excel workbook is damaged part-way through. Export it again.")
+            ) from None
+
+    return "XLSX", rows()
 
 
 def _cell_text(cell: object) -> str:
@@ -70,7 +122,10 @@ def _cell_text(cell: object) -> str:
     return str(cell).strip()
 
 
-def read_rows(file_name: str, data: bytes) -> Iterator[list[str]]:
+def read_rows(file_name: str, data: bytes) -> tuple[str, Iterator[list[str]]]:
+    """The encoding (or ``XLSX``) and the rows of an uploaded table.
+
+    Raises :class:`FileUnreadable`, here or while the rows are read."""
     if file_name.lower().endswith(".xlsx"):
         return _rows_from_xlsx(data)
     return _rows_from_csv(data)

@@ -64,7 +64,12 @@ def run_get_for_user(user: User, pk: int) -> MatchRun:
 def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
     try:
         candidate = MatchCandidate.objects.select_related(
-            "run", "child_specimen", "parent_specimen", "family"
+            "run__requested_by",
+            "child_specimen",
+            "parent_specimen",
+            "family",
+            "resampling_by",
+            "retest_specimen",
         ).get(pk=pk, run__in=runs_visible_to(user))
     except MatchCandidate.DoesNotExist:
         raise Http404 from None
@@ -75,6 +80,26 @@ def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
         detail={"purpose": candidate.run.purpose},
     )
     return candidate
+
+
+def candidate_loci_read(
+    user: User, candidate: MatchCandidate, *, purpose: str
+) -> list[dict[str, object]]:
+    """The per-locus table of a hit (genotypes of child, father and mother), decrypted,
+    with an audit event naming the purpose. The caller has checked the step-up
+    (``views.loci_gate``): the same rule as :func:`specimen_genotype_read`."""
+    import json
+
+    audit_record(
+        actor=user,
+        action=AuditAction.DNA_READ,
+        obj=candidate,
+        detail={"purpose": purpose, "loci": True},
+    )
+    rows: list[dict[str, object]] = (
+        json.loads(candidate.per_locus_table) if candidate.per_locus_table else []
+    )
+    return rows
 
 
 def imports_visible_to(user: User) -> QuerySet[ImportBatch]:

@@ -29,12 +29,21 @@ from homeward.dna.models import (
     ReferenceFamily,
     Specimen,
 )
-from homeward.dna.parsing import ParsedSpecimen, RowError, parse_table, read_rows
+from homeward.dna.parsing import (
+    FileUnreadable,
+    ParsedSpecimen,
+    RowError,
+    parse_table,
+    read_rows,
+)
 
 
 class DnaError:
     PURPOSE_REQUIRED = "purpose_required"
     BAD_TRANSITION = "bad_review_transition"
+    SECOND_ANALYST = "second_analyst_required"
+    RETEST_REQUIRED = "retest_required"
+    RETEST_NO_MATCH = "retest_no_match"
 
 
 def require_public_security(actor: User) -> None:
@@ -139,11 +148,16 @@ def specimens_import(
     require_public_security(actor)
     table = frequency_table()
     allowed = kit_loci(kit)
-    parsed, errors = parse_table(
-        read_rows(file_name, data),
-        locus_map=table.locus_map,
-        allowed_loci=frozenset(allowed) if allowed else None,
-    )
+    encoding = ""
+    try:
+        encoding, rows = read_rows(file_name, data)
+        parsed, errors = parse_table(
+            rows,
+            locus_map=table.locus_map,
+            allowed_loci=frozenset(allowed) if allowed else None,
+        )
+    except FileUnreadable as unreadable:
+        parsed, errors = [], [RowError(1, "", unreadable.reason)]
     # Every problem is reported at once: parsing and registry checks alike.
     errors = sorted(
         [*errors, *_validate(parsed, kit=kit, sample_type=sample_type)], key=lambda e: e.row
@@ -175,8 +189,13 @@ def specimens_import(
             action=AuditAction.DNA_IMPORT,
             obj=batch,
             outcome="success" if not errors else "failure",
-            detail={"specimens": batch.specimen_count, "errors": len(errors)},
+            detail={
+                "specimens": batch.specimen_count,
+                "errors": len(errors),
+                "encoding": encoding,
+            },
         )
+    batch.encoding = encoding  # type: ignore[attr-defined]  # for the page's message
     if not errors:
         from homeward.dna.tasks import index_refresh
 
@@ -240,39 +259,143 @@ REVIEW_TRANSITIONS: dict[str, set[str]] = {
     },
     MatchCandidate.Review.CONFIRMED: set(),
     MatchCandidate.Review.REJECTED: set(),
+    # Under the decision threshold: not a candidate, nothing to review.
+    MatchCandidate.Review.BELOW_THRESHOLD: set(),
 }
 
 
 @transaction.atomic
 def candidate_review(
-    *, actor: User, candidate: MatchCandidate, to: str, note: str
+    *,
+    actor: User,
+    candidate: MatchCandidate,
+    to: str,
+    note: str,
+    retest_specimen_id: str = "",
 ) -> MatchCandidate:
     """candidate → re-sampling requested → confirmed by re-test, or rejected. A match is
-    confirmed only after re-sampling; nobody outside the DNA role sees it before."""
+    confirmed only by a second DNA analyst (neither the one who ran the search nor the
+    one who asked for re-sampling) on a re-test: a new specimen of the child that, compared
+    with the same family or parent, supports parentage. Nobody outside the DNA role sees
+    a match before."""
     require_public_security(actor)
-    locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    locked = (
+        MatchCandidate.objects.select_for_update(of=("self",))
+        .select_related("run", "family", "parent_specimen", "child_specimen")
+        .get(pk=candidate.pk)
+    )
+    if locked.review == MatchCandidate.Review.BELOW_THRESHOLD:
+        raise DomainError(
+            DnaError.BAD_TRANSITION,
+            _("This record is below the decision threshold: it is not a candidate."),
+            status=409,
+        )
     if to not in REVIEW_TRANSITIONS[locked.review]:
         raise DomainError(
             DnaError.BAD_TRANSITION,
             _("A match cannot go from %(from)s to %(to)s.")
-            % {"from": locked.get_review_display(), "to": to},
+            % {
+                "from": locked.get_review_display(),
+                "to": MatchCandidate.Review(to).label if to in MatchCandidate.Review else to,
+            },
             status=409,
         )
-    if to == MatchCandidate.Review.CONFIRMED and len(note.strip()) < 4:
-        raise DomainError(DnaError.PURPOSE_REQUIRED, _("Name the re-test that confirms the match."))
+    retest: tuple[Specimen, float] | None = None
+    if to == MatchCandidate.Review.CONFIRMED:
+        if actor.pk in {locked.run.requested_by_id, locked.resampling_by_id}:
+            raise DomainError(
+                DnaError.SECOND_ANALYST,
+                _(
+                    "A second DNA analyst confirms a match: you ran this search or asked for "
+                    "the re-test."
+                ),
+                status=409,
+            )
+        retest = _retest(actor, locked, retest_specimen_id)
+        if len(note.strip()) < 4:
+            raise DomainError(
+                DnaError.PURPOSE_REQUIRED, _("Name the re-test that confirms the match.")
+            )
     before = locked.review
     locked.review = to
     locked.review_note = note.strip()[:500]
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
-    locked.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.DNA_MATCH_REVIEW,
-        obj=locked,
-        detail={"from": before, "to": to},
-    )
+    fields = ["review", "review_note", "reviewed_by", "reviewed_at"]
+    if to == MatchCandidate.Review.RESAMPLING:
+        locked.resampling_by = actor
+        fields.append("resampling_by")
+    if retest is not None:
+        locked.retest_specimen, locked.retest_log10_lr = retest
+        fields += ["retest_specimen", "retest_log10_lr"]
+    locked.save(update_fields=fields)
+    detail: dict[str, object] = {"from": before, "to": to}
+    if retest is not None:
+        detail |= {"retest": retest[0].specimen_id, "retest_log10_lr": round(retest[1], 3)}
+    audit_record(actor=actor, action=AuditAction.DNA_MATCH_REVIEW, obj=locked, detail=detail)
     return locked
+
+
+def _retest(actor: User, candidate: MatchCandidate, specimen_id: str) -> tuple[Specimen, float]:
+    """The re-test specimen (a new sample of the child) compared with the candidate's
+    family or parent; it must support parentage by the casework rules."""
+    from homeward.dna.matching import family_profiles, specimen_profile
+    from homeward.dna.selectors import specimens_visible_to
+    from homeward.kinship.compare import compare_couple, compare_duo
+    from homeward.kinship.decisions import Decision
+
+    specimen_id = specimen_id.strip()
+    if not specimen_id:
+        raise DomainError(
+            DnaError.RETEST_REQUIRED,
+            _("Give the re-test specimen: a new sample of the child, typed again."),
+        )
+    specimen = specimens_visible_to(actor).filter(specimen_id=specimen_id).first()
+    if specimen is None or specimen.status != Specimen.Status.ACTIVE:
+        raise DomainError(
+            DnaError.RETEST_REQUIRED,
+            _("No active specimen %(id)s in your area of responsibility.") % {"id": specimen_id},
+        )
+    compared = {candidate.child_specimen_id, candidate.parent_specimen_id}
+    if candidate.family is not None:
+        compared |= {m.pk for m in candidate.family.specimens.all()}
+    if specimen.pk in compared or specimen.is_reference_parent:
+        raise DomainError(
+            DnaError.RETEST_REQUIRED,
+            _(
+                "The re-test is a new specimen of the child, not one of the specimens already "
+                "compared."
+            ),
+        )
+    table = frequency_table()
+    child = specimen_profile(specimen)
+    if candidate.family is not None:
+        father, mother = family_profiles(candidate.family)
+        if father is not None and mother is not None:
+            result = compare_couple(table, father, mother, child)
+        else:
+            parent = father or mother
+            assert parent is not None  # noqa: S101  (an indexed family has a parent)
+            result = compare_duo(table, parent, child)
+    else:
+        assert candidate.parent_specimen is not None  # noqa: S101  (a constraint)
+        result = compare_duo(table, specimen_profile(candidate.parent_specimen), child)
+    if result.decision != Decision.SUPPORTS:
+        raise DomainError(
+            DnaError.RETEST_NO_MATCH,
+            _(
+                "The re-test specimen %(id)s does not support the match (log10 LR %(lr).2f, "
+                "%(loci)d loci, %(bad)d inconsistent): the match cannot be confirmed."
+            )
+            % {
+                "id": specimen.specimen_id,
+                "lr": max(result.log10_cpi, -999.0),
+                "loci": result.loci_compared,
+                "bad": result.inconsistent_loci,
+            },
+            status=409,
+        )
+    return specimen, result.log10_cpi
 
 
 @transaction.atomic

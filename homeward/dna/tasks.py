@@ -9,6 +9,7 @@ broker redelivery never run the same search twice at once.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -28,6 +29,43 @@ def index_refresh() -> int:
     from homeward.dna.matching import index_sync
 
     return index_sync()
+
+
+@shared_task(name="homeward.dna.tasks.dna_scan_shard", acks_late=True, ignore_result=True)  # type: ignore[misc]
+def dna_scan_shard(
+    key: str,
+    index_dir: str,
+    query: dict[str, Any],
+    direction: str,
+    start: int,
+    stop: int,
+    top_k: int,
+) -> None:
+    """Scan one shard of a sharded search and put the answer on the search's Redis list
+    (``homeward.dna.sharding``); a failure is answered too, so the search fails fast."""
+    from celery import current_app
+
+    from homeward.dna.engine import frequency_table
+    from homeward.dna.sharding import answer, scan_shard
+
+    broker = str(current_app.conf.broker_url)
+    try:
+        payload = scan_shard(
+            index_dir,
+            query,
+            direction,
+            start,
+            stop,
+            top_k,
+            table=frequency_table(),
+            threads=settings.DNA_SHARD_THREADS,
+        )
+    except Exception as error:
+        answer(
+            key, {"start": start, "stop": stop, "error": type(error).__name__}, broker_url=broker
+        )
+        raise
+    answer(key, payload, broker_url=broker)
 
 
 @shared_task(name="homeward.dna.tasks.match_run_execute", acks_late=True, ignore_result=True)  # type: ignore[misc]

@@ -537,3 +537,56 @@ def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
         if step < _INVERSE_TOLERANCE_DEG:
             break
     return (w_lon, w_lat)
+
+
+# --------------------------------------------------------------------------------------
+# BD-09 <-> GCJ-02 (Baidu Maps)
+# --------------------------------------------------------------------------------------
+
+# Baidu's published transform works in a rotated frame: x_pi = pi * 3000 / 180.
+_BD_X_PI = math.pi * 3000.0 / 180.0
+_BD_DLON = 0.0065
+_BD_DLAT = 0.006
+
+
+def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """Convert a GCJ-02 point to BD-09 (Baidu Maps) with the published formula.
+
+    Parameters
+    ----------
+    lon, lat : float
+        GCJ-02 longitude and latitude, in decimal degrees.
+
+    Returns
+    -------
+    tuple[float, float]
+        BD-09 ``(lon, lat)``.
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in gcj02_to_bd09(116.404, 39.915)]
+    [116.410369, 39.921337]
+    """
+    z = math.hypot(lon, lat) + 0.00002 * math.sin(lat * _BD_X_PI)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _BD_X_PI)
+    return (z * math.cos(theta) + _BD_DLON, z * math.sin(theta) + _BD_DLAT)
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """Convert a BD-09 point to GCJ-02: the published approximate inverse of
+    :func:`gcj02_to_bd09` (round trip within about 1e-5 degrees, a metre).
+
+    Parameters
+    ----------
+    lon, lat : float
+        BD-09 longitude and latitude, in decimal degrees.
+
+    Returns
+    -------
+    tuple[float, float]
+        GCJ-02 ``(lon, lat)``.
+    """
+    x, y = lon - _BD_DLON, lat - _BD_DLAT
+    z = math.hypot(x, y) - 0.00002 * math.sin(y * _BD_X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _BD_X_PI)
+    return (z * math.cos(theta), z * math.sin(theta))

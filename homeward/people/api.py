@@ -7,7 +7,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja.params import functions as params
 
 from homeward.core.api import require_perm
 from homeward.core.roles import P_PERSON_VIEW
@@ -52,10 +52,10 @@ def _out(person: Person, *, full: bool) -> PersonOut:
 
 
 @router.get("/", response=list[PersonOut], summary="Search people in scope")
-def person_search(request: HttpRequest, q: str = "", limit: int = 50) -> list[PersonOut]:
+def person_search(
+    request: HttpRequest, q: str = "", limit: int = params.Query(50, ge=1, le=200)
+) -> list[PersonOut]:
     user = require_perm(request, P_PERSON_VIEW)
-    if not 1 <= limit <= 200:
-        raise HttpError(422, "limit must be between 1 and 200")
     persons = persons_search(user, query=q[:64])[:limit]
     return [_out(person, full=can_see_identity(user, person)) for person in persons]
 

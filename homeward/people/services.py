@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import io
-import uuid
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
@@ -22,6 +17,7 @@ from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError
 from homeward.core.models import Division, User
 from homeward.core.roles import P_PERSON_ADD, P_PERSON_CHANGE
+from homeward.core.uploads import reencode_photo
 from homeward.people.models import Person
 from homeward.people.validators import normalize_id_number, validate_id_number
 
@@ -135,28 +131,6 @@ def person_update(*, actor: User, person: Person, version: int, **fields: Any) -
         detail={"fields": sorted(cleaned)},
     )
     return person
-
-
-def reencode_photo(upload: UploadedFile) -> ContentFile[bytes]:
-    """Check size and content, then re-encode as JPEG without metadata (WEB-03, DP-07)."""
-    if upload.size is None or upload.size > settings.PHOTO_MAX_BYTES:
-        raise DomainError(PersonError.BAD_PHOTO, _("The photo file is too large."))
-    try:
-        with Image.open(upload) as image:
-            if image.format not in {"JPEG", "PNG", "WEBP"}:
-                raise DomainError(
-                    PersonError.BAD_PHOTO, _("The photo must be in JPEG, PNG or WebP format.")
-                )
-            image.load()
-            rgb = image.convert("RGB")
-    except (UnidentifiedImageError, OSError) as error:
-        raise DomainError(
-            PersonError.BAD_PHOTO, _("The image file could not be recognised.")
-        ) from error
-    rgb.thumbnail((1600, 1600))
-    buffer = io.BytesIO()
-    rgb.save(buffer, format="JPEG", quality=85)  # no exif= argument: metadata dropped
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
 @transaction.atomic

@@ -8,8 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from homeward.core.models import Division, Township, User
+from homeward.core.form_fields import UserChoiceField
+from homeward.core.forms import AgencyChoiceField, DistrictTownshipField
+from homeward.core.models import Agency, Division, Township, User
 from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.prevention.models import (
     Category,
@@ -37,7 +40,7 @@ class LedgerEntryForm(PersonFields):
     )
     guardian_phone = forms.CharField(label=_("Guardian's phone"), max_length=20, required=False)
     carer = forms.CharField(label=_("Who cares for them now"), max_length=120, required=False)
-    responsible_worker = forms.ModelChoiceField(
+    responsible_worker = UserChoiceField(
         label=_("Responsible worker"), queryset=User.objects.none()
     )
     risk_level = forms.ChoiceField(
@@ -55,7 +58,7 @@ class LedgerEntryForm(PersonFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships  # type: ignore[attr-defined]
-        self.fields["responsible_worker"].queryset = workers  # type: ignore[attr-defined]
+        self.fields["responsible_worker"].queryset = workers.select_related("agency")  # type: ignore[attr-defined]
         self.fields["responsible_worker"].label_from_instance = (  # type: ignore[attr-defined]
             lambda u: f"{u.full_name} · {u.agency.display_name}"
         )
@@ -94,10 +97,10 @@ class CloseForm(forms.Form):
 
 class DropoutForm(PersonFields):
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
-    grade = forms.CharField(label=_("Grade"), max_length=20)
+    grade = forms.CharField(label=pgettext_lazy("school", "Grade"), max_length=20)
     left_on = forms.DateField(label=_("Last day at school"), widget=DATE)
     reason = forms.ChoiceField(label=_("Reason"), choices=DropoutFile.Reason.choices)
-    township_worker = forms.ModelChoiceField(
+    township_worker = UserChoiceField(
         label=_("Township follow-up"), queryset=User.objects.none(), required=False
     )
 
@@ -106,7 +109,7 @@ class DropoutForm(PersonFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
-        self.fields["township_worker"].queryset = workers  # type: ignore[attr-defined]
+        self.fields["township_worker"].queryset = workers.select_related("agency")  # type: ignore[attr-defined]
 
 
 class DropoutActionForm(forms.Form):
@@ -208,3 +211,60 @@ class ReviewForm(forms.Form):
     notes = forms.CharField(
         label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+
+class SchoolForm(forms.Form):
+    """The system administrator's form for a school (reference data)."""
+
+    name = forms.CharField(label=_("School"), max_length=100)
+    division = forms.ModelChoiceField(label=_("District"), queryset=Division.objects.none())
+    township = DistrictTownshipField(
+        label=_("Township"), queryset=Township.objects.none(), required=False
+    )
+    education_bureau = AgencyChoiceField(
+        label=_("Education bureau"),
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text=_("Leave empty for the district's education bureau."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        divisions: QuerySet[Division],
+        townships: QuerySet[Township],
+        bureaus: QuerySet[Agency],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        self.fields["township"].queryset = townships  # type: ignore[attr-defined]
+        self.fields["education_bureau"].queryset = bureaus  # type: ignore[attr-defined]
+
+
+class WorkAreaForm(forms.Form):
+    """Narrow one user to a township or a school of their district."""
+
+    township = forms.ModelChoiceField(
+        label=_("Township"), queryset=Township.objects.none(), required=False
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False
+    )
+    post = forms.CharField(
+        label=_("Post"),
+        max_length=40,
+        required=False,
+        help_text=_("For example 儿童主任, 儿童督导员, 妇女主任 or 班主任."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        townships: QuerySet[Township],
+        schools: QuerySet[School],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships  # type: ignore[attr-defined]
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]

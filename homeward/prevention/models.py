@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division, Township
@@ -25,6 +26,16 @@ class School(models.Model):
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The education bureau that follows the school's dropouts (its district's by default;
+    # set when another bureau is responsible, e.g. after a reform).
+    education_bureau = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Education bureau"),
     )
 
     class Meta:
@@ -213,7 +224,7 @@ class DropoutFile(models.Model):
         Person, on_delete=models.PROTECT, related_name="dropout_files", verbose_name=_("Student")
     )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="dropout_files")
-    grade = models.CharField(_("Grade"), max_length=20)
+    grade = models.CharField(pgettext_lazy("school", "Grade"), max_length=20)
     left_on = models.DateField(_("Last day at school"))
     reason = models.CharField(_("Reason"), max_length=20, choices=Reason.choices)
     status = models.CharField(

@@ -26,11 +26,13 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, Township, User
+from homeward.core.policy import policy_value
 from homeward.core.roles import (
     P_DROPOUT_WRITE,
     P_FOUND_WRITE,
     P_LEDGER_WRITE,
     P_OFFENDER_WRITE,
+    P_REFERENCE,
     P_REGCHECK_ADD,
     P_REGCHECK_DECIDE,
 )
@@ -49,6 +51,7 @@ from homeward.prevention.models import (
     School,
     TracingStep,
     Visit,
+    WorkArea,
 )
 
 
@@ -422,7 +425,7 @@ def dropout_open(
         reason=reason,
         division=school.division,
         township=school.township,
-        owning_agency=_unit(school.division, "education"),
+        owning_agency=school.education_bureau or _unit(school.division, "education"),
         township_worker=township_worker,
         opened_by=actor,
     )
@@ -496,7 +499,7 @@ def dropouts_raise_concerns(today: date | None = None) -> int:
     """The tick job: an open file with no contact for the configured number of days is
     reported to the police as a child who may be missing (once per file)."""
     today = today or timezone.localdate()
-    limit = today - timedelta(days=settings.PREVENTION_DROPOUT_NO_CONTACT_DAYS)
+    limit = today - timedelta(days=policy_value("dropout_no_contact_days"))
     raised = 0
     candidates = DropoutFile.objects.filter(
         status=DropoutFile.Status.OPEN, concern_tip__isnull=True
@@ -827,3 +830,138 @@ def offenders_flag_overdue(today: date | None = None) -> int:
     return OffenderFollowUp.objects.filter(
         active=True, next_review_due__lt=today, overdue=False
     ).update(overdue=True)
+
+
+# --- Reference data: schools and work areas ------------------------------------------------
+
+EDUCATION_KIND = "education"
+
+
+@transaction.atomic
+def school_save(
+    *,
+    actor: User,
+    school: School | None = None,
+    name: str,
+    division: Division,
+    township: Township | None = None,
+    education_bureau: Agency | None = None,
+) -> School:
+    """Create a school, or change one (``school`` given): its district, the township it
+    serves and the education bureau that follows its dropouts (the district's when not
+    given)."""
+    require_permission(actor, P_REFERENCE)
+    require_division(actor, division.pk)
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the school's name.")]
+    elif (
+        School.objects.filter(division=division, name=name)
+        .exclude(pk=school.pk if school is not None else 0)
+        .exists()
+    ):
+        errors["name"] = [_("This district has a school with this name already.")]
+    if township is not None and township.division_id != division.pk:
+        errors["township"] = [_("Choose a township of the school's district.")]
+    if education_bureau is not None and (
+        education_bureau.kind != EDUCATION_KIND
+        or education_bureau.division_id not in (None, division.pk)
+    ):
+        errors["education_bureau"] = [
+            _("Choose the education bureau of the school's district or the municipal one.")
+        ]
+    if (
+        education_bureau is None
+        and not Agency.objects.filter(division=division, kind=EDUCATION_KIND).exists()
+    ):
+        errors["education_bureau"] = [
+            _("This district has no education bureau: choose the one that follows the school.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    created = school is None
+    if school is None:
+        school = School()
+    school.name = name
+    school.division = division
+    school.township = township
+    school.education_bureau = education_bureau
+    school.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.SCHOOL_SAVE,
+        obj=school,
+        detail={
+            "created": created,
+            "division": division.code,
+            "township": township.code if township else "",
+            "education_bureau": education_bureau.code if education_bureau else "",
+        },
+    )
+    return school
+
+
+@transaction.atomic
+def work_area_set(
+    *,
+    actor: User,
+    user: User,
+    township: Township | None = None,
+    school: School | None = None,
+    post: str = "",
+) -> WorkArea:
+    """Narrow ``user`` to a township (a village or township worker) or a school (its
+    staff). Both lie in the district of the user's agency; a municipal user works
+    municipality-wide and has no work area."""
+    require_permission(actor, P_REFERENCE)
+    division_id = user.agency.division_id
+    errors: dict[str, list[str]] = {}
+    if division_id is None:
+        errors["user"] = [_("A municipal unit's staff work municipality-wide; no work area.")]
+    else:
+        require_division(actor, division_id)
+    if township is None and school is None:
+        errors["township"] = [_("Choose a township or a school.")]
+    if township is not None and division_id is not None and township.division_id != division_id:
+        errors["township"] = [_("Choose a township of the user's district.")]
+    if school is not None and division_id is not None and school.division_id != division_id:
+        errors["school"] = [_("Choose a school of the user's district.")]
+    if (
+        township is not None
+        and school is not None
+        and school.township_id
+        not in (
+            None,
+            township.pk,
+        )
+    ):
+        errors["school"] = [_("The school is in another township.")]
+    if errors:
+        raise ValidationError(errors)
+    area, created = WorkArea.objects.update_or_create(
+        user=user,
+        defaults={"township": township, "school": school, "post": post.strip()[:40]},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.WORK_AREA_SET,
+        obj=user,
+        detail={
+            "created": created,
+            "township": township.code if township else "",
+            "school": school.pk if school else None,
+        },
+    )
+    return area
+
+
+@transaction.atomic
+def work_area_clear(*, actor: User, user: User) -> None:
+    """Remove ``user``'s work area (a village worker without one then sees nothing)."""
+    require_permission(actor, P_REFERENCE)
+    if user.agency.division_id is not None:
+        require_division(actor, user.agency.division_id)
+    deleted, _counts = WorkArea.objects.filter(user=user).delete()
+    if deleted:
+        audit_record(actor=actor, action=AuditAction.WORK_AREA_CLEAR, obj=user)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.prevention import views
+from homeward.prevention import reference_views, views
 
 app_name = "prevention"
 
@@ -24,4 +24,13 @@ urlpatterns = [
     path("offenders/", views.offenders, name="offenders"),
     path("offenders/new/", views.offender_new, name="offender_new"),
     path("offenders/<int:pk>/", views.offender, name="offender"),
+    path("admin/schools/", reference_views.school_admin_list, name="school_admin_list"),
+    path("admin/schools/new/", reference_views.school_admin_edit, name="school_admin_new"),
+    path("admin/schools/<int:pk>/", reference_views.school_admin_edit, name="school_admin_edit"),
+    path("admin/work-areas/", reference_views.work_area_admin_list, name="work_area_admin_list"),
+    path(
+        "admin/work-areas/<int:user_pk>/",
+        reference_views.work_area_admin_edit,
+        name="work_area_admin_edit",
+    ),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from homeward.core.errors import DomainError
 from homeward.core.form_errors import apply_errors as _errors
+from homeward.core.form_fields import posted_int
 from homeward.core.models import Division, Township, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import (
@@ -260,7 +261,7 @@ def ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
                     services.ledger_entry_update_risk(
                         actor=user,
                         entry=entry,
-                        version=int(request.POST.get("version", "0")),
+                        version=posted_int(request.POST, "version"),
                         **risk_form.cleaned_data,
                     )
                     return redirect("prevention:ledger_entry", entry.pk)
@@ -386,7 +387,7 @@ def dropout(request: HttpRequest, pk: int) -> HttpResponse:
                     services.dropout_resolve(
                         actor=user,
                         file=file,
-                        version=int(request.POST.get("version", "0")),
+                        version=posted_int(request.POST, "version"),
                         **resolve_form.cleaned_data,
                     )
                     messages.success(request, _("File closed."))

@@ -4,6 +4,7 @@ the typed parsers in :mod:`homeward.config.env`; nothing here reads files."""
 from __future__ import annotations
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 from csp.constants import NONCE
@@ -156,7 +157,19 @@ AXES_LOCKOUT_CALLABLE = "homeward.core.views.auth.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 AXES_ENABLE_ADMIN = False
+# A locked-out attempt does not restart the cool-off: otherwise one request every 29
+# minutes would keep a username locked for ever (issue 17 defect 11).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "homeward.core.client_ip.axes_client_ip"
 AXES_VERBOSE = False
+
+# The TLS proxy's addresses (or networks): only requests from these have their
+# forwarding header believed for the client address (throttles, lockouts, audit).
+TRUSTED_PROXIES = [  # a bad address fails here, at start-up
+    str(ip_network(proxy, strict=False)) for proxy in env_list("HOMEWARD_TRUSTED_PROXIES", [])
+]
+CLIENT_IP_HEADER = env_str("HOMEWARD_CLIENT_IP_HEADER", "X-Forwarded-For")
+CLIENT_IP_META_KEY = "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")
 
 OTP_TOTP_ISSUER = "Homeward 回家"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -172,6 +185,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "homeward.core.views.errors.csrf_failure"
 STEP_UP_WINDOW = env_minutes("HOMEWARD_STEP_UP_MINUTES", 5)
+# A sealed first sign-in or reset link stays usable this long (issued by the system
+# administrator, opened by the head of the user's unit, used once by the user).
+SIGNIN_LINK_LIFETIME = env_minutes("HOMEWARD_SIGNIN_LINK_MINUTES", 72 * 60)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -190,6 +206,12 @@ MEDIA_URL = "/protected-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = env_int("HOMEWARD_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+# Pixel caps checked from the picture's header before decoding (core.uploads): a JPEG is
+# decoded at reduced scale (a 50-megapixel phone photo costs ~20 MB); PNG and WebP whole.
+PHOTO_MAX_PIXELS = env_int("HOMEWARD_PHOTO_MAX_PIXELS", 64_000_000, minimum=1_000_000)
+PHOTO_MAX_PIXELS_UNSCALED = env_int(
+    "HOMEWARD_PHOTO_MAX_PIXELS_UNSCALED", 16_000_000, minimum=1_000_000
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -225,6 +247,12 @@ HOMEWARD_FIELD_KEYS_FILE = env_path("HOMEWARD_FIELD_KEYS_FILE", VAR_DIR / "field
 DNA_MIN_LOCI = env_int("HOMEWARD_DNA_MIN_LOCI", 15, minimum=10)
 DNA_INDEX_DIR = env_path("HOMEWARD_DNA_INDEX_DIR", VAR_DIR / "dna-index")
 DNA_TOP_K = env_int("HOMEWARD_DNA_TOP_K", 20, minimum=1, maximum=500)
+# A search is spread over this many shard scans on the workers of DNA_SHARD_QUEUE
+# (homeward.dna.sharding); 0 or 1 scans in the process running the search.
+DNA_SEARCH_SHARDS = env_int("HOMEWARD_DNA_SEARCH_SHARDS", 0, minimum=0, maximum=64)
+DNA_SHARD_QUEUE = env_str("HOMEWARD_DNA_SHARD_QUEUE", "dna-shards")
+# Scan threads per shard worker process (one per core is the most that helps).
+DNA_SHARD_THREADS = env_int("HOMEWARD_DNA_SHARD_THREADS", 1, minimum=1, maximum=16)
 
 # --- Clues -------------------------------------------------------------------------------
 TIP_HOURLY_LIMIT = env_int("HOMEWARD_TIP_HOURLY_LIMIT", 10, minimum=1)
@@ -240,6 +268,11 @@ PARTNER_API_PREFIX = "/api/v1/partner/"
 # --- Missing-child alerts -----------------------------------------------------------------
 # Radius by time since the disappearance, "minutes:km,...": the 团圆 platform's rule of thumb.
 ALERT_RADIUS_SCHEDULE = env_str("HOMEWARD_ALERT_RADIUS_SCHEDULE", "0:100,60:200,120:300,180:500")
+# A last-seen point must be in Chongqing or within this many km of its boundary.
+ALERT_SERVED_MARGIN_KM = env_int("HOMEWARD_ALERT_SERVED_MARGIN_KM", 10, minimum=0, maximum=200)
+# A CAP message (other than a Cancel) expires this many hours after it is sent, unless an
+# Update or Cancel of the alert replaces it first.
+ALERT_CAP_EXPIRES_HOURS = env_int("HOMEWARD_ALERT_CAP_EXPIRES_HOURS", 72, minimum=1, maximum=720)
 ALERT_DISPATCH_BATCH = env_int("HOMEWARD_ALERT_DISPATCH_BATCH", 500, minimum=1, maximum=10000)
 # Failed sends are retried with growing backoff; after this many the row is dead-lettered.
 ALERT_MAX_ATTEMPTS = env_int("HOMEWARD_ALERT_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
@@ -304,7 +337,17 @@ VICTIMS_LEGAL_AID_SLA_DAYS = env_json_object(
 )
 
 # --- Audit -------------------------------------------------------------------------------
+# The contact and photo of a public sighting are erased this long after the alert ended
+# (core.retention; DP-04).
+SIGHTING_RETENTION_DAYS = env_int("HOMEWARD_SIGHTING_RETENTION_DAYS", 180, minimum=1)
 AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 3 * 365, minimum=184)
+# Signed anchors of the chain head are appended to a daily file here: put it on the log
+# host (or a disk the database's owner cannot write) — see docs/audit.md.
+AUDIT_ANCHOR_DIR = env_path("HOMEWARD_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors")
+# A checkpoint is anchored by tick() when the head moved and the last one is this old.
+AUDIT_CHECKPOINT_SECONDS = env_int("HOMEWARD_AUDIT_CHECKPOINT_SECONDS", 600, minimum=1)
+# Link events into the chain right after each commit (otherwise only in tick()).
+AUDIT_CHAIN_ON_COMMIT = env_bool("HOMEWARD_AUDIT_CHAIN_ON_COMMIT", True)
 
 # --- Background work ----------------------------------------------------------------------
 # Without a broker, tasks run in-process ("memory://" is never contacted in eager mode).
@@ -331,6 +374,8 @@ TICK_JOB_LEASE_SECONDS = env_int("HOMEWARD_TICK_JOB_LEASE_SECONDS", 300, minimum
 TICK_BATCH_SIZE = env_int("HOMEWARD_TICK_BATCH_SIZE", 100, minimum=1, maximum=5000)
 # On SQLite a job pauses this long between batches so that other writers get the lock.
 TICK_BATCH_PAUSE_MS = env_int("HOMEWARD_TICK_BATCH_PAUSE_MS", 120, minimum=0, maximum=5000)
+# Celery beat keeps its schedule state here, never in the working directory (a checkout).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "homeward-tick": {"task": "homeward.core.tasks.run_tick", "schedule": TICK_INTERVAL_SECONDS}
 }
@@ -347,5 +392,18 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("HOMEWARD_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per audit event: only to the log host, when shipping is configured.
+        "homeward.audit.events": {"level": "WARNING", "propagate": False},
+    },
 }
+# AUD-04: the audit trail shipped to syslog/journald ("/dev/log") or a collector
+# ("host:514"), one JSON line per event (docs/audit.md). Empty: not shipped.
+AUDIT_SYSLOG = env_str("HOMEWARD_AUDIT_SYSLOG", "")
+if AUDIT_SYSLOG:
+    from homeward.core.audit_shipping import logging_config as _audit_logging
+
+    _shipping = _audit_logging(AUDIT_SYSLOG)
+    LOGGING["handlers"].update(_shipping["handlers"])  # type: ignore[attr-defined]
+    LOGGING["loggers"].update(_shipping["loggers"])  # type: ignore[attr-defined]

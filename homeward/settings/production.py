@@ -6,6 +6,9 @@ from __future__ import annotations
 from homeward.config.env import env_bool, env_int, env_list, env_str
 from homeward.settings.base import *  # noqa: F403
 
+# The demo (synthetic data, demo accounts, seed_demo, demo_otp) is not installed.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "homeward.demo"]  # noqa: F405
+
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 HOMEWARD_ENVIRONMENT = "production"
 DEBUG = False

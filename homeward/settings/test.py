@@ -16,6 +16,9 @@ HOMEWARD_FIELD_KEYS = os.environ.get(
 )
 HOMEWARD_FIELD_KEY_ACTIVE = "t1"
 HOMEWARD_BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktMDEyMzQ1Njc4OWE="
+# Anchors of the audit chain: one directory per test process; tests that verify the
+# chain point it at their own temporary directory.
+AUDIT_ANCHOR_DIR = VAR_DIR / f"test-audit-anchors-{os.getpid()}"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -12,6 +12,7 @@ from django.test import Client
 from homeward.core.models import User
 from homeward.core.roles import Role
 from homeward.testing.factories import TEST_PASSWORD, PersonFactory, UserFactory, agency
+from homeward.testing.otp import totp_code, totp_device_for
 
 
 @pytest.fixture
@@ -68,11 +69,18 @@ def person_factory(db: None) -> type[PersonFactory]:
 
 
 def signed_in(user: User) -> Client:
-    """A client signed in as ``user`` through the real sign-in form."""
+    """A client signed in as ``user`` through the real sign-in form and, where the
+    account needs one (every member of staff, AUTH-05), the second-factor page with
+    the code of the user's authenticator (enrolled now if they have none)."""
     client = Client()
     response = client.post("/login/", {"username": user.username, "password": TEST_PASSWORD})
     if response.status_code != 302:
         raise RuntimeError(f"sign-in as {user.username} failed: {response.status_code}")
+    if "/account/otp/" in response["Location"]:
+        code = totp_code(totp_device_for(user))
+        verified = client.post("/account/otp/", {"otp_token": code})
+        if verified.status_code != 302:
+            raise RuntimeError(f"second factor for {user.username} failed")
     return client
 
 
@@ -95,3 +103,29 @@ def _close_stray_test_connections(django_db_setup: None, django_db_blocker: Any)
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+def signed_in_with_otp(user: User) -> Client:
+    """A client signed in as ``user`` who has passed the second factor (the roles of
+    TWO_FACTOR_ROLES: the three administrators, DNA analysts)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client = signed_in(user)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    response = client.post("/account/otp/", {"otp_token": f"{code:06d}"})
+    if response.status_code != 302:
+        raise RuntimeError(f"second factor for {user.username} failed: {response.status_code}")
+    return client
+
+
+@pytest.fixture
+def sysadmin(make_user: Callable[..., User]) -> User:
+    """The municipal system administrator (reference data, accounts)."""
+    return make_user(roles=[Role.SYSTEM_ADMIN], agency_code="cq-big_data", username="sysadmin")
+
+
+@pytest.fixture
+def sysadmin_client(sysadmin: User) -> Client:
+    return signed_in_with_otp(sysadmin)

@@ -4,7 +4,8 @@
 between tags, and the attributes a browser shows (``title``, ``placeholder``,
 ``aria-label``, ``alt``, the labels phones draw from ``data-label``, the caption of
 submit buttons) — and returns every run of English words in it. What the user typed
-(field values, text areas), scripts and styles, and anything marked ``lang="en"`` are
+(field values, text areas), scripts and styles, and anything marked ``lang="en"`` (or
+``lang="zxx"``, no language: login names) are
 not the page's own words and are skipped.
 
 Latin letters that are not English are let through: acronyms in capitals (DNA, STR,
@@ -52,6 +53,16 @@ ALLOWED_WORDS = frozenset(
         "Android",
         "WebP",  # an image format's own name
         "vs",
+        # Product and format names that Chinese users read as they are.
+        "Excel",
+        "Word",
+        "Webhook",
+        "Expressmarker",
+        "GlobalFiler",
+        "Identifiler",
+        "PowerPlex",
+        "Sinofiler",
+        "Goldeneye",
     }
 )
 
@@ -81,8 +92,8 @@ def english_words(text: str, *, allowed: Iterable[str] = ()) -> list[str]:
             if len(word) == 1 or word in allow or word.lower() in allow:
                 continue
             letters = word.replace(".", "").replace("-", "").replace("'", "").replace("’", "")
-            if letters.isupper() and len(letters) <= 8:
-                continue  # an acronym: DNA, STR, CAP, PDF, XLSX, GB/T
+            if letters.isupper():
+                continue  # an acronym or a letter code: DNA, STR, CAP, PDF, HJLMMNUKOAPI
             found.append(word)
     return found
 
@@ -99,7 +110,9 @@ class _PageText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        english = values.get("lang", "").lower().startswith("en")
+        # lang="en": English on purpose (the language picker); lang="zxx": no language at
+        # all (login names, codes a user types back).
+        english = values.get("lang", "").lower().startswith(("en", "zxx"))
         skipped = tag in SKIPPED_ELEMENTS or english
         if not (self.skipping or skipped):
             for name in VISIBLE_ATTRIBUTES & set(values):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.params import functions as params
 
-from homeward.core.errors import DomainError
+from homeward.core.api_errors import ApiError, ErrorOut
 from homeward.core.models import Division
 from homeward.tips.models import Tip
 from homeward.tips.services import tip_status_for_reporter, tip_submit
@@ -48,55 +48,46 @@ class StatusOut(Schema):
     received_on: date
 
 
-class ErrorOut(Schema):
-    code: str
-    fields: dict[str, list[str]] = {}
+IDEMPOTENCY_KEY = params.Header(
+    ...,
+    alias="Idempotency-Key",
+    min_length=8,
+    max_length=64,
+    description="A key the client makes for this report (8 to 64 characters): a retry "
+    "with the same key is answered from the first submission.",
+)
 
 
 @router.post(
     "/",
     auth=None,
-    response={201: TipReceipt, 200: TipReceipt, 400: ErrorOut, 429: ErrorOut},
+    response={201: TipReceipt, 200: TipReceipt, 400: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="Report a clue (anonymous)",
 )
-def tip_create(request: HttpRequest, payload: TipIn) -> Status[TipReceipt | ErrorOut]:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not 8 <= len(key) <= 64:
-        return Status(
-            400,
-            ErrorOut(
-                code="idempotency_key_required", fields={"Idempotency-Key": ["8 to 64 characters"]}
-            ),
-        )
+def tip_create(
+    request: HttpRequest, payload: TipIn, idempotency_key: str = IDEMPOTENCY_KEY
+) -> Status[TipReceipt]:
+    key = idempotency_key.strip()
     if not submission_allowed(request):
-        return Status(429, ErrorOut(code="too_many_reports"))
-    division = Division.objects.filter(code=payload.division_code).first()
+        raise ApiError(429, "too_many_reports")
+    # Not the boundary (GeoJSON, kilobytes to decode per request): a clue needs the key.
+    division = Division.objects.only("pk", "code").filter(code=payload.division_code).first()
     if division is None:
-        return Status(400, ErrorOut(code="invalid", fields={"division_code": ["unknown division"]}))
-    try:
-        submission = tip_submit(
-            channel=Tip.Channel.PUBLIC_API,
-            category=payload.category,
-            narrative=payload.narrative,
-            division=division,
-            address=payload.address,
-            occurred_on=payload.occurred_on,
-            occurred_time=payload.occurred_time,
-            latitude=payload.latitude,
-            longitude=payload.longitude,
-            contact=payload.contact,
-            idempotency_key=f"api:{key}",
-        )
-    except ValidationError as error:
-        return Status(
-            400,
-            ErrorOut(
-                code="invalid",
-                fields={k: [str(m) for m in v] for k, v in error.message_dict.items()},
-            ),
-        )
-    except DomainError as error:
-        raise HttpError(400, error.code) from error
+        raise ApiError(400, fields={"division_code": [_("Unknown district.")]})
+    # A ValidationError or DomainError from the service becomes ErrorOut (core.api_errors).
+    submission = tip_submit(
+        channel=Tip.Channel.PUBLIC_API,
+        category=payload.category,
+        narrative=payload.narrative,
+        division=division,
+        address=payload.address,
+        occurred_on=payload.occurred_on,
+        occurred_time=payload.occurred_time,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        contact=payload.contact,
+        idempotency_key=f"api:{key}",
+    )
     receipt = TipReceipt(
         tracking_code=submission.tip.tracking_code,
         secret=submission.secret,
@@ -111,13 +102,12 @@ def tip_create(request: HttpRequest, payload: TipIn) -> Status[TipReceipt | Erro
     response={200: StatusOut, 404: ErrorOut, 429: ErrorOut},
     summary="Check a clue",
 )
-def tip_status(request: HttpRequest, payload: StatusIn) -> Status[StatusOut | ErrorOut]:
+def tip_status(request: HttpRequest, payload: StatusIn) -> StatusOut:
     if not submission_allowed(request):
-        return Status(429, ErrorOut(code="too_many_requests"))
+        raise ApiError(429)
     view = tip_status_for_reporter(tracking_code=payload.tracking_code, secret=payload.secret)
     if view is None:
-        return Status(404, ErrorOut(code="not_found"))
-    return Status(
-        200,
-        StatusOut(tracking_code=view.tracking_code, stage=view.stage, received_on=view.received_on),
+        raise ApiError(404)
+    return StatusOut(
+        tracking_code=view.tracking_code, stage=view.stage, received_on=view.received_on
     )

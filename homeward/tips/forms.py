@@ -5,7 +5,9 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from homeward.core.form_fields import UserChoiceField
 from homeward.core.models import Agency, Division, User
 from homeward.tips.models import MandatoryReport, Tip
 
@@ -102,9 +104,7 @@ class TransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("Next step"), choices=Tip.Status.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-    assigned_to = forms.ModelChoiceField(
-        label=_("Officer"), queryset=User.objects.none(), required=False
-    )
+    assigned_to = UserChoiceField(label=_("Officer"), queryset=User.objects.none(), required=False)
     referred_to = forms.ModelChoiceField(
         label=_("Referred to"), queryset=Agency.objects.none(), required=False
     )
@@ -133,7 +133,9 @@ class TransitionForm(forms.Form):
             *[(value, label) for value, label in Tip.Status.choices if value in allowed],
         ]
         self.closed = not allowed
-        officers.queryset = User.objects.filter(agency=tip.owning_agency, is_active=True)
+        officers.queryset = User.objects.filter(
+            agency=tip.owning_agency, is_active=True
+        ).select_related("agency")
         agencies.queryset = Agency.objects.filter(division=tip.division).exclude(
             kind="public_security"
         )
@@ -143,7 +145,7 @@ class RewardApplyForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), min_value=1, max_digits=10, decimal_places=2
     )
-    grounds = forms.CharField(label=_("Grounds"), max_length=300)
+    grounds = forms.CharField(label=pgettext_lazy("reward", "Grounds"), max_length=300)
 
 
 class RewardStepForm(forms.Form):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division
@@ -52,6 +53,11 @@ class Tip(models.Model):
     tracking_code = models.CharField(_("Tracking code"), max_length=16, unique=True)
     secret_hash = models.CharField(max_length=128)
     idempotency_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Keyed fingerprint of the submitted payload and the reporter's receipt sealed under
+    # the raw idempotency key (which is not stored): a retry gets the same receipt, a
+    # replay of the key with another payload gets nothing.
+    payload_digest = models.CharField(max_length=64, blank=True)
+    sealed_receipt = models.TextField(blank=True)
     category = models.CharField(_("Category"), max_length=24, choices=Category.choices)
     channel = models.CharField(_("Channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(
@@ -204,6 +210,14 @@ class TipEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.tip_id}:{self.kind}"
 
+    @property
+    def kind_label(self) -> str:
+        """The event as users read it: a status the clue moved to, or what happened."""
+        if self.kind in Tip.Status.values:
+            return str(Tip.Status(self.kind).label)
+        labels = {"joined_case": _("Joined to a case")}
+        return str(labels.get(self.kind, _("Other change")))
+
 
 class Reward(models.Model):
     """举报奖励 for a substantiated clue (rules 五、(四))."""
@@ -217,7 +231,7 @@ class Reward(models.Model):
 
     tip = models.OneToOneField(Tip, on_delete=models.PROTECT, related_name="reward")
     amount = models.DecimalField(_("Amount (yuan)"), max_digits=10, decimal_places=2)
-    grounds = models.CharField(_("Grounds"), max_length=300)
+    grounds = models.CharField(pgettext_lazy("reward", "Grounds"), max_length=300)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.APPLIED
     )

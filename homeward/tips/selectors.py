@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from homeward.core.audit import read_audited_or_404
 from homeward.core.counts import Counts, per_division
@@ -62,7 +63,7 @@ def related_tips(user: User, tip: Tip, *, limit: int = 10) -> list[tuple[Tip, li
         .exclude(tip=tip)
         .values_list("tip_id", flat=True)
     ):
-        reasons.setdefault(other_id, []).append("same phone or plate")
+        reasons.setdefault(other_id, []).append(str(_("same phone or plate")))
     window = timedelta(days=7)
     nearby = candidates.filter(
         division=tip.division,
@@ -72,10 +73,10 @@ def related_tips(user: User, tip: Tip, *, limit: int = 10) -> list[tuple[Tip, li
     mine = _bigrams(tip.narrative)
     for other in nearby:
         if other.category == tip.category:
-            reasons.setdefault(other.pk, []).append("same district, category and week")
+            reasons.setdefault(other.pk, []).append(str(_("same district, category and week")))
         theirs = _bigrams(other.narrative)
         if mine and theirs and len(mine & theirs) / len(mine | theirs) >= 0.3:
-            reasons.setdefault(other.pk, []).append("similar text")
+            reasons.setdefault(other.pk, []).append(str(_("similar text")))
     found = {t.pk: t for t in candidates.filter(pk__in=reasons)}
     ranked = sorted(reasons.items(), key=lambda item: (-len(item[1]), item[0]))
     return [(found[pk], why) for pk, why in ranked if pk in found][:limit]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from homeward.core.keys import keyring
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_TIP_TRIAGE
 from homeward.core.tick import batch_pause
-from homeward.crypto import blind_index
+from homeward.crypto import blind_index, decrypt, encrypt
 from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
 
 PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -55,6 +56,7 @@ class TipError:
     BAD_TRANSITION = "tip_bad_transition"
     VERSION_CONFLICT = "version_conflict"
     BAD_ATTACHMENT = "bad_attachment"
+    IDEMPOTENCY_REUSED = "idempotency_key_reused"
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,55 @@ def _hmac(purpose: str, value: str) -> str:
     return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def _reporter_secret(idempotency_key: str) -> str:
-    """Derived from the submission's idempotency key, so a retried submission gets the
-    same answer without the secret ever being stored."""
-    raw = bytes.fromhex(_hmac("tip-secret", idempotency_key))[:10]
+def _new_reporter_secret() -> str:
+    """80 random bits made by the server, never derived from anything the client sent."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").rstrip("=")
+
+
+def _receipt_pad(idempotency_key: str) -> bytes:
+    # Only the client knows the raw idempotency key (the row keeps its keyed digest),
+    # so the stored receipt opens only for the one who sent the key.
+    return hashlib.sha256(f"tip-receipt-pad\x00{idempotency_key}".encode()).digest()[:10]
+
+
+def _seal_receipt(secret: str, idempotency_key: str, digest: str) -> str:
+    raw = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    masked = bytes(a ^ b for a, b in zip(raw, _receipt_pad(idempotency_key), strict=True))
+    return encrypt(keyring(), masked.hex(), context=f"tips.receipt.{digest}")
+
+
+def _open_receipt(sealed: str, idempotency_key: str, digest: str) -> str:
+    masked = bytes.fromhex(decrypt(keyring(), sealed, context=f"tips.receipt.{digest}"))
+    raw = bytes(a ^ b for a, b in zip(masked, _receipt_pad(idempotency_key), strict=True))
     return base64.b32encode(raw).decode("ascii").rstrip("=")
+
+
+def _file_digest(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _payload_digest(fields: dict[str, Any], attachments: list[UploadedFile]) -> str:
+    """A keyed fingerprint of what was submitted, to tell a retry (same key, same
+    payload) from a replay of someone else's key with another payload."""
+    canonical = dict(fields, attachments=[_file_digest(upload) for upload in attachments])
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str)
+    return _hmac("tip-payload", text)
+
+
+def _replayed(existing: Tip, idempotency_key: str, digest: str, payload: str) -> Submission:
+    """The stored receipt for a retry; a 409 for the same key with another payload."""
+    if not existing.payload_digest or not hmac.compare_digest(existing.payload_digest, payload):
+        raise DomainError(
+            TipError.IDEMPOTENCY_REUSED,
+            _("This form was already used to send another report. Check yours and send it again."),
+            status=409,
+        )
+    secret = _open_receipt(existing.sealed_receipt, idempotency_key, digest)
+    return Submission(existing, secret, created=False)
 
 
 def secret_verifier(secret: str) -> str:
@@ -91,7 +137,8 @@ def _tracking_code() -> str:
 
 
 def _police_unit(division: Division) -> Agency:
-    return Agency.objects.get(division=division, kind="public_security")
+    # Only the key: the clue needs the foreign key, not the unit's names (less CPU per clue).
+    return Agency.objects.only("pk").get(division=division, kind="public_security")
 
 
 def _identifiers(narrative: str, contact: str) -> set[tuple[str, str]]:
@@ -105,7 +152,7 @@ def _identifiers(narrative: str, contact: str) -> set[tuple[str, str]]:
 
 
 def _store_attachments(tip: Tip, attachments: list[UploadedFile]) -> None:
-    from homeward.people.services import reencode_photo
+    from homeward.core.uploads import reencode_photo
 
     if len(attachments) > 5:
         raise DomainError(TipError.BAD_ATTACHMENT, _("At most five pictures."))
@@ -150,21 +197,54 @@ def tip_submit(
     priority: int = Tip.Priority.NORMAL,
     mandatory: dict[str, Any] | None = None,
 ) -> Submission:
-    """Store a clue and return it with the reporter's secret once committed. The same
-    idempotency key returns the stored clue instead of a second copy."""
+    """Store a clue and return it with the reporter's secret once committed.
+
+    The secret is random and made here. A retry with the same idempotency key and the
+    same payload returns the stored clue and the same secret; the same key with another
+    payload is refused (409 ``idempotency_key_reused``), so knowing someone's key never
+    yields their tracking code or secret."""
     _validate(category, narrative, occurred_on)
     digest = _hmac("tip-idempotency", idempotency_key)
+    payload = _payload_digest(
+        {
+            "channel": channel,
+            "category": category,
+            "narrative": narrative.strip(),
+            "division": division.pk,
+            "address": address.strip()[:300],
+            "occurred_on": occurred_on,
+            "occurred_time": occurred_time[:40],
+            "latitude": latitude,
+            "longitude": longitude,
+            "contact": contact.strip()[:100],
+            "priority": int(priority),
+            "mandatory": {
+                key: (value.pk if isinstance(value, User) else value)
+                for key, value in (mandatory or {}).items()
+            },
+        },
+        attachments or [],
+    )
     existing = Tip.objects.filter(idempotency_digest=digest).first()
     if existing is not None:
-        return Submission(existing, _reporter_secret(idempotency_key), created=False)
-    secret = _reporter_secret(idempotency_key)
+        return _replayed(existing, idempotency_key, digest, payload)
+    secret = _new_reporter_secret()
     now = timezone.now()
+    received_hour = now.replace(minute=0, second=0, microsecond=0)
+    # A clue from an anonymous reporter keeps no exact time anywhere (DP-08): the
+    # received event and the triage deadline count from the hour (the deadline is at
+    # most 59 minutes earlier, never later); a mandatory report names its reporter
+    # and keeps exact times.
+    anonymous = mandatory is None
+    stamp = received_hour if anonymous else now
     try:
         with transaction.atomic():
             tip = Tip.objects.create(
                 tracking_code=_tracking_code(),
                 secret_hash=secret_verifier(secret),
                 idempotency_digest=digest,
+                payload_digest=payload,
+                sealed_receipt=_seal_receipt(secret, idempotency_key, digest),
                 category=category,
                 channel=channel,
                 priority=priority,
@@ -176,9 +256,9 @@ def tip_submit(
                 latitude=latitude,
                 longitude=longitude,
                 contact=contact.strip()[:100],
-                received_hour=now.replace(minute=0, second=0, microsecond=0),
+                received_hour=received_hour,
                 owning_agency=_police_unit(division),
-                sla_due_at=now + timedelta(hours=SLA_HOURS[Tip.Priority(priority)]),
+                sla_due_at=stamp + timedelta(hours=SLA_HOURS[Tip.Priority(priority)]),
             )
             for kind, value in _identifiers(narrative, contact):
                 TipIdentifier.objects.create(tip=tip, kind=kind, digest=value)
@@ -187,7 +267,7 @@ def tip_submit(
             if mandatory is not None:
                 reporter = mandatory["reporter"]
                 MandatoryReport.objects.create(tip=tip, **mandatory)
-            TipEvent.objects.create(tip=tip, kind="received", actor=reporter)
+            TipEvent.objects.create(tip=tip, kind="received", actor=reporter, at=stamp)
             audit_record(
                 actor=reporter,
                 action=AuditAction.TIP_RECEIVED,
@@ -201,7 +281,7 @@ def tip_submit(
         existing = Tip.objects.filter(idempotency_digest=digest).first()
         if existing is None:
             raise
-        return Submission(existing, secret, created=False)
+        return _replayed(existing, idempotency_key, digest, payload)
     return Submission(tip, secret, created=True)
 
 

@@ -11,11 +11,13 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from homeward.core.client_ip import client_address
+
 
 def _key(request: HttpRequest) -> str:
     now = timezone.now()
     salt = f"{settings.SECRET_KEY}:{now:%Y-%m-%d}".encode()
-    address = (request.META.get("REMOTE_ADDR") or "").encode()
+    address = client_address(request).encode()
     return f"tip-throttle:{now:%H}:{hmac.new(salt, address, hashlib.sha256).hexdigest()[:32]}"
 
 

@@ -3,6 +3,8 @@ report for institution staff, and the police triage queue."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -33,6 +35,7 @@ from homeward.tips.selectors import (
     triage_queue,
 )
 from homeward.tips.services import (
+    TipError,
     mandatory_report_submit,
     tip_status_for_reporter,
     tip_submit,
@@ -71,6 +74,15 @@ def public_report(request: HttpRequest) -> HttpResponse:
             try:
                 submission = tip_submit(channel=Tip.Channel.PUBLIC, **form.tip_fields())
             except (ValidationError, DomainError) as error:
+                if isinstance(error, DomainError) and error.code == TipError.IDEMPOTENCY_REUSED:
+                    # Another report was sent with this form's key: a fresh key lets the
+                    # reporter send theirs; nothing of the other report is shown.
+                    data = request.POST.copy()
+                    data["idempotency_key"] = uuid.uuid4().hex
+                    form = TipForm(data, request.FILES or None)
+                    form.is_valid()
+                    form.add_error(None, error.message)
+                    return render(request, "tips/public_report.html", {"form": form}, status=409)
                 _apply_errors(form, error)
             else:
                 if submission.created:

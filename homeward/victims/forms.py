@@ -8,8 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from homeward.core.models import Division, User
+from homeward.core.form_fields import UserChoiceField
+from homeward.core.forms import AgencyChoiceField
+from homeward.core.models import Agency, Division, User
 from homeward.people.forms import DATE, DATETIME, DATETIME_FORMATS, PersonFields
 from homeward.people.models import Person
 from homeward.victims.models import (
@@ -100,14 +103,18 @@ class HandoverForm(forms.Form):
 
 class ReferralForm(forms.Form):
     kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
-    due_on = forms.DateField(label=_("Due"), widget=DATE)
+    due_on = forms.DateField(label=pgettext_lazy("service", "Due"), widget=DATE)
     note = forms.CharField(label=_("Referral note"), max_length=300, required=False)
 
 
 class ServiceUpdateForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("accepted", _("Accept")), ("done", _("Done")), ("declined", _("Decline"))],
+        choices=[
+            ("accepted", pgettext_lazy("service", "Accept")),
+            ("done", _("Done")),
+            ("declined", _("Decline")),
+        ],
     )
     outcome = forms.CharField(label=_("Outcome"), max_length=2000, required=False)
 
@@ -132,8 +139,29 @@ class LegalAidForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    lawyer = forms.ModelChoiceField(label=_("Lawyer"), queryset=User.objects.none())
+    lawyer = UserChoiceField(label=_("Lawyer"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, lawyers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lawyer"].queryset = lawyers  # type: ignore[attr-defined]
+        self.fields["lawyer"].queryset = lawyers.select_related("agency")  # type: ignore[attr-defined]
+
+
+class InstitutionForm(forms.Form):
+    """The system administrator's form for an institution (reference data)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Institution.Kind.choices)
+    division = forms.ModelChoiceField(label=_("District"), queryset=Division.objects.none())
+    operating_agency = AgencyChoiceField(label=_("Running unit"), queryset=Agency.objects.none())
+    capacity = forms.IntegerField(label=_("Capacity (places)"), min_value=1, max_value=10000)
+
+    def __init__(
+        self,
+        *args: Any,
+        divisions: QuerySet[Division],
+        agencies: QuerySet[Agency],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        self.fields["operating_agency"].queryset = agencies  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.fields import EncryptedTextField
 from homeward.core.models import Agency, Division
@@ -305,7 +306,7 @@ SERVICE_PROVIDERS: dict[str, tuple[str, bool]] = {
 class ServiceReferral(models.Model):
     class Status(models.TextChoices):
         REFERRED = "referred", _("Referred")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("service", "Accepted")
         DONE = "done", _("Done")
         DECLINED = "declined", _("Declined")
 
@@ -317,7 +318,7 @@ class ServiceReferral(models.Model):
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.REFERRED
     )
-    due_on = models.DateField(_("Due"))
+    due_on = models.DateField(pgettext_lazy("service", "Due"))
     note = models.CharField(_("Referral note"), max_length=300, blank=True)
     outcome = EncryptedTextField(_("Outcome"))
     referred_by = models.ForeignKey(
@@ -371,7 +372,7 @@ class FollowUp(models.Model):
     """A visit after the return home, on the configured schedule."""
 
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="follow_ups")
-    due_on = models.DateField(_("Due"))
+    due_on = models.DateField(pgettext_lazy("follow-up visit", "Due"))
     done_on = models.DateField(_("Visited on"), null=True, blank=True)
     notes = EncryptedTextField(_("What was found"))
     visitor = models.ForeignKey(

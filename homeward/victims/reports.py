@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
@@ -94,7 +95,7 @@ def special_file_pdf(user: User, victim: Victim) -> bytes:
         ),
         (
             _("Follow-up visits"),
-            [[_("Due"), _("Visited on"), _("What was found")]]
+            [[pgettext("follow-up visit", "Due"), _("Visited on"), _("What was found")]]
             + [[_date(f.due_on), _date(f.done_on), f.notes] for f in victim.follow_ups.all()],
         ),
         (

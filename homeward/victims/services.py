@@ -38,7 +38,8 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import Agency, Division, User
-from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_SERVICE
+from homeward.core.policy import policy_value
+from homeward.core.roles import P_LEGAL_AID, P_REFERENCE, P_VICTIM_MANAGE, P_VICTIM_SERVICE
 from homeward.core.workdays import add_working_days
 from homeward.people.models import Person
 from homeward.victims.models import (
@@ -479,7 +480,7 @@ def victim_return(
     FollowUp.objects.bulk_create(
         [
             FollowUp(victim=victim, due_on=returned_on + timedelta(days=days))
-            for days in settings.VICTIMS_FOLLOW_UP_DAYS
+            for days in policy_value("victims_follow_up_days")
         ]
     )
     audit_record(
@@ -745,7 +746,9 @@ def follow_ups_flag_overdue(today: date | None = None) -> int:
 
 
 def _sla(step: str) -> int:
-    return int(settings.VICTIMS_LEGAL_AID_SLA_DAYS[step])
+    """Working days for a step (a policy setting; HOMEWARD_VICTIMS_LEGAL_AID_SLA_DAYS by
+    default)."""
+    return int(policy_value("legal_aid_sla_days")[step])
 
 
 @transaction.atomic
@@ -943,3 +946,78 @@ def legal_aid_escalate_overdue(now: datetime | None = None) -> int:
             )
             escalated += 1
     return escalated
+
+
+# --- Reference data: the institutions victims are placed in ------------------------------
+
+
+@transaction.atomic
+def institution_save(
+    *,
+    actor: User,
+    institution: Institution | None = None,
+    name: str,
+    kind: str,
+    division: Division,
+    operating_agency: Agency,
+    capacity: int,
+) -> Institution:
+    """Create an institution, or change one (``institution`` given): the system
+    administrator's reference data, checked field by field.
+
+    The running unit is of the institution's district or a municipal unit; the capacity
+    is never below the people staying there now.
+    """
+    require_permission(actor, P_REFERENCE)
+    require_division(actor, division.pk)
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the institution's name.")]
+    elif (
+        Institution.objects.filter(name=name)
+        .exclude(pk=institution.pk if institution is not None else 0)
+        .exists()
+    ):
+        errors["name"] = [_("An institution with this name exists already.")]
+    if kind not in Institution.Kind.values:
+        errors["kind"] = [_("Choose a kind of institution.")]
+    if operating_agency.division_id not in (None, division.pk):
+        errors["operating_agency"] = [
+            _("The running unit must be of the institution's district or a municipal unit.")
+        ]
+    if capacity < 1:
+        errors["capacity"] = [_("The capacity is at least one place.")]
+    elif institution is not None:
+        staying = Placement.objects.filter(
+            institution=institution, status=Placement.Status.ACTIVE
+        ).count()
+        if capacity < staying:
+            errors["capacity"] = [
+                _("%(count)d people stay here now; the capacity cannot be lower.")
+                % {"count": staying}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    created = institution is None
+    if institution is None:
+        institution = Institution()
+    institution.name = name
+    institution.kind = kind
+    institution.division = division
+    institution.operating_agency = operating_agency
+    institution.capacity = capacity
+    institution.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.INSTITUTION_SAVE,
+        obj=institution,
+        detail={
+            "created": created,
+            "kind": kind,
+            "division": division.code,
+            "operating_agency": operating_agency.code,
+            "capacity": capacity,
+        },
+    )
+    return institution

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from homeward.victims import views
+from homeward.victims import reference_views, views
 
 app_name = "victims"
 
@@ -14,4 +14,19 @@ urlpatterns = [
     path("services/<int:pk>/", views.service, name="service"),
     path("institutions/<int:pk>/", views.institution_board, name="institution"),
     path("legal-aid/", views.legal_aid, name="legal_aid"),
+    path(
+        "admin/institutions/",
+        reference_views.institution_admin_list,
+        name="institution_admin_list",
+    ),
+    path(
+        "admin/institutions/new/",
+        reference_views.institution_admin_edit,
+        name="institution_admin_new",
+    ),
+    path(
+        "admin/institutions/<int:pk>/",
+        reference_views.institution_admin_edit,
+        name="institution_admin_edit",
+    ),
 ]

@@ -23,6 +23,7 @@ from homeward.core.errors import DomainError
 from homeward.core.exports import xlsx_table
 from homeward.core.form_errors import apply_errors as _errors
 from homeward.core.form_errors import error_text
+from homeward.core.form_fields import posted_int
 from homeward.core.models import User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_LEGAL_AID, P_VICTIM_MANAGE, P_VICTIM_VIEW
@@ -228,7 +229,7 @@ def victim(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("victims:victim", record.pk)
         elif action == "follow_up":
             follow_up = get_object_or_404(
-                FollowUp, pk=request.POST.get("follow_up") or 0, victim=record
+                FollowUp, pk=posted_int(request.POST, "follow_up"), victim=record
             )
             form = vf.FollowUpForm(request.POST)
             if not manages_victims(user):
@@ -245,7 +246,7 @@ def victim(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("victims:victim", record.pk)
         elif action == "handover":
             transfer = get_object_or_404(
-                Transfer, pk=request.POST.get("transfer") or 0, victim=record
+                Transfer, pk=posted_int(request.POST, "transfer"), victim=record
             )
             form = vf.HandoverForm(request.POST)
             if not manages_victims(user):
@@ -340,7 +341,7 @@ def institution_board(request: HttpRequest, pk: int) -> HttpResponse:
     institution = get_object_or_404(institutions_visible_to(user), pk=pk)
     if request.method == "POST":
         placement = get_object_or_404(
-            Placement, pk=request.POST.get("placement") or 0, institution=institution
+            Placement, pk=posted_int(request.POST, "placement"), institution=institution
         )
         accept = request.POST.get("decision") == "accept"
         try:
@@ -378,7 +379,7 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
         agency=user.agency, is_active=True, groups__permissions__codename="handle_legal_aid"
     ).distinct()
     if request.method == "POST":
-        application = get_object_or_404(applications, pk=request.POST.get("application") or 0)
+        application = get_object_or_404(applications, pk=posted_int(request.POST, "application"))
         step = request.POST.get("step")
         try:
             if step == "accept":

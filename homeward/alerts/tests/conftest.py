@@ -18,6 +18,7 @@ from homeward.alerts.services import alert_create
 from homeward.core.models import Division, User
 from homeward.core.roles import Role
 from homeward.geotarget import cell_of
+from homeward.testing.receiver import Receiver
 
 # 解放碑, 渝中区 (WGS-84).
 JIEFANGBEI = (29.5579, 106.5772)
@@ -97,50 +98,6 @@ def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
     return run
 
 
-class Receiver:
-    """A real HTTP server on 127.0.0.1 that records every request it gets and answers
-    with the next status of ``statuses`` (then 200): a partner, a gateway, a cache."""
-
-    def __init__(self) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.requests: list[dict[str, Any]] = []
-        self.statuses: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                receiver.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": {k.lower(): v for k, v in self.headers.items()},
-                        "body": body,
-                    }
-                )
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver() -> Any:
     server = Receiver()
@@ -163,3 +120,16 @@ def httpserver_purge(receiver: Receiver, settings: Any) -> list[dict[str, Any]]:
             return len(receiver.requests)
 
     return Bodies()
+
+
+@pytest.fixture
+def publish(committed: Callable[..., Any], commander: User) -> Callable[[Alert], Alert]:
+    """Publish a draft as its commander, running the on-commit work."""
+    from homeward.alerts.services import alert_publish
+
+    def run(alert: Alert) -> Alert:
+        return committed(  # type: ignore[no-any-return]
+            alert_publish, actor=commander, alert=alert, version=alert.version, leader=commander
+        )
+
+    return run

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from lxml import etree
 
-from homeward.alerts.channels import SIGNATURE_HEADER, verify_signature
+from homeward.alerts.channels import SIGNATURE_HEADER, delivery_key, verify_signature
 from homeward.alerts.dispatch import deliveries_dispatch, push_send
 from homeward.alerts.models import (
     Alert,
@@ -205,7 +205,12 @@ def test_partner_users_are_notified_in_one_signed_batch_per_partner(
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert bad.status_code == 400
-    assert set(bad.json()["rows"]["0"]) == {"ref", "latitude", "phone"}
+    assert bad.json()["code"] == "invalid_rows"
+    assert set(bad.json()["fields"]) == {
+        "subscribers.0.ref",
+        "subscribers.0.latitude",
+        "subscribers.0.phone",
+    }
     assert Subscriber.objects.filter(partner=partner).count() == 4
     assert Subscriber.objects.get(external_ref="u-sms").channel == Channel.SMS
     publish(make_draft())
@@ -261,6 +266,9 @@ def test_the_sms_gateway_gets_a_signed_batch_and_a_down_gateway_is_retried(
         receiver.requests[0]["headers"]["idempotency-key"]
         == receiver.requests[1]["headers"]["idempotency-key"]
     )
+    # The message carries its own key, the same on every attempt and in any batch.
+    first = json.loads(receiver.requests[0]["body"])["messages"][0]["id"]
+    assert sms["messages"][0]["id"] == first == delivery_key(alert, delivery.subscriber_id)
 
 
 def test_web_push_is_encrypted_and_vapid_signed_and_a_gone_browser_is_dropped(
@@ -316,6 +324,12 @@ def test_web_push_is_encrypted_and_vapid_signed_and_a_gone_browser_is_dropped(
         assert push["headers"]["content-encoding"] == "aes128gcm"
         assert push["headers"]["authorization"].startswith("vapid t=")
         assert "小明".encode() not in push["body"]  # the payload is encrypted
+    # Each push carries its delivery's own key as its Topic (RFC 8030): a resend replaces
+    # the pending message at the push service instead of adding a second one.
+    topics = {push["headers"]["topic"] for push in pushes}
+    assert topics == {
+        delivery_key(d.alert, d.subscriber_id) for d in Delivery.objects.select_related("alert")
+    }
     statuses = sorted(Delivery.objects.values_list("status", flat=True))
     assert statuses == [DeliveryStatus.DEAD, DeliveryStatus.SENT]
     assert Subscriber.objects.filter(active=False).count() == 1

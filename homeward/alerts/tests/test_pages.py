@@ -44,6 +44,7 @@ def test_a_commander_drafts_publishes_and_ends_an_alert_from_the_pages(
             "last_seen_place": "解放碑",
             "latitude": "29.5579",
             "longitude": "106.5772",
+            "datum": "wgs84",
             "hotline": "110",
             "division": Division.objects.get(code="500103").pk,
             "photo": SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg"),

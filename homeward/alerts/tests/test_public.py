@@ -184,7 +184,7 @@ def test_sightings_by_api_are_idempotent_and_answer_410_when_ended(
     assert again.json()["duplicate"] is True
     assert Sighting.objects.count() == 1
     missing_key = client.post(url, payload, content_type="application/json")
-    assert missing_key.status_code == 400
+    assert missing_key.status_code == 422 and "Idempotency-Key" in missing_key.json()["fields"]
     published.refresh_from_db()
     committed(
         alert_end,

@@ -201,7 +201,9 @@ def test_summaries_are_for_the_case_team_only(
     page = city.get(f"/cases/{case.pk}/")
     assert page.status_code == 200
     assert SUMMARY not in page.content.decode()
-    assert city.get(url).status_code == 403
+    # (404 like an interview that does not exist: no existence oracle)
+    assert city.get(url).status_code == 404
+    assert city.get(f"/cases/{case.pk}/interviews/{interview.pk + 1000}/").status_code == 404
     assert AuditEvent.objects.filter(
         action="read", actor=municipal_investigator, object_type="cases.interview", outcome="denied"
     ).exists()

@@ -155,6 +155,7 @@ def test_a_district_unit_mirrors_the_municipal_plan_and_attaches_evidence(
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
+    from pypdf import PdfWriter
 
     from homeward.coordination.models import Measure, PlanTask
 
@@ -179,7 +180,11 @@ def test_a_district_unit_mirrors_the_municipal_plan_and_attaches_evidence(
     with pytest.raises(DomainError):
         services.unit_plan_mirror(actor=municipal, year=year)
 
-    pdf = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4\n%fake minutes\n", "application/pdf")
+    minutes = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(minutes)
+    pdf = SimpleUploadedFile("会议纪要.pdf", minutes.getvalue(), "application/pdf")
     html = SimpleUploadedFile(
         "evil.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"
     )

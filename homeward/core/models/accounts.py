@@ -84,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("use_portal", _("Use the work portal")),
             ("manage_users", _("Manage user accounts")),
             ("manage_security", _("Manage security settings")),
+            (
+                "manage_reference_data",
+                _("Manage reference data (institutions, schools, work areas, agencies)"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,3 +147,88 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
+
+
+class RoleRequest(models.Model):
+    """Roles the system administrator asks for on an account. They take effect only
+    when a security administrator approves (三权分立: whoever creates accounts does
+    not also decide what they may read)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
+    roles = models.JSONField(_("Roles"), default=list)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("Requested by")
+    )
+    requested_at = models.DateTimeField(_("Requested at"), default=timezone.now)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("Role request")
+        verbose_name_plural = _("Role requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="core_one_pending_role_request",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="core_role_request_not_self_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.status}"
+
+
+class SignInLink(models.Model):
+    """A one-time link with which a user sets their own password (first sign-in or a
+    reset). The administrator who issues it never sees it: it is sealed for the head
+    of the user's unit, who opens it once and hands it over in person."""
+
+    class Purpose(models.TextChoices):
+        FIRST = "first", _("First sign-in")
+        RESET = "reset", _("Password reset")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_links")
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    token_digest = models.CharField(max_length=64, unique=True)
+    # The token encrypted for the holder, erased once the holder has opened it.
+    sealed_token = models.TextField(blank=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="held_signin_links", verbose_name=_("Holder")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("Expires at"))
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("Sign-in link")
+        verbose_name_plural = _("Sign-in links")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(holder=models.F("user"))
+                & ~models.Q(holder=models.F("issued_by")),
+                name="core_signin_link_held_by_a_third_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.purpose}"

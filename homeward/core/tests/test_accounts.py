@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from homeward.core.errors import AccountError, DomainError
 from homeward.core.models import AuditEvent, RoleAssignment, User
 from homeward.core.roles import ROLE_PERMISSIONS, Role
-from homeward.core.services.accounts import user_create, user_set_roles
+from homeward.core.services.accounts import role_request_decide, user_create, user_set_roles
 from homeward.testing.factories import agency
 
 pytestmark = pytest.mark.django_db
@@ -80,18 +80,41 @@ def test_the_database_refuses_a_self_granted_role(make_user: Callable[..., User]
         )
 
 
-def test_a_system_administrator_sets_another_users_roles_and_it_is_audited(
+def test_a_role_asked_for_by_the_system_administrator_is_granted_by_the_security_administrator(
     make_user: Callable[..., User],
 ) -> None:
     admin = make_user(roles=[Role.SYSTEM_ADMIN], agency_code="cq-big_data")
+    security = make_user(roles=[Role.SECURITY_ADMIN], agency_code="cq-big_data")
     worker = make_user(roles=[Role.ANALYST], agency_code="cq-political_legal")
-    user_set_roles(actor=admin, user=worker, roles=[Role.JOINT_CONFERENCE_OFFICER])
+    request = user_set_roles(actor=admin, user=worker, roles=[Role.JOINT_CONFERENCE_OFFICER])
+    assert request is not None
+    assert set(worker.role_assignments.values_list("role", flat=True)) == {Role.ANALYST}
+    with pytest.raises(DomainError):
+        role_request_decide(actor=admin, request=request, approve=True)
+    role_request_decide(actor=security, request=request, approve=True)
     assert set(worker.role_assignments.values_list("role", flat=True)) == {
         Role.JOINT_CONFERENCE_OFFICER
     }
     event = AuditEvent.objects.get(action="role_change", outcome="success")
     assert event.detail == {"before": ["analyst"], "after": ["joint_conference_officer"]}
-    assert event.actor == admin
+    assert event.actor == security
+
+
+def test_an_administrator_created_account_has_no_password_and_no_role(
+    make_user: Callable[..., User],
+) -> None:
+    admin = make_user(roles=[Role.SYSTEM_ADMIN], agency_code="cq-big_data")
+    user = user_create(
+        actor=admin,
+        username="dna.new",
+        full_name="x",
+        agency=agency("cq-public_security"),
+        password=STRONG,
+        roles=[Role.DNA_ANALYST],
+    )
+    # a password the administrator chose is ignored: only the user sets one
+    assert not user.check_password(STRONG) and not user.has_usable_password()
+    assert user.role_codes == frozenset()
 
 
 def test_police_roles_are_only_for_public_security_agencies() -> None:

@@ -68,3 +68,50 @@ def test_hidden_fields_print_no_label() -> None:
     assert "Latitude" not in html and "Idempotency key" not in html
     assert 'type="hidden" name="latitude"' in html
     assert english_on_page(html) == []
+
+
+def test_a_services_model_validation_reaches_the_form_in_the_platforms_words() -> None:
+    from django.core.exceptions import ValidationError
+    from django.db import models
+
+    from homeward.core.form_errors import apply_errors
+
+    # given a service whose full_clean() refused two fields with Django's model wording
+    try:
+        models.CharField(max_length=5).clean("一二三四五六七", None)
+    except ValidationError as error:
+        too_long = error
+    unique = ValidationError(
+        models.Field.default_error_messages["unique"],
+        code="unique",
+        params={"model_name": "会议", "field_label": "会议名称"},
+    )
+    form = Sample({"title": "一二三", "status": "open", "count": "2", "held_on": "2026-03-01"})
+    form.is_valid()
+    # when the page puts the refusal on its form
+    apply_errors(form, ValidationError({"title": [too_long, unique], "unknown": [unique]}))
+    # then every message is the platform's, naming the field
+    assert form.errors["title"] == [
+        "“会议名称”最多 5 个字，现有 7 个字。",
+        "已有相同“会议名称”的记录，请核对。",
+    ]
+    assert form.non_field_errors() == ["已有相同的记录，请核对。"]
+    assert "已存在" not in str(form.errors) and "确保" not in str(form.errors)
+
+
+@pytest.mark.parametrize(
+    ("posted", "expected"),
+    [
+        ({"version": "7"}, 7),
+        ({"version": "长长"}, 0),
+        ({"version": "9" * 40}, 0),
+        ({}, 0),
+        ({"version": "1e9"}, 0),
+    ],
+)
+def test_a_number_posted_back_outside_a_form_is_read_safely(
+    posted: dict[str, str], expected: int
+) -> None:
+    from homeward.core.form_fields import posted_int
+
+    assert posted_int(posted, "version") == expected

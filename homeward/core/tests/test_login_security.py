@@ -73,6 +73,29 @@ def test_the_lock_lifts_after_the_cool_off_period(owner: User) -> None:
         assert _login(Client(), "owner", TEST_PASSWORD).status_code == 302
 
 
+def test_a_lockout_is_audited_as_a_lockout(owner: User) -> None:
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "owner", "wrong-password-1A!")
+    assert _login(client, "owner", TEST_PASSWORD).status_code == 429
+    lockouts = AuditEvent.objects.filter(action="lockout", object_id="owner")
+    assert lockouts.exists() and lockouts.first().outcome == "denied"  # type: ignore[union-attr]
+
+
+def test_the_lock_does_not_slide_with_one_attempt_every_29_minutes(owner: User) -> None:
+    # given a username locked by five failures
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = Client()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            _login(client, "owner", "wrong-password-1A!")
+        # when someone keeps trying just inside the cool-off
+        traveller.shift(settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
+        assert _login(client, "owner", "wrong-password-1A!").status_code == 429
+        # then the lock still ends one cool-off after the failures that caused it
+        traveller.shift(timedelta(minutes=2))
+        assert _login(Client(), "owner", TEST_PASSWORD).status_code == 302
+
+
 def test_a_password_with_one_extra_character_fails(owner: User) -> None:
     assert _login(Client(), "owner", TEST_PASSWORD + "x").status_code == 200
 
@@ -96,6 +119,48 @@ def test_idle_sessions_expire_after_15_minutes(
         traveller.shift(settings.SESSION_IDLE_TIMEOUT + timedelta(minutes=1))
         response = client.get("/")
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_polling_does_not_keep_an_idle_session_alive(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
+    # given an officer who opened a page that polls every few seconds and walked away
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(owner)
+        assert client.get("/").status_code == 200
+        poll = {"HTTP_X_HOMEWARD_POLL": "1", "HTTP_HX_REQUEST": "true"}
+        for _ in range(3):
+            traveller.shift(timedelta(minutes=5))
+            assert client.get("/", **poll).status_code == 200
+        # when the idle timeout has passed since the last real request
+        traveller.shift(settings.SESSION_IDLE_TIMEOUT - timedelta(minutes=14))
+        polled = client.get("/", **poll)
+        # then the next poll sends the whole page to the sign-in form, and the session is gone
+        assert polled.status_code == 204 and "/login/" in polled["HX-Redirect"]
+        response = client.get("/")
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_real_request_renews_the_idle_timer(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(owner)
+        for _ in range(4):
+            traveller.shift(settings.SESSION_IDLE_TIMEOUT - timedelta(minutes=1))
+            assert client.get("/").status_code == 200
+
+
+def test_every_polling_element_marks_its_requests_as_polling() -> None:
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR) / "homeward"
+    polling = []
+    for template in root.rglob("templates/**/*.html"):
+        for line in template.read_text(encoding="utf-8").splitlines():
+            if re.search(r'hx-trigger="[^"]*every ', line):
+                polling.append((template.name, "X-Homeward-Poll" in line))
+    assert polling and all(marked for _name, marked in polling), polling
 
 
 def test_active_sessions_end_after_8_hours(
@@ -155,7 +220,7 @@ def test_a_dna_analyst_without_a_device_must_enrol_before_anything_else(dna_user
     response = _login(client, "dna1", TEST_PASSWORD)
     assert response.status_code == 302 and "/account/otp/setup/" in response["Location"]
     assert client.get("/").status_code == 302
-    assert client.get("/api/v1/me").json() == {"code": "otp_required"}
+    assert client.get("/api/v1/me").json()["code"] == "otp_required"
 
 
 def test_a_dna_analyst_passes_with_a_valid_totp_and_a_code_cannot_be_reused(dna_user: User) -> None:
@@ -175,6 +240,36 @@ def test_a_dna_analyst_passes_with_a_valid_totp_and_a_code_cannot_be_reused(dna_
         _login(again, "dna1", TEST_PASSWORD)
         assert again.post("/account/otp/", {"otp_token": code}).status_code == 200
         assert again.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_every_member_of_staff_must_pass_the_second_factor(
+    role: str, make_user: Callable[..., User]
+) -> None:
+    agency_code = (
+        "cq-big_data"
+        if role in {"auditor", "security_admin", "system_admin"}
+        else ("cq-public_security")
+    )
+    make_user(roles=[role], agency_code=agency_code, username="staff1")
+    client = Client()
+    response = _login(client, "staff1", TEST_PASSWORD)
+    assert response.status_code == 302 and "/account/otp/setup/" in response["Location"]
+    home = client.get("/")
+    assert home.status_code == 302 and "/account/otp/" in home["Location"]
+    assert client.get("/api/v1/me").json() == {"code": "otp_required"}
+
+
+def test_a_user_with_an_enrolled_authenticator_cannot_skip_the_code_page(
+    no_role_user: User,
+) -> None:
+    TOTPDevice.objects.create(user=no_role_user, name="phone", confirmed=True)
+    client = Client()
+    response = _login(client, "nobody", TEST_PASSWORD)
+    assert "/account/otp/" in response["Location"]
+    skipped = client.get("/places/")
+    assert skipped.status_code == 302 and "/account/otp/" in skipped["Location"]
+    assert client.get("/api/v1/me").json() == {"code": "otp_required"}
 
 
 def test_wrong_totp_codes_count_towards_the_lockout(dna_user: User) -> None:
@@ -199,7 +294,7 @@ def test_an_expired_password_forces_a_change(
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/account/password/change/"
     api = client.get("/api/v1/me")
-    assert api.status_code == 403 and api.json() == {"code": "password_expired"}
+    assert api.status_code == 403 and api.json()["code"] == "password_expired"
     new = "Tz4!mWq8-Rp2#vN"
     response = client.post(
         "/account/password/change/",

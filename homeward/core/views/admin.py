@@ -7,6 +7,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,16 +17,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.core.errors import DomainError
 from homeward.core.forms import LockoutClearForm, UserCreateForm, UserRolesForm
-from homeward.core.models import User
+from homeward.core.models import RoleRequest, SignInLink, User
 from homeward.core.permissions import current_user, requires
-from homeward.core.roles import P_MANAGE_USERS, P_SECURITY
+from homeward.core.roles import P_MANAGE_USERS, P_SECURITY, Role
 from homeward.core.services.accounts import (
     lockout_clear,
     otp_reset,
-    temporary_password,
+    role_request_decide,
+    signin_link_issue,
     user_create,
     user_deactivate,
-    user_issue_temporary_password,
     user_reactivate,
     user_set_roles,
 )
@@ -41,31 +42,29 @@ def _managed_user(pk: int) -> User:
 @requires(P_MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
 def user_create_view(request: HttpRequest) -> HttpResponse:
+    """The account is created with no usable password and no roles: the roles asked
+    for wait for the security administrator, and the first sign-in link is sealed for
+    the head of the user's unit. The administrator sees neither (三权分立)."""
     actor = current_user(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_create(
-                actor=actor,
-                username=form.cleaned_data["username"],
-                full_name=form.cleaned_data["full_name"],
-                agency=form.cleaned_data["agency"],
-                password=temporary_password(
-                    User(username=form.cleaned_data["username"], agency=form.cleaned_data["agency"])
-                ),
-                roles=form.cleaned_data["roles"],
-                expires_at=form.cleaned_data["expires_at"],
-            )
+            with transaction.atomic():
+                user = user_create(
+                    actor=actor,
+                    username=form.cleaned_data["username"],
+                    full_name=form.cleaned_data["full_name"],
+                    agency=form.cleaned_data["agency"],
+                    roles=form.cleaned_data["roles"],
+                    expires_at=form.cleaned_data["expires_at"],
+                )
+                link = signin_link_issue(actor=actor, user=user, purpose=SignInLink.Purpose.FIRST)
         except DomainError as error:
-            form.add_error("roles", error.message)
+            form.add_error("agency" if error.code == "no_unit_head" else "roles", error.message)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            # The first password is issued expired: the user must choose their own.
-            password = user_issue_temporary_password(actor=actor, user=user)
-            return render(
-                request, "core/user_password_issued.html", {"account": user, "password": password}
-            )
+            return render(request, "core/user_link_issued.html", {"account": user, "link": link})
     return render(request, "core/user_form.html", {"form": form})
 
 
@@ -75,19 +74,35 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = current_user(request)
     user = _managed_user(pk)
     current = sorted(user.role_assignments.values_list("role", flat=True))
-    form = UserRolesForm(request.POST or None, initial={"roles": current})
+    # An empty POST (every role unticked) is still a submission.
+    form = UserRolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": current}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            user_set_roles(actor=actor, user=user, roles=form.cleaned_data["roles"])
+            pending = user_set_roles(actor=actor, user=user, roles=form.cleaned_data["roles"])
         except DomainError as error:
             form.add_error("roles", error.message)
         else:
-            messages.success(request, _("Roles saved."))
+            if pending is None:
+                messages.success(request, _("Roles saved."))
+            else:
+                messages.success(
+                    request, _("The roles take effect when a security administrator approves.")
+                )
             return redirect("core:user_detail", pk=user.pk)
+    pending_request = user.role_requests.filter(status=RoleRequest.Status.PENDING).first()
     return render(
         request,
         "core/user_detail.html",
-        {"account": user, "form": form, "is_self": actor.pk == user.pk},
+        {
+            "account": user,
+            "form": form,
+            "is_self": actor.pk == user.pk,
+            "pending_labels": [Role(code).label for code in pending_request.roles]
+            if pending_request
+            else [],
+        },
     )
 
 
@@ -110,16 +125,15 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(P_MANAGE_USERS)
 @require_POST
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """The password stops working; a reset link is sealed for the head of the unit."""
     actor = current_user(request)
     user = _managed_user(pk)
     try:
-        password = user_issue_temporary_password(actor=actor, user=user)
+        link = signin_link_issue(actor=actor, user=user, purpose=SignInLink.Purpose.RESET)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("core:user_detail", pk=user.pk)
-    return render(
-        request, "core/user_password_issued.html", {"account": user, "password": password}
-    )
+    return render(request, "core/user_link_issued.html", {"account": user, "link": link})
 
 
 @requires(P_SECURITY)
@@ -143,11 +157,36 @@ def security_home(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("username")
     )
+    requests = RoleRequest.objects.filter(status=RoleRequest.Status.PENDING).select_related(
+        "user", "user__agency", "requested_by"
+    )
     return render(
         request,
         "core/security_home.html",
-        {"locked": locked, "with_devices": with_devices, "form": form},
+        {
+            "locked": locked,
+            "with_devices": with_devices,
+            "form": form,
+            "role_requests": [(r, [Role(code).label for code in r.roles]) for r in requests],
+        },
     )
+
+
+@requires(P_SECURITY)
+@require_POST
+def security_role_request(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = current_user(request)
+    role_request = RoleRequest.objects.filter(pk=pk).first()
+    if role_request is None:
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        role_request_decide(actor=actor, request=role_request, approve=approve)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Roles granted.") if approve else _("Request rejected."))
+    return redirect("core:security_home")
 
 
 @requires(P_SECURITY)

@@ -215,7 +215,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def _ip_key(request: HttpRequest) -> str:
     import hashlib
 
-    address = request.META.get("REMOTE_ADDR", "")
+    from homeward.core.client_ip import client_address
+
+    address = client_address(request)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
     return f"login-ip-failures:{digest}"
 

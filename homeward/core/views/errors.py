@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from homeward.core.api_errors import error_response
 from homeward.core.middleware import is_api
 
 
 def _error(request: HttpRequest, status: int, code: str) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"code": code}, status=status)
+        return error_response(status, code)
     return render(request, f"{status}.html", {"code": code}, status=status)
 
 
@@ -22,7 +23,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form whose security token has expired (a page left open, a sign-in since):
     said in the user's language, with what to do."""
     if is_api(request):
-        return JsonResponse({"code": "csrf_failed"}, status=403)
+        return error_response(403, "csrf_failed")
     return render(request, "403_csrf.html", {"code": "csrf_failed"}, status=403)
 
 
@@ -36,7 +37,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"code": "server_error"}, status=500)
+        return error_response(500, "server_error")
     # No template context processors: the failing request may be the cause.
     from django.template import loader
 

@@ -14,14 +14,16 @@ from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.home import WorkKind, previous_visit, work_for
 from homeward.core.maps import division_map_svg
-from homeward.core.models import Agency
+from homeward.core.models import Agency, User
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_AUDIT, P_MANAGE_USERS, P_PLACES, P_PORTAL, Role
 from homeward.core.scoping import scope_of
 from homeward.core.selectors import (
     agencies_of_division,
     agencies_search,
+    audit_checkpoints_recent,
     audit_events_for,
+    audit_head,
     division_get,
     divisions_with_counts,
     municipal_agencies,
@@ -160,4 +162,29 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         object_type="core.auditevent",
         detail={"filters": {"action": action, "actor": bool(actor)}},
     )
-    return render(request, "core/audit_list.html", {"page": page, "action": action, "actor": actor})
+    from homeward.core.labels import AUDIT_ACTION_LABELS, audit_action_label, object_type_label
+
+    names = dict(
+        User.objects.filter(
+            username__in={event.actor_username for event in page if event.actor_username}
+        ).values_list("username", "full_name")
+    )
+    for event in page:
+        event.action_label = audit_action_label(event.action)  # type: ignore[attr-defined]
+        event.object_label = object_type_label(event.object_type)  # type: ignore[attr-defined]
+        event.actor_name = names.get(event.actor_username, "")  # type: ignore[attr-defined]
+    choices = sorted(
+        ((code, str(label)) for code, label in AUDIT_ACTION_LABELS.items()), key=lambda c: c[1]
+    )
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "action": action,
+            "actor": actor,
+            "action_choices": choices,
+            "checkpoints": audit_checkpoints_recent(),
+            "head": audit_head(),
+        },
+    )

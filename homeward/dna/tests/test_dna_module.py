@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -111,6 +112,42 @@ def _import_population(analyst: User, population: object) -> None:
     assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
 
 
+def import_retest(analyst: User, child_id: str, new_id: str) -> Specimen:
+    """A new specimen of the child, typed again (the same genotype): the re-test."""
+    from homeward.kinship.profiles import AMELOGENIN
+
+    genotype = json.loads(Specimen.objects.get(specimen_id=child_id).genotype)
+    rows = [
+        [new_id, locus, alleles[0], alleles[-1]]
+        for locus, alleles in genotype.items()
+        if locus != AMELOGENIN
+    ]
+    batch = specimens_import(
+        actor=analyst,
+        file_name="retest.csv",
+        data=_csv([["sample", "locus", "allele1", "allele2"], *rows]),
+        kit=Kit.AGCU_EX22,
+        sample_type=Specimen.SampleType.UNKNOWN_ORIGIN_CHILD,
+        lab="市公安局刑侦总队DNA实验室",
+    )
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    return Specimen.objects.get(specimen_id=new_id)
+
+
+def confirm_by_retest(
+    candidate: MatchCandidate, *, first: User, second: User, retest: Specimen
+) -> MatchCandidate:
+    """Re-sampling asked by the first analyst, confirmed by a second on the re-test."""
+    candidate_review(actor=first, candidate=candidate, to="resampling", note="")
+    return candidate_review(
+        actor=second,
+        candidate=candidate,
+        to="confirmed",
+        note="复检报告2026-90",
+        retest_specimen_id=retest.specimen_id,
+    )
+
+
 def _imported_and_searched(
     analyst: User,
     capture: Callable[..., object],
@@ -151,8 +188,37 @@ def test_a_child_of_unknown_origin_finds_its_parents_first(
     assert best.hypothesis == "couple"
     assert best.decision == "SUPPORTS" and best.log10_lr > 4
     assert run.provenance["table_digest"] and run.provenance["index_size"] == 30
-    assert len(best.per_locus) == len(LOCI)
+    assert len(json.loads(best.per_locus_table)) == len(LOCI)
     assert AuditEvent.objects.filter(action="dna_search", detail__purpose="刑案2026-0042").exists()
+
+
+def test_a_run_with_shards_gives_the_candidates_of_a_single_scan(
+    analyst: User, settings: object, django_capture_on_commit_callbacks: Callable[..., object]
+) -> None:
+    """DNA_SEARCH_SHARDS > 1 sends the scan through homeward.dna.sharding (in-process here,
+    tasks being eager; on Celery workers in test_sharded_search)."""
+    single = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=6,
+        unrelated=4,
+        specimen="C0004",
+        purpose="刑案2026-70",
+    )
+    settings.DNA_SEARCH_SHARDS = 3  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        sharded = match_run_start(
+            actor=analyst, specimen=Specimen.objects.get(specimen_id="C0004"), purpose="刑案2026-71"
+        )
+    sharded.refresh_from_db()
+    assert sharded.provenance["timings"]["shards"] == 3.0
+
+    def rows(run: MatchRun) -> list[tuple[object, ...]]:
+        return list(
+            run.candidates.order_by("rank").values_list("family__code", "log10_lr", "decision")
+        )
+
+    assert rows(sharded) == rows(single) and rows(single)[0][0] == "FAM0004"
 
 
 def test_parents_find_their_child_among_unknown_children(
@@ -239,28 +305,110 @@ def test_only_public_security_may_import(make_user: Callable[..., User]) -> None
 
 
 def test_a_match_is_confirmed_only_after_resampling(
-    analyst: User, django_capture_on_commit_callbacks: Callable[..., object]
+    analyst: User,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Callable[..., object],
 ) -> None:
+    """Issue 18: confirmation needs a re-test specimen that matches and a second analyst."""
     run = _imported_and_searched(
         analyst,
         django_capture_on_commit_callbacks,
         families=3,
-        unrelated=0,
+        unrelated=1,
         specimen="C0001",
         purpose="刑案2026-1",
     )
+    second = make_user(
+        roles=[Role.DNA_ANALYST], agency_code="cq-public_security", username="dna.lab2"
+    )
+    retest = import_retest(analyst, "C0001", "C0001-R")
     candidate = MatchCandidate.objects.get(run=run, rank=1)
     with pytest.raises(DomainError) as error:
-        candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检")
+        candidate_review(
+            actor=second,
+            candidate=candidate,
+            to="confirmed",
+            note="复检",
+            retest_specimen_id="C0001-R",
+        )
     assert error.value.status == 409
     candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
+    # the analyst who ran the search (and asked for re-sampling) cannot confirm
+    with pytest.raises(DomainError) as error:
+        candidate_review(
+            actor=analyst,
+            candidate=candidate,
+            to="confirmed",
+            note="复检报告2026-88",
+            retest_specimen_id="C0001-R",
+        )
+    assert error.value.code == "second_analyst_required"
+    # no re-test, a specimen already compared, a re-test of someone else: refused
+    for specimen_id, code in (
+        ("", "retest_required"),
+        ("C0001", "retest_required"),
+        ("F0001", "retest_required"),
+        ("U0000", "retest_no_match"),
+    ):
+        with pytest.raises(DomainError) as error:
+            candidate_review(
+                actor=second,
+                candidate=candidate,
+                to="confirmed",
+                note="复检报告2026-88",
+                retest_specimen_id=specimen_id,
+            )
+        assert error.value.code == code, specimen_id
     with pytest.raises(DomainError):
-        candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="")
+        candidate_review(
+            actor=second, candidate=candidate, to="confirmed", note="", retest_specimen_id="C0001-R"
+        )
     confirmed = candidate_review(
-        actor=analyst, candidate=candidate, to="confirmed", note="复检报告2026-88"
+        actor=second,
+        candidate=candidate,
+        to="confirmed",
+        note="复检报告2026-88",
+        retest_specimen_id="C0001-R",
     )
     assert confirmed.review == MatchCandidate.Review.CONFIRMED
+    assert confirmed.retest_specimen == retest and (confirmed.retest_log10_lr or 0) > 4
     assert AuditEvent.objects.filter(action="dna_match_review").count() == 2
+    assert AuditEvent.objects.filter(detail__retest="C0001-R").exists()
+
+
+def test_the_review_page_says_why_a_confirmation_is_refused(
+    analyst: User,
+    make_user: Callable[..., User],
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    run = _imported_and_searched(
+        analyst,
+        django_capture_on_commit_callbacks,
+        families=2,
+        unrelated=0,
+        specimen="C0001",
+        purpose="刑案2026-2",
+    )
+    candidate = MatchCandidate.objects.get(run=run, rank=1)
+    candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
+    client = _verified(analyst, client_for)
+    url = f"/dna/candidates/{candidate.pk}/"
+    own = client.post(url, {"to": "confirmed", "note": "复检报告1", "retest_specimen": "X"})
+    assert own.status_code == 200 and "第二名" in own.content.decode()
+    second = make_user(
+        roles=[Role.DNA_ANALYST], agency_code="cq-public_security", username="dna.lab3"
+    )
+    other = _verified(second, client_for)
+    missing = other.post(url, {"to": "confirmed", "note": "复检报告1", "retest_specimen": ""})
+    assert missing.status_code == 200
+    assert re.search(r'id="id_retest_specimen"[^>]*aria-invalid', missing.content.decode()) or (
+        "复检" in missing.content.decode()
+    )
+    import_retest(analyst, "C0001", "C0001-R2")
+    done = other.post(url, {"to": "confirmed", "note": "复检报告1", "retest_specimen": "C0001-R2"})
+    assert done.status_code == 302
+    assert MatchCandidate.objects.get(pk=candidate.pk).review == "confirmed"
 
 
 def test_pages_for_the_analyst_with_a_stated_purpose(
@@ -357,7 +505,10 @@ def test_the_printable_report_is_chinese_marked_unconfirmed_and_audited(
     )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
     client = _verified(analyst, client_for)
-    html = client.get(f"/dna/candidates/{candidate.pk}/report/").content.decode()
+    _reauthenticate(analyst, client)
+    html = client.post(
+        f"/dna/candidates/{candidate.pk}/report/", {"purpose": "刑案2026-9"}
+    ).content.decode()
     assert '<html lang="zh-hans">' in html
     assert "比中待复核" in html and "C0002" in html and "FAM0002" in html
     assert AuditEvent.objects.filter(action="dna_report_print").count() == 1
@@ -397,7 +548,9 @@ def test_the_pdf_report_holds_the_chinese_text_and_the_watermark(
         purpose="刑案2026-12",
     )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
-    response = _verified(analyst, client_for).get(f"/dna/candidates/{candidate.pk}/report.pdf")
+    client = _verified(analyst, client_for)
+    _reauthenticate(analyst, client)
+    response = client.post(f"/dna/candidates/{candidate.pk}/report.pdf", {"purpose": "复核2026-12"})
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "比中待复核" in text and "刑案2026-12" in text and "FAM0001" in text
@@ -466,8 +619,9 @@ def test_linking_a_specimen_to_a_person_and_the_confirmed_match_seam(
             actor=analyst, specimen=Specimen.objects.get(specimen_id="C0001"), purpose="寻亲2026-21"
         )
     candidate = MatchCandidate.objects.get(run=run, rank=1)
-    candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
-    candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检报告2026-90")
+    second = UserFactory(roles=[Role.DNA_ANALYST], agency=agency("cq-public_security"))
+    retest = import_retest(analyst, "C0001", "C0001-R")
+    confirm_by_retest(candidate, first=analyst, second=second, retest=retest)
     assert confirmed_family_for_child(child_person.pk) == missing.pk
 
 

@@ -21,6 +21,8 @@ from homeward.geotarget import (
     Ring,
     bbox,
     bbox_union,
+    bd09_to_gcj02,
+    gcj02_to_bd09,
     gcj02_to_wgs84,
     haversine_km,
     multipolygon_from_geojson,
@@ -422,3 +424,33 @@ def test_inside_china_box() -> None:
     assert not out_of_china(106.5, 29.5)
     assert not out_of_china(116.4, 39.9)
     assert wgs84_to_gcj02(106.5, 29.5) != (106.5, 29.5)
+
+
+# --------------------------------------------------------------------------------------
+# BD-09 (Baidu Maps)
+# --------------------------------------------------------------------------------------
+
+
+def test_bd09_conversions_match_published_values() -> None:
+    # Published outputs of wandergis/coordtransform (test/app.js) for (116.404, 39.915).
+    assert gcj02_to_bd09(116.404, 39.915) == pytest.approx(
+        (116.41036949371029, 39.92133699351021), abs=1e-9
+    )
+    assert bd09_to_gcj02(116.404, 39.915) == pytest.approx(
+        (116.39762729119315, 39.90865673957631), abs=1e-9
+    )
+    assert wgs84_to_gcj02(116.404, 39.915) == pytest.approx(
+        (116.41024449916938, 39.91640428150164), abs=1e-9
+    )
+    # Beijing railway station, GCJ-02 (39.90245, 116.42703) and BD-09 (39.90851, 116.43351),
+    # as listed by the R package's documentation (5 decimals).
+    assert bd09_to_gcj02(116.43351, 39.90851) == pytest.approx((116.42703, 39.90245), abs=2e-5)
+
+
+@given(cq_lons, cq_lats)
+def test_bd09_round_trip_in_chongqing_is_within_a_metre(lon: float, lat: float) -> None:
+    back_lon, back_lat = bd09_to_gcj02(*gcj02_to_bd09(lon, lat))
+    assert haversine_km(lat, lon, back_lat, back_lon) < 0.001
+    b_lon, b_lat = gcj02_to_bd09(lon, lat)
+    # Baidu's shift from GCJ-02 is several hundred metres north-east.
+    assert 0.4 <= haversine_km(lat, lon, b_lat, b_lon) <= 1.2

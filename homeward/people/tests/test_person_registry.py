@@ -81,7 +81,7 @@ def test_a_flipped_ciphertext_byte_gives_a_generic_error_and_is_audited(
         cursor.execute("UPDATE people_person SET phone = %s WHERE id = %s", [flipped, person.pk])
     response = client_for(owner).get(f"/api/v1/people/{person.pk}")
     assert response.status_code == 500
-    assert response.json() == {"code": "integrity_failure"}
+    assert response.json()["code"] == "integrity_failure"
     assert PHONE.encode() not in response.content
     assert AuditEvent.objects.filter(action="integrity_failure").exists()
 

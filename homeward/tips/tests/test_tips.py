@@ -102,6 +102,50 @@ def test_the_clue_row_keeps_no_address_agent_or_exact_time_and_encrypts_the_text
     assert received.actor is None and received.source_ip is None
 
 
+def test_an_anonymous_clue_keeps_no_exact_time_in_its_event_deadline_or_audit() -> None:
+    # given a reporter who sends a clue at 14:37:12.345678
+    moment = timezone.now().replace(minute=37, second=12, microsecond=345678)
+    with time_machine.travel(moment, tick=False):
+        _submit(Client())
+    tip = Tip.objects.get()
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    # then the received event, the triage deadline and the audit event keep the hour only
+    assert tip.events.get(kind="received").at == hour
+    assert tip.sla_due_at == hour + timedelta(hours=72)
+    assert AuditEvent.objects.get(action="tip_received").created_at == hour
+    # and no datetime column of the clue, its events or its audit row holds the minute
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM tips_tipevent")
+        rows = [str(v) for r in cursor.fetchall() for v in r]
+    assert not any(":37:12" in value for value in rows)
+    from homeward.core.audit import audit_verify
+
+    assert audit_verify() == []
+
+
+def test_a_mandatory_report_names_its_reporter_and_keeps_exact_times(
+    make_user: Callable[..., User],
+) -> None:
+    from homeward.tips.services import mandatory_report_submit
+
+    teacher = make_user(
+        roles=[Role.EDUCATION_OFFICER], agency_code="500101-education", username="teacher"
+    )
+    moment = timezone.now().replace(minute=37, second=12)
+    with time_machine.travel(moment, tick=False):
+        submission = mandatory_report_submit(
+            actor=teacher,
+            institution_name="万州区第一中学",
+            institution_kind="school",
+            reporter_role="班主任",
+            idempotency_key="m" * 12,
+            category="missing_child",
+            narrative=NARRATIVE,
+            division=Division.objects.get(code="500101"),
+        )
+    assert submission.tip.events.get(kind="received").at.minute == 37
+
+
 def test_a_retried_submission_is_stored_once_with_the_same_answer() -> None:
     division = Division.objects.get(code="500101")
     first = tip_submit(
@@ -120,6 +164,97 @@ def test_a_retried_submission_is_stored_once_with_the_same_answer() -> None:
     )
     assert Tip.objects.count() == 1
     assert (again.tip.pk, again.secret, again.created) == (first.tip.pk, first.secret, False)
+
+
+def test_the_reporter_secret_is_random_not_derived_from_the_idempotency_key() -> None:
+    division = Division.objects.get(code="500101")
+    first = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=division,
+        idempotency_key="same-key-on-two-servers",
+    )
+    Tip.objects.all().delete()
+    # the same key on a fresh database (or another server) makes a different secret
+    second = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=division,
+        idempotency_key="same-key-on-two-servers",
+    )
+    assert first.secret != second.secret and len(second.secret) == 16
+    # and the row keeps neither the secret nor the raw key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM tips_tip")
+        row = " ".join(str(value) for value in cursor.fetchone())
+    assert second.secret not in row and "same-key-on-two-servers" not in row
+
+
+def test_a_replayed_key_with_another_payload_is_refused_and_reveals_nothing() -> None:
+    division = Division.objects.get(code="500101")
+    victim = tip_submit(
+        channel="public",
+        category="trafficking",
+        narrative=NARRATIVE,
+        division=division,
+        idempotency_key="k" * 20,
+    )
+    with pytest.raises(DomainError) as refused:
+        tip_submit(
+            channel="public",
+            category="other",
+            narrative="攻击者的另一条线索，内容完全不同。",
+            division=division,
+            idempotency_key="k" * 20,
+        )
+    assert refused.value.code == "idempotency_key_reused" and refused.value.status == 409
+    assert victim.secret not in str(refused.value) and victim.tip.tracking_code not in str(
+        refused.value
+    )
+    assert Tip.objects.count() == 1
+
+
+def test_the_api_answers_409_to_a_replayed_key_with_another_payload() -> None:
+    payload = {"category": "forced_begging", "narrative": NARRATIVE, "division_code": "500240"}
+    first = Client().post(
+        "/api/v1/tips/",
+        payload,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="replay-key-1",
+    )
+    replay = Client().post(
+        "/api/v1/tips/",
+        dict(payload, narrative="另一个人写的完全不同的线索内容。"),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="replay-key-1",
+    )
+    assert first.status_code == 201
+    assert replay.status_code == 409 and replay.json()["code"] == "idempotency_key_reused"
+    body = replay.content.decode()
+    assert first.json()["secret"] not in body and first.json()["tracking_code"] not in body
+
+
+def test_the_web_form_refuses_a_replayed_key_with_another_payload() -> None:
+    client = Client()
+    page = client.get("/public/report/")
+    key = re.search(rb'name="idempotency_key" value="([0-9a-f]+)"', page.content)
+    assert key is not None
+    data = {
+        "category": "child_selling",
+        "narrative": NARRATIVE,
+        "division": Division.objects.get(code="500103").pk,
+        "idempotency_key": key.group(1).decode(),
+    }
+    first = client.post("/public/report/", data)
+    replay = Client().post("/public/report/", dict(data, narrative="另一个人写的完全不同的线索。"))
+    assert first.status_code == 200 and replay.status_code == 409
+    code = re.search(r'<span class="secret">(HJ[A-Z2-7]+)</span>', first.content.decode())
+    assert code is not None and code.group(1) not in replay.content.decode()
+    # the form comes back with a fresh key, so the second reporter can send theirs
+    fresh = re.search(rb'name="idempotency_key" value="([0-9a-f]+)"', replay.content)
+    assert fresh is not None and fresh.group(1) != key.group(1)
 
 
 def test_past_the_hourly_share_a_report_goes_through_after_a_light_challenge() -> None:
@@ -178,7 +313,7 @@ def test_the_api_takes_an_anonymous_report_and_a_retry_is_not_stored_twice() -> 
     assert first.json()["tracking_code"] == second.json()["tracking_code"]
     assert Tip.objects.count() == 1
     missing = Client().post("/api/v1/tips/", payload, content_type="application/json")
-    assert missing.status_code == 400
+    assert missing.status_code == 422 and "Idempotency-Key" in missing.json()["fields"]
     status = Client().post(
         "/api/v1/tips/status",
         {"tracking_code": first.json()["tracking_code"], "secret": first.json()["secret"]},

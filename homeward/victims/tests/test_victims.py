@@ -116,8 +116,13 @@ def _confirm_dna_match(
 ) -> None:
     """The real DNA pipeline: import, link the child's specimen, search, confirm by re-test."""
     from homeward.dna.models import MatchCandidate, ReferenceFamily, Specimen
-    from homeward.dna.services import candidate_review, match_run_start, specimen_link_person
-    from homeward.dna.tests.test_dna_module import _import_population, _population
+    from homeward.dna.services import match_run_start, specimen_link_person
+    from homeward.dna.tests.test_dna_module import (
+        _import_population,
+        _population,
+        confirm_by_retest,
+        import_retest,
+    )
 
     settings.DNA_INDEX_DIR = tmp_path / "dna-index"
     analyst = make_user(roles=[Role.DNA_ANALYST], agency_code="cq-public_security", username="dna")
@@ -131,8 +136,10 @@ def _confirm_dna_match(
     with capture(execute=True):  # the search runs after commit, as in production
         run = match_run_start(actor=analyst, specimen=specimen, purpose="寻亲2026-21")
     candidate = MatchCandidate.objects.get(run=run, rank=1)
-    candidate_review(actor=analyst, candidate=candidate, to="resampling", note="")
-    candidate_review(actor=analyst, candidate=candidate, to="confirmed", note="复检报告2026-90")
+    # a second analyst confirms, on a re-test specimen of the child (issue 18)
+    second = make_user(roles=[Role.DNA_ANALYST], agency_code="cq-public_security", username="dna2")
+    retest = import_retest(analyst, "C0001", "C0001-R")
+    confirm_by_retest(candidate, first=analyst, second=second, retest=retest)
 
 
 def test_a_rescued_child_is_placed_served_registered_matched_and_returned(

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from homeward.core.fields import EncryptedTextField
+from homeward.core.keycheck import keyring_record, keyring_retire
 from homeward.core.keys import keyring
 
 
@@ -35,4 +36,15 @@ class Command(BaseCommand):
                     changed += 1
             total += changed
             self.stdout.write(f"{model._meta.label}: {changed} rows re-encrypted under {active}")
+        # Every value is now under the active key: the database records the active
+        # key's fingerprint and forgets the others, so the old keys may leave the
+        # keyring without the start-up check refusing (core.keycheck).
+        keyring_record()
+        retired = set(keyring().keys) - {active}
+        keyring_retire(retired)
+        if retired:
+            self.stdout.write(
+                f"keys no longer used by any value: {', '.join(sorted(retired))} "
+                "(they may now be removed from the keyring)"
+            )
         self.stdout.write(self.style.SUCCESS(f"done: {total} rows"))

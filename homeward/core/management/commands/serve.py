@@ -22,18 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from homeward.demo.accounts import demo_accounts_text
+        from homeward.core.startup import banner_text
         from homeward.wsgi import application
 
-        accounts = demo_accounts_text()
-        if accounts:
-            self.stdout.write("\nDemo accounts (username, password, role, agency[, TOTP secret]):")
-            for line in accounts.splitlines():
-                self.stdout.write("  " + line.replace("\t", "   "))
-            self.stdout.write(
-                "  Accounts with a TOTP secret need a code: add the secret to an "
-                "authenticator app, or run `.venv/bin/python manage.py demo_otp USERNAME`.\n"
-            )
+        banner = banner_text()
+        if banner:
+            self.stdout.write(banner)
         ticker = None
         if not options["no_ticker"]:
             ticker = Ticker(interval=settings.TICK_INTERVAL_SECONDS)

@@ -13,6 +13,8 @@
       navigator.geolocation.getCurrentPosition(function (position) {
         button.form.elements.latitude.value = position.coords.latitude.toFixed(5);
         button.form.elements.longitude.value = position.coords.longitude.toFixed(5);
+        // A browser's position is WGS-84.
+        if (button.form.elements.datum) { button.form.elements.datum.value = "wgs84"; }
         if (status) { status.textContent = "✓"; }
       });
     });

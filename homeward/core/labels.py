@@ -1,0 +1,240 @@
+"""Words for the codes the platform stores, as users read them (issue 12).
+
+Audit action names (:class:`~homeward.core.audit_actions.AuditAction`) and the object
+types of audit events are codes; the audit trail and every other page show these labels
+instead. A code without a label shows as itself, and a test lists every action that
+has none.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from homeward.core.audit_actions import AuditAction
+
+AUDIT_ACTION_LABELS: dict[str, Promise] = {
+    AuditAction.READ: pgettext_lazy("audit action", "Read a record"),
+    AuditAction.LIST: pgettext_lazy("audit action", "Listed records"),
+    AuditAction.SEARCH: pgettext_lazy("audit action", "Searched"),
+    AuditAction.EXPORT: pgettext_lazy("audit action", "Exported"),
+    AuditAction.PRINT: pgettext_lazy("audit action", "Printed"),
+    AuditAction.INTEGRITY_FAILURE: pgettext_lazy("audit action", "Integrity check failed"),
+    AuditAction.LOGIN: pgettext_lazy("audit action", "Signed in"),
+    AuditAction.LOGIN_FAILED: pgettext_lazy("audit action", "Sign-in failed"),
+    AuditAction.LOGOUT: pgettext_lazy("audit action", "Signed out"),
+    AuditAction.LOCKOUT_CLEARED: pgettext_lazy("audit action", "Lockout cleared"),
+    AuditAction.OTP_ENROLLED: pgettext_lazy("audit action", "Authenticator set up"),
+    AuditAction.OTP_VERIFIED: pgettext_lazy("audit action", "Code verified"),
+    AuditAction.OTP_FAILED: pgettext_lazy("audit action", "Code refused"),
+    AuditAction.OTP_RESET: pgettext_lazy("audit action", "Authenticator reset"),
+    AuditAction.REAUTHENTICATED: pgettext_lazy("audit action", "Identity confirmed again"),
+    AuditAction.REAUTHENTICATION_FAILED: pgettext_lazy("audit action", "Identity check failed"),
+    AuditAction.PASSWORD_CHANGED: pgettext_lazy("audit action", "Password changed"),
+    AuditAction.PASSWORD_RESET_BY_ADMIN: pgettext_lazy(
+        "audit action", "Password reset by an administrator"
+    ),
+    AuditAction.USER_CREATE: pgettext_lazy("audit action", "Account created"),
+    AuditAction.USER_DEACTIVATE: pgettext_lazy("audit action", "Account disabled"),
+    AuditAction.USER_REACTIVATE: pgettext_lazy("audit action", "Account enabled again"),
+    AuditAction.ROLE_CHANGE: pgettext_lazy("audit action", "Roles changed"),
+    AuditAction.AUDIT_CHECKPOINT: pgettext_lazy("audit action", "Audit checkpoint"),
+    AuditAction.AUDIT_PURGE: pgettext_lazy("audit action", "Audit records purged"),
+    AuditAction.KEY_FINGERPRINT_RECORDED: pgettext_lazy("audit action", "Key fingerprint recorded"),
+    AuditAction.RETENTION_ANONYMISE: pgettext_lazy(
+        "audit action", "Anonymised at the end of retention"
+    ),
+    AuditAction.PERSON_CREATE: pgettext_lazy("audit action", "Person registered"),
+    AuditAction.PERSON_UPDATE: pgettext_lazy("audit action", "Person updated"),
+    AuditAction.PERSON_PHOTO_SET: pgettext_lazy("audit action", "Photo set"),
+    AuditAction.TIP_RECEIVED: pgettext_lazy("audit action", "Clue received"),
+    AuditAction.TIP_TRANSITION: pgettext_lazy("audit action", "Clue status changed"),
+    AuditAction.TIP_OVERDUE: pgettext_lazy("audit action", "Clue overdue"),
+    AuditAction.TIP_JOINED_CASE: pgettext_lazy("audit action", "Clue joined to a case"),
+    AuditAction.REWARD_APPLIED: pgettext_lazy("audit action", "Reward applied for"),
+    AuditAction.REWARD_UNIT_APPROVED: pgettext_lazy(
+        "audit action", "Reward approved by the case unit"
+    ),
+    AuditAction.REWARD_MUNICIPAL_APPROVED: pgettext_lazy(
+        "audit action", "Reward approved by the municipal bureau"
+    ),
+    AuditAction.REWARD_PAID: pgettext_lazy("audit action", "Reward paid"),
+    AuditAction.REWARD_REJECTED: pgettext_lazy("audit action", "Reward rejected"),
+    AuditAction.REWARD_PAYMENT_REFUSED: pgettext_lazy("audit action", "Reward payment refused"),
+    AuditAction.CASE_OPEN: pgettext_lazy("audit action", "Case opened"),
+    AuditAction.CASE_UPDATE: pgettext_lazy("audit action", "Case updated"),
+    AuditAction.CASE_STATUS_CHANGE: pgettext_lazy("audit action", "Case status changed"),
+    AuditAction.CASE_SUMMARY_PRINT: pgettext_lazy("audit action", "Case summary printed"),
+    AuditAction.CASE_PARTY_ADD: pgettext_lazy("audit action", "Person added to a case"),
+    AuditAction.INTERVIEW_RECORD: pgettext_lazy("audit action", "Interview recorded"),
+    AuditAction.TASK_FORCE_LEADER_CHANGE: pgettext_lazy(
+        "audit action", "Task force leader changed"
+    ),
+    AuditAction.TASK_FORCE_MEMBER_ADD: pgettext_lazy("audit action", "Task force member added"),
+    AuditAction.TASK_FORCE_DISSOLVE: pgettext_lazy("audit action", "Task force dissolved"),
+    AuditAction.PROGRESS_ENTRY_ADD: pgettext_lazy("audit action", "Case progress recorded"),
+    AuditAction.SUPERVISION_LISTING_CREATE: pgettext_lazy(
+        "audit action", "Case listed for supervision"
+    ),
+    AuditAction.SUPERVISION_REPORT_SUBMIT: pgettext_lazy(
+        "audit action", "Supervision report filed"
+    ),
+    AuditAction.SUPERVISION_LISTING_LIFT: pgettext_lazy("audit action", "Supervision lifted"),
+    AuditAction.SUPERVISION_OVERDUE: pgettext_lazy("audit action", "Supervision report overdue"),
+    AuditAction.ALERT_DRAFT: pgettext_lazy("audit action", "Alert drafted"),
+    AuditAction.ALERT_UPDATE: pgettext_lazy("audit action", "Alert updated"),
+    AuditAction.ALERT_PUBLISH: pgettext_lazy("audit action", "Alert published"),
+    AuditAction.ALERT_EXPAND: pgettext_lazy("audit action", "Alert area widened"),
+    AuditAction.ALERT_RESOLVE: pgettext_lazy("audit action", "Alert ended: child found"),
+    AuditAction.ALERT_WITHDRAW: pgettext_lazy("audit action", "Alert withdrawn"),
+    AuditAction.ALERT_END: pgettext_lazy("audit action", "Alert ended"),
+    AuditAction.ALERT_NOTICE_ACK: pgettext_lazy("audit action", "Alert notice acknowledged"),
+    AuditAction.PARTNER_REGISTER: pgettext_lazy("audit action", "Partner platform registered"),
+    AuditAction.SIGHTING_RECEIVED: pgettext_lazy("audit action", "Sighting received"),
+    AuditAction.SIGHTING_REVIEW: pgettext_lazy("audit action", "Sighting reviewed"),
+    AuditAction.SIGHTING_TO_CLUE: pgettext_lazy("audit action", "Sighting made a clue"),
+    AuditAction.DNA_IMPORT: pgettext_lazy("audit action", "DNA profiles imported"),
+    AuditAction.DNA_READ: pgettext_lazy("audit action", "DNA profile viewed"),
+    AuditAction.DNA_SEARCH: pgettext_lazy("audit action", "DNA search started"),
+    AuditAction.DNA_SEARCH_DONE: pgettext_lazy("audit action", "DNA search finished"),
+    AuditAction.DNA_MATCH_REVIEW: pgettext_lazy("audit action", "DNA match reviewed"),
+    AuditAction.DNA_REPORT_PRINT: pgettext_lazy("audit action", "DNA report printed"),
+    AuditAction.DNA_ACCURACY_REPORT: pgettext_lazy("audit action", "DNA accuracy report"),
+    AuditAction.DNA_PERSON_LINK: pgettext_lazy("audit action", "DNA specimen linked to a person"),
+    AuditAction.DNA_CHECK_REQUEST: pgettext_lazy("audit action", "DNA check requested"),
+    AuditAction.DNA_CHECK_HANDLE: pgettext_lazy("audit action", "DNA check handled"),
+    AuditAction.VICTIM_REGISTER: pgettext_lazy("audit action", "Victim registered"),
+    AuditAction.PLACEMENT_PROPOSE: pgettext_lazy("audit action", "Placement proposed"),
+    AuditAction.PLACEMENT_ACCEPT: pgettext_lazy("audit action", "Placement accepted"),
+    AuditAction.PLACEMENT_DECLINE: pgettext_lazy("audit action", "Placement declined"),
+    AuditAction.REGISTRATION_TASK_CREATED: pgettext_lazy(
+        "audit action", "Household registration task created"
+    ),
+    AuditAction.REGISTRATION_TASK_DONE: pgettext_lazy(
+        "audit action", "Household registration task done"
+    ),
+    AuditAction.VICTIM_RETURN: pgettext_lazy("audit action", "Returned home"),
+    AuditAction.TRANSFER_START: pgettext_lazy("audit action", "Transfer started"),
+    AuditAction.TRANSFER_HANDOVER: pgettext_lazy("audit action", "Handed over"),
+    AuditAction.VICTIM_STATUS: pgettext_lazy("audit action", "Victim status changed"),
+    AuditAction.SERVICE_REFER: pgettext_lazy("audit action", "Service referred"),
+    AuditAction.SERVICE_UPDATE: pgettext_lazy("audit action", "Service updated"),
+    AuditAction.PLAN_GOAL_ADD: pgettext_lazy("audit action", "Care plan goal added"),
+    AuditAction.PLAN_REVIEW: pgettext_lazy("audit action", "Care plan reviewed"),
+    AuditAction.FOLLOW_UP_RECORD: pgettext_lazy("audit action", "Follow-up visit recorded"),
+    AuditAction.LEGAL_AID_APPLY: pgettext_lazy("audit action", "Legal aid applied for"),
+    AuditAction.LEGAL_AID_REVIEW: pgettext_lazy("audit action", "Legal aid reviewed"),
+    AuditAction.LEGAL_AID_ASSIGN: pgettext_lazy("audit action", "Lawyer assigned"),
+    AuditAction.LEGAL_AID_CLOSE: pgettext_lazy("audit action", "Legal aid closed"),
+    AuditAction.LEGAL_AID_ESCALATE: pgettext_lazy("audit action", "Legal aid escalated"),
+    AuditAction.LEDGER_ENTRY_CREATE: pgettext_lazy("audit action", "Added to the ledger"),
+    AuditAction.LEDGER_ENTRY_RISK: pgettext_lazy("audit action", "Risk level changed"),
+    AuditAction.LEDGER_ENTRY_CLOSE: pgettext_lazy("audit action", "Ledger entry closed"),
+    AuditAction.VISIT_RECORD: pgettext_lazy("audit action", "Visit recorded"),
+    AuditAction.DROPOUT_OPEN: pgettext_lazy("audit action", "Dropout file opened"),
+    AuditAction.DROPOUT_ACTION: pgettext_lazy("audit action", "Dropout action recorded"),
+    AuditAction.DROPOUT_RESOLVE: pgettext_lazy("audit action", "Dropout file closed"),
+    AuditAction.DROPOUT_CONCERN: pgettext_lazy("audit action", "Dropout reported to the police"),
+    AuditAction.FOUND_CHILD_RECORD: pgettext_lazy("audit action", "Found child recorded"),
+    AuditAction.FOUND_CHILD_STATUS: pgettext_lazy("audit action", "Found child status changed"),
+    AuditAction.TRACING_STEP: pgettext_lazy("audit action", "Guardian tracing step"),
+    AuditAction.REGISTRATION_CHECK_OPEN: pgettext_lazy(
+        "audit action", "Household registration check opened"
+    ),
+    AuditAction.REGISTRATION_CHECK_DECIDE: pgettext_lazy(
+        "audit action", "Household registration check decided"
+    ),
+    AuditAction.OFFENDER_FOLLOW_UP_OPEN: pgettext_lazy("audit action", "Offender follow-up opened"),
+    AuditAction.OFFENDER_REVIEW: pgettext_lazy("audit action", "Offender reviewed"),
+    AuditAction.UNIT_PLAN_CREATE: pgettext_lazy("audit action", "Unit plan created"),
+    AuditAction.UNIT_PLAN_MIRROR: pgettext_lazy(
+        "audit action", "Unit plan copied from the municipal unit"
+    ),
+    AuditAction.PLAN_TASK_ADD: pgettext_lazy("audit action", "Plan task added"),
+    AuditAction.PLAN_PROGRESS: pgettext_lazy("audit action", "Plan progress recorded"),
+    AuditAction.ANNUAL_REPORT_SUBMIT: pgettext_lazy("audit action", "Annual report filed"),
+    AuditAction.ANNUAL_REPORT_REVIEW: pgettext_lazy("audit action", "Annual report reviewed"),
+    AuditAction.MEETING_RECORD: pgettext_lazy("audit action", "Meeting recorded"),
+    AuditAction.EVALUATION_SCHEDULED: pgettext_lazy("audit action", "Evaluation scheduled"),
+    AuditAction.EVALUATION_RUN: pgettext_lazy("audit action", "Evaluation run"),
+    AuditAction.SCORECARD_VERDICT: pgettext_lazy("audit action", "Evaluation verdict"),
+    AuditAction.EVALUATION_PUBLISH: pgettext_lazy("audit action", "Evaluation published"),
+    AuditAction.REGION_LISTING_CREATE: pgettext_lazy("audit action", "Key region listed"),
+    AuditAction.REGION_PROGRESS: pgettext_lazy("audit action", "Key region progress"),
+    AuditAction.REGION_LISTING_LIFT: pgettext_lazy("audit action", "Key region lifted"),
+    AuditAction.BUDGET_LINE_SET: pgettext_lazy("audit action", "Budget line set"),
+    AuditAction.DONATION_RECORD: pgettext_lazy("audit action", "Donation recorded"),
+    AuditAction.ACTIVITY_RECORD: pgettext_lazy("audit action", "Activity recorded"),
+    AuditAction.VOLUNTEER_TEAM_SAVE: pgettext_lazy("audit action", "Volunteer team saved"),
+}
+
+# Models that name themselves only by their class name (no translated verbose_name).
+OBJECT_TYPE_LABELS: dict[str, Promise] = {
+    "dna.checkrequest": pgettext_lazy("audit object", "DNA check request"),
+    "tips.tipidentifier": pgettext_lazy("audit object", "Clue identifier"),
+    "tips.tipattachment": pgettext_lazy("audit object", "Clue attachment"),
+    "tips.tipevent": pgettext_lazy("audit object", "Clue history entry"),
+    "tips.rewardstep": pgettext_lazy("audit object", "Reward step"),
+    "cases.casenumbercounter": pgettext_lazy("audit object", "Case number counter"),
+    "alerts.alertring": pgettext_lazy("audit object", "Alert ring"),
+    "alerts.subscriber": pgettext_lazy("audit object", "Alert subscriber"),
+    "alerts.delivery": pgettext_lazy("audit object", "Alert delivery"),
+    "alerts.capmessage": pgettext_lazy("audit object", "Partner feed message"),
+    "alerts.partnerpush": pgettext_lazy("audit object", "Partner push"),
+    "alerts.recordedmessage": pgettext_lazy("audit object", "Recorded message"),
+    "alerts.commandnotice": pgettext_lazy("audit object", "Command notice"),
+    "alerts.sighting": pgettext_lazy("audit object", "Sighting"),
+    "prevention.school": pgettext_lazy("audit object", "School"),
+    "prevention.workarea": pgettext_lazy("audit object", "Work area"),
+    "prevention.visit": pgettext_lazy("audit object", "Visit"),
+    "prevention.dropoutfile": pgettext_lazy("audit object", "Dropout file"),
+    "prevention.dropoutaction": pgettext_lazy("audit object", "Dropout action"),
+    "prevention.foundchild": pgettext_lazy("audit object", "Street minor or abandoned infant"),
+    "prevention.tracingstep": pgettext_lazy("audit object", "Relative tracing step"),
+    "prevention.registrationcheck": pgettext_lazy("audit object", "Household registration check"),
+    "prevention.offenderfollowup": pgettext_lazy("audit object", "Offender follow-up"),
+    "prevention.offenderreview": pgettext_lazy("audit object", "Offender review"),
+    "victims.institution": pgettext_lazy("audit object", "Care institution"),
+    "victims.victim": pgettext_lazy("audit object", "Victim"),
+    "victims.placement": pgettext_lazy("audit object", "Placement"),
+    "victims.registrationtask": pgettext_lazy("audit object", "Household registration task"),
+    "victims.guardian": pgettext_lazy("audit object", "Guardian"),
+    "victims.transfer": pgettext_lazy("audit object", "Return with escort"),
+    "victims.servicereferral": pgettext_lazy("audit object", "Service referral"),
+    "victims.plangoal": pgettext_lazy("audit object", "Care plan goal"),
+    "victims.planreview": pgettext_lazy("audit object", "Care plan review"),
+    "victims.followup": pgettext_lazy("audit object", "Follow-up visit"),
+    "victims.legalaidapplication": pgettext_lazy("audit object", "Legal-aid application"),
+    "coordination.unitplan": pgettext_lazy("audit object", "Unit plan"),
+    "coordination.plantask": pgettext_lazy("audit object", "Plan task"),
+    "coordination.taskprogress": pgettext_lazy("audit object", "Task progress"),
+    "coordination.annualreport": pgettext_lazy("audit object", "Annual report"),
+    "coordination.meeting": pgettext_lazy("audit object", "Meeting"),
+    "coordination.evaluation": pgettext_lazy("audit object", "Evaluation"),
+    "coordination.scorecard": pgettext_lazy("audit object", "Scorecard"),
+    "coordination.regionlisting": pgettext_lazy("audit object", "Key region"),
+    "coordination.regionprogress": pgettext_lazy("audit object", "Key region progress"),
+    "coordination.budgetline": pgettext_lazy("audit object", "Budget line"),
+    "coordination.donation": pgettext_lazy("audit object", "Donation"),
+    "coordination.activity": pgettext_lazy("audit object", "Publicity or training activity"),
+    "coordination.volunteerteam": pgettext_lazy("audit object", "Volunteer team"),
+}
+
+
+def audit_action_label(code: str) -> str:
+    """The audit action ``code`` in the user's language (the code itself if unlisted)."""
+    label = AUDIT_ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def object_type_label(object_type: str) -> str:
+    """The kind of object an audit event names (``tips.tip`` → 线索), from the model's
+    own verbose name; the code itself when it names no model."""
+    if object_type in OBJECT_TYPE_LABELS:
+        return str(OBJECT_TYPE_LABELS[object_type])
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)
