@@ -69,7 +69,7 @@ _REGISTRY: list[NavEntry] = [
         _("Our plan and report"),
         P_PLAN_WRITE,
         general=True,
-        when="homeward.coordination.selectors.files_reports",
+        when="homeward.coordination.selectors.files_reports_for_menu",
     ),
     NavEntry("coordination:dashboard", _("Plan dashboard"), P_PLAN_OVERSEE),
     NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
