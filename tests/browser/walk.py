@@ -7,7 +7,7 @@ person to look at."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,8 +66,9 @@ class Walk:
         self.shots += 1
         folder = SCREENSHOTS / self.role
         folder.mkdir(parents=True, exist_ok=True)
+        # The whole page on the phone (where length hurts); the first screen on the desktop.
         self.page.screenshot(
-            path=str(folder / f"{self.shots:02d}-{name}-{self.device}.png"), full_page=True
+            path=str(folder / f"{self.shots:02d}-{name}-{self.device}.png"), full_page=self.phone
         )
 
     def errors_next_to_fields(self, url: str) -> None:
@@ -119,7 +120,13 @@ _WIDEST = """() => {
 
 @contextmanager
 def walking(
-    browser: Any, base_url: str, role: str, device: str, username: str, password: str
+    browser: Any,
+    base_url: str,
+    role: str,
+    device: str,
+    username: str,
+    password: str,
+    otp: Callable[[], str] | None = None,
 ) -> Iterator[Walk]:
     """A signed-in page for ``username`` on ``device``; fails with every problem seen."""
     context = browser.new_context(viewport=PHONE if device == "phone" else DESKTOP)
@@ -133,6 +140,10 @@ def walking(
             page.fill("input[name=password]", password)
             with page.expect_navigation():
                 page.click("button[type=submit]")
+            if "/account/otp/" in page.url and otp is not None:
+                page.fill("input[name=otp_token]", otp())
+                with page.expect_navigation():
+                    page.click("form.form button[type=submit]")
             walk.check("home")
         yield walk
     finally:
