@@ -267,7 +267,9 @@ def role_the_legal_aid_office_sees_the_matter_and_accepts() -> list[Role_]:
         walk.go("/victims/legal-aid/", "legal-aid")
         assert "追索劳动报酬" in walk.page.inner_text("main")
         if walk.device == "phone":
-            # Accepted on the desktop: assigning without choosing a lawyer is refused.
+            # Accepted on the desktop: assigning without choosing a lawyer is refused (the
+            # browser's own check is lifted so that the server's answer is seen).
+            walk.page.eval_on_selector("select[name=lawyer]", "el => el.required = false")
             walk.submit_bad("form.inline", "assign-without-a-lawyer")
         else:
             with walk.page.expect_navigation():
