@@ -21,6 +21,7 @@ from homeward.core.roles import (
     P_DROPOUT_VIEW,
     P_FOUND_VIEW,
     P_LEDGER_VIEW,
+    P_LEGAL_AID,
     P_MANAGE_USERS,
     P_OFFENDER_VIEW,
     P_PERSON_VIEW,
@@ -76,6 +77,7 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("cases:case_list", _("Cases"), P_CASE_VIEW),
     NavEntry("cases:supervision_list", _("Supervision"), P_CASE_SUPERVISE),
     NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
+    NavEntry("victims:legal_aid", _("Legal-aid green channel"), P_LEGAL_AID),
     NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW, when=_MANAGES_VICTIMS),
     # Departments that only deliver services see the services referred to them.
     NavEntry(
@@ -117,6 +119,12 @@ def navigation_for(user: User, path: str) -> list[NavItem]:
         if entry.when and not import_string(entry.when)(user):
             continue
         url = reverse(entry.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(url=url, label=str(entry.label), active=active))
-    return items
+        items.append(NavItem(url=url, label=str(entry.label), active=False))
+    # The active entry is the one whose address matches the page the most closely.
+    matches = [
+        item.url
+        for item in items
+        if path == item.url or (item.url != "/" and path.startswith(item.url))
+    ]
+    best = max(matches, key=len, default="")
+    return [NavItem(url=i.url, label=i.label, active=i.url == best) for i in items]

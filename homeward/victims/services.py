@@ -802,12 +802,13 @@ def _legal_aid_referral_sync(application: LegalAidApplication, outcome: str = ""
     referral = _open_legal_aid_referral(application.victim)
     if referral is None:
         return
-    status = {
+    follows: dict[str, str] = {
         LegalAidApplication.Status.REVIEWED: ServiceReferral.Status.ACCEPTED,
         LegalAidApplication.Status.ASSIGNED: ServiceReferral.Status.ACCEPTED,
         LegalAidApplication.Status.CLOSED: ServiceReferral.Status.DONE,
         LegalAidApplication.Status.REFUSED: ServiceReferral.Status.DECLINED,
-    }.get(application.status)
+    }
+    status = follows.get(application.status)
     if status is None or status == referral.status:
         return
     referral.status = status
