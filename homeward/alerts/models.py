@@ -8,6 +8,7 @@ photo), which is a document of the alert, not a copy of the registry.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -295,7 +296,7 @@ class CapMessage(models.Model):
     @property
     def msg_type_label(self) -> str:
         """The message type in the user's language (the stored value is CAP's own word)."""
-        labels = {
+        labels: dict[str, Any] = {
             self.MsgType.ALERT: pgettext_lazy("CAP message type", "First alert"),
             self.MsgType.UPDATE: pgettext_lazy("CAP message type", "Update"),
             self.MsgType.CANCEL: pgettext_lazy("CAP message type", "Cancellation"),

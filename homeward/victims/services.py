@@ -802,13 +802,13 @@ def _legal_aid_referral_sync(application: LegalAidApplication, outcome: str = ""
     referral = _open_legal_aid_referral(application.victim)
     if referral is None:
         return
-    follows: dict[str, str] = {
+    statuses: dict[str, str] = {
         LegalAidApplication.Status.REVIEWED: ServiceReferral.Status.ACCEPTED,
         LegalAidApplication.Status.ASSIGNED: ServiceReferral.Status.ACCEPTED,
         LegalAidApplication.Status.CLOSED: ServiceReferral.Status.DONE,
         LegalAidApplication.Status.REFUSED: ServiceReferral.Status.DECLINED,
     }
-    status = follows.get(application.status)
+    status = statuses.get(application.status)
     if status is None or status == referral.status:
         return
     referral.status = status
