@@ -386,6 +386,27 @@ def role_the_district_coordinator_and_the_analyst() -> list[Role_]:
     return [("coordinator", coordinator, coordinating), ("analyst", analyst, analysing)]
 
 
+# --- DNA and the administrators -------------------------------------------------------
+
+
+def role_the_dna_analyst_and_the_auditor() -> list[Role_]:
+    analyst = _user("dna", "cq-public_security", Role.DNA_ANALYST)
+    auditor = _user("auditor", "cq-big_data", Role.AUDITOR)
+
+    def dna(walk: Walk) -> None:
+        walk.menu_shows("DNA")
+        walk.go("/dna/", "specimens")
+        walk.go("/dna/requests/", "check-requests")
+        walk.go("/dna/runs/", "runs")
+        walk.go("/dna/import/", "import")
+        walk.submit_bad("form.form", "import-empty")
+
+    def audit(walk: Walk) -> None:
+        walk.go("/audit/", "audit-trail")
+
+    return [("dna", analyst, dna), ("auditor", auditor, audit)]
+
+
 # --- The public --------------------------------------------------------------------------
 
 
@@ -416,6 +437,7 @@ ROLES = (
     role_the_womens_federation_follows_its_ledger,
     role_the_office_follows_reports_and_supervision,
     role_the_district_coordinator_and_the_analyst,
+    role_the_dna_analyst_and_the_auditor,
     role_the_public_reports_a_clue_and_finds_the_missing_children,
 )
 
