@@ -193,20 +193,21 @@ def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkIt
 
     if not user.has_perm(P_ALERT_VIEW):
         return []
+    from django.db.models import Q
+
     url = reverse("alerts:list")
     running = alerts_visible_to(user).filter(status=AlertStatus.PUBLISHED)
+    figures = running.aggregate(
+        alerts=Count("pk", distinct=True),
+        sightings=Count("sightings", filter=Q(sightings__status=Sighting.Status.NEW)),
+    )
     return [
-        WorkItem(
-            WorkKind.NEW,
-            _("Sightings not yet reviewed"),
-            Sighting.objects.filter(alert__in=running, status=Sighting.Status.NEW).count(),
-            url,
-        ),
+        WorkItem(WorkKind.NEW, _("Sightings not yet reviewed"), figures["sightings"], url),
         WorkItem(
             WorkKind.WAITING,
             _("Command-centre notices to acknowledge"),
             open_notices(user).count(),
             url,
         ),
-        WorkItem(WorkKind.WAITING, _("Alerts running"), running.count(), url),
+        WorkItem(WorkKind.WAITING, _("Alerts running"), figures["alerts"], url),
     ]

@@ -116,6 +116,16 @@ def place_picker() -> dict[str, Any]:
     """The district map for picking a point by touch or click: the SVG and the linear
     inverse of its projection (``lon = a·x + b``, ``lat = c·y + d`` in the SVG's user
     units), which the page's script applies to the tapped point."""
+    import json
+
     svg, (a, b, c, d) = _picker(get_language() or "zh-hans")
-    # render_svg_map escapes every label and attribute.
-    return {"svg": mark_safe(svg), "a": repr(a), "b": repr(b), "c": repr(c), "d": repr(d)}  # noqa: S308
+    districts = json.dumps(dict(Division.objects.values_list("code", "pk")))
+    return {
+        # render_svg_map escapes every label and attribute.
+        "svg": mark_safe(svg),  # noqa: S308
+        "a": repr(a),
+        "b": repr(b),
+        "c": repr(c),
+        "d": repr(d),
+        "districts": districts,
+    }

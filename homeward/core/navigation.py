@@ -21,6 +21,7 @@ from homeward.core.roles import (
     P_DROPOUT_VIEW,
     P_FOUND_VIEW,
     P_LEDGER_VIEW,
+    P_LEGAL_AID,
     P_MANAGE_USERS,
     P_OFFENDER_VIEW,
     P_PERSON_VIEW,
@@ -69,10 +70,14 @@ _REGISTRY: list[NavEntry] = [
         _("Our plan and report"),
         P_PLAN_WRITE,
         general=True,
-        when="homeward.coordination.selectors.files_reports",
+        when="homeward.coordination.selectors.files_reports_for_menu",
     ),
     NavEntry("coordination:dashboard", _("Plan dashboard"), P_PLAN_OVERSEE),
+    NavEntry("tips:queue", _("Clues"), P_TIP_TRIAGE),
+    NavEntry("cases:case_list", _("Cases"), P_CASE_VIEW),
+    NavEntry("cases:supervision_list", _("Supervision"), P_CASE_SUPERVISE),
     NavEntry("alerts:list", _("Alerts"), P_ALERT_VIEW),
+    NavEntry("victims:legal_aid", _("Legal-aid green channel"), P_LEGAL_AID),
     NavEntry("victims:queue", _("Victims"), P_VICTIM_VIEW, when=_MANAGES_VICTIMS),
     # Departments that only deliver services see the services referred to them.
     NavEntry(
@@ -87,9 +92,6 @@ _REGISTRY: list[NavEntry] = [
     NavEntry("prevention:found_children", _("Found children"), P_FOUND_VIEW),
     NavEntry("prevention:registration_checks", _("Registration checks"), P_REGCHECK_VIEW),
     NavEntry("prevention:offenders", _("Released offenders"), P_OFFENDER_VIEW),
-    NavEntry("tips:queue", _("Clues"), P_TIP_TRIAGE),
-    NavEntry("cases:case_list", _("Cases"), P_CASE_VIEW),
-    NavEntry("cases:supervision_list", _("Supervision"), P_CASE_SUPERVISE),
     NavEntry("tips:mandatory_list", _("Mandatory reports"), P_TIP_MANDATORY),
     NavEntry("people:person_list", _("Person registry"), P_PERSON_VIEW),
     NavEntry("dna:specimen_list", _("DNA"), P_DNA_VIEW),
@@ -132,6 +134,12 @@ def navigation_for(user: User, path: str) -> list[NavItem]:
         if entry.when and not import_string(entry.when)(user):
             continue
         url = reverse(entry.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(url=url, label=str(entry.label), active=active))
-    return items
+        items.append(NavItem(url=url, label=str(entry.label), active=False))
+    # The active entry is the one whose address matches the page the most closely.
+    matches = [
+        item.url
+        for item in items
+        if path == item.url or (item.url != "/" and path.startswith(item.url))
+    ]
+    best = max(matches, key=len, default="")
+    return [NavItem(url=i.url, label=i.label, active=i.url == best) for i in items]

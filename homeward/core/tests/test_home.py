@@ -222,3 +222,14 @@ def test_a_department_without_referrals_is_told_what_its_page_is_for(
     assert ">转介服务<" in menu and ">受害人<" not in menu
     assert 'data-testid="no-referrals"' in page
     assert "目前没有转介至本单位的服务" in page
+
+
+def test_the_legal_aid_office_has_its_channel_in_the_menu_and_one_entry_is_active(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    lawyer = make_user(roles=[Role.LEGAL_AID_OFFICER], agency_code="500103-justice")
+    html = client_for(lawyer).get("/victims/legal-aid/").content.decode()
+    nav = html[html.index('class="nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert 'href="/victims/legal-aid/" class="is-active"' in nav
+    assert nav.count("is-active") == 1

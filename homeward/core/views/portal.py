@@ -107,6 +107,7 @@ def township_search(request: HttpRequest) -> JsonResponse:
             "results": [
                 {
                     "label": f"{t.division.display_name} {t.name_zh}",
+                    "division": t.division_id,
                     "lat": round(t.division.centroid_lat, 5),
                     "lon": round(t.division.centroid_lon, 5),
                 }

@@ -45,6 +45,12 @@
       dot.setAttribute("cx", String((lon - b) / a));
       dot.setAttribute("cy", String((lat - d) / c));
     }
+    var districts = JSON.parse(picker.dataset.districts || "{}");
+    function district(id) {
+      var select = form.elements.division;
+      if (!select || !id) { return; }
+      if (select.querySelector('option[value="' + id + '"]')) { select.value = String(id); }
+    }
     function choose(lat, lon, place) {
       form.elements.latitude.value = lat.toFixed(5);
       form.elements.longitude.value = lon.toFixed(5);
@@ -53,8 +59,7 @@
       }
       mark(lat, lon);
       if (status) {
-        status.textContent = template("chosen")
-          .replace("%(lat)s", lat.toFixed(5)).replace("%(lon)s", lon.toFixed(5));
+        status.textContent = template("chosen") + " " + lat.toFixed(5) + ", " + lon.toFixed(5);
       }
     }
     if (svg) {
@@ -63,6 +68,8 @@
         point.x = event.clientX;
         point.y = event.clientY;
         var local = point.matrixTransform(svg.getScreenCTM().inverse());
+        var region = event.target.closest ? event.target.closest("path[data-code]") : null;
+        if (region) { district(districts[region.dataset.code]); }
         choose(c * local.y + d, a * local.x + b, "");
       });
     }
@@ -89,6 +96,7 @@
               button.type = "button";
               button.textContent = place.label;
               button.addEventListener("click", function () {
+                district(place.division);
                 choose(place.lat, place.lon, place.label);
                 results.textContent = "";
               });
