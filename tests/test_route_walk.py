@@ -197,6 +197,7 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "core:user_toggle_active": _from("core.User", pk="pk"),
     "core:user_reset_password": _from("core.User", pk="pk"),
     "core:security_otp_reset": _from("otp_totp.TOTPDevice", pk="user_id"),
+    "core:break_glass_review": _from("core.BreakGlass", pk="pk"),
     "core:security_role_request": _from("core.RoleRequest", pk="pk"),
     "core:handover_open": _from("core.SignInLink", pk="pk"),
     "core:signin_link": lambda: [{"token": "not-a-real-token"}, {"token": "长" * 60}],

@@ -43,8 +43,12 @@ LAUNCH_ARGS = [
 DEVICES = ("desktop", "phone")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    # Function scope, so that it starts after the test database is set up: started
+    # first (module scope), Playwright's greenlet gave the set-up another connection
+    # object, one without the serialized reference data, and after a transactional
+    # test the roles found no agencies.
     if not shutil.which(CHROMIUM):
         if "browser" in os.environ.get("HOMEWARD_REQUIRE_SERVICES", ""):
             pytest.fail(f"Chromium is required but missing at {CHROMIUM}")

@@ -68,6 +68,7 @@ def test_the_export_follows_the_filters_and_is_audited(
         "format": "xlsx",
         "rows": 1,
         "filters": {"status": "", "priority": "highest"},
+        "gated": True,  # counted against the export quota (DP-05)
     }
 
 
