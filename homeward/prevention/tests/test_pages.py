@@ -195,3 +195,55 @@ def test_the_overview_for_the_municipality_shows_every_district(
     assert page.status_code == 200
     assert page.context["level"] == "district" and len(page.context["rows"]) == 38
     assert client_for(conference).get("/prevention/ledger/").status_code == 403
+
+
+def test_a_worker_with_many_people_gets_a_paged_visit_list_overdue_first(
+    director: User,
+    towns: tuple[Township, Township],
+    child: Callable[..., object],
+    client_for: Callable[[User], Client],
+) -> None:
+    """Issue 19: the visit list of a worker with a thousand people was one 229 KB page.
+    Each section is paged; the overdue people come first, oldest due date first."""
+    from datetime import timedelta
+
+    from homeward.prevention.services import ledger_entry_create
+    from homeward.prevention.views import WORKLIST_PAGE_SIZE
+
+    today = timezone.localdate()
+    for n in range(WORKLIST_PAGE_SIZE + 5):
+        entry = ledger_entry_create(
+            actor=director,
+            person=child(name=f"儿童{n:03d}"),
+            category="left_behind_child",
+            township=towns[0],
+            responsible_worker=director,
+        )
+        # n = 0 .. 4 are overdue (n = 0 the longest), the rest fall due next month.
+        due = today - timedelta(days=10 - n) if n < 5 else today + timedelta(days=30 + n)
+        LedgerEntry.objects.filter(pk=entry.pk).update(next_visit_due=due)
+    client = client_for(director)
+    first = client.get("/prevention/")
+    assert first.status_code == 200
+    pages = first.context["pages"]
+    assert [e.person.full_name for e in pages["overdue"]] == [f"儿童{n:03d}" for n in range(5)]
+    assert len(pages["later"]) == WORKLIST_PAGE_SIZE
+    assert pages["later"].paginator.count == WORKLIST_PAGE_SIZE
+    body = first.content.decode()
+    assert "later_page=2#later" not in body  # exactly one page of 30
+    child_extra = ledger_entry_create(
+        actor=director,
+        person=child(name="儿童999"),
+        category="left_behind_child",
+        township=towns[0],
+        responsible_worker=director,
+    )
+    LedgerEntry.objects.filter(pk=child_extra.pk).update(next_visit_due=today + timedelta(days=400))
+    paged = client.get("/prevention/").content.decode()
+    assert "later_page=2#later" in paged and "儿童999" not in paged
+    second = client.get("/prevention/?later_page=2")
+    assert second.status_code == 200
+    assert [e.person.full_name for e in second.context["pages"]["later"]] == ["儿童999"]
+    # A page number past the end or not a number shows the last / first page, never an error.
+    assert client.get("/prevention/?later_page=99").status_code == 200
+    assert client.get("/prevention/?later_page=x").status_code == 200
