@@ -28,7 +28,9 @@ class PartnerForm(forms.Form):
         help_text=gettext_lazy("Letters, digits and hyphens; it cannot change later."),
     )
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
-    webhook_url = forms.URLField(label=gettext_lazy("Webhook URL"), required=False)
+    webhook_url = forms.URLField(
+        label=gettext_lazy("Webhook URL"), required=False, assume_scheme="https"
+    )
     active = forms.BooleanField(label=gettext_lazy("Receives alerts"), required=False, initial=True)
 
 

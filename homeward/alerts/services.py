@@ -15,9 +15,10 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -423,6 +424,55 @@ def alerts_expand_due(now: datetime | None = None) -> int:
         ):
             count += 1
     return count
+
+
+def _cap_renewal_due(newest_sent: datetime, now: datetime) -> bool:
+    """A partner drops a CAP message at its ``expires`` (``ALERT_CAP_EXPIRES_HOURS`` after
+    it was sent). While the child is still missing, a fresh Update goes out once three
+    quarters of the newest message's validity have passed, so that it never lapses."""
+    validity = timedelta(hours=settings.ALERT_CAP_EXPIRES_HOURS)
+    return now >= newest_sent + validity * 3 / 4
+
+
+def alert_renew_cap(alert_id: int, *, now: datetime | None = None) -> CapMessage | None:
+    """Send a published alert's CAP Update again before the newest message expires.
+    Idempotent: the renewal is the newest message, so a second call (a tick run twice or
+    late) finds nothing due. Partners only: the public were notified by the rings."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
+        if alert is None or alert.status != AlertStatus.PUBLISHED:
+            return None
+        newest = CapMessage.objects.filter(alert=alert).order_by("-sequence").first()
+        if newest is None or not _cap_renewal_due(newest.sent, now):
+            return None
+        radius = RadiusSchedule.parse(alert.schedule).radius(alert.stage)
+        push_ids = _new_cap_message(alert, CapMessage.MsgType.UPDATE, radius, now)
+        renewal = CapMessage.objects.get(alert=alert, sequence=alert.cap_sequence)
+        audit_record(
+            actor=None,
+            action=AuditAction.ALERT_CAP_RENEW,
+            obj=alert,
+            detail={"sequence": renewal.sequence, "previous_sent": newest.sent.isoformat()},
+            actor_username="system",
+        )
+        _enqueue_pushes(push_ids)
+        return renewal
+
+
+def alerts_renew_cap_due(now: datetime | None = None) -> int:
+    """The tick job: renew the CAP message of every published alert about to expire."""
+    now = now or timezone.now()
+    due = (
+        CapMessage.objects.filter(alert__status=AlertStatus.PUBLISHED)
+        .values("alert_id")
+        .annotate(newest=models.Max("sent"))
+    )
+    return sum(
+        1
+        for row in due
+        if _cap_renewal_due(row["newest"], now) and alert_renew_cap(row["alert_id"], now=now)
+    )
 
 
 @transaction.atomic

@@ -106,6 +106,7 @@ class AuditAction(StrEnum):
     ALERT_UPDATE = "alert_update"
     ALERT_PUBLISH = "alert_publish"
     ALERT_EXPAND = "alert_expand"
+    ALERT_CAP_RENEW = "alert_cap_renew"
     ALERT_RESOLVE = "alert_resolve"
     ALERT_WITHDRAW = "alert_withdraw"
     ALERT_END = "alert_end"

@@ -101,6 +101,7 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.ALERT_UPDATE: pgettext_lazy("audit action", "Alert updated"),
     AuditAction.ALERT_PUBLISH: pgettext_lazy("audit action", "Alert published"),
     AuditAction.ALERT_EXPAND: pgettext_lazy("audit action", "Alert area widened"),
+    AuditAction.ALERT_CAP_RENEW: pgettext_lazy("audit action", "Alert renewed for partners"),
     AuditAction.ALERT_RESOLVE: pgettext_lazy("audit action", "Alert ended: child found"),
     AuditAction.ALERT_WITHDRAW: pgettext_lazy("audit action", "Alert withdrawn"),
     AuditAction.ALERT_END: pgettext_lazy("audit action", "Alert ended"),

@@ -215,3 +215,58 @@ def test_a_malformed_radius_schedule_stops_the_start_naming_the_setting(schedule
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured: HOMEWARD_ALERT_RADIUS_SCHEDULE" in result.stderr
+
+
+def test_a_child_still_missing_after_the_cap_validity_gets_a_renewed_update_once(
+    make_draft: Callable[..., Alert],
+    publish: Callable[[Alert], Alert],
+    committed: Callable[..., Any],
+    receiver: Any,
+    settings: Any,
+) -> None:
+    """Partners drop a CAP message at its ``expires``: an alert published 72 h ago whose
+    last Update (the 500 km ring, at 3 h) has lapsed would vanish from their displays
+    while the child is still missing. tick() sends an Update before that, once."""
+    import time_machine
+
+    from homeward.alerts.models import PartnerPush
+    from homeward.core.models import AuditEvent
+    from homeward.core.tick import tick
+
+    settings.ALERT_CAP_EXPIRES_HOURS = 72
+    partner_register(actor=None, code="maps", name="地图", webhook_url=f"{receiver.url}/cap")
+    alert = publish(make_draft(minutes_ago=50))
+    start = timezone.now()
+    with time_machine.travel(start + timezone.timedelta(hours=4)):
+        committed(tick)  # the rings widen to 500 km
+    newest = CapMessage.objects.filter(alert=alert).order_by("-sequence").first()
+    assert newest is not None
+    widened = CapMessage.objects.filter(alert=alert).count()
+
+    # Half the validity: nothing to renew.
+    with time_machine.travel(newest.sent + timezone.timedelta(hours=36)):
+        run = committed(tick)
+        assert run.results["alerts.renew_cap"] == 0
+    # Three quarters: one Update, pushed to the partner; a tick that runs twice or late
+    # sends nothing more.
+    with time_machine.travel(newest.sent + timezone.timedelta(hours=54, minutes=1)):
+        run = committed(tick)
+        assert run.results["alerts.renew_cap"] == 1
+        assert committed(tick).results["alerts.renew_cap"] == 0
+    messages = list(CapMessage.objects.filter(alert=alert).order_by("sequence"))
+    assert len(messages) == widened + 1
+    renewal = messages[-1]
+    assert renewal.msg_type == CapMessage.MsgType.UPDATE
+    root = ET.fromstring(renewal.xml)  # noqa: S314 - our own output
+    expires = root.findtext(f"{CAP}info/{CAP}expires")
+    assert expires is not None
+    assert timezone.datetime.fromisoformat(expires) - renewal.sent > timezone.timedelta(hours=71)
+    assert newest.identifier in (root.findtext(f"{CAP}references") or "")
+    assert PartnerPush.objects.filter(message=renewal).count() == 1
+    assert renewal.identifier.encode() in receiver.requests[-1]["body"]
+    assert AuditEvent.objects.filter(action="alert_cap_renew", object_id=str(alert.pk)).count() == 1
+
+    # An alert that ended is not renewed.
+    Alert.objects.filter(pk=alert.pk).update(status=Alert.Status.RESOLVED)
+    with time_machine.travel(renewal.sent + timezone.timedelta(hours=60)):
+        assert committed(tick).results["alerts.renew_cap"] == 0
