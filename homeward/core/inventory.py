@@ -769,7 +769,7 @@ INVENTORY: dict[str, Table] = {
         basis=BASIS_DUTY_SENSITIVE,
         retention=RET_REUNION,
         visible_to=VIS_REUNION,
-        sensitive="search found contributions log10_lr_dna combined_posterior",
+        sensitive="search found contributions log10_lr_dna dna_decision combined_posterior",
         personal="decided_by note",
         other=(
             "id rank score posterior band engine_version state dna_request decided_at ranked_at"

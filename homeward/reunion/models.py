@@ -327,7 +327,11 @@ class Candidate(models.Model):
     # [{"field": "name", "level": "nickname_exact", "bits": 7.2}, …] in the engine's order.
     contributions = models.JSONField(_("Contribution of each field"), default=list)
     engine_version = models.CharField(max_length=20)
+    # The targeted kinship comparison (the family's parents against the found person),
+    # run when both sides are sampled: its log10 LR, the engine's decision, and the one
+    # posterior of every field and the DNA together (linkage.combine).
     log10_lr_dna = models.FloatField(_("DNA log10 LR"), null=True, blank=True)
+    dna_decision = models.CharField(_("DNA decision"), max_length=20, blank=True)
     combined_posterior = models.FloatField(_("Probability with DNA"), null=True, blank=True)
     state = models.CharField(_("State"), max_length=14, choices=State.choices, default=State.OPEN)
     dna_request = models.ForeignKey(
