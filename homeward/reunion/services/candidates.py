@@ -41,7 +41,7 @@ def found_registry_person(found: FoundPerson) -> Any:
 
 def _locked(candidate: Candidate, *, allowed: set[str]) -> Candidate:
     locked = (
-        Candidate.objects.select_for_update()
+        Candidate.objects.select_for_update(of=("self",))
         .select_related(
             "search",
             "found__victim__person",

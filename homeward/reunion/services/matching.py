@@ -47,7 +47,7 @@ def _match_one(search_id: int, index: FoundIndex, now: datetime) -> int:
     """Rank the found persons for one search; returns the number of candidates kept."""
     with transaction.atomic():
         search = (
-            SearchRegistration.objects.select_for_update()
+            SearchRegistration.objects.select_for_update(of=("self",))
             .select_related("division", "township")
             .filter(pk=search_id, status=SearchRegistration.Status.VERIFIED)
             .first()
