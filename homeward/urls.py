@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("public/report/", include("homeward.tips.public_urls")),
     path("public/alerts/", include("homeward.alerts.public_urls")),
+    path("public/reunion/", include("homeward.reunion.public_urls")),
     path("public/", include("homeward.public.urls")),
     path("tips/", include("homeward.tips.urls")),
     path("cases/", include("homeward.cases.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("plan/", include("homeward.coordination.urls")),
     path("people/", include("homeward.people.urls")),
     path("dna/", include("homeward.dna.urls")),
+    path("reunion/", include("homeward.reunion.urls")),
     path("", include("homeward.core.urls")),
 ]
 

@@ -150,6 +150,19 @@ class AuditAction(StrEnum):
     LEGAL_AID_CLOSE = "legal_aid_close"
     LEGAL_AID_ESCALATE = "legal_aid_escalate"
 
+    # Finding relatives (reunion)
+    REUNION_SEARCH_REGISTER = "reunion_search_register"
+    REUNION_SEARCH_VERIFY = "reunion_search_verify"
+    REUNION_SEARCH_UPDATE = "reunion_search_update"
+    REUNION_SEARCH_CLOSE = "reunion_search_close"
+    REUNION_FOUND_REGISTER = "reunion_found_register"
+    REUNION_FOUND_UPDATE = "reunion_found_update"
+    REUNION_MATCH = "reunion_match"
+    REUNION_CANDIDATE_DNA = "reunion_candidate_dna"
+    REUNION_CANDIDATE_DNA_COMPARE = "reunion_candidate_dna_compare"
+    REUNION_CANDIDATE_NOT_SAME = "reunion_candidate_not_same"
+    REUNION_CANDIDATE_CONFIRM = "reunion_candidate_confirm"
+
     # Prevention
     LEDGER_ENTRY_CREATE = "ledger_entry_create"
     LEDGER_ENTRY_RISK = "ledger_entry_risk"

@@ -80,6 +80,10 @@ RET_SUBSCRIBER = "until the subscriber unsubscribes or the partner removes the u
 RET_PREVENTION = "until the entry is closed and the child comes of age, then 3 years"
 RET_OFFENDER = "for the follow-up period set by the court or the police, then 3 years"
 RET_VICTIMS = "the victim's file until follow-up ends, then archived by civil affairs"
+RET_REUNION = (
+    "while the search is open; after the family is found or the search is closed, as long "
+    "as the case or victim file it is linked to, otherwise 5 years"
+)
 RET_PLAN = "the plan's period (2021-2030) and 10 years after (government records)"
 
 # --- Who can see it (core.scoping, core.roles) ---------------------------------------------
@@ -105,6 +109,11 @@ VIS_LEDGER = (
 VIS_VICTIMS = (
     "the owning civil-affairs unit, the police of the case, and departments for the "
     "services referred to them"
+)
+VIS_REUNION = (
+    "police of the search's district and the municipal bureau (candidates: police only, "
+    "each view audited with its purpose); the unit that registered a search sees its state; "
+    "the family sees its state by tracking code and secret"
 )
 VIS_LEGAL = "the justice bureau, the assigned lawyer and the victim's civil-affairs unit"
 VIS_PLAN = "the unit itself, its joint-conference office and the levels above"
@@ -723,6 +732,48 @@ INVENTORY: dict[str, Table] = {
         retention=RET_REFERENCE,
         visible_to=VIS_ALL,
         other="id name kind division operating_agency capacity",
+    ),
+    "reunion.SearchRegistration": Table(
+        purpose="Finding relatives (寻亲): a family's search for a lost child, or a self-search",
+        basis=BASIS_DUTY_SENSITIVE,
+        retention=RET_REUNION,
+        visible_to=VIS_REUNION,
+        sensitive=(
+            "name other_names nickname sex birth_date birth_calendar age_stated age_kind "
+            "missing_date township missing_place home_features height_band marks blood_type "
+            "father_name mother_name person"
+        ),
+        personal="contact_name contact_phone registered_by verified_by",
+        other=(
+            "id tracking_code secret_hash idempotency_digest payload_digest kind channel status "
+            "division report_date owning_agency registering_agency registered_at dna_request "
+            "verified_at closing_note case matched_at version"
+        ),
+    ),
+    "reunion.FoundPerson": Table(
+        purpose="Finding relatives (寻亲): the matching details of a person whose family is sought",
+        basis=BASIS_DUTY_SENSITIVE,
+        retention=RET_REUNION,
+        visible_to=VIS_REUNION,
+        sensitive=(
+            "victim found_child registration_check self_search est_age_low est_age_high "
+            "age_method age_estimated_on found_province found_city name_remembered "
+            "parent_surname_remembered parent_relation marks landmarks_remembered accent "
+            "height_cm blood_type"
+        ),
+        personal="registered_by",
+        other="id source status division owning_agency registered_at matched_at version",
+    ),
+    "reunion.Candidate": Table(
+        purpose="Finding relatives (寻亲): a found person ranked for a search, and its outcome",
+        basis=BASIS_DUTY_SENSITIVE,
+        retention=RET_REUNION,
+        visible_to=VIS_REUNION,
+        sensitive="search found contributions log10_lr_dna dna_decision combined_posterior",
+        personal="decided_by note",
+        other=(
+            "id rank score posterior band engine_version state dna_request decided_at ranked_at"
+        ),
     ),
     "victims.Victim": Table(
         purpose="Rescue, placement, services, return and legal aid for victims",

@@ -152,6 +152,31 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.DROPOUT_ACTION: pgettext_lazy("audit action", "Dropout action recorded"),
     AuditAction.DROPOUT_RESOLVE: pgettext_lazy("audit action", "Dropout file closed"),
     AuditAction.DROPOUT_CONCERN: pgettext_lazy("audit action", "Dropout reported to the police"),
+    AuditAction.REUNION_SEARCH_REGISTER: pgettext_lazy("audit action", "Search registered"),
+    AuditAction.REUNION_SEARCH_VERIFY: pgettext_lazy(
+        "audit action", "Search verified, family asked for blood"
+    ),
+    AuditAction.REUNION_SEARCH_UPDATE: pgettext_lazy("audit action", "Search corrected"),
+    AuditAction.REUNION_SEARCH_CLOSE: pgettext_lazy("audit action", "Search closed"),
+    AuditAction.REUNION_FOUND_REGISTER: pgettext_lazy(
+        "audit action", "Found person registered for finding relatives"
+    ),
+    AuditAction.REUNION_FOUND_UPDATE: pgettext_lazy(
+        "audit action", "Found person's details corrected"
+    ),
+    AuditAction.REUNION_MATCH: pgettext_lazy(
+        "audit action", "Search matched against found persons"
+    ),
+    AuditAction.REUNION_CANDIDATE_DNA: pgettext_lazy(
+        "audit action", "DNA comparison requested for a candidate"
+    ),
+    AuditAction.REUNION_CANDIDATE_DNA_COMPARE: pgettext_lazy(
+        "audit action", "Candidate compared by DNA"
+    ),
+    AuditAction.REUNION_CANDIDATE_NOT_SAME: pgettext_lazy(
+        "audit action", "Candidate marked not the same person"
+    ),
+    AuditAction.REUNION_CANDIDATE_CONFIRM: pgettext_lazy("audit action", "Family confirmed by DNA"),
     AuditAction.FOUND_CHILD_RECORD: pgettext_lazy("audit action", "Found child recorded"),
     AuditAction.FOUND_CHILD_STATUS: pgettext_lazy("audit action", "Found child status changed"),
     AuditAction.TRACING_STEP: pgettext_lazy("audit action", "Guardian tracing step"),

@@ -94,6 +94,13 @@ P_VICTIM_MANAGE = "victims.manage_victim"
 P_VICTIM_SERVICE = "victims.deliver_service"
 P_LEGAL_AID = "victims.handle_legal_aid"
 
+# Finding relatives (寻亲): registering searches and found persons; the police verify and
+# work on the ranked candidates; whoever registered a search sees its state.
+P_REUNION_VIEW = "reunion.view_searchregistration"
+P_REUNION_REGISTER = "reunion.add_searchregistration"
+P_REUNION_FOUND_ADD = "reunion.add_foundperson"
+P_REUNION_MATCH = "reunion.match_search"
+
 P_ALERT_VIEW = "alerts.view_alert"
 P_ALERT_DRAFT = "alerts.add_alert"
 P_ALERT_PUBLISH = "alerts.publish_alert"
@@ -113,6 +120,8 @@ _POLICE_PREVENTION = _FOUND + _OFFENDER + (P_REGCHECK_VIEW, P_REGCHECK_ADD, P_RE
 _VICTIMS = (P_VICTIM_VIEW, P_VICTIM_MANAGE, P_VICTIM_SERVICE)
 _SERVICES = (P_VICTIM_VIEW, P_VICTIM_SERVICE)
 _DNA = (P_DNA_VIEW, P_DNA_ADD, P_DNA_SEARCH, P_DNA_REVIEW)
+_REUNION_REGISTER = (P_REUNION_VIEW, P_REUNION_REGISTER, P_REUNION_FOUND_ADD)
+_REUNION_POLICE = _REUNION_REGISTER + (P_REUNION_MATCH,)
 _PERSON_READ = (P_PERSON_VIEW,)
 _PERSON_WRITE = (P_PERSON_VIEW, P_PERSON_ADD, P_PERSON_CHANGE, P_PERSON_FULL_IDENTITY)
 
@@ -123,7 +132,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + _POLICE_CASEWORK
     + _ALERT_WORK
     + _POLICE_PREVENTION
-    + _VICTIMS,
+    + _VICTIMS
+    + _REUNION_POLICE,
     Role.ALERT_COMMANDER: _COMMON
     + (P_EXPORT,)
     + _PERSON_WRITE
@@ -131,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + _ALERT_WORK
     + _POLICE_PREVENTION
     + _VICTIMS
+    + _REUNION_POLICE
     + (P_ALERT_PUBLISH, P_ALERT_PARTNERS),
     Role.DNA_ANALYST: _COMMON + _PERSON_READ + _DNA,
     Role.CIVIL_AFFAIRS_CASEWORKER: _COMMON
@@ -139,6 +150,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + _LEDGER
     + _FOUND
     + _VICTIMS
+    + _REUNION_REGISTER
     + (P_REGCHECK_VIEW, P_REGCHECK_ADD),
     # 儿童主任, 儿童督导员, village women's directors: their township's ledger, visits,
     # dropouts they follow, children they find; they register the people they follow.

@@ -367,6 +367,10 @@ class CheckRequest(models.Model):
     class Source(models.TextChoices):
         FOUND_CHILD = "found_child", _("Street minor or abandoned infant")
         REGISTRATION = "registration", _("Household registration or adoption check")
+        # Finding relatives (reunion): a verified family search (sample the parents), and
+        # a found person ranked as a candidate for a search (sample the found person).
+        FAMILY_SEARCH = "family_search", _("Family searching for a lost child")
+        REUNION_CANDIDATE = "reunion", _("Candidate for a family search")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "homeward.prevention",
     "homeward.victims",
     "homeward.coordination",
+    "homeward.reunion",
     "homeward.demo",
 ]
 

@@ -29,7 +29,7 @@ PUBLIC_NAMES = {
     "api:public_subscribe",
     "api:public_unsubscribe",
 }
-PUBLIC_NAMESPACES = {"public", "public_tips", "public_alerts"}
+PUBLIC_NAMESPACES = {"public", "public_tips", "public_alerts", "public_reunion"}
 # A route that names a record answers 404 (or 410, ended) for an id that does not exist.
 ABSENT_RECORD = "00000000-0000-4000-8000-000000000000"
 # A route that takes a one-time token answers 404 for a token that does not exist.

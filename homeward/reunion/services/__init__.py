@@ -1,0 +1,51 @@
+"""Every write of the reunion module (DESIGN.md rule 1)."""
+
+from homeward.reunion.services.candidates import (
+    candidate_compare_dna,
+    candidate_confirm,
+    candidate_not_same,
+    candidate_request_dna,
+    found_registry_person,
+)
+from homeward.reunion.services.common import TRANSITIONS, ReunionError
+from homeward.reunion.services.found import found_person_register, found_person_update
+from homeward.reunion.services.matching import (
+    found_match,
+    search_match,
+    searches_match,
+    searches_rematch_due,
+)
+from homeward.reunion.services.registration import (
+    FamilyView,
+    PublicSubmission,
+    search_close,
+    search_register,
+    search_status_for_family,
+    search_submit_public,
+    search_update,
+    search_verify,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "FamilyView",
+    "PublicSubmission",
+    "ReunionError",
+    "candidate_compare_dna",
+    "candidate_confirm",
+    "candidate_not_same",
+    "candidate_request_dna",
+    "found_match",
+    "found_person_register",
+    "found_person_update",
+    "found_registry_person",
+    "search_close",
+    "search_match",
+    "search_register",
+    "search_status_for_family",
+    "search_submit_public",
+    "search_update",
+    "search_verify",
+    "searches_match",
+    "searches_rematch_due",
+]
