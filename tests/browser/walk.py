@@ -97,6 +97,16 @@ class Walk:
             self.problems.append(f"{self.page.url}: bad input on {form} showed no error")
         self.check(name)
 
+    def menu_pages(self) -> None:
+        """Open every page of the role's menu, as it is on the page now."""
+        links = self.page.eval_on_selector_all(
+            ".nav a[href]", "els => els.map(el => el.getAttribute('href'))"
+        )
+        for href in dict.fromkeys(links):
+            if href.startswith("/"):
+                slug = href.strip("/").replace("/", "-") or "home"
+                self.go(href, f"menu-{slug}")
+
     def menu_shows(self, label: str) -> None:
         """On a phone the user's own module is in the menu without scrolling sideways."""
         link = self.page.locator(".nav a", has_text=label).first
