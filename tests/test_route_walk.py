@@ -493,9 +493,9 @@ def quiet_request_log() -> Iterator[None]:
 def test_every_url_of_every_role_answers_junk_without_a_server_error(
     demo_data: None, quiet_request_log: None
 ) -> None:
-    from homeward.demo.accounts import DEMO_ACCOUNTS
-
     from django.utils import translation
+
+    from homeward.demo.accounts import DEMO_ACCOUNTS
 
     with translation.override("zh-hans"):
         # Without compiled catalogues every page is English and the language checks
@@ -572,3 +572,41 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
             f"{route}: {item}" for route, found in sorted(post_english.items()) for item in found
         )[:6000]
     )
+
+
+def test_the_walk_reports_english_in_the_answer_to_a_junk_post() -> None:
+    """The language check of the answers to junk posts, on answers made up here: English
+    on a Chinese page is reported under its route; the junk the page shows back, an
+    English page and a server error's page are not."""
+    from django.http import HttpResponse
+
+    def page(lang: str, body: str, status: int = 200) -> HttpResponse:
+        return HttpResponse(
+            f'<!DOCTYPE html><html lang="{lang}"><body><main>{body}</main></body></html>',
+            status=status,
+            content_type="text/html; charset=utf-8",
+        )
+
+    answers = iter(
+        [
+            page("zh-hans", '<ul class="errorlist"><li>This field is required.</li></ul>'),
+            page("zh-hans", "<p>没有找到“abc”。</p>", 404),
+            page("en", "<p>This field is required.</p>", 400),
+            page("zh-hans", "<p>已保存。</p>"),
+        ]
+    )
+
+    class Answering:
+        cookies: Any = {}
+
+        def post(self, url: str, data: dict[str, Any]) -> HttpResponse:
+            return next(answers)
+
+    walk = Walk(client=Answering(), who="demo.test")  # type: ignore[arg-type]
+    walk.request("POST", "/victims/", {"q": "This"})
+    walk.request("POST", "/victims/", {"q": "abc"})
+    walk.request("POST", "/victims/", {"q": ""})
+    walk.request("POST", "/victims/", {"q": ""})
+    assert list(walk.post_english) == ["victims:queue"]
+    (found,) = walk.post_english["victims:queue"]
+    assert "field is required" in found
