@@ -139,7 +139,9 @@ def walking(
     otp: Callable[[], str] | None = None,
 ) -> Iterator[Walk]:
     """A signed-in page for ``username`` on ``device``; fails with every problem seen."""
-    context = browser.new_context(viewport=PHONE if device == "phone" else DESKTOP)
+    # A Chinese browser, as the users' are (Accept-Language, navigator.language). The
+    # date-time fields' own placeholder follows the Chromium build's locale, not this.
+    context = browser.new_context(viewport=PHONE if device == "phone" else DESKTOP, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     walk = Walk(page=page, base_url=base_url, role=role, device=device)
