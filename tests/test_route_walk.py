@@ -175,6 +175,7 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "victims:victim": _from("victims.Victim", pk="pk"),
     "victims:victim_pdf": _from("victims.Victim", pk="pk"),
     "victims:service": _from("victims.ServiceReferral", pk="pk"),
+    "victims:placement": _from("victims.Placement", pk="pk"),
     "victims:institution": _from("victims.Institution", pk="pk"),
     "coordination:unit_duties": _from("core.Agency", code="code"),
     "coordination:progress_attachment": _from("coordination.TaskProgress", pk="pk"),
@@ -325,12 +326,40 @@ def _by_design(url: str, response: Any) -> bool:
     return urlsplit(url).path == "/readyz" and response.status_code == 503
 
 
+def _answers_in_chinese(response: Any, html: str) -> bool:
+    """A page (200) or a refusal (4xx) rendered in Chinese: what the user reads after a
+    post that went wrong."""
+    status = response.status_code
+    return (status == 200 or 400 <= status < 500) and 'lang="zh-hans"' in html[:400]
+
+
+def _echoed_words(data: dict[str, Any] | None) -> set[str]:
+    """The junk's own Latin words ("abc", "closed", "passwd"): a form may show back what
+    was typed (a search box, a reason kept in the form), which is not the page's English."""
+    from homeward.testing.language import english_words
+
+    words: set[str] = set()
+    for value in (data or {}).values():
+        if isinstance(value, str):
+            words.update(english_words(value))
+    return words
+
+
+def _route_name(url: str) -> str:
+    try:
+        return resolve(urlsplit(url).path).view_name
+    except Exception:  # noqa: BLE001  (a post to a path that resolves nowhere)
+        return urlsplit(url).path
+
+
 @dataclass
 class Walk:
     client: Client
     who: str
     failures: list[str] = field(default_factory=list)
     english: dict[str, set[str]] = field(default_factory=dict)  # route name -> findings
+    # English on the answer to a junk post (a form's errors, a refusal): route -> findings
+    post_english: dict[str, set[str]] = field(default_factory=dict)
     stock_wording: set[str] = field(default_factory=set)
     requests: int = 0
     seen_posts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
@@ -361,6 +390,13 @@ class Walk:
             stock = [phrase for phrase in STOCK_PHRASES if phrase in html]
             if stock:
                 self.stock_wording.add(f"{method} {urlsplit(url).path}: {', '.join(stock)}")
+            if method == "POST" and _answers_in_chinese(response, html):
+                # The answer to junk: the form again with its errors, or a refusal page.
+                # Both must speak the user's language, whatever the junk was.
+                found = english_on_page(html, allowed=_echoed_words(data))
+                if found:
+                    route = _route_name(url)
+                    self.post_english.setdefault(route, set()).update(str(f) for f in found)
         return response
 
     def walk(self, urls: list[str]) -> None:
@@ -457,13 +493,22 @@ def quiet_request_log() -> Iterator[None]:
 def test_every_url_of_every_role_answers_junk_without_a_server_error(
     demo_data: None, quiet_request_log: None
 ) -> None:
+    from django.utils import translation
+
     from homeward.demo.accounts import DEMO_ACCOUNTS
 
+    with translation.override("zh-hans"):
+        # Without compiled catalogues every page is English and the language checks
+        # report the whole site: say so once instead.
+        assert translation.gettext("Sign out") != "Sign out", (
+            "the zh-hans catalogue is not compiled: run manage.py i18n_compile"
+        )
     urls, missing = concrete_urls()
     assert missing == [], f"URL patterns without a sample in SAMPLES: {missing}"
     started = time.monotonic()
     failures: list[str] = []
     english: dict[str, set[str]] = {}
+    post_english: dict[str, set[str]] = {}
     stock_wording: set[str] = set()
     requests = 0
     # Each role signs in just before its walk: a session idle for 15 minutes ends.
@@ -487,6 +532,8 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
         failures.extend(walk.failures)
         for route, found in walk.english.items():
             english.setdefault(route, set()).update(found)
+        for route, found in walk.post_english.items():
+            post_english.setdefault(route, set()).update(f"{who}: {item}" for item in found)
         requests += walk.requests
         stock_wording |= walk.stock_wording
         print(  # noqa: T201
@@ -506,9 +553,60 @@ def test_every_url_of_every_role_answers_junk_without_a_server_error(
         ),
         encoding="utf-8",
     )
+    report.with_suffix(".post-english.txt").write_text(
+        "".join(
+            f"{route}\n" + "".join(f"  {item}\n" for item in sorted(found))
+            for route, found in sorted(post_english.items())
+        ),
+        encoding="utf-8",
+    )
     print(  # noqa: T201
         f"route walk: {len(urls)} URLs, {len(walkers)} roles, {requests} requests, {elapsed:.0f} s"
     )
     assert failures == [], f"{len(failures)} server errors:\n" + "\n".join(failures)
     assert sorted(stock_wording) == [], "Django's stock wording shown"
     assert english == {}, "English on zh-hans pages (var/route-walk-*.english.txt)"
+    assert post_english == {}, (
+        "English in the answers to junk posts (var/route-walk-*.post-english.txt):\n"
+        + "\n".join(
+            f"{route}: {item}" for route, found in sorted(post_english.items()) for item in found
+        )[:6000]
+    )
+
+
+def test_the_walk_reports_english_in_the_answer_to_a_junk_post() -> None:
+    """The language check of the answers to junk posts, on answers made up here: English
+    on a Chinese page is reported under its route; the junk the page shows back, an
+    English page and a server error's page are not."""
+    from django.http import HttpResponse
+
+    def page(lang: str, body: str, status: int = 200) -> HttpResponse:
+        return HttpResponse(
+            f'<!DOCTYPE html><html lang="{lang}"><body><main>{body}</main></body></html>',
+            status=status,
+            content_type="text/html; charset=utf-8",
+        )
+
+    answers = iter(
+        [
+            page("zh-hans", '<ul class="errorlist"><li>This field is required.</li></ul>'),
+            page("zh-hans", "<p>没有找到“abc”。</p>", 404),
+            page("en", "<p>This field is required.</p>", 400),
+            page("zh-hans", "<p>已保存。</p>"),
+        ]
+    )
+
+    class Answering:
+        cookies: Any = {}
+
+        def post(self, url: str, data: dict[str, Any]) -> HttpResponse:
+            return next(answers)
+
+    walk = Walk(client=Answering(), who="demo.test")  # type: ignore[arg-type]
+    walk.request("POST", "/victims/", {"q": "This"})
+    walk.request("POST", "/victims/", {"q": "abc"})
+    walk.request("POST", "/victims/", {"q": ""})
+    walk.request("POST", "/victims/", {"q": ""})
+    assert list(walk.post_english) == ["victims:queue"]
+    (found,) = walk.post_english["victims:queue"]
+    assert "field is required" in found

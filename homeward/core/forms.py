@@ -19,6 +19,7 @@ class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 def _agency_field() -> AgencyChoiceField:
     return AgencyChoiceField(
         label=_("Agency"),
+        empty_label=_("Choose the agency"),
         queryset=Agency.objects.select_related("division").order_by(
             "level", "division__code", "kind"
         ),

@@ -831,7 +831,7 @@ INVENTORY: dict[str, Table] = {
         basis=BASIS_DUTY_SENSITIVE,
         retention=RET_VICTIMS,
         visible_to=VIS_VICTIMS,
-        sensitive="victim kind note outcome",
+        sensitive="victim placement kind note outcome",
         personal="referred_by",
         other="id owner_agency status due_on referred_at closed_at",
     ),

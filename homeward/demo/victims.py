@@ -57,7 +57,7 @@ def seed_victims() -> int:
         division=division,
     )
     placement = services.placement_propose(actor=caseworker, victim=girl, institution=welfare)
-    services.placement_decide(actor=caseworker, placement=placement, accept=True)
+    placement = services.placement_decide(actor=caseworker, placement=placement, accept=True)
     Victim.objects.filter(pk=girl.pk).update(admitted_at=timezone.localdate() - timedelta(days=80))
     for kind, days in (("medical", 3), ("counselling", 10), ("family_search", 30)):
         services.service_refer(
@@ -65,6 +65,7 @@ def seed_victims() -> int:
             victim=girl,
             kind=kind,
             due_on=timezone.localdate() + timedelta(days=days),
+            placement=placement,
         )
     services.plan_goal_add(actor=caseworker, victim=girl, goal="查明身份，帮助寻亲团聚")
     adult = services.victim_register(

@@ -66,7 +66,7 @@ ALLOWED_WORDS = frozenset(
     }
 )
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|/[\w./?=&%-]*")
+_URL = re.compile(r"(?:https?://|www\.)\S*|\S+@\S+\.\w+|/[\w./?=&%-]*")
 _WORD = re.compile(r"[A-Za-z]+(?:['’.\-][A-Za-z]+)*")
 
 

@@ -19,6 +19,7 @@ from homeward.victims.models import (
     IdentityStatus,
     Institution,
     Origin,
+    Placement,
     ReceivingAgency,
     ServiceKind,
     Transfer,
@@ -105,6 +106,32 @@ class ReferralForm(forms.Form):
     kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
     due_on = forms.DateField(label=pgettext_lazy("service", "Due"), widget=DATE)
     note = forms.CharField(label=_("Referral note"), max_length=300, required=False)
+    placement = forms.ModelChoiceField(
+        label=_("For the stay in"),
+        queryset=Placement.objects.none(),
+        required=False,
+        empty_label=_("Not for a stay in an institution"),
+        help_text=_("The current stay is chosen; the placement page lists its services."),
+    )
+
+    def __init__(
+        self, *args: Any, placements: QuerySet[Placement] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["placement"]
+        if placements is None:
+            del self.fields["placement"]  # the placement page: the stay is the page's own
+            return
+        field.queryset = placements  # type: ignore[attr-defined]
+        field.label_from_instance = _stay_label  # type: ignore[attr-defined]
+        current = placements.first()
+        if current is not None:
+            field.initial = current.pk
+
+
+def _stay_label(placement: Placement) -> str:
+    since = placement.started_on.isoformat() if placement.started_on else ""
+    return f"{placement.institution.name} · {since}" if since else placement.institution.name
 
 
 class ServiceUpdateForm(forms.Form):

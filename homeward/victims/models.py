@@ -311,6 +311,16 @@ class ServiceReferral(models.Model):
         DECLINED = "declined", _("Declined")
 
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="services")
+    # The stay the service is for, when the victim was in an institution: the placement
+    # page lists its referrals, the referral names the placement it serves.
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("Placement"),
+    )
     kind = models.CharField(_("Service"), max_length=16, choices=ServiceKind.choices)
     owner_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("Delivered by")

@@ -110,6 +110,43 @@ def referrals_for(user: User) -> QuerySet[ServiceReferral]:
     )
 
 
+def referrals_visible_to(user: User) -> QuerySet[ServiceReferral]:
+    """Referrals a user may open: those referred to the user's unit, and, for the units
+    that manage victims, every referral of the victims in their scope (the caseworker
+    follows what was referred; only the delivering unit updates it)."""
+    base = ServiceReferral.objects.select_related(
+        "victim__person", "owner_agency", "placement__institution"
+    )
+    if not user.has_perm(P_VICTIM_VIEW):
+        return base.none()
+    own = Q(owner_agency=user.agency)
+    if manages_victims(user):
+        own |= Q(victim__in=victims_visible_to(user).values("pk"))
+    return base.filter(own)
+
+
+def referral_get(user: User, pk: int) -> ServiceReferral:
+    return read_audited_or_404(user, referrals_visible_to(user), pk, purpose="service")
+
+
+def placements_visible_to(user: User) -> QuerySet[Placement]:
+    """Placements the units that manage victims may open: of the victims in their scope,
+    or in the institutions they run or oversee."""
+    base = Placement.objects.select_related(
+        "victim__person", "institution__operating_agency", "institution__division"
+    )
+    if not manages_victims(user):
+        return base.none()
+    return base.filter(
+        Q(victim__in=victims_visible_to(user).values("pk"))
+        | Q(institution__in=institutions_visible_to(user).values("pk"))
+    )
+
+
+def placement_get(user: User, pk: int) -> Placement:
+    return read_audited_or_404(user, placements_visible_to(user), pk, purpose="placement")
+
+
 def institutions_visible_to(user: User) -> QuerySet[Institution]:
     return scope_filter(Institution.objects.select_related("division", "operating_agency"), user)
 
@@ -130,6 +167,7 @@ def board(institution: Institution, today: date | None = None) -> list[dict[str,
         rows.append(
             {
                 "victim": victim,
+                "placement": placement,
                 "since": placement.started_on,
                 "days_to_mark": (mark - today).days
                 if mark and victim.identity_status == "unknown"

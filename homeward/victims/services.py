@@ -599,12 +599,22 @@ def victim_status_set(*, actor: User, victim: Victim, status: str, reason: str) 
 
 @transaction.atomic
 def service_refer(
-    *, actor: User, victim: Victim, kind: str, due_on: date, note: str = ""
+    *,
+    actor: User,
+    victim: Victim,
+    kind: str,
+    due_on: date,
+    note: str = "",
+    placement: Placement | None = None,
 ) -> ServiceReferral:
+    """Refer the victim to a service. ``placement``, when given, is the stay the service
+    is for: one of this victim's, and current (a stay that ended takes no new service)."""
     _require_manager_in_scope(actor, victim)
     _open(victim)
     if kind not in ServiceKind.values:
         raise ValidationError({"kind": [_("Choose a service.")]})
+    if placement is not None:
+        _check_placement_for_referral(victim, placement)
     age = current_age(victim)
     if kind == ServiceKind.VOCATIONAL and age < 16:
         raise DomainError(
@@ -620,21 +630,40 @@ def service_refer(
         # green channel, whose steps move this referral (see _legal_aid_referral_sync).
         if not note.strip():
             raise ValidationError({"note": [_("Say what legal help is needed.")]})
-        legal_aid_apply(actor=actor, victim=victim, matter=note)
+        legal_aid_apply(actor=actor, victim=victim, matter=note, placement=placement)
         referral = _open_legal_aid_referral(victim)
         assert referral is not None  # noqa: S101  (created by legal_aid_apply)
         return referral
     provider_kind, _needs_identity = SERVICE_PROVIDERS[kind]
     referral = ServiceReferral.objects.create(
         victim=victim,
+        placement=placement,
         kind=kind,
         owner_agency=_unit(victim.division, provider_kind),
         due_on=due_on,
         note=note.strip()[:300],
         referred_by=actor,
     )
-    audit_record(actor=actor, action=AuditAction.SERVICE_REFER, obj=victim, detail={"kind": kind})
+    audit_record(
+        actor=actor,
+        action=AuditAction.SERVICE_REFER,
+        obj=victim,
+        detail={"kind": kind, "placement": placement.pk if placement else None},
+    )
     return referral
+
+
+def _check_placement_for_referral(victim: Victim, placement: Placement) -> None:
+    if placement.victim_id != victim.pk:
+        raise ValidationError({"placement": [_("This placement is another person's.")]})
+    if placement.status != Placement.Status.ACTIVE:
+        raise ValidationError(
+            {
+                "placement": [
+                    _("This stay is not current: a service is referred for a current stay.")
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -752,13 +781,18 @@ def _sla(step: str) -> int:
 
 
 @transaction.atomic
-def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidApplication:
+def legal_aid_apply(
+    *, actor: User, victim: Victim, matter: str, placement: Placement | None = None
+) -> LegalAidApplication:
     """A victim's application, filed by the units that manage the victim or taken by the
-    district's legal-aid office itself; it enters the green channel."""
+    district's legal-aid office itself; it enters the green channel. ``placement``: the
+    current stay the referral it opens is for (see service_refer)."""
     justice = _unit(victim.division, "justice")
     if not (actor.has_perm(P_LEGAL_AID) and actor.agency_id == justice.pk):
         _require_manager_in_scope(actor, victim)
     _open(victim)
+    if placement is not None:
+        _check_placement_for_referral(victim, placement)
     if not matter.strip():
         raise ValidationError({"matter": [_("Say what legal help is needed.")]})
     now = timezone.now()
@@ -774,13 +808,19 @@ def legal_aid_apply(*, actor: User, victim: Victim, matter: str) -> LegalAidAppl
         total = _sla("review") + _sla("assign") + _sla("handle")
         ServiceReferral.objects.create(
             victim=victim,
+            placement=placement,
             kind=ServiceKind.LEGAL_AID,
             owner_agency=justice,
             due_on=timezone.localtime(add_working_days(now, total)).date(),
             note=matter.strip()[:300],
             referred_by=actor,
         )
-    audit_record(actor=actor, action=AuditAction.LEGAL_AID_APPLY, obj=victim)
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEGAL_AID_APPLY,
+        obj=victim,
+        detail={"placement": placement.pk} if placement else None,
+    )
     return application
 
 

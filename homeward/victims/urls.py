@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.victim, name="victim"),
     path("<int:pk>/file.pdf", views.victim_pdf, name="victim_pdf"),
     path("services/<int:pk>/", views.service, name="service"),
+    path("placements/<int:pk>/", views.placement, name="placement"),
     path("institutions/<int:pk>/", views.institution_board, name="institution"),
     path("legal-aid/", views.legal_aid, name="legal_aid"),
     path(

@@ -4,6 +4,7 @@ legal-aid green channel."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -47,8 +48,11 @@ from homeward.victims.selectors import (
     institutions_visible_to,
     legal_aid_queue,
     manages_victims,
+    placement_get,
+    placements_visible_to,
     proposals_for,
     referrals_for,
+    referrals_visible_to,
     tasks_for,
     victim_get,
     victims_visible_to,
@@ -183,6 +187,11 @@ def _forms(user: User, victim: Victim, data: Any = None, action: str = "") -> di
         bound = data if name == action else None
         if form_class is vf.PlacementForm:
             made[name] = form_class(bound, prefix=name, institutions=institutions_visible_to(user))  # type: ignore[call-arg]
+        elif form_class is vf.ReferralForm:
+            current = victim.placements.filter(status=Placement.Status.ACTIVE)
+            made[name] = form_class(
+                bound, prefix=name, placements=current.select_related("institution")
+            )  # type: ignore[call-arg]
         else:
             made[name] = form_class(bound, prefix=name)
     return made
@@ -283,7 +292,7 @@ def victim(request: HttpRequest, pk: int) -> HttpResponse:
         "manages": manages_victims(user),
         "forms": page_forms,
         "placements": record.placements.select_related("institution"),
-        "services": record.services.select_related("owner_agency"),
+        "services": record.services.select_related("owner_agency", "placement__institution"),
         "goals": record.goals.all(),
         "reviews": record.reviews.select_related("reviewer"),
         "follow_ups": record.follow_ups.all(),
@@ -321,8 +330,12 @@ def victim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    referral = get_object_or_404(referrals_for(user), pk=pk)
+    referral = get_object_or_404(referrals_visible_to(user), pk=pk)
+    # The delivering unit updates the referral; the units that manage the victim follow it.
+    delivers = referral.owner_agency_id == user.agency_id
     form = vf.ServiceUpdateForm(request.POST or None)
+    if request.method == "POST" and not delivers:
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
             services.service_update(actor=user, referral=referral, **form.cleaned_data)
@@ -336,7 +349,53 @@ def service(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "victims/service.html",
-        {"referral": referral, "form": form, "name": display_name(user, referral.victim)},
+        {
+            "referral": referral,
+            "form": form,
+            "delivers": delivers,
+            "name": display_name(user, referral.victim),
+            "placement_open": referral.placement_id is not None
+            and placements_visible_to(user).filter(pk=referral.placement_id).exists(),
+        },
+    )
+
+
+@requires(P_VICTIM_MANAGE)
+@require_http_methods(["GET", "POST"])
+def placement(request: HttpRequest, pk: int) -> HttpResponse:
+    """One stay in an institution: who, where, since when, the services referred for it,
+    and a referral form for this stay (the service checks scope and the stay)."""
+    user = current_user(request)
+    stay = placement_get(user, pk)
+    current = stay.status == Placement.Status.ACTIVE
+    form = vf.ReferralForm(
+        request.POST if request.method == "POST" else None,
+        prefix="refer",
+        initial={"due_on": timezone.localdate() + timedelta(days=7)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_refer(
+                actor=user, victim=stay.victim, placement=stay, **form.cleaned_data
+            )
+        except (ValidationError, DomainError) as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("Referred for this stay."))
+            return redirect("victims:placement", stay.pk)
+    referrals = list(stay.referrals.select_related("owner_agency").order_by("referred_at", "pk"))
+    return render(
+        request,
+        "victims/placement.html",
+        {
+            "placement": stay,
+            "victim": stay.victim,
+            "name": display_name(user, stay.victim),
+            "referrals": referrals,
+            "form": form,
+            "current": current,
+            "victim_open": victims_visible_to(user).filter(pk=stay.victim_id).exists(),
+        },
     )
 
 

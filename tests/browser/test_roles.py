@@ -93,7 +93,11 @@ def _otp_token(user: User) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     step = max(totp.t(), (device.last_t or -1) + 1)
-    totp.time = device.t0 + step * device.step
+    # totp.t() adds the device's drift (django-otp learns it when a code of the next or
+    # the previous step is accepted): the time set here is the one whose step, drift
+    # added, is ``step``. Without taking the drift out, a device that had drifted got
+    # the code of an already used step, and a sign-in failed now and then.
+    totp.time = device.t0 + (step - device.drift) * device.step
     return f"{totp.token():0{device.digits}d}"
 
 
@@ -187,7 +191,16 @@ def role_the_commander_drafts_an_alert_with_the_place_picker() -> list[Role_]:
         # The township search fills the place; a tap on the map the exact point.
         page.fill("[data-place-search]", "解放碑")
         page.wait_for_selector("[data-place-results] button")
+        # No township positions in the reference data: the result says it is the
+        # district's centre, and choosing it says so again, with the datum.
+        assert "（区县中心）" in page.inner_text("[data-place-results] button")
         page.click("[data-place-results] button")
+        assert page.input_value("select[name=datum]") == "gcj02"
+        status = page.inner_text("[data-place-status]")
+        assert "GCJ-02" in status and "（区县中心）" in status, status
+        assert "区县中心" not in page.input_value("input[name=last_seen_place]")
+        walk.check("alert-township-picked")
+        page.select_option("select[name=datum]", "wgs84")
         svg = page.locator("[data-place-map] svg")
         box = svg.bounding_box()
         assert box is not None
@@ -195,6 +208,9 @@ def role_the_commander_drafts_an_alert_with_the_place_picker() -> list[Role_]:
         latitude = float(page.input_value("input[name=latitude]"))
         longitude = float(page.input_value("input[name=longitude]"))
         assert 28.1 < latitude < 32.3 and 105.2 < longitude < 110.2
+        # A tap on the (GCJ-02) map sets the datum back to GCJ-02, without the note.
+        assert page.input_value("select[name=datum]") == "gcj02"
+        assert "区县中心" not in page.inner_text("[data-place-status]")
         # The district follows the place chosen.
         assert page.input_value("select[name=division]") != ""
         walk.check("alert-place-picked")
@@ -202,6 +218,15 @@ def role_the_commander_drafts_an_alert_with_the_place_picker() -> list[Role_]:
             with page.expect_navigation():
                 page.click("form.form button[type=submit]")
             walk.check("alert-draft")
+            from homeward.alerts.geo import to_wgs84
+            from homeward.alerts.models import Alert
+
+            # Stored in WGS-84: converted from the GCJ-02 point the picker gave.
+            draft = Alert.objects.filter(public_name="乐乐").latest("pk")
+            expected = to_wgs84(latitude, longitude, "gcj02")
+            assert draft.latitude is not None and draft.longitude is not None
+            assert abs(draft.latitude - expected[0]) < 1e-5
+            assert abs(draft.longitude - expected[1]) < 1e-5
 
     return [("commander", commander, story)]
 
@@ -215,13 +240,20 @@ def role_the_caseworker_places_a_victim_and_refers_services() -> list[Role_]:
 
     police = _user("police", "500103-public_security", Role.INVESTIGATOR)
     caseworker = _user("caseworker", "500103-civil_affairs", Role.CIVIL_AFFAIRS_CASEWORKER)
+    from homeward.victims.services import placement_decide, placement_propose
+
     victim = _rescued_adult(police)
-    Institution.objects.create(
+    station = Institution.objects.create(
         name="渝中区救助管理站",
         kind=Institution.Kind.RESCUE_MANAGEMENT,
         division=Division.objects.get(code="500103"),
         operating_agency=Agency.objects.get(code="500103-civil_affairs"),
         capacity=10,
+    )
+    stay = placement_decide(
+        actor=caseworker,
+        placement=placement_propose(actor=caseworker, victim=victim, institution=station),
+        accept=True,
     )
 
     def story(walk: Walk) -> None:
@@ -230,6 +262,19 @@ def role_the_caseworker_places_a_victim_and_refers_services() -> list[Role_]:
         walk.go(f"/victims/{victim.pk}/", "victim")
         walk.page.click("details:has(input[name=action][value=refer]) summary")
         walk.submit_bad("form:has(input[name=action][value=refer])", "refer-empty")
+        # From the stay: its page, a service referred for it, listed there.
+        walk.page.click(f"a[href='/victims/placements/{stay.pk}/']")
+        walk.check("placement")
+        walk.page.click("[data-testid=placement-refer] summary")
+        kind = "counselling" if walk.device == "desktop" else "assistance"
+        walk.page.select_option("select[name=refer-kind]", kind)
+        with walk.page.expect_navigation():
+            walk.page.click("[data-testid=placement-refer] button[type=submit]")
+        walk.check("placement-referred")
+        assert stay.referrals.filter(kind=kind).exists()
+        walk.page.click("[data-testid=placement-referrals] a[href^='/victims/services/']")
+        walk.check("service-for-the-stay")
+        assert station.name in walk.page.inner_text("[data-testid=service-placement]")
         walk.go("/prevention/ledger/", "ledger")
 
     return [("caseworker", caseworker, story)]
@@ -411,6 +456,83 @@ def role_the_dna_analyst_and_the_auditor() -> list[Role_]:
     return [("dna", analyst, dna), ("auditor", auditor, audit)]
 
 
+def _unit_head(agency_code: str, username: str) -> User:
+    """The head of a unit: a new account's first sign-in link is sealed for them."""
+    return _user(username, agency_code, Role.INVESTIGATOR, leader_post="head")
+
+
+def role_the_system_administrator_creates_an_account() -> list[Role_]:
+    """三权分立: the system administrator creates the account; its roles wait for the
+    security administrator, and the sign-in link goes to the head of the unit."""
+    sysadmin = _user("sysadmin", "cq-big_data", Role.SYSTEM_ADMIN)
+    _unit_head("500103-public_security", "yuzhong-head")
+    police = agency("500103-public_security")
+
+    def story(walk: Walk) -> None:
+        walk.menu_shows("用户管理")
+        walk.menu_pages()
+        walk.go("/users/new/", "account-form")
+        walk.submit_bad("form.form", "account-empty")
+        page = walk.page
+        username = f"newcomer.{walk.device}"
+        walk.allowed.add(username)
+        page.fill("input[name=username]", username)
+        page.fill("input[name=full_name]", "熊新民")
+        page.select_option("select[name=agency]", str(police.pk))
+        page.check("input[name=roles][value=investigator]")
+        with page.expect_navigation():
+            page.click("form.form button[type=submit]")
+        walk.check("account-created")
+        text = page.inner_text("main")
+        assert "安全管理员批准" in text, text
+        created = User.objects.get(username=username)
+        assert not created.role_assignments.exists()
+        assert created.role_requests.filter(status="pending").exists()
+
+    return [("system-admin", sysadmin, story)]
+
+
+def role_the_security_administrator_approves_the_roles() -> list[Role_]:
+    from homeward.core.models import RoleRequest
+    from homeward.core.services.accounts import user_create
+
+    security = _user("security", "cq-big_data", Role.SECURITY_ADMIN)
+    # The system administrator's accounts (their walk runs first); made here when only
+    # this walk runs (HOMEWARD_BROWSER_ROLES=security).
+    sysadmin = _user("sysadmin", "cq-big_data", Role.SYSTEM_ADMIN)
+    _unit_head("500103-public_security", "yuzhong-head")
+    for device in DEVICES:
+        if not User.objects.filter(username=f"newcomer.{device}").exists():
+            user_create(
+                actor=sysadmin,
+                username=f"newcomer.{device}",
+                full_name="熊新民",
+                agency=agency("500103-public_security"),
+                roles=[Role.INVESTIGATOR],
+            )
+
+    def story(walk: Walk) -> None:
+        walk.menu_shows("安全")
+        walk.menu_pages()
+        walk.go("/security/", "security")
+        # Bad input: lifting a lockout without naming the account.
+        walk.submit_bad("form.form:has(input[name=username])", "lockout-empty")
+        newcomer = User.objects.get(username=f"newcomer.{walk.device}")
+        pending = RoleRequest.objects.get(user=newcomer, status="pending")
+        row = walk.page.locator(
+            "tr", has=walk.page.locator(f"form[action='/security/role-requests/{pending.pk}/']")
+        )
+        with walk.page.expect_navigation():
+            row.locator("button[value=approve]").click()
+        assert "已授予" in walk.page.inner_text(".messages"), walk.page.inner_text(".messages")
+        walk.check("roles-approved")
+        pending.refresh_from_db()
+        assert pending.status == "approved"
+        assert list(newcomer.role_assignments.values_list("role", flat=True)) == [Role.INVESTIGATOR]
+
+    return [("security-admin", security, story)]
+
+
 # --- The public --------------------------------------------------------------------------
 
 
@@ -442,6 +564,8 @@ ROLES = (
     role_the_office_follows_reports_and_supervision,
     role_the_district_coordinator_and_the_analyst,
     role_the_dna_analyst_and_the_auditor,
+    role_the_system_administrator_creates_an_account,
+    role_the_security_administrator_approves_the_roles,
     role_the_public_reports_a_clue_and_finds_the_missing_children,
 )
 

@@ -97,6 +97,16 @@ class Walk:
             self.problems.append(f"{self.page.url}: bad input on {form} showed no error")
         self.check(name)
 
+    def menu_pages(self) -> None:
+        """Open every page of the role's menu, as it is on the page now."""
+        links = self.page.eval_on_selector_all(
+            ".nav a[href]", "els => els.map(el => el.getAttribute('href'))"
+        )
+        for href in dict.fromkeys(links):
+            if href.startswith("/"):
+                slug = href.strip("/").replace("/", "-") or "home"
+                self.go(href, f"menu-{slug}")
+
     def menu_shows(self, label: str) -> None:
         """On a phone the user's own module is in the menu without scrolling sideways."""
         link = self.page.locator(".nav a", has_text=label).first
@@ -129,7 +139,9 @@ def walking(
     otp: Callable[[], str] | None = None,
 ) -> Iterator[Walk]:
     """A signed-in page for ``username`` on ``device``; fails with every problem seen."""
-    context = browser.new_context(viewport=PHONE if device == "phone" else DESKTOP)
+    # A Chinese browser, as the users' are (Accept-Language, navigator.language). The
+    # date-time fields' own placeholder follows the Chromium build's locale, not this.
+    context = browser.new_context(viewport=PHONE if device == "phone" else DESKTOP, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     walk = Walk(page=page, base_url=base_url, role=role, device=device)

@@ -10,6 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.models.agencies import Agency
 from homeward.core.roles import ADMIN_ROLES, Role
@@ -164,7 +165,10 @@ class RoleRequest(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
     roles = models.JSONField(_("Roles"), default=list)
     requested_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("Requested by")
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("person", "Requested by"),
     )
     requested_at = models.DateTimeField(_("Requested at"), default=timezone.now)
     status = models.CharField(

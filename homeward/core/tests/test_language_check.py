@@ -35,6 +35,7 @@ def test_english_a_user_would_see_is_found(html: str) -> None:
         "<p>DNA 比对，STR 分型，CAP 消息，导出 PDF 或 XLSX</p>",
         "<p>位点 D8S1179，案件编号 A500103-2026-001</p>",
         "<p>公开页面 https://example.cn/public/alerts/ 或 /public/report/</p>",
+        "<p>请填写以 https:// 开头的网址。</p>",  # a scheme on its own is no English word
         '<input type="text" name="username" value="demo.head">',
         "<textarea>the reporter wrote this</textarea>",
         "<script>const state = 'received';</script>",

@@ -27,7 +27,33 @@ def test_a_township_search_finds_the_place_and_its_districts_centre(
         round(shizhu.centroid_lat, 5),
         round(shizhu.centroid_lon, 5),
     )
-    assert client_for(owner).get("/places/townships/", {"q": ""}).json() == {"results": []}
+    assert client_for(owner).get("/places/townships/", {"q": ""}).json()["results"] == []
+
+
+def test_a_township_position_is_marked_as_its_districts_centre_in_gcj02(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
+    """The reference data has no township positions (townships.csv: codes and names): the
+    search says the point is the district's centre, in the user's language, and that it is
+    GCJ-02 like the map it is drawn on."""
+    from homeward.core.models import Township
+
+    assert not any(
+        field.name in ("lat", "lon", "latitude", "longitude", "centroid_lat")
+        for field in Township._meta.get_fields()
+    )
+    answer = client_for(owner).get("/places/townships/", {"q": "西沱"}).json()
+    assert answer["datum"] == "gcj02"
+    assert answer["results"]
+    for result in answer["results"]:
+        assert result["approximate"] is True
+        assert result["position"] == "（区县中心）"
+        # The label stays the place's name: it may fill the public last-seen place.
+        assert "区县中心" not in result["label"]
+    client = client_for(owner)
+    client.cookies["django_language"] = "en"
+    english = client.get("/places/townships/", {"q": "西沱"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["results"][0]["position"] == "(district centre)"
 
 
 def test_the_search_is_for_signed_in_staff_only() -> None:
@@ -59,3 +85,20 @@ def test_the_alert_form_carries_the_picker(make_user: Callable[..., User]) -> No
     assert "data-place-picker" in html
     assert re.search(r'data-a="-?[0-9.e-]+"', html)
     assert html.count("data-code=") == 38
+    # The picker says its datum, and the script it runs sets the form's datum field.
+    assert "data-place-datum-note" in html and "GCJ-02" in html
+    assert "data-place-text-datum" in html
+    assert 'name="datum"' in html
+    assert "区县中心" in html  # the note on the township positions
+
+
+def test_the_picker_script_sets_the_datum_and_marks_the_district_centre() -> None:
+    """The browser walk (tests/browser/test_roles.py, the commander) runs this script;
+    here, that the shipped file is the one that does it."""
+    from pathlib import Path
+
+    script = (
+        Path(__file__).resolve().parents[2] / "static" / "homeward" / "js" / "app.js"
+    ).read_text(encoding="utf-8")
+    assert 'form.elements.datum.value = "gcj02"' in script
+    assert "place.approximate" in script

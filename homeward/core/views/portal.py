@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -100,19 +101,28 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def township_search(request: HttpRequest) -> JsonResponse:
     """Place search for forms that take a position (the alert form): a township's
-    name, its district, and the district's centre as an approximate position."""
+    name, its district, and a position in GCJ-02 (the datum of the shipped reference
+    data and of the picker's map).
+
+    The reference data has no township positions (homeward/core/data/PROVENANCE.md: the
+    township list has codes and names, no geometry), so the position is the district's
+    centre, marked ``approximate`` with the words the picker shows after the name."""
     query = request.GET.get("q", "").strip()[:32]
+    approximate = _("(district centre)")
     return JsonResponse(
         {
+            "datum": "gcj02",
             "results": [
                 {
                     "label": f"{t.division.display_name} {t.name_zh}",
                     "division": t.division_id,
                     "lat": round(t.division.centroid_lat, 5),
                     "lon": round(t.division.centroid_lon, 5),
+                    "approximate": True,
+                    "position": approximate,
                 }
                 for t in townships_search(query)
-            ]
+            ],
         }
     )
 

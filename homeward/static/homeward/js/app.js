@@ -51,15 +51,19 @@
       if (!select || !id) { return; }
       if (select.querySelector('option[value="' + id + '"]')) { select.value = String(id); }
     }
-    function choose(lat, lon, place) {
+    // The map and the township positions are GCJ-02 (the shipped boundaries' datum):
+    // a point chosen here says so in the form's datum field.
+    function choose(lat, lon, place, approximate) {
       form.elements.latitude.value = lat.toFixed(5);
       form.elements.longitude.value = lon.toFixed(5);
+      if (form.elements.datum) { form.elements.datum.value = "gcj02"; }
       if (place && form.elements.last_seen_place && !form.elements.last_seen_place.value) {
         form.elements.last_seen_place.value = place;
       }
       mark(lat, lon);
       if (status) {
-        status.textContent = template("chosen") + " " + lat.toFixed(5) + ", " + lon.toFixed(5);
+        status.textContent = template("chosen") + " " + lat.toFixed(5) + ", " + lon.toFixed(5) +
+          " · " + template("datum") + (approximate ? " " + approximate : "");
       }
     }
     if (svg) {
@@ -70,7 +74,7 @@
         var local = point.matrixTransform(svg.getScreenCTM().inverse());
         var region = event.target.closest ? event.target.closest("path[data-code]") : null;
         if (region) { district(districts[region.dataset.code]); }
-        choose(c * local.y + d, a * local.x + b, "");
+        choose(c * local.y + d, a * local.x + b, "", "");
       });
     }
     if (search && results) {
@@ -94,10 +98,12 @@
               var item = document.createElement("li");
               var button = document.createElement("button");
               button.type = "button";
-              button.textContent = place.label;
+              // A township's point is its district's centre: the name says so.
+              var approximate = place.approximate ? place.position : "";
+              button.textContent = place.label + (approximate ? " " + approximate : "");
               button.addEventListener("click", function () {
                 district(place.division);
-                choose(place.lat, place.lon, place.label);
+                choose(place.lat, place.lon, place.label, approximate);
                 results.textContent = "";
               });
               item.appendChild(button);
