@@ -72,6 +72,15 @@ def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
             "retest_specimen",
         ).get(pk=pk, run__in=runs_visible_to(user))
     except MatchCandidate.DoesNotExist:
+        # A refused read is audited like an allowed one (AUD-01), the same answer for a
+        # candidate outside the analyst's runs as for one that does not exist.
+        audit_record(
+            actor=user,
+            action=AuditAction.DNA_READ,
+            object_type="dna.matchcandidate",
+            object_id=str(pk),
+            outcome="denied",
+        )
         raise Http404 from None
     audit_record(
         actor=user,
