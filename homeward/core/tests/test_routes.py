@@ -150,6 +150,12 @@ def test_every_signed_in_response_is_no_store(
     assert "no-store" in response.get("Cache-Control", ""), (route.path, response.status_code)
 
 
-def test_there_is_no_django_admin_and_trace_is_refused() -> None:
+def test_there_is_no_django_admin_and_trace_is_refused(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     assert Client().get("/admin/").status_code in {302, 404}
-    assert Client().generic("TRACE", "/public/").status_code == 405
+    assert client_for(owner).get("/admin/").status_code == 404
+    for client in (Client(), client_for(owner)):
+        for path in ("/", "/public/", "/cases/", "/api/v1/me", "/static/nothing.css"):
+            for method in ("TRACE", "TRACK"):
+                assert client.generic(method, path).status_code == 405, (method, path)
