@@ -98,6 +98,16 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs() -> None:
 
 
 def test_the_broker_visibility_timeout_outlasts_every_task() -> None:
+    from homeward.celery import app
+
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if name.startswith("homeward.")]
+    assert len(ours) >= 5  # the platform's tasks are registered, not only Celery's own
+    longest = max(
+        task.time_limit or app.conf.task_time_limit or settings.CELERY_TASK_TIME_LIMIT
+        for task in ours
+    )
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > longest
     assert (
         settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
         > settings.CELERY_TASK_TIME_LIMIT
