@@ -143,6 +143,10 @@ def test_readiness_fails_with_component_names_only_when_the_broker_is_down() -> 
     assert response.status_code == 503
     body = response.json()
     assert body["checks"]["broker"] is False
+    # Component names and booleans only: no address, URL, version or error text.
+    assert set(body) == {"status", "checks"} and body["status"] == "unavailable"
+    assert set(body["checks"]) == {"database", "cache", "broker", "disk", "clock"}
+    assert all(isinstance(value, bool) for value in body["checks"].values())
     assert "redis" not in response.content.decode()
 
 
