@@ -44,9 +44,7 @@ print(len(overdue_tips({count})))
 """
 
 
-def _submitter(
-    port: int, stop: threading.Event, out: list[tuple[float, float, int, str]]
-) -> None:
+def _submitter(port: int, stop: threading.Event, out: list[tuple[float, float, int, str]]) -> None:
     """Submit clues one after another until ``stop``; (start, seconds, status, code)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     body = json.dumps(PAYLOAD).encode()
@@ -134,7 +132,7 @@ def main() -> None:
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="homeward-backlog-")
-    os.makedirs(os.path.join(var, "static"))
+    Path(var, "static").mkdir(parents=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "homeward.settings.embedded",

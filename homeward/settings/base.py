@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "homeward.core.middleware.SessionLifetimeMiddleware",
+    "homeward.core.stepup.StepUpMiddleware",
     "homeward.core.middleware.LoginRequiredMiddleware",
     "homeward.core.middleware.AccountGateMiddleware",
     "homeward.core.middleware.NoStoreMiddleware",

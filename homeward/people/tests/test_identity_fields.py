@@ -48,7 +48,12 @@ def test_the_matrix_covers_both_kinds_of_reader() -> None:
 @pytest.fixture
 def person(owner: User) -> Person:
     return person_create(
-        actor=owner, full_name="陈小明", sex="male", id_number=ID_NUMBER, phone=PHONE, address=ADDRESS
+        actor=owner,
+        full_name="陈小明",
+        sex="male",
+        id_number=ID_NUMBER,
+        phone=PHONE,
+        address=ADDRESS,
     )
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from homeward.core.models import Division, User
+from homeward.core.models import User
 from homeward.core.roles import Role
 from homeward.people.models import Person
 from homeward.people.services import person_create
