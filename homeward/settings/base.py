@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "homeward.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "homeward.core.middleware.RefuseMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "homeward.core.middleware.RequestContextMiddleware",
     "homeward.core.middleware.FailClosedMiddleware",
