@@ -50,10 +50,15 @@ def recently_reauthenticated(request: HttpRequest) -> bool:
     return session_stepped_up(request.session)
 
 
+def is_stepped_up() -> bool:
+    """Whether the current request (or a trusted caller) has stepped up."""
+    return _stepped_up.get()
+
+
 def require_step_up() -> None:
     """Refuse (403 ``reauth_required``) unless the current request stepped up within
     the window, or a trusted caller runs inside :func:`stepped_up`."""
-    if not _stepped_up.get():
+    if not is_stepped_up():
         raise DomainError(
             StepUpError.REAUTH_REQUIRED,
             gettext("Confirm your password and verification code first."),
