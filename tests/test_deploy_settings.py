@@ -97,6 +97,26 @@ print("CSRFCOOKIE", bool(csrf and csrf["secure"] and csrf["path"] == "/"))
 from django.conf import settings
 print("SESSIONCOOKIE", settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_SECURE,
       settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE)
+# The cookie a real sign-in sets (the password step starts the session).
+from homeward.core.models import Agency, User
+user = User.objects.create_user(username="probe.user", password="Probe-Pass-2026-xyz",
+                                agency=Agency.objects.order_by("pk").first())
+signin = Client()
+signin.get("/login/", secure=True, HTTP_HOST="homeward.example.cn")
+r = signin.post("/login/", {"username": "probe.user", "password": "Probe-Pass-2026-xyz"},
+                secure=True, HTTP_HOST="homeward.example.cn")
+cookie = r.cookies.get("__Host-homeward-session")
+print("SIGNIN", r.status_code, bool(cookie),
+      bool(cookie and cookie["secure"]), bool(cookie and cookie["httponly"]),
+      cookie["samesite"] if cookie else "", cookie["path"] if cookie else "",
+      repr(cookie["domain"]) if cookie else "")
+print("DEBUG", settings.DEBUG)
+anon = Client()
+print("ADMIN", anon.get("/admin/", secure=True, HTTP_HOST="homeward.example.cn").status_code)
+print("TRACE", anon.generic("TRACE", "/", secure=True, HTTP_HOST="homeward.example.cn").status_code)
+print("SCHEMA", anon.get("/api/v1/openapi.json", secure=True,
+                         HTTP_HOST="homeward.example.cn").status_code)
+print("DOCS", anon.get("/api/v1/docs", secure=True, HTTP_HOST="homeward.example.cn").status_code)
 """
 
 
@@ -122,3 +142,13 @@ def test_production_errors_reveal_nothing_and_http_redirects_to_https(tmp_path: 
     assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
     assert "CSRFCOOKIE True" in out
     assert "SESSIONCOOKIE __Host-homeward-session True True Lax" in out
+    # AUTH-09: the session cookie a sign-in sets: Secure, HttpOnly, SameSite, and the
+    # __Host- prefix's conditions (path /, no Domain).
+    assert "SIGNIN 302 True True True Lax / ''" in out, out
+    # WEB-04: DEBUG off, no Django admin, TRACE refused, the API's schema and docs not
+    # public.
+    assert "DEBUG False" in out
+    assert "ADMIN 404" in out or "ADMIN 302" in out, out
+    assert "TRACE 405" in out, out
+    assert "SCHEMA 401" in out, out
+    assert "DOCS 401" in out or "DOCS 404" in out, out

@@ -456,7 +456,7 @@ def signed_in_client(user: User) -> Client:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from homeward.core.views.auth import SESSION_REAUTH_AT
+    from homeward.core.stepup import SESSION_REAUTH_AT
 
     client = Client()
     client.force_login(user)

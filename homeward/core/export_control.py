@@ -26,6 +26,7 @@ from homeward.core.audit_actions import AuditAction
 from homeward.core.errors import DomainError, WorkflowError
 from homeward.core.models import AuditEvent, ExportApproval, User
 from homeward.core.roles import P_EXPORT
+from homeward.core.stepup import is_stepped_up, reauth_redirect
 
 
 class ExportError:
@@ -104,7 +105,8 @@ def export_clearance(
 ) -> ExportClearance | HttpResponse:
     """Allow this export (and use up its approval) or answer with the refusal page:
     403 without the permission, 403 ``approval_required`` over the row limit without an
-    approval, 429 past the daily quota."""
+    approval, 429 past the daily quota; over the row limit, with the approval, the
+    step-up page first unless the user stepped up within ``STEP_UP_WINDOW``."""
     if not user.has_perm(P_EXPORT):
         return _refuse(
             request,
@@ -142,6 +144,9 @@ def export_clearance(
                 object_type=object_type,
                 rows=rows,
             )
+        # A bulk export also needs a fresh step-up (AUTH-08); the approval is kept for it.
+        if not is_stepped_up():
+            return reauth_redirect(request.get_full_path()[:500])
         approval.status = ExportApproval.Status.USED
         approval.used_at = timezone.now()
         approval.save(update_fields=["status", "used_at"])

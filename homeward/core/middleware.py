@@ -282,6 +282,25 @@ def _gate(request: HttpRequest, code: str, *, status: int) -> HttpResponse:
     return TemplateResponse(request, "core/account_blocked.html", {"code": code}, status=status)
 
 
+# Methods no route of the platform answers: refused on every path before anything
+# else looks at the request (WEB-04; TRACE would echo cookies and headers back).
+REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
+
+
+class RefuseMethodsMiddleware:
+    """405 for TRACE, TRACK and CONNECT on every path, signed in or not (WEB-04)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in REFUSED_METHODS:
+            response = HttpResponse(status=405)
+            response["Allow"] = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+            return response
+        return self.get_response(request)
+
+
 class NoStoreMiddleware:
     """Authenticated responses are never cached by browsers or proxies (DP-03)."""
 

@@ -14,6 +14,7 @@ from homeward.core.counts import Counts, per_division
 from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
+from homeward.core.stepup import require_step_up
 from homeward.dna.models import ImportBatch, MatchCandidate, MatchRun, Specimen
 
 
@@ -41,6 +42,7 @@ def specimen_genotype_read(user: User, specimen: Specimen, *, purpose: str) -> d
     """The genotype, decrypted, with an audit event naming the purpose."""
     import json
 
+    require_step_up()
     audit_record(actor=user, action=AuditAction.DNA_READ, obj=specimen, detail={"purpose": purpose})
     data: dict[str, list[str]] = json.loads(specimen.genotype) if specimen.genotype else {}
     return data
@@ -72,6 +74,15 @@ def candidate_get_for_user(user: User, pk: int) -> MatchCandidate:
             "retest_specimen",
         ).get(pk=pk, run__in=runs_visible_to(user))
     except MatchCandidate.DoesNotExist:
+        # A refused read is audited like an allowed one (AUD-01), the same answer for a
+        # candidate outside the analyst's runs as for one that does not exist.
+        audit_record(
+            actor=user,
+            action=AuditAction.DNA_READ,
+            object_type="dna.matchcandidate",
+            object_id=str(pk),
+            outcome="denied",
+        )
         raise Http404 from None
     audit_record(
         actor=user,
@@ -87,9 +98,11 @@ def candidate_loci_read(
 ) -> list[dict[str, object]]:
     """The per-locus table of a hit (genotypes of child, father and mother), decrypted,
     with an audit event naming the purpose. The caller has checked the step-up
-    (``views.loci_gate``): the same rule as :func:`specimen_genotype_read`."""
+    (``views.loci_gate``), and the read itself refuses without it (``require_step_up``):
+    the same rule as :func:`specimen_genotype_read`."""
     import json
 
+    require_step_up()
     audit_record(
         actor=user,
         action=AuditAction.DNA_READ,

@@ -16,7 +16,7 @@ from homeward.core.errors import DomainError
 from homeward.core.form_fields import posted_int
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_DNA_ADD, P_DNA_REVIEW, P_DNA_SEARCH, P_DNA_VIEW
-from homeward.core.views.auth import recently_reauthenticated
+from homeward.core.stepup import recently_reauthenticated
 from homeward.dna.forms import ImportForm, PersonLinkForm, PurposeForm, ReviewForm
 from homeward.dna.models import (
     ImportBatch,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "homeward.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "homeward.core.middleware.RefuseMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "homeward.core.middleware.RequestContextMiddleware",
     "homeward.core.middleware.FailClosedMiddleware",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "homeward.core.middleware.SessionLifetimeMiddleware",
+    "homeward.core.stepup.StepUpMiddleware",
     "homeward.core.middleware.LoginRequiredMiddleware",
     "homeward.core.middleware.AccountGateMiddleware",
     "homeward.core.middleware.NoStoreMiddleware",

@@ -54,3 +54,12 @@ def force_verified_login(client: Any, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
     session.save()
+
+
+def step_up(client: Any, user: User) -> Any:
+    """Pass the step-up page (AUTH-08) in ``client`` with the password and a code not
+    used yet; returns the response (a redirect when accepted)."""
+    from homeward.testing.factories import TEST_PASSWORD
+
+    code = totp_code(totp_device_for(user))
+    return client.post("/account/reauthenticate/", {"password": TEST_PASSWORD, "otp_token": code})

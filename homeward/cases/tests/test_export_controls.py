@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from homeward.cases.models import Case
 from homeward.core.models import AuditEvent, ExportApproval, User
+from homeward.testing.otp import step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,11 @@ def test_a_list_over_the_row_limit_needs_the_heads_approval_once(
     head = client_for(district_head)
     assert "向市局报送全部在办案件" in head.get("/exports/approvals/").content.decode()
     head.post("/exports/approvals/", {"action": "approve", "approval": approval.pk})
+    # a bulk export asks for the step-up first (AUTH-08), keeping the approval
+    stepping = client.get(EXPORT)
+    assert stepping.status_code == 302 and "/account/reauthenticate/" in stepping["Location"]
+    assert ExportApproval.objects.get().status == "approved"
+    assert step_up(client, owner).status_code == 302
     # and the export goes through once, audited with the approval and the row count
     assert client.get(EXPORT).status_code == 200
     event = AuditEvent.objects.get(action="export", actor=owner)

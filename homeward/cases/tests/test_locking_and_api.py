@@ -119,3 +119,44 @@ def test_a_patch_needs_something_to_change(
     )
     assert response.status_code == 400
     assert response.json()["code"] == "nothing_to_change"
+
+
+def test_server_set_keys_in_a_patch_are_ignored_and_the_row_keeps_its_values(
+    case: Case, owner: User, outsider: User, client_for: Callable[[User], Client]
+) -> None:
+    """AC-05: the API's input schema lists what a client may write; ownership, district,
+    number, version and any role or label a client sends change nothing."""
+    # given: what the server set when the case was opened
+    before = Case.objects.values(
+        "division_id", "owning_agency_id", "number", "opened_by_id", "status"
+    ).get(pk=case.pk)
+    # when: a PATCH carries server-set keys next to one writable field
+    response = client_for(owner).patch(
+        f"/api/v1/cases/{case.pk}",
+        {
+            "version": 1,
+            "priority": "high",
+            "division_id": outsider.agency.division_id,
+            "division_code": "500101",
+            "owning_agency_id": outsider.agency_id,
+            "owning_agency_code": outsider.agency.code,
+            "opened_by_id": outsider.pk,
+            "owner": outsider.pk,
+            "number": "FORGED-0001",
+            "is_staff": True,
+            "security_label": "NONE",
+            "id": case.pk + 1000,
+        },
+        content_type="application/json",
+    )
+    # then: the writable field changed, nothing server-set did (the database row)
+    assert response.status_code == 200, response.content
+    after = Case.objects.values(
+        "division_id", "owning_agency_id", "number", "opened_by_id", "status"
+    ).get(pk=case.pk)
+    assert after == before
+    case.refresh_from_db()
+    assert (case.priority, case.version) == ("high", 2)
+    owner.refresh_from_db()
+    assert owner.is_staff is False
+    assert not Case.objects.filter(number="FORGED-0001").exists()

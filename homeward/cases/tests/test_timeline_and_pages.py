@@ -102,6 +102,18 @@ def test_the_case_page_shows_the_task_force_and_the_timeline(
     assert body.count('<ol class="timeline">') == 1
 
 
+def test_the_case_page_carries_the_browser_hardening_headers(
+    case: Case, owner: User, client_for: Callable[[User], Client]
+) -> None:
+    """WEB-01 on a page that shows a case."""
+    from homeward.testing.headers import assert_hardened
+
+    client = client_for(owner)
+    first, second = client.get(f"/cases/{case.pk}/"), client.get(f"/cases/{case.pk}/")
+    assert first.status_code == second.status_code == 200
+    assert assert_hardened(first) != assert_hardened(second)  # a fresh nonce per response
+
+
 def test_a_case_is_opened_through_the_form(
     owner: User, district_head: User, client_for: Callable[[User], Client]
 ) -> None:

@@ -31,6 +31,7 @@ from homeward.core.roles import (
     ROLE_PERMISSIONS,
     Role,
 )
+from homeward.core.stepup import require_step_up
 from homeward.crypto import decrypt, encrypt
 
 
@@ -156,6 +157,7 @@ def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> RoleRequ
         raise DomainError(
             AccountError.SELF_ROLE_CHANGE, gettext("You cannot change your own roles"), status=403
         )
+    require_step_up()
     codes = _check_roles(roles, user.agency)
     current = set(user.role_assignments.values_list("role", flat=True))
     if set(codes) <= current:
@@ -184,6 +186,7 @@ def role_request_decide(*, actor: User, request: RoleRequest, approve: bool) -> 
         raise DomainError(
             AccountError.SELF_ROLE_CHANGE, gettext("You cannot change your own roles"), status=403
         )
+    require_step_up()
     if approve:
         _user_replace_roles(actor=actor, user=locked.user, roles=locked.roles)
     locked.status = RoleRequest.Status.APPROVED if approve else RoleRequest.Status.REJECTED
@@ -500,6 +503,7 @@ def otp_reset(*, actor: User, user: User) -> int:
             gettext("Another security administrator must reset your authenticator"),
             status=403,
         )
+    require_step_up()
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     _end_sessions_of(user)
     audit_record(

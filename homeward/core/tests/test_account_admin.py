@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from homeward.core.models import Agency, AuditEvent, RoleAssignment, RoleRequest, SignInLink, User
 from homeward.core.roles import Role
 from homeward.testing.factories import TEST_PASSWORD
+from homeward.testing.otp import step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +164,7 @@ def test_roles_take_effect_only_when_the_security_administrator_approves(
     client_for: Callable[[User], Client],
 ) -> None:
     system = _verified_client(sysadmin, client_for)
+    assert step_up(system, sysadmin).status_code == 302
     assert (
         system.post(
             f"/users/{owner.pk}/", {"roles": ["investigator", "alert_commander"]}
@@ -177,6 +179,7 @@ def test_roles_take_effect_only_when_the_security_administrator_approves(
         == 403
     )
     security = _verified_client(secadmin, client_for)
+    assert step_up(security, secadmin).status_code == 302
     assert b"alert_commander" not in security.get("/security/").content  # labels, not codes
     assert (
         security.post(f"/security/role-requests/{request.pk}/", {"decision": "approve"}).status_code
@@ -191,6 +194,7 @@ def test_taking_roles_away_needs_no_approval(
     sysadmin: User, owner: User, client_for: Callable[[User], Client]
 ) -> None:
     client = _verified_client(sysadmin, client_for)
+    assert step_up(client, sysadmin).status_code == 302
     response = client.post(f"/users/{owner.pk}/", {"roles": []})
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert owner.role_codes == frozenset()
@@ -256,6 +260,7 @@ def test_the_security_administrator_lifts_a_lockout_and_resets_an_authenticator(
         == 302
     )
     TOTPDevice.objects.create(user=owner, name="old phone", confirmed=True)
+    assert step_up(client, secadmin).status_code == 302
     assert client.post(f"/security/otp/{owner.pk}/reset/").status_code == 302
     assert not TOTPDevice.objects.filter(user=owner).exists()
     assert {"lockout_cleared", "otp_reset"} <= set(

@@ -12,6 +12,7 @@ from homeward.core.errors import AccountError, DomainError
 from homeward.core.models import AuditEvent, RoleAssignment, User
 from homeward.core.roles import ROLE_PERMISSIONS, Role
 from homeward.core.services.accounts import role_request_decide, user_create, user_set_roles
+from homeward.core.stepup import stepped_up
 from homeward.testing.factories import agency
 
 pytestmark = pytest.mark.django_db
@@ -86,13 +87,16 @@ def test_a_role_asked_for_by_the_system_administrator_is_granted_by_the_security
     admin = make_user(roles=[Role.SYSTEM_ADMIN], agency_code="cq-big_data")
     security = make_user(roles=[Role.SECURITY_ADMIN], agency_code="cq-big_data")
     worker = make_user(roles=[Role.ANALYST], agency_code="cq-political_legal")
-    request = user_set_roles(actor=admin, user=worker, roles=[Role.JOINT_CONFERENCE_OFFICER])
+    # (outside a request: the caller states it is trusted with the step-up, AUTH-08)
+    with stepped_up():
+        request = user_set_roles(actor=admin, user=worker, roles=[Role.JOINT_CONFERENCE_OFFICER])
     assert request is not None
     assert set(worker.role_assignments.values_list("role", flat=True)) == {Role.ANALYST}
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(DomainError) as refused, stepped_up():
         role_request_decide(actor=admin, request=request, approve=True)
     assert refused.value.code == "missing_permission"
-    role_request_decide(actor=security, request=request, approve=True)
+    with stepped_up():
+        role_request_decide(actor=security, request=request, approve=True)
     assert set(worker.role_assignments.values_list("role", flat=True)) == {
         Role.JOINT_CONFERENCE_OFFICER
     }

@@ -310,3 +310,7 @@ def test_an_expired_account_cannot_sign_in(owner: User) -> None:
     client = Client()
     _login(client, "owner", TEST_PASSWORD)
     assert client.get("/").status_code == 403
+    again = Client()
+    _login(again, "owner", TEST_PASSWORD)
+    api = again.get("/api/v1/me")
+    assert (api.status_code, api.json()["code"]) == (403, "account_expired")

@@ -140,6 +140,22 @@ def test_authenticated_responses_are_not_cached(
         assert "no-store" in client.get(path)["Cache-Control"], path
 
 
-def test_there_is_no_django_admin_and_trace_is_refused() -> None:
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.path)
+def test_every_signed_in_response_is_no_store(
+    route: Route, owner: User, client_for: Callable[[User], Client]
+) -> None:
+    """DP-03: whatever a signed-in user gets on any route of the walk (the page, a 403,
+    a 404 or a 405) is not stored by the browser or a proxy."""
+    response = client_for(owner).get(route.path)
+    assert "no-store" in response.get("Cache-Control", ""), (route.path, response.status_code)
+
+
+def test_there_is_no_django_admin_and_trace_is_refused(
+    owner: User, client_for: Callable[[User], Client]
+) -> None:
     assert Client().get("/admin/").status_code in {302, 404}
-    assert Client().generic("TRACE", "/public/").status_code == 405
+    assert client_for(owner).get("/admin/").status_code == 404
+    for client in (Client(), client_for(owner)):
+        for path in ("/", "/public/", "/cases/", "/api/v1/me", "/static/nothing.css"):
+            for method in ("TRACE", "TRACK"):
+                assert client.generic(method, path).status_code == 405, (method, path)

@@ -42,12 +42,19 @@ def test_accounts_unused_for_90_days_are_disabled_once(owner: User) -> None:
 def test_a_temporary_account_past_its_expiry_is_disabled(
     owner: User, client_for: Callable[[User], Client]
 ) -> None:
-    User.objects.filter(pk=owner.pk).update(expires_at=timezone.now() + timedelta(hours=1))
-    assert client_for(owner).get("/").status_code == 200
-    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+    User.objects.filter(pk=owner.pk).update(expires_at=timezone.now() + timedelta(minutes=5))
+    client = client_for(owner)
+    assert client.get("/").status_code == 200
+    # Within the idle timeout, so the session is still alive when the account expires.
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        # The open session is refused at once, before any sweep (the account gate).
+        api = client.get("/api/v1/me")
+        assert (api.status_code, api.json()["code"]) == (403, "account_expired")
         tick()
     owner.refresh_from_db()
     assert not owner.is_active
+    event = AuditEvent.objects.get(action="user_deactivate", object_id=str(owner.pk))
+    assert event.detail["reason"] == "expired"
 
 
 def test_a_failing_job_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,6 +98,16 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs() -> None:
 
 
 def test_the_broker_visibility_timeout_outlasts_every_task() -> None:
+    from homeward.celery import app
+
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if name.startswith("homeward.")]
+    assert len(ours) >= 5  # the platform's tasks are registered, not only Celery's own
+    longest = max(
+        task.time_limit or app.conf.task_time_limit or settings.CELERY_TASK_TIME_LIMIT
+        for task in ours
+    )
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > longest
     assert (
         settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
         > settings.CELERY_TASK_TIME_LIMIT

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,6 +32,7 @@ from homeward.core.services.accounts import (
     user_set_roles,
 )
 from homeward.core.services.breakglass import break_glass_pending_review
+from homeward.core.stepup import is_reauth_required, reauth_redirect
 
 
 def _managed_user(pk: int) -> User:
@@ -83,6 +85,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             pending = user_set_roles(actor=actor, user=user, roles=form.cleaned_data["roles"])
         except DomainError as error:
+            if is_reauth_required(error):
+                messages.info(request, error.message)
+                return reauth_redirect(request.path)
             form.add_error("roles", error.message)
         else:
             if pending is None:
@@ -186,6 +191,9 @@ def security_role_request(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         role_request_decide(actor=actor, request=role_request, approve=approve)
     except DomainError as error:
+        if is_reauth_required(error):
+            messages.info(request, error.message)
+            return reauth_redirect(reverse("core:security_home"))
         messages.error(request, error.message)
     else:
         messages.success(request, _("Roles granted.") if approve else _("Request rejected."))
@@ -202,6 +210,9 @@ def security_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         otp_reset(actor=actor, user=user)
     except DomainError as error:
+        if is_reauth_required(error):
+            messages.info(request, error.message)
+            return reauth_redirect(reverse("core:security_home"))
         messages.error(request, error.message)
     else:
         messages.success(

@@ -32,6 +32,7 @@ from homeward.core.middleware import needs_second_factor
 from homeward.core.models import User
 from homeward.core.permissions import account_view, current_user, public_view
 from homeward.core.services.accounts import user_change_password
+from homeward.core.stepup import SESSION_REAUTH_AT
 
 
 class LoginForm(forms.Form):
@@ -240,9 +241,6 @@ def ip_failure(request: HttpRequest) -> None:
             cache.set(key, 1, timeout)
 
 
-SESSION_REAUTH_AT = "_hw_reauth_at"
-
-
 class ReauthForm(forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Password"), widget=forms.PasswordInput, max_length=256, strip=False
@@ -252,17 +250,6 @@ class ReauthForm(forms.Form):
         regex=r"^\d{6}$",
         error_messages={"invalid": gettext_lazy("Enter the 6-digit code.")},
     )
-
-
-def recently_reauthenticated(request: HttpRequest) -> bool:
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    stamp = request.session.get(SESSION_REAUTH_AT)
-    if not stamp:
-        return False
-    return timezone.now() - datetime.fromisoformat(stamp) <= settings.STEP_UP_WINDOW
 
 
 @account_view

@@ -137,6 +137,34 @@ def test_a_colleague_and_a_municipal_investigator_can_read_and_each_read_is_audi
         )
 
 
+def test_no_identity_value_reaches_the_cache(
+    person: Person, colleague: User, client_for: Callable[[User], Client]
+) -> None:
+    """DP-03: reading a person's identity (page, API, search) leaves the ID number,
+    phone and address in no cache key or value."""
+    import contextlib
+    import pickle
+
+    from django.core.cache import caches
+
+    client = client_for(colleague)
+    assert ID_NUMBER.encode() in client.get(f"/people/{person.pk}/").content
+    assert client.get(f"/api/v1/people/{person.pk}").status_code == 200
+    assert client.get("/people/", {"q": ID_NUMBER}).status_code == 200
+    stored = b""
+    for alias in caches:
+        backend = caches[alias]
+        entries = getattr(backend, "_cache", None)
+        assert entries is not None, f"cache {alias} cannot be inspected by this test"
+        for key, value in entries.items():
+            stored += key.encode() + b"\0" + value + b"\0"
+            with contextlib.suppress(Exception):
+                stored += repr(pickle.loads(value)).encode() + b"\0"  # noqa: S301
+    assert stored, "the requests cached nothing: the test would prove nothing"
+    for canary in (ID_NUMBER, PHONE, ADDRESS):
+        assert canary.encode() not in stored, canary
+
+
 def test_identity_is_masked_for_roles_without_the_identity_permission(
     person: Person, make_user: Callable[..., User], client_for: Callable[[User], Client]
 ) -> None:
@@ -159,6 +187,34 @@ def test_server_set_fields_cannot_be_mass_assigned(owner: User) -> None:
     with pytest.raises(ValidationError) as error:
         person_create(actor=owner, full_name="x", owning_agency_id=1)  # type: ignore[arg-type]
     assert "owning_agency_id" in error.value.message_dict
+
+
+def test_the_registration_form_ignores_server_set_fields(
+    owner: User, outsider: User, client_for: Callable[[User], Client]
+) -> None:
+    """AC-05 through the page: a district user's POST naming another district, another
+    owning unit, another creator or a version registers the person in the user's own
+    district and unit (the database row)."""
+    response = client_for(owner).post(
+        "/people/new/",
+        {
+            "full_name": "赵小六",
+            "sex": "female",
+            "division": Division.objects.get(code="500101").pk,
+            "owning_agency": outsider.agency_id,
+            "owning_agency_id": outsider.agency_id,
+            "created_by": outsider.pk,
+            "created_by_id": outsider.pk,
+            "version": 99,
+            "is_staff": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person = Person.objects.get(full_name="赵小六")
+    assert person.division.code == "500103"
+    assert person.owning_agency_id == owner.agency_id
+    assert person.created_by_id == owner.pk
+    assert person.version == 1
 
 
 def test_a_stale_version_is_a_conflict(person: Person, owner: User) -> None:
