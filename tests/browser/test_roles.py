@@ -524,6 +524,17 @@ def role_the_security_administrator_approves_the_roles() -> list[Role_]:
         )
         with walk.page.expect_navigation():
             row.locator("button[value=approve]").click()
+        # Granting roles asks for the password and a code again (AUTH-08): the page
+        # says why, and after it the administrator is back on the list to approve.
+        assert "/account/reauthenticate/" in walk.page.url, walk.page.url
+        walk.check("step-up")
+        walk.page.fill("input[name=password]", TEST_PASSWORD)
+        walk.page.fill("input[name=otp_token]", _otp_token(security))
+        with walk.page.expect_navigation():
+            walk.page.locator("form:has(input[name=otp_token]) button[type=submit]").click()
+        assert walk.page.url.endswith("/security/"), walk.page.url
+        with walk.page.expect_navigation():
+            row.locator("button[value=approve]").click()
         assert "已授予" in walk.page.inner_text(".messages"), walk.page.inner_text(".messages")
         walk.check("roles-approved")
         pending.refresh_from_db()

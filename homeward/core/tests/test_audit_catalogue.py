@@ -39,6 +39,7 @@ CATALOGUE: dict[str, tuple[str, str, dict[str, Any]]] = {
     "alerts:detail": (*COMMANDER, {"pk": MISSING}),
     "victims:victim": (*CIVIL, {"pk": MISSING}),
     "victims:victim_pdf": (*CIVIL, {"pk": MISSING}),
+    "victims:placement": (*CIVIL, {"pk": MISSING}),
     "prevention:ledger_entry": (*CIVIL, {"pk": MISSING}),
     "prevention:dropout": ("500103-civil_affairs", Role.PREVENTION_WORKER, {"pk": MISSING}),
     "prevention:found_child": (*CIVIL, {"pk": MISSING}),
