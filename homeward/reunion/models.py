@@ -370,3 +370,11 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.search_id}~{self.found_id}"
+
+    def get_dna_decision_display(self) -> str:
+        """The kinship engine's decision in the words of the DNA module."""
+        from homeward.dna.models import MatchCandidate
+
+        if self.dna_decision in MatchCandidate.Decision.values:
+            return str(MatchCandidate.Decision(self.dna_decision).label)
+        return self.dna_decision

@@ -153,11 +153,8 @@ def _clean(kind: str, division: Division, fields: dict[str, Any]) -> dict[str, A
         engine.report_record(probe)
     except FieldError as error:
         field = engine.REPORT_FIELD_OF_COLUMN.get(error.field, None)
-        raise ValidationError(
-            {field: [_("This value cannot be read: %(why)s") % {"why": error.message}]}
-            if field
-            else [_("This value cannot be read: %(why)s") % {"why": error.message}]
-        ) from error
+        message = engine.field_error_message(error)
+        raise ValidationError({field: [message]} if field else [message]) from error
     return cleaned
 
 
