@@ -152,6 +152,7 @@ class AuditAction(StrEnum):
 
     # Finding relatives (reunion)
     REUNION_SEARCH_REGISTER = "reunion_search_register"
+    REUNION_SEARCH_FROM_ALERT = "reunion_search_from_alert"
     REUNION_SEARCH_VERIFY = "reunion_search_verify"
     REUNION_SEARCH_UPDATE = "reunion_search_update"
     REUNION_SEARCH_CLOSE = "reunion_search_close"

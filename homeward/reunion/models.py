@@ -48,6 +48,7 @@ class SearchRegistration(models.Model):
         POLICE = "police", _("At a police station")
         CIVIL_AFFAIRS = "civil_affairs", _("Through civil affairs")
         PUBLIC = "public", _("Public site")
+        ALERT = "alert", _("From an alert still unresolved")
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted, awaiting police verification")
@@ -153,6 +154,16 @@ class SearchRegistration(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("Case"),
+    )
+    # A missing-child alert still unresolved after REUNION_ALERT_DAYS becomes a search
+    # (one search an alert: the tick job that creates it may run twice or late).
+    alert = models.OneToOneField(
+        "alerts.Alert",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Alert"),
     )
     # Matching: the time of the last engine run over this search.
     matched_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -132,7 +133,11 @@ def search_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     police = works_searches(user)
     search = search_get_for_user(user, pk, purpose=PURPOSE_REVIEW if police else "state")
-    context: dict[str, Any] = {"search": search, "police": police}
+    context: dict[str, Any] = {
+        "search": search,
+        "police": police,
+        "alert_days": settings.REUNION_ALERT_DAYS,
+    }
     if police:
         candidates = candidates_of_search(user, search, purpose=PURPOSE_REVIEW)
         context["candidates"] = [(c, waterfall(c)) for c in candidates]

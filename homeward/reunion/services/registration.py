@@ -392,7 +392,8 @@ def search_verify(*, actor: User, search: SearchRegistration, version: int) -> S
     require_police_in_area(actor, search.division_id)
     locked = _locked(search, version)
     _move(locked, SearchRegistration.Status.VERIFIED)
-    locked.person = _registry_person(actor, locked)
+    if locked.person_id is None:  # (a search made of an alert has the child's record)
+        locked.person = _registry_person(actor, locked)
     family = locked.kind == SearchRegistration.Kind.FAMILY
     reason = (
         _("Search %(code)s: take blood from the parents of the missing child.")
