@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,9 +29,11 @@ from homeward.core.scoping import divisions_in_scope
 from homeward.reunion import engine, services
 from homeward.reunion.forms import (
     CandidateActionForm,
+    FoundEditForm,
     FoundRegisterForm,
     PublicSearchForm,
     SearchActionForm,
+    SearchEditForm,
     StaffSearchForm,
     StatusForm,
 )
@@ -178,6 +180,36 @@ def search_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(P_REUNION_MATCH)
+@require_http_methods(["GET", "POST"])
+def search_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police correct or complete a registration; it is matched again after commit."""
+    user = current_user(request)
+    search = search_get_for_user(user, pk, purpose="reunion_search_correct")
+    if not works_searches(user):
+        raise Http404
+    initial = {name: getattr(search, name) for name in SearchEditForm.base_fields}
+    initial["version"] = search.version
+    form = SearchEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.search_update(
+                actor=user,
+                search=search,
+                version=form.cleaned_data["version"],
+                **form.search_fields(),
+            )
+        except (ValidationError, DomainError) as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved. The search is matched again."))
+            return redirect("reunion:search_detail", pk=search.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "reunion/search_edit.html", {"form": form, "search": search}, status=status
+    )
+
+
+@requires(P_REUNION_MATCH)
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     candidate = candidate_get_for_user(user, pk, purpose=PURPOSE_REVIEW)
@@ -264,6 +296,30 @@ def found_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reunion/found_detail.html",
         {"found": found, "facts": engine.found_fields(found), "candidates": candidates},
     )
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["GET", "POST"])
+def found_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police correct or complete a found person's details; every search is matched
+    again after commit."""
+    user = current_user(request)
+    found = found_get_for_user(user, pk, purpose="reunion_found_correct")
+    initial = {name: getattr(found, name) for name in FoundEditForm.base_fields}
+    initial["version"] = found.version
+    form = FoundEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.found_person_update(
+                actor=user, found=found, version=form.cleaned_data["version"], **form.details()
+            )
+        except (ValidationError, DomainError) as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved. Every search is matched again."))
+            return redirect("reunion:found_detail", pk=found.pk)
+    status = 400 if form.errors else 200
+    return render(request, "reunion/found_edit.html", {"form": form, "found": found}, status=status)
 
 
 # --- public ----------------------------------------------------------------------------
