@@ -163,6 +163,7 @@ class AuditAction(StrEnum):
     REUNION_CANDIDATE_DNA_COMPARE = "reunion_candidate_dna_compare"
     REUNION_CANDIDATE_NOT_SAME = "reunion_candidate_not_same"
     REUNION_CANDIDATE_CONFIRM = "reunion_candidate_confirm"
+    REUNION_DUPLICATE_DISMISS = "reunion_duplicate_dismiss"
 
     # Prevention
     LEDGER_ENTRY_CREATE = "ledger_entry_create"

@@ -259,3 +259,11 @@ class SearchActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     confirm = forms.BooleanField(label=_("I have checked this"), required=True)
+
+
+class DuplicateDismissForm(forms.Form):
+    """不是重复: the other record of a suggestion is another person."""
+
+    other = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    confirm = forms.BooleanField(label=_("I have checked this"), required=True)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -27,8 +28,10 @@ from homeward.core.roles import (
 )
 from homeward.core.scoping import divisions_in_scope
 from homeward.reunion import engine, services
+from homeward.reunion.duplicates import found_person_duplicates, search_duplicates
 from homeward.reunion.forms import (
     CandidateActionForm,
+    DuplicateDismissForm,
     FoundEditForm,
     FoundRegisterForm,
     PublicSearchForm,
@@ -145,6 +148,8 @@ def search_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["candidates"] = [(c, waterfall(c)) for c in candidates]
         context["action_form"] = SearchActionForm(initial={"version": search.version})
         context["candidate_form"] = CandidateActionForm()
+        context["duplicates"] = search_duplicates(search, visible=searches_visible_to(user))
+        context["dismiss_url"] = reverse("reunion:search_not_duplicate", args=[search.pk])
         return render(request, "reunion/search_detail.html", context)
     return render(request, "reunion/search_state.html", context)
 
@@ -294,8 +299,62 @@ def found_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reunion/found_detail.html",
-        {"found": found, "facts": engine.found_fields(found), "candidates": candidates},
+        {
+            "found": found,
+            "facts": engine.found_fields(found),
+            "candidates": candidates,
+            "duplicates": found_person_duplicates(found, visible=found_persons_visible_to(user)),
+            "dismiss_url": reverse("reunion:found_not_duplicate", args=[found.pk]),
+        },
     )
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["POST"])
+def search_not_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """不是重复 on a search page: the suggested search is another child."""
+    user = current_user(request)
+    search = search_get_for_user(user, pk, purpose="reunion_duplicate_review")
+    form = DuplicateDismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm, then try again."))
+    else:
+        try:
+            services.duplicate_dismiss_search(
+                actor=user,
+                search=search,
+                other_id=form.cleaned_data["other"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Noted: not a duplicate. It will not be suggested again."))
+    return redirect("reunion:search_detail", pk=search.pk)
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["POST"])
+def found_not_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """不是重复 on a found person's page: the suggested found person is someone else."""
+    user = current_user(request)
+    found = found_get_for_user(user, pk, purpose="reunion_duplicate_review")
+    form = DuplicateDismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm, then try again."))
+    else:
+        try:
+            services.duplicate_dismiss_found(
+                actor=user,
+                found=found,
+                other_id=form.cleaned_data["other"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Noted: not a duplicate. It will not be suggested again."))
+    return redirect("reunion:found_detail", pk=found.pk)
 
 
 @requires(P_REUNION_MATCH)

@@ -8,6 +8,10 @@ from homeward.reunion.services.candidates import (
     found_registry_person,
 )
 from homeward.reunion.services.common import TRANSITIONS, ReunionError
+from homeward.reunion.services.duplicates import (
+    duplicate_dismiss_found,
+    duplicate_dismiss_search,
+)
 from homeward.reunion.services.found import found_person_register, found_person_update
 from homeward.reunion.services.from_alerts import (
     search_from_alert,
@@ -39,6 +43,8 @@ __all__ = [
     "candidate_confirm",
     "candidate_not_same",
     "candidate_request_dna",
+    "duplicate_dismiss_found",
+    "duplicate_dismiss_search",
     "found_match",
     "found_person_register",
     "found_person_update",
