@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.models import Division
 from homeward.reunion.models import BloodType, FoundPerson, SearchRegistration, Sex
@@ -184,7 +185,7 @@ class FoundEditForm(forms.Form):
     )
     parent_relation = forms.ChoiceField(
         label=_("Whose surname"),
-        choices=[("", "—"), *FoundPerson._meta.get_field("parent_relation").choices],
+        choices=[("", "—"), ("father", pgettext_lazy("parent", "Father")), ("mother", _("Mother"))],
         required=False,
     )
     accent = forms.CharField(label=_("Accent"), max_length=40, required=False)
