@@ -209,6 +209,15 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "prevention:school_admin_edit": _from("prevention.School", pk="pk"),
     "prevention:work_area_admin_edit": _from("prevention.WorkArea", user_pk="user_id"),
     "victims:institution_admin_edit": _from("victims.Institution", pk="pk"),
+    "reunion:search_detail": _from("reunion.SearchRegistration", pk="pk"),
+    "reunion:search_action": _from("reunion.SearchRegistration", pk="pk"),
+    "reunion:search_edit": _from("reunion.SearchRegistration", pk="pk"),
+    "reunion:search_not_duplicate": _from("reunion.SearchRegistration", pk="pk"),
+    "reunion:candidate_detail": _from("reunion.Candidate", pk="pk"),
+    "reunion:candidate_action": _from("reunion.Candidate", pk="pk"),
+    "reunion:found_detail": _from("reunion.FoundPerson", pk="pk"),
+    "reunion:found_edit": _from("reunion.FoundPerson", pk="pk"),
+    "reunion:found_not_duplicate": _from("reunion.FoundPerson", pk="pk"),
 }
 
 

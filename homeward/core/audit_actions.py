@@ -152,6 +152,7 @@ class AuditAction(StrEnum):
 
     # Finding relatives (reunion)
     REUNION_SEARCH_REGISTER = "reunion_search_register"
+    REUNION_SEARCH_FROM_ALERT = "reunion_search_from_alert"
     REUNION_SEARCH_VERIFY = "reunion_search_verify"
     REUNION_SEARCH_UPDATE = "reunion_search_update"
     REUNION_SEARCH_CLOSE = "reunion_search_close"
@@ -162,6 +163,7 @@ class AuditAction(StrEnum):
     REUNION_CANDIDATE_DNA_COMPARE = "reunion_candidate_dna_compare"
     REUNION_CANDIDATE_NOT_SAME = "reunion_candidate_not_same"
     REUNION_CANDIDATE_CONFIRM = "reunion_candidate_confirm"
+    REUNION_DUPLICATE_DISMISS = "reunion_duplicate_dismiss"
 
     # Prevention
     LEDGER_ENTRY_CREATE = "ledger_entry_create"

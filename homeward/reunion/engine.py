@@ -55,6 +55,30 @@ FOUND_FIELD_OF_COLUMN = {
 }
 
 
+DATE_COLUMNS = frozenset(
+    {"birth_date", "missing_date", "report_date", "found_date", "stated_birth_date"}
+)
+NUMBER_COLUMNS = frozenset({"height_band_cm", "height_cm", "est_age_low", "est_age_high"})
+
+
+def field_error_message(error: FieldError) -> str:
+    """The engine's complaint about a value, in the user's language (the engine speaks
+    English and names only its column)."""
+    if error.field in DATE_COLUMNS:
+        return str(
+            _("This date cannot be read: write it as YYYY, YYYY-MM or YYYY-MM-DD (1998-05).")
+        )
+    if error.field in NUMBER_COLUMNS:
+        return str(_("This value cannot be read: write a number."))
+    if error.field == "sex":
+        return str(_("Choose the sex."))
+    if error.field == "birth_calendar":
+        return str(_("Choose the calendar."))
+    if error.field == "age_stated":
+        return str(_("Give the age in years."))
+    return str(_("This value cannot be read."))
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.core.models import Division
 from homeward.reunion.models import BloodType, FoundPerson, SearchRegistration, Sex
@@ -128,6 +129,76 @@ class PublicSearchForm(SearchForm):
         self.fields["contact_name"].required = True
 
 
+class SearchEditForm(SearchForm):
+    """The police correct or complete a registration (the district stays)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["division"]
+
+    def search_fields(self) -> dict[str, Any]:
+        data = super().search_fields()
+        data.pop("version", None)
+        return data
+
+
+class FoundEditForm(forms.Form):
+    """The police correct or complete what a found person's record lacks."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name_remembered = forms.CharField(
+        label=_("Name or nickname remembered"), max_length=50, required=False
+    )
+    est_age_low = forms.IntegerField(
+        label=_("Estimated age from"), min_value=0, max_value=120, required=False
+    )
+    est_age_high = forms.IntegerField(
+        label=_("Estimated age to"), min_value=0, max_value=120, required=False
+    )
+    age_method = forms.ChoiceField(
+        label=_("Age estimated by"), choices=FoundPerson.AgeMethod.choices, required=False
+    )
+    age_estimated_on = forms.DateField(label=_("Age estimated on"), required=False)
+    found_province = forms.CharField(
+        label=_("Province where found or living"), max_length=20, required=False
+    )
+    found_city = forms.CharField(label=_("City or county"), max_length=40, required=False)
+    height_cm = forms.IntegerField(
+        label=_("Height when found (cm)"), min_value=20, max_value=250, required=False
+    )
+    marks = forms.CharField(
+        label=_("Marks (birthmarks, moles, scars …)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+    )
+    landmarks_remembered = forms.CharField(
+        label=_("Landmarks remembered near home"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+    )
+    parent_surname_remembered = forms.CharField(
+        label=_("A parent's surname remembered"), max_length=20, required=False
+    )
+    parent_relation = forms.ChoiceField(
+        label=_("Whose surname"),
+        choices=[("", "—"), ("father", pgettext_lazy("parent", "Father")), ("mother", _("Mother"))],
+        required=False,
+    )
+    accent = forms.CharField(label=_("Accent"), max_length=40, required=False)
+    blood_type = forms.ChoiceField(label=_("Blood type"), choices=BloodType.choices, required=False)
+
+    def details(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version")
+        for name in ("age_method", "blood_type", "parent_relation"):
+            data[name] = data.get(name) or ""
+        return data
+
+
 class StatusForm(forms.Form):
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=16)
     secret = forms.CharField(label=_("Secret"), max_length=32, widget=forms.PasswordInput)
@@ -187,5 +258,13 @@ class SearchActionForm(forms.Form):
         choices=[("verify", _("Verify and ask the family for blood")), ("close", _("Close"))]
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    confirm = forms.BooleanField(label=_("I have checked this"), required=True)
+
+
+class DuplicateDismissForm(forms.Form):
+    """不是重复: the other record of a suggestion is another person."""
+
+    other = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     confirm = forms.BooleanField(label=_("I have checked this"), required=True)

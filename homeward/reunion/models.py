@@ -48,6 +48,7 @@ class SearchRegistration(models.Model):
         POLICE = "police", _("At a police station")
         CIVIL_AFFAIRS = "civil_affairs", _("Through civil affairs")
         PUBLIC = "public", _("Public site")
+        ALERT = "alert", _("From an alert still unresolved")
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted, awaiting police verification")
@@ -153,6 +154,16 @@ class SearchRegistration(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("Case"),
+    )
+    # A missing-child alert still unresolved after REUNION_ALERT_DAYS becomes a search
+    # (one search an alert: the tick job that creates it may run twice or late).
+    alert = models.OneToOneField(
+        "alerts.Alert",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Alert"),
     )
     # Matching: the time of the last engine run over this search.
     matched_at = models.DateTimeField(null=True, blank=True)
@@ -370,3 +381,76 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.search_id}~{self.found_id}"
+
+    def get_dna_decision_display(self) -> str:
+        """The kinship engine's decision in the words of the DNA module."""
+        from homeward.dna.models import MatchCandidate
+
+        if self.dna_decision in MatchCandidate.Decision.values:
+            return str(MatchCandidate.Decision(self.dna_decision).label)
+        return self.dna_decision
+
+
+class DuplicateDismissal(models.Model):
+    """ "Not a duplicate" (不是重复): two searches, or two found persons, the engine
+    suggested as one person registered twice, and the police said they are not. The
+    pair is stored lowest id first and is never suggested again."""
+
+    class Side(models.TextChoices):
+        SEARCH = "search", _("Search registrations")
+        FOUND = "found", _("Found persons")
+
+    side = models.CharField(max_length=8, choices=Side.choices)
+    search_low = models.ForeignKey(
+        SearchRegistration, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    search_high = models.ForeignKey(
+        SearchRegistration, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    found_low = models.ForeignKey(
+        FoundPerson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    found_high = models.ForeignKey(
+        FoundPerson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("Note"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dismissed duplicate suggestion")
+        verbose_name_plural = _("dismissed duplicate suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        side="search",
+                        search_low__isnull=False,
+                        search_high__isnull=False,
+                        found_low__isnull=True,
+                        found_high__isnull=True,
+                        search_low__lt=models.F("search_high"),
+                    )
+                    | models.Q(
+                        side="found",
+                        search_low__isnull=True,
+                        search_high__isnull=True,
+                        found_low__isnull=False,
+                        found_high__isnull=False,
+                        found_low__lt=models.F("found_high"),
+                    )
+                ),
+                name="reunion_dismissal_one_ordered_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["search_low", "search_high"], name="reunion_dismissal_one_search_pair"
+            ),
+            models.UniqueConstraint(
+                fields=["found_low", "found_high"], name="reunion_dismissal_one_found_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"not a duplicate ({self.side})"

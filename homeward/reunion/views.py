@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -26,11 +28,15 @@ from homeward.core.roles import (
 )
 from homeward.core.scoping import divisions_in_scope
 from homeward.reunion import engine, services
+from homeward.reunion.duplicates import found_person_duplicates, search_duplicates
 from homeward.reunion.forms import (
     CandidateActionForm,
+    DuplicateDismissForm,
+    FoundEditForm,
     FoundRegisterForm,
     PublicSearchForm,
     SearchActionForm,
+    SearchEditForm,
     StaffSearchForm,
     StatusForm,
 )
@@ -132,12 +138,18 @@ def search_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     police = works_searches(user)
     search = search_get_for_user(user, pk, purpose=PURPOSE_REVIEW if police else "state")
-    context: dict[str, Any] = {"search": search, "police": police}
+    context: dict[str, Any] = {
+        "search": search,
+        "police": police,
+        "alert_days": settings.REUNION_ALERT_DAYS,
+    }
     if police:
         candidates = candidates_of_search(user, search, purpose=PURPOSE_REVIEW)
         context["candidates"] = [(c, waterfall(c)) for c in candidates]
         context["action_form"] = SearchActionForm(initial={"version": search.version})
         context["candidate_form"] = CandidateActionForm()
+        context["duplicates"] = search_duplicates(search, visible=searches_visible_to(user))
+        context["dismiss_url"] = reverse("reunion:search_not_duplicate", args=[search.pk])
         return render(request, "reunion/search_detail.html", context)
     return render(request, "reunion/search_state.html", context)
 
@@ -170,6 +182,36 @@ def search_action(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("reunion:search_detail", pk=search.pk)
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["GET", "POST"])
+def search_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police correct or complete a registration; it is matched again after commit."""
+    user = current_user(request)
+    search = search_get_for_user(user, pk, purpose="reunion_search_correct")
+    if not works_searches(user):
+        raise Http404
+    initial = {name: getattr(search, name) for name in SearchEditForm.base_fields}
+    initial["version"] = search.version
+    form = SearchEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.search_update(
+                actor=user,
+                search=search,
+                version=form.cleaned_data["version"],
+                **form.search_fields(),
+            )
+        except (ValidationError, DomainError) as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved. The search is matched again."))
+            return redirect("reunion:search_detail", pk=search.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "reunion/search_edit.html", {"form": form, "search": search}, status=status
+    )
 
 
 @requires(P_REUNION_MATCH)
@@ -257,8 +299,86 @@ def found_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reunion/found_detail.html",
-        {"found": found, "facts": engine.found_fields(found), "candidates": candidates},
+        {
+            "found": found,
+            "facts": engine.found_fields(found),
+            "candidates": candidates,
+            "duplicates": found_person_duplicates(found, visible=found_persons_visible_to(user)),
+            "dismiss_url": reverse("reunion:found_not_duplicate", args=[found.pk]),
+        },
     )
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["POST"])
+def search_not_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """不是重复 on a search page: the suggested search is another child."""
+    user = current_user(request)
+    search = search_get_for_user(user, pk, purpose="reunion_duplicate_review")
+    form = DuplicateDismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm, then try again."))
+    else:
+        try:
+            services.duplicate_dismiss_search(
+                actor=user,
+                search=search,
+                other_id=form.cleaned_data["other"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Noted: not a duplicate. It will not be suggested again."))
+    return redirect("reunion:search_detail", pk=search.pk)
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["POST"])
+def found_not_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """不是重复 on a found person's page: the suggested found person is someone else."""
+    user = current_user(request)
+    found = found_get_for_user(user, pk, purpose="reunion_duplicate_review")
+    form = DuplicateDismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm, then try again."))
+    else:
+        try:
+            services.duplicate_dismiss_found(
+                actor=user,
+                found=found,
+                other_id=form.cleaned_data["other"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Noted: not a duplicate. It will not be suggested again."))
+    return redirect("reunion:found_detail", pk=found.pk)
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["GET", "POST"])
+def found_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police correct or complete a found person's details; every search is matched
+    again after commit."""
+    user = current_user(request)
+    found = found_get_for_user(user, pk, purpose="reunion_found_correct")
+    initial = {name: getattr(found, name) for name in FoundEditForm.base_fields}
+    initial["version"] = found.version
+    form = FoundEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.found_person_update(
+                actor=user, found=found, version=form.cleaned_data["version"], **form.details()
+            )
+        except (ValidationError, DomainError) as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved. Every search is matched again."))
+            return redirect("reunion:found_detail", pk=found.pk)
+    status = 400 if form.errors else 200
+    return render(request, "reunion/found_edit.html", {"form": form, "found": found}, status=status)
 
 
 # --- public ----------------------------------------------------------------------------

@@ -353,6 +353,11 @@ VICTIMS_LEGAL_AID_SLA_DAYS = env_json_object(
     "HOMEWARD_VICTIMS_LEGAL_AID_SLA_DAYS", {"review": 1, "assign": 2, "handle": 30}
 )
 
+# --- Finding relatives -------------------------------------------------------------------
+# A missing-child alert still published (not resolved, not withdrawn) this many days after
+# it was published becomes a family search (寻亲登记) through the tick job.
+REUNION_ALERT_DAYS = env_int("HOMEWARD_REUNION_ALERT_DAYS", 30, minimum=1, maximum=3650)
+
 # --- Audit -------------------------------------------------------------------------------
 # The contact and photo of a public sighting are erased this long after the alert ended
 # (core.retention; DP-04).

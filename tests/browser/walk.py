@@ -35,6 +35,8 @@ class Walk:
     shots: int = 0
     # Latin words that are the page's data, not its language (a clue's tracking code).
     allowed: set[str] = field(default_factory=set)
+    # Screenshots as var/screenshots/<role>-NN-<name>-<device>.png instead of a folder.
+    flat: bool = False
 
     @property
     def phone(self) -> bool:
@@ -64,11 +66,13 @@ class Walk:
                 self.problems.append(f"{url}: {overflow}px wider than the phone ({wide})")
         self.errors_next_to_fields(url)
         self.shots += 1
-        folder = SCREENSHOTS / self.role
+        folder = SCREENSHOTS if self.flat else SCREENSHOTS / self.role
         folder.mkdir(parents=True, exist_ok=True)
+        prefix = f"{self.role}-" if self.flat else ""
         # The whole page on the phone (where length hurts); the first screen on the desktop.
         self.page.screenshot(
-            path=str(folder / f"{self.shots:02d}-{name}-{self.device}.png"), full_page=self.phone
+            path=str(folder / f"{prefix}{self.shots:02d}-{name}-{self.device}.png"),
+            full_page=self.phone,
         )
 
     def errors_next_to_fields(self, url: str) -> None:
@@ -137,6 +141,9 @@ def walking(
     username: str,
     password: str,
     otp: Callable[[], str] | None = None,
+    *,
+    flat: bool = False,
+    shots: int = 0,
 ) -> Iterator[Walk]:
     """A signed-in page for ``username`` on ``device``; fails with every problem seen."""
     # A Chinese browser, as the users' are (Accept-Language, navigator.language). The
@@ -144,7 +151,7 @@ def walking(
     context = browser.new_context(viewport=PHONE if device == "phone" else DESKTOP, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    walk = Walk(page=page, base_url=base_url, role=role, device=device)
+    walk = Walk(page=page, base_url=base_url, role=role, device=device, flat=flat, shots=shots)
     try:
         if username:
             page.goto(base_url + "/login/")

@@ -74,7 +74,7 @@ def _check_readable(found: FoundPerson) -> None:
         engine.found_record(found)
     except FieldError as error:
         field = engine.FOUND_FIELD_OF_COLUMN.get(error.field)
-        message = _("This value cannot be read: %(why)s") % {"why": error.message}
+        message = engine.field_error_message(error)
         raise ValidationError({field: [message]} if field else [message]) from error
 
 

@@ -153,11 +153,8 @@ def _clean(kind: str, division: Division, fields: dict[str, Any]) -> dict[str, A
         engine.report_record(probe)
     except FieldError as error:
         field = engine.REPORT_FIELD_OF_COLUMN.get(error.field, None)
-        raise ValidationError(
-            {field: [_("This value cannot be read: %(why)s") % {"why": error.message}]}
-            if field
-            else [_("This value cannot be read: %(why)s") % {"why": error.message}]
-        ) from error
+        message = engine.field_error_message(error)
+        raise ValidationError({field: [message]} if field else [message]) from error
     return cleaned
 
 
@@ -395,7 +392,8 @@ def search_verify(*, actor: User, search: SearchRegistration, version: int) -> S
     require_police_in_area(actor, search.division_id)
     locked = _locked(search, version)
     _move(locked, SearchRegistration.Status.VERIFIED)
-    locked.person = _registry_person(actor, locked)
+    if locked.person_id is None:  # (a search made of an alert has the child's record)
+        locked.person = _registry_person(actor, locked)
     family = locked.kind == SearchRegistration.Kind.FAMILY
     reason = (
         _("Search %(code)s: take blood from the parents of the missing child.")
