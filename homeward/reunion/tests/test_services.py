@@ -66,6 +66,7 @@ def test_a_retry_returns_the_same_registration_and_a_reused_key_is_refused(
             **{**FAMILY_FIELDS, "name": "别人家的孩子"},
         )
     assert reused.value.status == 409
+    assert reused.value.code == "idempotency_key_reused"
     assert SearchRegistration.objects.count() == 1
 
 
@@ -111,10 +112,12 @@ def test_verification_registers_the_child_and_asks_for_the_familys_blood(
 def test_only_police_of_the_district_verify(
     outsider: User, caseworker: User, public_search: SearchRegistration
 ) -> None:
-    for actor in (outsider, caseworker):
+    # Police of another district: outside their area; civil affairs: not the police.
+    for actor, code in ((outsider, "out_of_area"), (caseworker, "not_public_security")):
         with pytest.raises(DomainError) as refused:
             services.search_verify(actor=actor, search=public_search, version=1)
         assert refused.value.status == 403
+        assert refused.value.code == code
     public_search.refresh_from_db()
     assert public_search.status == SearchRegistration.Status.SUBMITTED
 
@@ -123,6 +126,7 @@ def test_a_stale_version_is_a_conflict(owner: User, public_search: SearchRegistr
     with pytest.raises(DomainError) as conflict:
         services.search_verify(actor=owner, search=public_search, version=7)
     assert conflict.value.status == 409
+    assert conflict.value.code == "version_conflict"
 
 
 def _story(
@@ -232,9 +236,11 @@ def test_a_found_person_is_registered_once_from_a_victim_of_unknown_identity(
     with pytest.raises(DomainError) as twice:
         services.found_person_register(actor=owner, source="victim", source_id=victim.pk)
     assert twice.value.status == 409
+    assert twice.value.code == "reunion_found_person_exists"
     with pytest.raises(DomainError) as elsewhere:
         services.found_person_register(actor=outsider, source="victim", source_id=victim.pk)
     assert elsewhere.value.status == 404
+    assert elsewhere.value.code == "reunion_source_not_found"
     with pytest.raises(ValidationError):
         services.found_person_register(
             actor=owner, source="found_child", source_id=1, est_age_low=9, est_age_high=3
@@ -348,5 +354,6 @@ def test_an_unrelated_specimen_does_not_support_and_cannot_be_confirmed(
     candidate = services.candidate_request_dna(actor=owner, candidate=candidate)
     assert candidate.dna_decision != "SUPPORTS"
     assert candidate.combined_posterior is not None and candidate.combined_posterior < 0.5
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as unsupported:
         services.candidate_confirm(actor=owner, candidate=candidate)
+    assert unsupported.value.code == "reunion_dna_does_not_support"

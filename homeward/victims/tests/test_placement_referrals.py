@@ -149,7 +149,7 @@ def test_out_of_scope_and_ended_stays_are_refused_by_the_service(
         ).status_code
         == 404
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as outside:
         services.service_refer(
             actor=people["other_district"],
             victim=victim,
@@ -157,6 +157,7 @@ def test_out_of_scope_and_ended_stays_are_refused_by_the_service(
             due_on=timezone.localdate(),
             placement=stay,
         )
+    assert outside.value.code == "out_of_area"
     # Another victim's stay is not this victim's.
     with pytest.raises(ValidationError) as wrong:
         services.service_refer(
