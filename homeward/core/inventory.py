@@ -747,7 +747,7 @@ INVENTORY: dict[str, Table] = {
         other=(
             "id tracking_code secret_hash idempotency_digest payload_digest kind channel status "
             "division report_date owning_agency registering_agency registered_at dna_request "
-            "verified_at closing_note case matched_at version"
+            "verified_at closing_note case matched_at version alert"
         ),
     ),
     "reunion.FoundPerson": Table(
@@ -774,6 +774,14 @@ INVENTORY: dict[str, Table] = {
         other=(
             "id rank score posterior band engine_version state dna_request decided_at ranked_at"
         ),
+    ),
+    "reunion.DuplicateDismissal": Table(
+        purpose="Finding relatives (寻亲): a duplicate suggestion the police dismissed",
+        basis=BASIS_DUTY_SENSITIVE,
+        retention=RET_REUNION,
+        visible_to=VIS_REUNION,
+        personal="decided_by note",
+        other="id side search_low search_high found_low found_high decided_at",
     ),
     "victims.Victim": Table(
         purpose="Rescue, placement, services, return and legal aid for victims",

@@ -158,6 +158,12 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     ),
     AuditAction.REUNION_SEARCH_UPDATE: pgettext_lazy("audit action", "Search corrected"),
     AuditAction.REUNION_SEARCH_CLOSE: pgettext_lazy("audit action", "Search closed"),
+    AuditAction.REUNION_SEARCH_FROM_ALERT: pgettext_lazy(
+        "audit action", "Search opened from an unresolved alert"
+    ),
+    AuditAction.REUNION_DUPLICATE_DISMISS: pgettext_lazy(
+        "audit action", "Duplicate suggestion dismissed"
+    ),
     AuditAction.REUNION_FOUND_REGISTER: pgettext_lazy(
         "audit action", "Found person registered for finding relatives"
     ),

@@ -64,6 +64,15 @@ class Walk:
             if overflow > 1:
                 wide = self.page.evaluate(_WIDEST)
                 self.problems.append(f"{url}: {overflow}px wider than the phone ({wide})")
+        # Every menu entry is on screen at every size (the menu wraps, it does not hide
+        # entries behind a sideways scroll).
+        hidden = self.page.evaluate(
+            "() => [...document.querySelectorAll('.nav a')]"
+            ".filter(a => a.getBoundingClientRect().right > window.innerWidth + 1)"
+            ".map(a => a.textContent.trim())"
+        )
+        if hidden:
+            self.problems.append(f"{url}: menu entries off screen: {hidden}")
         self.errors_next_to_fields(url)
         self.shots += 1
         folder = SCREENSHOTS if self.flat else SCREENSHOTS / self.role
