@@ -205,6 +205,10 @@ def place_core(name: str) -> str:
 
 
 def _parent_keys(name: str) -> frozenset[str]:
+    hanzi = text.hanzi_only(text.simplified(name))
+    if hanzi.startswith("姓") and 2 <= len(hanzi) <= 3:
+        # "姓王" (a surname remembered as such), not a person surnamed 姓.
+        name = hanzi[1:]
     form = name_form(name)
     if form is None:
         return frozenset()
