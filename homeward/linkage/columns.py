@@ -163,6 +163,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         k: Counter()
         for k in (
             "full",
+            "given",
             "surname",
             "nick",
             "parent",
@@ -213,6 +214,10 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         if full_values:
             totals["full"] += 1
             counts["full"].update(set(full_values))
+        given_values = {int(v) for v in given[i] if v}
+        if given_values:
+            totals["given"] += 1
+            counts["given"].update(given_values)
         surname_values = {h32(k) for f in forms for k in f.surname_keys}
         if surname_values:
             totals["surname"] += 1

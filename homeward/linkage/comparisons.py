@@ -66,7 +66,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             "null", "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin",
             "nickname_core", "surname_and_partial", "partial", "surname_only", "different",
         ),
-        frozenset({1, 4, 9}),
+        frozenset({1, 2, 4, 9}),
     ),
     Comparison("parent", ("null", "agree", "different"), frozenset({1})),
     Comparison("sex", ("null", "agree", "different")),
@@ -140,6 +140,14 @@ def name_level(report: Report, found: Found) -> int:
     if core and (
         found.nick_core_keys & core
         or any(keys & core for form in forms for keys in form.given_keys)
+    ):
+        return 6
+    # The found person's 小名 core is a character of the family's given name (辉娃 or
+    # 辉辉 remembered, 王海辉 reported without a 小名).
+    if (
+        found.nick_core_keys
+        and q is not None
+        and any(keys & found.nick_core_keys for keys in q.given_keys)
     ):
         return 6
     partial = q is not None and any(_partial(q, f) for f in forms)

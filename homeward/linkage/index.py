@@ -364,6 +364,9 @@ class FoundIndex:
                 )
             else:
                 nick_eq = core = zero
+            if q.has_name:
+                # the found person's 小名 core is a character of the given name
+                core = core | _isin_rows(c.nick_core[rows], q.gchar)
             level = np.select(
                 [full_eq, given_eq, combo & surname, nick_eq, combo, core, partial & surname,
                  partial, surname],
@@ -375,6 +378,11 @@ class FoundIndex:
             full_freq = self._tf("full", q.full, ci, 1) if q.full else None
             if full_freq is not None:
                 tf[:, ci] += np.where(gamma[:, ci] == 1, model.tf_adjustment(ci, 1, full_freq), 0.0)
+            given_freq = self._tf("given", q.given, ci, 2) if q.given else None
+            if given_freq is not None:
+                tf[:, ci] += np.where(
+                    gamma[:, ci] == 2, model.tf_adjustment(ci, 2, given_freq), 0.0
+                )
             nick_freq = self._tf("nick", q.nick, ci, 4) if q.nick else None
             if nick_freq is not None:
                 tf[:, ci] += np.where(gamma[:, ci] == 4, model.tf_adjustment(ci, 4, nick_freq), 0.0)

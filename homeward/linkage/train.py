@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .columns import Query, encode_report
-from .comparisons import COMPARISONS, N_COMPARISONS
+from .comparisons import COMPARISON_INDEX, COMPARISONS, N_COMPARISONS
 from .index import FoundIndex
 from .model import ENGINE_VERSION, Model, estimate_u
 from .model import _normalise as normalise_levels
@@ -119,14 +119,45 @@ SESSIONS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
+# Comparisons the block conditions on (a candidate is of a compatible sex and age):
+# their u comes from random pairs of the whole table; every other comparison's u from
+# random pairs *inside* each report's block, i.e. given sex and age agree. A person
+# found at the same age as the lost child was also found at about the same time after
+# the loss, near the same place: among pairs that agree on age, time and place agree
+# far more often than among random pairs, and a u from random pairs counted that
+# agreement as evidence twice.
+BLOCKED = ("sex", "age")
+
+
 def _random_u(
-    index: FoundIndex, queries: Sequence[Query], rng: np.random.Generator, random_pairs: int
+    index: FoundIndex,
+    queries: Sequence[Query],
+    rng: np.random.Generator,
+    random_pairs: int,
+    *,
+    within_block: bool = True,
 ) -> tuple[list[npt.NDArray[np.float64]], int]:
     per_report = max(random_pairs // max(len(queries), 1), 1)
     gammas = [
         index.levels(q, rng.integers(0, index.n, per_report).astype(np.intp))[0] for q in queries
     ]
-    return estimate_u(np.concatenate(gammas)), int(sum(len(g) for g in gammas))
+    u = estimate_u(np.concatenate(gammas))
+    n_pairs = int(sum(len(g) for g in gammas))
+    if not within_block:
+        return u, n_pairs
+    blocked: list[npt.NDArray[np.int8]] = []
+    for q in queries:
+        rows = index.block_rows(q)
+        if len(rows) == 0:
+            continue
+        sample = rows[rng.integers(0, len(rows), min(per_report, len(rows)))]
+        blocked.append(index.levels(q, sample)[0])
+    if not blocked:
+        return u, n_pairs
+    u_block = estimate_u(np.concatenate(blocked))
+    n_pairs += int(sum(len(g) for g in blocked))
+    keep = {COMPARISON_INDEX[name] for name in BLOCKED}
+    return [u[ci] if ci in keep else u_block[ci] for ci in range(N_COMPARISONS)], n_pairs
 
 
 def estimate_u_only(

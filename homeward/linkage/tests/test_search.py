@@ -279,3 +279,16 @@ def test_a_parents_surname_remembered_as_xing_x_meets_the_father() -> None:
     for remembered in ("姓王", "王", "王建国"):
         person = found(parent_surname_remembered=remembered, parent_relation="父亲")
         assert compare_pair(family, person)[COMPARISONS_BY_NAME["parent"]] == 1, remembered
+
+
+def test_a_remembered_nickname_core_meets_the_given_name_of_a_report_without_nickname() -> None:
+    # Regression: only the family's 小名 core was compared; a found person remembering
+    # 辉娃 (or 辉辉) met a report of 王海辉 without a 小名 at "different".
+    family = report(name="王海辉")
+    for remembered in ("辉娃", "辉辉", "小辉"):
+        person = found(name="李刚", name_remembered=remembered)
+        level = compare_pair(family, person)[COMPARISONS_BY_NAME["name"]]
+        assert COMPARISONS[COMPARISONS_BY_NAME["name"]].levels[level] == "nickname_core"
+        index = index_with([person])
+        (best,) = [c for c in index.search(family, top=500) if c.found_id == "F"]
+        assert best.levels[COMPARISONS_BY_NAME["name"]] == level
