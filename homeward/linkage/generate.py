@@ -156,7 +156,7 @@ def xusui_at(birth: date, day: date) -> int:
 
     born = LunarDate.from_solar_date(birth.year, birth.month, birth.day).year
     now = LunarDate.from_solar_date(day.year, day.month, day.day).year
-    return now - born + 1
+    return int(now - born + 1)
 
 
 @dataclass

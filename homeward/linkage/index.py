@@ -94,6 +94,7 @@ class FoundIndex:
     def __init__(self, columns: FoundColumns, model: Model) -> None:
         self.model = model
         self.weights = [w.astype(np.float64) for w in model.weights()]
+        self.interaction_bits = model.interaction_bits()
         n = len(columns)
         width = columns.birth_hi - columns.birth_lo
         width_class = np.full(n, len(WIDTH_CLASSES), dtype=np.int8)  # unknown births last
@@ -126,6 +127,7 @@ class FoundIndex:
         """Score with ``model`` from now on (the columns do not depend on it)."""
         self.model = model
         self.weights = [w.astype(np.float64) for w in model.weights()]
+        self.interaction_bits = model.interaction_bits()
 
     @classmethod
     def build(cls, records: Sequence[Found], model: Model) -> FoundIndex:
@@ -189,8 +191,9 @@ class FoundIndex:
     def levels(
         self, q: Query, rows: slice | IntArray
     ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-        """Comparison levels (n, C), TF adjustments in bits (n,), and the rows that pass
-        the hard constraints (sex, time order), for ``rows`` of the sorted table."""
+        """Comparison levels (n, C), adjustments in bits (n, C) — term frequencies and
+        the interactions of dependent comparisons — and the rows that pass the hard
+        constraints (sex, time order), for ``rows`` of the sorted table."""
         c = self.cols
         sex = c.sex[rows]
         m = len(sex)
@@ -415,6 +418,11 @@ class FoundIndex:
                 tf[:, C["parent"]] += np.where(
                     level == 1, model.tf_adjustment(C["parent"], 1, max(parent_freqs)), 0.0
                 )
+        # comparisons that are not independent (comparisons.INTERACTIONS)
+        for key, bits in self.interaction_bits.items():
+            first, _, second = key.partition("|")
+            condition = c.source_class[rows] if second == "source" else gamma[:, C[second]]
+            tf[:, C[first]] += bits[condition, gamma[:, C[first]]]
         return gamma, tf, ok
 
     def _tf(self, kind: str, key: int, comparison: int, level: int) -> float | None:

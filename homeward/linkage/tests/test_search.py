@@ -292,3 +292,26 @@ def test_a_remembered_nickname_core_meets_the_given_name_of_a_report_without_nic
         index = index_with([person])
         (best,) = [c for c in index.search(family, top=500) if c.found_id == "F"]
         assert best.levels[COMPARISONS_BY_NAME["name"]] == level
+
+
+def test_a_model_fitted_on_known_pairs_has_interactions_that_survive_json() -> None:
+    from homeward.linkage.model import Model
+    from homeward.linkage.train import estimate_u_only, fit_from_truth
+
+    reports, people, truth = _small_world()
+    index = FoundIndex.build(people, default_model())
+    fitted = fit_from_truth(reports, index, truth, start=default_model(), random_pairs=20_000)
+    assert set(fitted.interactions) == {"time|place", "time|source"}
+    again = Model.from_json(fitted.to_json())
+    for key, bits in fitted.interaction_bits().items():
+        assert np.allclose(again.interaction_bits()[key], bits, atol=1e-3)  # 8 decimals
+        assert not bits[0].any() and not bits[:, 0].any()
+    index.set_model(estimate_u_only(reports, index, again, random_pairs=20_000))
+    # the interactions are in the contributions (of "time"), which still add up
+    for r in reports[:30]:
+        for candidate in index.search(r, top=3):
+            assert sum(candidate.contributions) == pytest.approx(candidate.weight)
+    # a self-searcher found decades after the loss is not penalised like a street minor
+    bits = again.interaction_bits()["time|source"]
+    later = COMPARISONS[COMPARISONS_BY_NAME["time"]].levels.index("later")
+    assert bits[3, later] > bits[1, later]
