@@ -174,6 +174,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
             "given",
             "surname",
             "nick",
+            "char",
             "parent",
             "blood",
             "mark_code",
@@ -234,6 +235,10 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         if record.remembered:
             totals["nick"] += 1
             counts["nick"][int(nick[i])] += 1
+        char_values = {int(v) for v in gchar[i] if v} | {int(v) for v in nick_core[i] if v}
+        if char_values:
+            totals["char"] += 1
+            counts["char"].update(char_values)
         if record.parent_keys:
             totals["parent"] += 1
             counts["parent"].update({h32(k) for k in record.parent_keys})

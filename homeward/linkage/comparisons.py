@@ -66,7 +66,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             "null", "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin",
             "nickname_core", "surname_and_partial", "partial", "surname_only", "different",
         ),
-        frozenset({1, 2, 4, 9}),
+        frozenset({1, 2, 4, 6, 9}),
     ),
     Comparison("parent", ("null", "agree", "different"), frozenset({1})),
     Comparison("sex", ("null", "agree", "different")),

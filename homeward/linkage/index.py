@@ -381,6 +381,10 @@ class FoundIndex:
             full_freq = self._tf("full", q.full, ci, 1) if q.full else None
             if full_freq is not None:
                 tf[:, ci] += np.where(gamma[:, ci] == 1, model.tf_adjustment(ci, 1, full_freq), 0.0)
+            core_rows = np.flatnonzero(has_names & (level == 6))
+            if len(core_rows):
+                # the rarest character key met (a 小名 core of 强 says less than of 琪)
+                tf[core_rows, ci] += self._char_tf(q, rows, core_rows, ci)
             given_freq = self._tf("given", q.given, ci, 2) if q.given else None
             if given_freq is not None:
                 tf[:, ci] += np.where(
@@ -424,6 +428,27 @@ class FoundIndex:
             condition = c.source_class[rows] if second == "source" else gamma[:, C[second]]
             tf[:, C[first]] += bits[condition, gamma[:, C[first]]]
         return gamma, tf, ok
+
+    def _char_tf(self, q: Query, rows: slice | IntArray, sub: IntArray, ci: int) -> Float:
+        """TF bits of the 小名-core level for the rows ``sub`` (positions in ``rows``):
+        by the rarest of the report's core or given-name keys the row holds."""
+        all_rows = np.arange(self.n)[rows] if isinstance(rows, slice) else rows
+        picked = all_rows[sub]
+        nick_core = self.cols.nick_core[picked]
+        gchar = self.cols.gchar[picked]
+        best = np.full(len(picked), np.inf)
+        for key in {int(k) for k in (*q.nick_core.tolist(), *q.gchar.tolist()) if k}:
+            frequency = self._tf("char", key, ci, 6)
+            if frequency is None:
+                continue
+            in_core = (nick_core == key).any(axis=1)
+            in_given = (gchar == key).any(axis=1) if key in q.nick_core else np.zeros_like(in_core)
+            best = np.where(in_core | in_given, np.minimum(best, frequency), best)
+        out = np.zeros(len(picked))
+        known = np.isfinite(best)
+        u = max(float(self.model.u[ci][6]), 1e-6)
+        out[known] = self.model.tf_weight * np.log2(u / np.maximum(best[known], self.model.tf_min))
+        return out
 
     def _tf(self, kind: str, key: int, comparison: int, level: int) -> float | None:
         u = float(self.model.u[comparison][level])

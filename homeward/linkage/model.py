@@ -142,8 +142,8 @@ class Model:
             "provenance": self.provenance,
             "interactions": {
                 key: {
-                    "m": [[round(float(x), 8) for x in row] for row in m_cond],
-                    "u": [[round(float(x), 8) for x in row] for row in u_cond],
+                    "m": [[float(f"{x:.8g}") for x in row] for row in m_cond],
+                    "u": [[float(f"{x:.8g}") for x in row] for row in u_cond],
                 }
                 for key, (m_cond, u_cond) in self.interactions.items()
             },

@@ -304,7 +304,7 @@ def test_a_model_fitted_on_known_pairs_has_interactions_that_survive_json() -> N
     assert set(fitted.interactions) == {"time|place", "time|source"}
     again = Model.from_json(fitted.to_json())
     for key, bits in fitted.interaction_bits().items():
-        assert np.allclose(again.interaction_bits()[key], bits, atol=1e-3)  # 8 decimals
+        assert np.allclose(again.interaction_bits()[key], bits, atol=1e-6)
         assert not bits[0].any() and not bits[:, 0].any()
     index.set_model(estimate_u_only(reports, index, again, random_pairs=20_000))
     # the interactions are in the contributions (of "time"), which still add up
