@@ -51,7 +51,7 @@ def train(
     keep: int = 200,
     iterations: int = 30,
     rounds: int = 1,
-    prior_strength: float = 300.0,
+    prior_strength: float | None = None,
     estimate_prior: bool = False,
 ) -> Model:
     """A model trained on ``reports`` against the found persons of ``index``.
@@ -73,6 +73,8 @@ def train(
         else list(reports)
     )
     queries = [encode_report(r) for r in chosen]
+    if prior_strength is None:
+        prior_strength = max(300.0, EM_PRIOR_PER_REPORT * len(queries))
 
     # 1. u from random pairs
     u, sample, n_random = _random_u_and_sample(index, queries, rng, random_pairs)
@@ -111,6 +113,12 @@ def train(
     }
     return replace(model, provenance=provenance)
 
+
+# Pseudo-matches of the starting m per report trained on, when not given. The bundled
+# m is counted over labelled pairs; unlabelled EM moved it away from the truth on every
+# tuning seed (seed 3, 2,000 x 51,500: recall@10 0.634 with the bundled m, 0.560 after
+# EM with 300 pseudo-matches, 0.625 with 1.5 per report), so EM only nudges it.
+EM_PRIOR_PER_REPORT = 1.5
 
 # Correlated groups are estimated with the other group left out of the E step: whether
 # a child was renamed depends on how long after the loss it was found, so names and the

@@ -222,3 +222,17 @@ def test_a_self_stated_birth_date_is_widened_by_two_years() -> None:
         {"found_id": "F", "stated_birth_date": "1990-05-01", "record_source": "self_search"}
     )
     assert stated.birth.low < 1988.4 and stated.birth.high > 1992.3
+
+
+@pytest.mark.parametrize(
+    ("words", "keys"),
+    [("记得堰塘", {"水库"}), ("记得山洞", {"溶洞"}), ("记得茶山", {"茶山"}),
+     ("记得石拱桥", {"石桥", "桥"}), ("后山有个鱼塘", {"山", "池塘"})],
+)  # fmt: skip
+def test_a_landmark_word_counts_once(words: str, keys: set[str]) -> None:
+    # Regression: 堰塘 was also a pond, 山洞 and 茶山 also a hill (spurious shared keys).
+    assert features.parse_landmarks(words) == keys
+
+
+def test_an_extra_finger_in_words() -> None:
+    assert features.parse_marks("多一个手指（左手）") == {("六指", "左手")}
