@@ -1,4 +1,4 @@
-"""The Fellegi–Sunter model: m and u per comparison level, trained without labels.
+"""The Fellegi–Sunter model: m and u per comparison level.
 
 For a pair with comparison vector γ the Bayes factor is ``Π_c m_c[γ_c] / u_c[γ_c]``
 (``m``: probability of the level among true matches, ``u``: among non-matches); its
@@ -17,6 +17,11 @@ EM runs on the distinct comparison vectors with their counts, so a few million p
 train in well under a second. A Dirichlet prior (``prior_strength`` pseudo-matches
 distributed as the starting ``m``) keeps a level that no true match happens to show in
 the training data from collapsing to zero.
+
+Two comparisons that are not independent given match status (a child found soon after
+the loss is found near home; a self-searcher decades later) carry an interaction: m and
+u of the first comparison's levels given the second's (:attr:`Model.interactions`), whose
+log ratio to the marginal m and u is added to the first comparison's contribution.
 """
 
 from __future__ import annotations
@@ -329,7 +334,8 @@ def expectation_maximisation(
 
 
 def default_model() -> Model:
-    """The model shipped with the engine (trained on the seeded generator)."""
+    """The model shipped with the engine: m counted over the seeded generator's true
+    pairs (tuning seeds, ``bench/linkage_fit.py``), u re-estimated when ranking."""
     from .io import read_bundled_model
 
     return read_bundled_model()

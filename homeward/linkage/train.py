@@ -1,4 +1,8 @@
-"""Training without labels.
+"""Training: without labels (u, and m by EM), and from known true pairs.
+
+The bundled model's m is counted over the true pairs of the seeded generator's tuning
+seeds (:func:`fit_from_truth`, ``bench/linkage_fit.py``); ranking re-estimates u from
+the records it is given (:func:`estimate_u_only`) and ``rank --em`` nudges m by EM.
 
 1. ``u`` from random (report, found) pairs, as Splink does: almost every random pair is
    a non-match, so the level frequencies among them are the u probabilities.
@@ -15,6 +19,10 @@
 
 A Dirichlet prior (``prior_strength`` pseudo-matches shaped as the starting ``m``) keeps
 a level that no true match happens to show in the training data from collapsing to 0.
+
+u of the comparisons the block does not condition on (all but sex and age) comes from
+random pairs *inside* the blocks, and so does the u side of the interactions
+(:data:`homeward.linkage.comparisons.INTERACTIONS`).
 """
 
 from __future__ import annotations
