@@ -21,8 +21,9 @@ comparisons
 columns, index
     Records as column arrays and the vectorised, blocked search with bands.
 model, train
-    Fellegi–Sunter m/u with term-frequency adjustment; u from random pairs, m by
-    one-to-one EM (no labels).
+    Fellegi–Sunter m/u with term-frequency adjustment and interactions of dependent
+    comparisons; u from random pairs (inside the block), m counted over known true
+    pairs (the bundled model: the generator's tuning seeds) or by one-to-one EM.
 combine
     The non-genetic likelihood ratio times the DNA one, as one posterior.
 dedup

@@ -12,10 +12,12 @@ date of birth (农历)          converted with ``lunardate``; ± 0.1 y when the
                              month may be a leap month or the day is unsure
 birth year only              the year (± 0.5 y)
 周岁 N at a date              date − N − 1 … date − N
-虚岁 N at a date              date − N … date − N + 1 (虚岁 is 1–2 above 周岁)
+虚岁 N at a date              the lunar year lunar_year(date) − N + 1 (虚岁
+                             is 1–2 above 周岁)
 estimated age lo–hi           date − hi − kσ … date − lo + kσ, σ by method:
                              bone age 1.3 y, dental 1.0 y, visual 3.0 y,
-                             household register 0.5 y, self-report 1.5 y
+                             household register 0.5 y, self-report 1.5 y;
+                             bone and dental σ doubled for an adult (≥ 22)
 ============================ ================================================
 
 Examples
@@ -31,7 +33,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 # σ (years) of an estimated age by method, and the multiple of σ kept on each side.
 METHOD_SIGMA: dict[str, float] = {
@@ -43,6 +45,9 @@ METHOD_SIGMA: dict[str, float] = {
     "unknown": 2.0,
 }
 SIGMA_MULTIPLE = 1.5
+# Bone and dental ages of an adult (growth finished) are at least twice as uncertain.
+ADULT_SKELETAL_AGE = 22.0
+ADULT_SIGMA_FACTOR = 2.0
 
 # Spellings of the method in the columns of a CSV and in forms.
 METHOD_ALIASES: dict[str, str] = {
@@ -185,12 +190,47 @@ def birth_from_date(value: PartialDate, *, lunar: bool = False) -> BirthInterval
 
 
 def birth_from_stated_age(years: int, *, xusui: bool, at: PartialDate) -> BirthInterval:
-    """周岁 N at ``at``: born in (at − N − 1, at − N]. 虚岁 N: 周岁 N−1 or N−2."""
+    """周岁 N at ``at``: born in (at − N − 1, at − N].
+
+    虚岁 N at ``at``: a child is 1 at birth and a year older at every lunar new year, so
+    it was born in the lunar year ``lunar_year(at) − N + 1`` — one lunar year, which
+    is 周岁 N−1 (birthday passed) or N−2 (lunar new year passed, birthday not yet).
+    A reference known to the month or the year may fall in two lunar years: the
+    interval covers both.
+    """
     ref = year_fraction(at)
     slack = at.half_width_years
     if xusui:
-        return BirthInterval(ref - years - slack, ref - years + 1 + 0.1 + slack)
+        spans = _xusui_birth_spans(years, at)
+        if spans is not None:
+            return BirthInterval(spans[0] - XUSUI_SLACK, spans[1] + XUSUI_SLACK)
+        return BirthInterval(ref - years - slack, ref - years + 2 + slack)
     return BirthInterval(ref - years - 1 - slack, ref - years + slack)
+
+
+XUSUI_SLACK = 0.03  # years: a family may count the new year a few days off
+
+
+def _xusui_birth_spans(years: int, at: PartialDate) -> tuple[float, float] | None:
+    """Solar start and end (fractional years) of the lunar years of birth of a child of
+    虚岁 ``years`` at ``at``; None outside the lunar package's years."""
+    from lunardate import LunarDate
+
+    if at.month is None:
+        first, last = date(at.year, 1, 1), date(at.year, 12, 31)
+    elif at.day is None:
+        first = date(at.year, at.month, 1)
+        last = date(at.year + (at.month == 12), at.month % 12 + 1, 1) - timedelta(days=1)
+    else:
+        first = last = date(at.year, at.month, at.day)
+    try:
+        low_year = LunarDate.from_solar_date(first.year, first.month, first.day).year
+        high_year = LunarDate.from_solar_date(last.year, last.month, last.day).year
+        start = LunarDate(low_year - years + 1, 1, 1).to_solar_date()
+        end = LunarDate(high_year - years + 2, 1, 1).to_solar_date()
+    except ValueError:
+        return None
+    return year_fraction(start), year_fraction(end)
 
 
 def birth_from_estimate(
@@ -201,7 +241,11 @@ def birth_from_estimate(
         return UNKNOWN
     values = [v for v in (low, high) if v is not None]
     lo, hi = min(values), max(values)
-    sigma = METHOD_SIGMA.get(normalise_method(method), METHOD_SIGMA["unknown"])
+    kind = normalise_method(method)
+    sigma = METHOD_SIGMA.get(kind, METHOD_SIGMA["unknown"])
+    if kind in {"bone", "dental"} and (lo + hi) / 2 >= ADULT_SKELETAL_AGE:
+        # Growth plates and teeth are mature: the method only says "an adult".
+        sigma *= ADULT_SIGMA_FACTOR
     ref = year_fraction(at)
     slack = at.half_width_years + SIGMA_MULTIPLE * sigma
     # Born between (at − hi − 1) and (at − lo): an age in whole years covers a year.

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from . import features
+from . import comparisons, features
 from .records import Found, Report
 
 SUR_WIDTH = 6  # surname keys per found row (all name forms)
@@ -87,6 +87,13 @@ class FoundColumns:
     parent: I32  # (n, PARENT_WIDTH)
     parent_rel: npt.NDArray[np.int8]  # 0 unknown, 1 father, 2 mother
     stats: TermFrequencies = field(default_factory=lambda: TermFrequencies())
+    # comparisons.SOURCE_CLASSES index of the record's source (0 unknown); a table
+    # built without it (older callers) reads as all unknown
+    source_class: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+
+    def __post_init__(self) -> None:
+        if len(self.source_class) != len(self.ids):
+            self.source_class = np.zeros(len(self.ids), np.int8)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -101,7 +108,7 @@ COLUMN_NAMES: tuple[str, ...] = (
     "ids", "sex", "birth_lo", "birth_hi", "found_t", "province", "division", "city",
     "accent", "blood", "height", "mark_kinds", "mark_unplaced", "mark_codes", "landmarks", "has_names",
     "sur", "full", "given", "given_len", "combo", "gchar", "nick", "nick_core", "parent",
-    "parent_rel",
+    "parent_rel", "source_class",
 )  # fmt: skip
 
 
@@ -159,12 +166,15 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
     nick_core = np.zeros((n, NICK_WIDTH), np.int32)
     parent = np.zeros((n, PARENT_WIDTH), np.int32)
     parent_rel = np.zeros(n, np.int8)
+    source_class = np.zeros(n, np.int8)
     counts: dict[str, Counter[int]] = {
         k: Counter()
         for k in (
             "full",
+            "given",
             "surname",
             "nick",
+            "char",
             "parent",
             "blood",
             "mark_code",
@@ -209,10 +219,15 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         nick_core[i] = _pad((h32(k) for k in sorted(record.nick_core_keys)), NICK_WIDTH)
         parent[i] = _pad((h32(k) for k in sorted(record.parent_keys)), PARENT_WIDTH)
         parent_rel[i] = {"father": 1, "mother": 2}.get(record.parent_relation, 0)
+        source_class[i] = comparisons.source_class(record.source)
         # term frequencies (each record counts once per value)
         if full_values:
             totals["full"] += 1
             counts["full"].update(set(full_values))
+        given_values = {int(v) for v in given[i] if v}
+        if given_values:
+            totals["given"] += 1
+            counts["given"].update(given_values)
         surname_values = {h32(k) for f in forms for k in f.surname_keys}
         if surname_values:
             totals["surname"] += 1
@@ -220,6 +235,10 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         if record.remembered:
             totals["nick"] += 1
             counts["nick"][int(nick[i])] += 1
+        char_values = {int(v) for v in gchar[i] if v} | {int(v) for v in nick_core[i] if v}
+        if char_values:
+            totals["char"] += 1
+            counts["char"].update(char_values)
         if record.parent_keys:
             totals["parent"] += 1
             counts["parent"].update({h32(k) for k in record.parent_keys})
@@ -265,6 +284,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         parent=parent,
         parent_rel=parent_rel,
         stats=stats,
+        source_class=source_class,
     )
 
 

@@ -66,7 +66,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             "null", "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin",
             "nickname_core", "surname_and_partial", "partial", "surname_only", "different",
         ),
-        frozenset({1, 4, 9}),
+        frozenset({1, 2, 4, 6, 9}),
     ),
     Comparison("parent", ("null", "agree", "different"), frozenset({1})),
     Comparison("sex", ("null", "agree", "different")),
@@ -91,6 +91,38 @@ COMPARISONS: tuple[Comparison, ...] = (
 
 COMPARISON_INDEX: dict[str, int] = {c.name: i for i, c in enumerate(COMPARISONS)}
 N_COMPARISONS = len(COMPARISONS)
+
+# What kind of record a found person is, as far as it tells when and how the person
+# was found: soon after the loss (a rescue, a street minor, an abandoned infant), placed
+# with a family or a home years later (registration, adoption, welfare home), or an
+# adult searching decades later (self-search).
+SOURCE_CLASSES: tuple[str, ...] = ("", "found_soon", "placed", "self_search")
+_SOURCE_CLASS_OF: dict[str, int] = {
+    "rescued_victim": 1, "street_minor": 1, "abandoned_infant": 1, "rescue": 1, "解救": 1,
+    "流浪": 1, "弃婴": 1, "registration": 2, "adoption": 2, "welfare_home": 2, "收养": 2,
+    "落户": 2, "福利院": 2, "self_search": 3, "自主寻亲": 3,
+}  # fmt: skip
+
+
+def source_class(source: str) -> int:
+    """Index in :data:`SOURCE_CLASSES` of a found person's record source (0 unknown)."""
+    return _SOURCE_CLASS_OF.get((source or "").strip(), 0)
+
+
+# Pairs of comparisons that are not independent given match status: the bits a model's
+# interaction table adds to the first comparison's contribution, by the level of the
+# second (or by the found person's source class). A child found soon after the loss
+# is found near home (time and place); a self-searcher is found decades after the loss
+# and a street minor within months (time and source).
+INTERACTIONS: tuple[tuple[str, str], ...] = (("time", "place"), ("time", "source"))
+
+
+def interaction_key_levels(key: str) -> int:
+    """Number of conditioning levels of an interaction's second member."""
+    if key == "source":
+        return len(SOURCE_CLASSES)
+    return COMPARISONS[COMPARISON_INDEX[key]].n_levels
+
 
 # Levels whose m probability may not fall below a stated error rate: a record can be
 # wrong (sex mistyped, blood type misremembered, a date off by a year).
@@ -140,6 +172,14 @@ def name_level(report: Report, found: Found) -> int:
     if core and (
         found.nick_core_keys & core
         or any(keys & core for form in forms for keys in form.given_keys)
+    ):
+        return 6
+    # The found person's 小名 core is a character of the family's given name (辉娃 or
+    # 辉辉 remembered, 王海辉 reported without a 小名).
+    if (
+        found.nick_core_keys
+        and q is not None
+        and any(keys & found.nick_core_keys for keys in q.given_keys)
     ):
         return 6
     partial = q is not None and any(_partial(q, f) for f in forms)

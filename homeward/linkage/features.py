@@ -32,7 +32,18 @@ MARK_KINDS: dict[str, tuple[str, ...]] = {
     "疤痕": ("疤", "伤痕", "烫伤", "烧伤", "scar", "缝针", "刀口", "伤口"),
     "耳前小孔": ("耳前小孔", "耳前瘘管", "拴马桩", "耳朵前有小孔", "耳前孔", "小耳孔", "耳孔"),
     "双旋": ("双旋", "两个旋", "两个发旋", "双发旋", "二旋"),
-    "六指": ("六指", "多指", "六个手指", "六个脚趾", "多趾", "枝指"),
+    "六指": (
+        "六指",
+        "多指",
+        "六个手指",
+        "六个脚趾",
+        "多趾",
+        "枝指",
+        "多一个手指",
+        "多一根手指",
+        "多个手指",
+        "多一个脚趾",
+    ),
     "兔唇": ("兔唇", "唇裂", "豁嘴", "豁唇"),
     "斜视": ("斜视", "斗鸡眼", "对眼"),
     "胎毛": ("白发", "白头发一撮", "一撮白毛"),
@@ -194,12 +205,24 @@ LANDMARK_LIST: tuple[str, ...] = tuple(LANDMARKS)
 _IMPLIES = {"石桥": "桥"}
 
 
+# (word, keyword), longest word first: a word is consumed by the longest keyword that
+# names it (堰塘 is a reservoir, not also a pond; 山洞 a cave, 茶山 a tea hill — not also
+# a hill).
+_LANDMARK_WORDS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        ((w, key) for key, words in LANDMARKS.items() for w in words),
+        key=lambda pair: -len(pair[0]),
+    )
+)
+
+
 def parse_landmarks(text: str) -> frozenset[str]:
     text = simplified_keep_sep(text)
     found: set[str] = set()
-    for key, words in LANDMARKS.items():
-        if any(w in text for w in words):
+    for word, key in _LANDMARK_WORDS:
+        if word in text:
             found.add(key)
+            text = text.replace(word, "|")
     for key, implied in _IMPLIES.items():
         if key in found:
             found.add(implied)

@@ -150,6 +150,15 @@ ACCENTS_OTHER = ("闽南口音", "粤语", "河南口音", "山东口音", "普�
 REFERENCE_DATE = date(2026, 6, 30)
 
 
+def xusui_at(birth: date, day: date) -> int:
+    """虚岁 on ``day``: 1 at birth, one more at every lunar new year."""
+    from lunardate import LunarDate
+
+    born = LunarDate.from_solar_date(birth.year, birth.month, birth.day).year
+    now = LunarDate.from_solar_date(day.year, day.month, day.day).year
+    return int(now - born + 1)
+
+
 @dataclass
 class Child:
     """One simulated lost child (the truth both records are written from)."""
@@ -343,8 +352,7 @@ class Generator:
         else:
             years = int(age_at_loss)
             if self.chance(0.6):
-                xusui = years + (1 if (child.missing.month, child.missing.day) >= (2, 10) else 2)
-                row["age_stated"] = f"虚岁{xusui}"
+                row["age_stated"] = f"虚岁{xusui_at(child.birth, child.missing)}"
             else:
                 row["age_stated"] = f"{years}岁"
         r = rng.random()

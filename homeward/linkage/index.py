@@ -40,8 +40,10 @@ from .model import Model
 from .records import Found, Report
 
 AGE_BLOCK_GAP = 3.0
-WIDTH_CLASSES = (2.5, 7.0, 14.0, math.inf)
+WIDTH_CLASSES = (1.5, 2.5, 4.0, 5.5, 7.0, 9.0, 11.0, 14.0, 18.0, math.inf)
 NEIGHBOURS = np.asarray([51, 52, 42, 43, 61], dtype=np.int8)
+_NEIGHBOUR_TABLE = np.zeros(128, dtype=np.bool_)
+_NEIGHBOUR_TABLE[NEIGHBOURS] = True
 
 C = {c.name: i for i, c in enumerate(COMPARISONS)}
 
@@ -68,17 +70,37 @@ class Segment:
     max_width: float  # of the birth intervals in the segment (inf: unknown births)
 
 
+def _subset(rows: slice | IntArray, positions: IntArray) -> IntArray:
+    """Table rows of ``positions`` within ``rows`` (a slice or an index array)."""
+    if isinstance(rows, slice):
+        start = rows.start or 0
+        step = rows.step or 1
+        return np.asarray(start + positions * step, dtype=np.intp)
+    return np.asarray(rows[positions], dtype=np.intp)
+
+
+def _any_rows(hit: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """``hit.any(axis=1)`` of a narrow matrix, OR-ing its columns (NumPy's reduction
+    along a short last axis is 10-100x slower at this shape)."""
+    if hit.shape[1] == 0:
+        return np.zeros(len(hit), dtype=np.bool_)
+    out = hit[:, 0].copy()
+    for j in range(1, hit.shape[1]):
+        out |= hit[:, j]
+    return out
+
+
 def _isin_rows(
     matrix: npt.NDArray[np.integer], values: npt.NDArray[np.integer]
 ) -> npt.NDArray[np.bool_]:
     """Rows of ``matrix`` holding any non-zero value of ``values``."""
+    values = values[values != 0]
     if len(values) == 0:
         return np.zeros(len(matrix), dtype=np.bool_)
-    hit = np.zeros(matrix.shape, dtype=np.bool_)
-    for value in values:
-        if value:
-            hit |= matrix == value
-    return np.asarray(hit.any(axis=1), dtype=np.bool_)
+    hit = matrix == values[0]
+    for value in values[1:]:
+        hit |= matrix == value
+    return _any_rows(hit)
 
 
 class FoundIndex:
@@ -94,6 +116,7 @@ class FoundIndex:
     def __init__(self, columns: FoundColumns, model: Model) -> None:
         self.model = model
         self.weights = [w.astype(np.float64) for w in model.weights()]
+        self.interaction_bits = model.interaction_bits()
         n = len(columns)
         width = columns.birth_hi - columns.birth_lo
         width_class = np.full(n, len(WIDTH_CLASSES), dtype=np.int8)  # unknown births last
@@ -126,6 +149,7 @@ class FoundIndex:
         """Score with ``model`` from now on (the columns do not depend on it)."""
         self.model = model
         self.weights = [w.astype(np.float64) for w in model.weights()]
+        self.interaction_bits = model.interaction_bits()
 
     @classmethod
     def build(cls, records: Sequence[Found], model: Model) -> FoundIndex:
@@ -189,8 +213,9 @@ class FoundIndex:
     def levels(
         self, q: Query, rows: slice | IntArray
     ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-        """Comparison levels (n, C), TF adjustments in bits (n,), and the rows that pass
-        the hard constraints (sex, time order), for ``rows`` of the sorted table."""
+        """Comparison levels (n, C), adjustments in bits (n, C) — term frequencies and
+        the interactions of dependent comparisons — and the rows that pass the hard
+        constraints (sex, time order), for ``rows`` of the sorted table."""
         c = self.cols
         sex = c.sex[rows]
         m = len(sex)
@@ -258,7 +283,7 @@ class FoundIndex:
             level = np.where(
                 province == 50,
                 np.where(same, 1, 2),
-                np.where(np.isin(province, NEIGHBOURS), 3, 4),
+                np.where(_NEIGHBOUR_TABLE[province], 3, 4),
             )
             gamma[:, C["place"]] = np.where(province != 0, level, 0)
         else:
@@ -302,10 +327,10 @@ class FoundIndex:
                     continue
                 in_kind = (codes >= kind * 64) & (codes < (kind + 1) * 64)
                 if code >= 0:
-                    exact = (codes == code).any(axis=1)
+                    exact = _any_rows(codes == code)
                     # code = kind * 64 + place * 3 + side: the region drops the side
                     region = code - (code % 64) % 3
-                    same_region = (in_kind & (codes - (codes % 64) % 3 == region)).any(axis=1)
+                    same_region = _any_rows(in_kind & (codes - (codes % 64) % 3 == region))
                     compatible = same_region | ((unplaced & (1 << kind)) != 0)
                 else:
                     exact = np.zeros(m, dtype=np.bool_)
@@ -352,18 +377,27 @@ class FoundIndex:
         has_names = c.has_names[rows]
         if q.has_name or q.nick:
             zero = np.zeros(m, np.bool_)
-            full_eq = (c.full[rows] == q.full).any(axis=1) if q.full else zero
-            given_eq = (c.given[rows] == q.given).any(axis=1) if q.given else zero
+            full_eq = _any_rows(c.full[rows] == q.full) if q.full else zero
+            given_eq = _any_rows(c.given[rows] == q.given) if q.given else zero
+            gchar = c.gchar[rows] if q.has_name or len(q.nick_core) else None
+            nick_core = c.nick_core[rows]
             surname = _isin_rows(c.sur[rows], q.sur) if q.has_name else zero
-            combo = _isin_rows(c.combo[rows], q.combo) if q.has_name else zero
-            partial = _isin_rows(c.gchar[rows], q.gchar) if q.has_name else zero
+            partial = _isin_rows(gchar, q.gchar) if gchar is not None and q.has_name else zero
+            # the same key sequence implies a shared character key: only those rows
+            combo = zero.copy()
+            shared = np.flatnonzero(partial)
+            if len(shared) and len(q.combo):
+                combo[shared] = _isin_rows(c.combo[_subset(rows, shared)], q.combo)
             if q.nick:
                 nick_eq = c.nick[rows] == q.nick
-                core = _isin_rows(c.nick_core[rows], q.nick_core) | _isin_rows(
-                    c.gchar[rows], q.nick_core
-                )
+                core = _isin_rows(nick_core, q.nick_core)
+                if gchar is not None:
+                    core |= _isin_rows(gchar, q.nick_core)
             else:
                 nick_eq = core = zero
+            if q.has_name:
+                # the found person's 小名 core is a character of the given name
+                core = core | _isin_rows(nick_core, q.gchar)
             level = np.select(
                 [full_eq, given_eq, combo & surname, nick_eq, combo, core, partial & surname,
                  partial, surname],
@@ -372,25 +406,32 @@ class FoundIndex:
             )  # fmt: skip
             ci = C["name"]
             gamma[:, ci] = np.where(has_names, level, 0)
+            name_level = gamma[:, ci]
             full_freq = self._tf("full", q.full, ci, 1) if q.full else None
             if full_freq is not None:
-                tf[:, ci] += np.where(gamma[:, ci] == 1, model.tf_adjustment(ci, 1, full_freq), 0.0)
+                tf[name_level == 1, ci] += model.tf_adjustment(ci, 1, full_freq)
+            core_rows = np.flatnonzero(name_level == 6)
+            if len(core_rows):
+                # the rarest character key met (a 小名 core of 强 says less than of 琪)
+                tf[core_rows, ci] += self._char_tf(q, rows, core_rows, ci)
+            given_freq = self._tf("given", q.given, ci, 2) if q.given else None
+            if given_freq is not None:
+                tf[name_level == 2, ci] += model.tf_adjustment(ci, 2, given_freq)
             nick_freq = self._tf("nick", q.nick, ci, 4) if q.nick else None
             if nick_freq is not None:
-                tf[:, ci] += np.where(gamma[:, ci] == 4, model.tf_adjustment(ci, 4, nick_freq), 0.0)
+                tf[name_level == 4, ci] += model.tf_adjustment(ci, 4, nick_freq)
             surname_freqs = [
                 f for k in q.surname_char_keys if (f := self._tf("surname", k, ci, 9)) is not None
             ]
             if surname_freqs:
-                tf[:, ci] += np.where(
-                    gamma[:, ci] == 9, model.tf_adjustment(ci, 9, max(surname_freqs)), 0.0
-                )
+                tf[name_level == 9, ci] += model.tf_adjustment(ci, 9, max(surname_freqs))
 
         # parent's surname
-        parent = c.parent[rows]
-        has_parent = parent.any(axis=1)
-        if has_parent.any() and len(q.family):
-            rel = c.parent_rel[rows]
+        with_parent = np.flatnonzero(c.parent[rows][:, 0] != 0)  # keys are packed first
+        if len(with_parent) and len(q.family):
+            sub = _subset(rows, with_parent)
+            parent = c.parent[sub]
+            rel = c.parent_rel[sub]
             agree_f = _isin_rows(parent, q.father_or_child)
             agree_m = _isin_rows(parent, q.mother)
             agree_any = _isin_rows(parent, q.family)
@@ -398,16 +439,41 @@ class FoundIndex:
             family_known = np.where(
                 rel == 1, len(q.father_or_child) > 0, np.where(rel == 2, len(q.mother) > 0, True)
             )
-            level = np.where(has_parent & family_known, np.where(agree, 1, 2), 0)
-            gamma[:, C["parent"]] = level
+            level = np.where(family_known, np.where(agree, 1, 2), 0)
+            gamma[with_parent, C["parent"]] = level
             parent_freqs = [
                 f for k in q.family if (f := self._tf("parent", int(k), C["parent"], 1)) is not None
             ]
             if parent_freqs:
-                tf[:, C["parent"]] += np.where(
+                tf[with_parent, C["parent"]] += np.where(
                     level == 1, model.tf_adjustment(C["parent"], 1, max(parent_freqs)), 0.0
                 )
+        # comparisons that are not independent (comparisons.INTERACTIONS)
+        for key, bits in self.interaction_bits.items():
+            first, _, second = key.partition("|")
+            condition = c.source_class[rows] if second == "source" else gamma[:, C[second]]
+            tf[:, C[first]] += bits[condition, gamma[:, C[first]]]
         return gamma, tf, ok
+
+    def _char_tf(self, q: Query, rows: slice | IntArray, sub: IntArray, ci: int) -> Float:
+        """TF bits of the 小名-core level for the rows ``sub`` (positions in ``rows``):
+        by the rarest of the report's core or given-name keys the row holds."""
+        picked = _subset(rows, sub)
+        nick_core = self.cols.nick_core[picked]
+        gchar = self.cols.gchar[picked]
+        best = np.full(len(picked), np.inf)
+        for key in {int(k) for k in (*q.nick_core.tolist(), *q.gchar.tolist()) if k}:
+            frequency = self._tf("char", key, ci, 6)
+            if frequency is None:
+                continue
+            in_core = _any_rows(nick_core == key)
+            in_given = _any_rows(gchar == key) if key in q.nick_core else np.zeros_like(in_core)
+            best = np.where(in_core | in_given, np.minimum(best, frequency), best)
+        out = np.zeros(len(picked))
+        known = np.isfinite(best)
+        u = max(float(self.model.u[ci][6]), 1e-6)
+        out[known] = self.model.tf_weight * np.log2(u / np.maximum(best[known], self.model.tf_min))
+        return out
 
     def _tf(self, kind: str, key: int, comparison: int, level: int) -> float | None:
         u = float(self.model.u[comparison][level])
@@ -474,6 +540,32 @@ class FoundIndex:
             )
         return out
 
+    def search_many(
+        self, reports: Sequence[Report | Query], *, top: int = 10, workers: int = 1
+    ) -> list[list[Candidate]]:
+        """:meth:`search` for every report, in order — the night's run over the open
+        searches. ``workers`` > 1 forks that many processes that share the index
+        copy-on-write (POSIX only; elsewhere, or for a few reports, one process)."""
+        queries = [r if isinstance(r, Query) else encode_report(r) for r in reports]
+        if workers <= 1 or len(queries) < 2 * workers:
+            return [self.search(q, top=top) for q in queries]
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:
+            return [self.search(q, top=top) for q in queries]
+        global _SHARED_INDEX
+        _SHARED_INDEX = self
+        size = -(-len(queries) // (workers * 4))  # a few chunks per worker, in order
+        chunks = [(queries[i : i + size], top) for i in range(0, len(queries), size)]
+        try:
+            with context.Pool(workers) as pool:
+                parts = pool.map(_search_chunk, chunks)
+        finally:
+            _SHARED_INDEX = None
+        return [candidates for part in parts for candidates in part]
+
     def band(self, posterior: float, weight: float) -> str:
         bands = self.model.bands
         if posterior >= bands.likely:
@@ -481,6 +573,17 @@ class FoundIndex:
         if posterior >= bands.possible or weight >= bands.min_weight_possible:
             return "possible"
         return ""
+
+
+_SHARED_INDEX: FoundIndex | None = None  # the index a forked worker searches
+
+
+def _search_chunk(task: tuple[list[Query], int]) -> list[list[Candidate]]:
+    queries, top = task
+    index = _SHARED_INDEX
+    if index is None:  # pragma: no cover - only without fork
+        raise RuntimeError("no index to search in this process")
+    return [index.search(q, top=top) for q in queries]
 
 
 def _log2_add(a: float, b: float) -> float:

@@ -1,4 +1,4 @@
-"""The Fellegi–Sunter model: m and u per comparison level, trained without labels.
+"""The Fellegi–Sunter model: m and u per comparison level.
 
 For a pair with comparison vector γ the Bayes factor is ``Π_c m_c[γ_c] / u_c[γ_c]``
 (``m``: probability of the level among true matches, ``u``: among non-matches); its
@@ -17,6 +17,11 @@ EM runs on the distinct comparison vectors with their counts, so a few million p
 train in well under a second. A Dirichlet prior (``prior_strength`` pseudo-matches
 distributed as the starting ``m``) keeps a level that no true match happens to show in
 the training data from collapsing to zero.
+
+Two comparisons that are not independent given match status (a child found soon after
+the loss is found near home; a self-searcher decades later) carry an interaction: m and
+u of the first comparison's levels given the second's (:attr:`Model.interactions`), whose
+log ratio to the marginal m and u is added to the first comparison's contribution.
 """
 
 from __future__ import annotations
@@ -30,7 +35,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .comparisons import COMPARISONS, N_COMPARISONS, NEAR_HARD_FLOORS
+from .comparisons import (
+    COMPARISON_INDEX,
+    COMPARISONS,
+    INTERACTIONS,
+    N_COMPARISONS,
+    NEAR_HARD_FLOORS,
+    interaction_key_levels,
+)
 
 ENGINE_VERSION = "1.0.0"
 MIN_PROBABILITY = 1e-6
@@ -66,6 +78,9 @@ class Model:
     tf_min: float = 1e-4
     bands: Bands = field(default_factory=Bands)
     provenance: dict[str, Any] = field(default_factory=dict)
+    # "time|place" -> (m, u) of the first comparison's levels given each level of the
+    # second (rows), see comparisons.INTERACTIONS; absent: the two are independent.
+    interactions: dict[str, tuple[Float, Float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.m) != N_COMPARISONS or len(self.u) != N_COMPARISONS:
@@ -73,6 +88,29 @@ class Model:
         for comparison, m, u in zip(COMPARISONS, self.m, self.u, strict=True):
             if m.shape != (comparison.n_levels,) or u.shape != (comparison.n_levels,):
                 raise ValueError(f"{comparison.name}: {comparison.n_levels} levels expected")
+        for key, (m_cond, u_cond) in self.interactions.items():
+            first, second = _interaction(key)
+            shape = (interaction_key_levels(second), COMPARISONS[COMPARISON_INDEX[first]].n_levels)
+            if m_cond.shape != shape or u_cond.shape != shape:
+                raise ValueError(f"interaction {key}: shape {shape} expected")
+
+    def interaction_bits(self) -> dict[str, Float]:
+        """Bits added to the first comparison of each interaction, indexed [level of the
+        second, level of the first]: log2(m(a|b)/m(a)) - log2(u(a|b)/u(a)), 0 on nulls."""
+        out: dict[str, Float] = {}
+        for key, (m_cond, u_cond) in self.interactions.items():
+            first, _second = _interaction(key)
+            ci = COMPARISON_INDEX[first]
+            m = np.maximum(self.m[ci], MIN_PROBABILITY)
+            u = np.maximum(self.u[ci], MIN_PROBABILITY)
+            bits = np.log2(np.maximum(m_cond, MIN_PROBABILITY) / m) - np.log2(
+                np.maximum(u_cond, MIN_PROBABILITY) / u
+            )
+            bits = np.clip(bits, -INTERACTION_CLIP_BITS, INTERACTION_CLIP_BITS)
+            bits[0, :] = 0.0
+            bits[:, 0] = 0.0
+            out[key] = bits
+        return out
 
     def weights(self) -> list[Float]:
         """log2(m / u) per level, bits; 0 for the null level."""
@@ -107,6 +145,13 @@ class Model:
             "tf_min": self.tf_min,
             "bands": self.bands.as_dict(),
             "provenance": self.provenance,
+            "interactions": {
+                key: {
+                    "m": [[float(f"{x:.8g}") for x in row] for row in m_cond],
+                    "u": [[float(f"{x:.8g}") for x in row] for row in u_cond],
+                }
+                for key, (m_cond, u_cond) in self.interactions.items()
+            },
         }
 
     def to_json(self) -> str:
@@ -124,9 +169,17 @@ class Model:
             m.append(np.asarray(entry["m"], dtype=np.float64))
             u.append(np.asarray(entry["u"], dtype=np.float64))
         bands = Bands(**data.get("bands", {}))
+        interactions = {
+            key: (
+                np.asarray(value["m"], dtype=np.float64),
+                np.asarray(value["u"], dtype=np.float64),
+            )
+            for key, value in data.get("interactions", {}).items()
+        }
         return cls(
             m=m,
             u=u,
+            interactions=interactions,
             prior_has_match=float(data.get("prior_has_match", 0.5)),
             tf_weight=float(data.get("tf_weight", 1.0)),
             tf_min=float(data.get("tf_min", 1e-4)),
@@ -137,6 +190,20 @@ class Model:
     @classmethod
     def from_json(cls, text: str) -> Model:
         return cls.from_dict(json.loads(text))
+
+
+INTERACTION_CLIP_BITS = 6.0
+
+
+def _interaction(key: str) -> tuple[str, str]:
+    first, _, second = key.partition("|")
+    if (first, second) not in INTERACTIONS:
+        raise ValueError(f"unknown interaction {key!r}")
+    return first, second
+
+
+def interaction_key(first: str, second: str) -> str:
+    return f"{first}|{second}"
 
 
 def _apply_floors(name: str, levels: Sequence[str], m: Float) -> Float:
@@ -267,7 +334,8 @@ def expectation_maximisation(
 
 
 def default_model() -> Model:
-    """The model shipped with the engine (trained on the seeded generator)."""
+    """The model shipped with the engine: m counted over the seeded generator's true
+    pairs (tuning seeds, ``bench/linkage_fit.py``), u re-estimated when ranking."""
     from .io import read_bundled_model
 
     return read_bundled_model()

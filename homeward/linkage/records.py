@@ -34,6 +34,10 @@ FOUND_COLUMNS: tuple[str, ...] = (
 
 SEX_UNKNOWN, SEX_MALE, SEX_FEMALE = 0, 1, 2
 
+# A birth date a self-searcher or an adoptive family states may have been invented at
+# the adoption: ± this many years (one year missed a third of them).
+STATED_BIRTH_SLACK_YEARS = 2.0
+
 
 class FieldError(ValueError):
     """A value that cannot be read; ``field`` names the column."""
@@ -201,6 +205,10 @@ def place_core(name: str) -> str:
 
 
 def _parent_keys(name: str) -> frozenset[str]:
+    hanzi = text.hanzi_only(text.simplified(name))
+    if hanzi.startswith("姓") and 2 <= len(hanzi) <= 3:
+        # "姓王" (a surname remembered as such), not a person surnamed 姓.
+        name = hanzi[1:]
     form = name_form(name)
     if form is None:
         return frozenset()
@@ -287,7 +295,9 @@ def found_from_fields(fields: Mapping[str, str]) -> Found:
         birth = ages.birth_from_date(stated_birth)
         # A self-stated birth date may be the adoptive family's invention: widen it.
         if _get(fields, "record_source") in {"self_search", "自主寻亲", "registration", "adoption"}:
-            birth = ages.BirthInterval(birth.low - 1.0, birth.high + 1.0)
+            birth = ages.BirthInterval(
+                birth.low - STATED_BIRTH_SLACK_YEARS, birth.high + STATED_BIRTH_SLACK_YEARS
+            )
     if (low is not None or high is not None) and found is not None:
         estimate = ages.birth_from_estimate(low, high, method=_get(fields, "age_method"), at=found)
         if not birth.known:

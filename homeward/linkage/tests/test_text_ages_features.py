@@ -106,10 +106,41 @@ def test_xusui_is_one_or_two_years_above_zhousui() -> None:
     at = ages.PartialDate(1998, 7, 1)
     xusui = ages.birth_from_stated_age(5, xusui=True, at=at)
     zhousui = ages.birth_from_stated_age(4, xusui=False, at=at)
-    # a child of 虚岁5 in mid-1998 was born 1993.5-1994.6: 周岁 3 or 4
-    assert xusui.low == pytest.approx(1993.5, abs=0.02)
-    assert xusui.high == pytest.approx(1994.6, abs=0.02)
+    # 虚岁5 in mid-1998 (lunar year 1998): born in lunar year 1994, i.e. between
+    # 1994-02-10 and 1995-01-30 — 周岁 4 (birthday passed) or 3 (not yet)
+    assert xusui.low == pytest.approx(ages.year_fraction(date(1994, 2, 10)), abs=0.04)
+    assert xusui.high == pytest.approx(ages.year_fraction(date(1995, 1, 31)), abs=0.04)
     assert zhousui.low < xusui.high and xusui.low < zhousui.high
+
+
+@pytest.mark.parametrize(
+    ("birth", "day"),
+    [
+        # birthday passed, lunar new year not yet: 虚岁 = 周岁 + 1
+        (date(2006, 11, 18), date(2009, 1, 14)),
+        # lunar new year passed, birthday not yet: 虚岁 = 周岁 + 2
+        (date(2006, 11, 18), date(2009, 6, 1)),
+        (date(1983, 5, 26), date(1993, 1, 10)),
+        (date(2004, 6, 20), date(2007, 2, 8)),
+        (date(2000, 1, 20), date(2005, 3, 1)),  # born before the lunar new year
+    ],
+)
+def test_xusui_interval_holds_the_birth_date(birth: date, day: date) -> None:
+    # Regression: 虚岁 N was read as born in (day − N, day − N + 1.1], which misses
+    # every child whose 虚岁 is 周岁 + 2, and the generator counted +2 before 10 Feb
+    # whatever the birthday.
+    from homeward.linkage.generate import xusui_at
+
+    n = xusui_at(birth, day)
+    years = (day - birth).days // 365
+    assert n - years in (1, 2)
+    exact = ages.birth_from_stated_age(n, xusui=True, at=ages.PartialDate(*day.timetuple()[:3]))
+    assert exact.low <= ages.year_fraction(birth) <= exact.high
+    assert exact.width < 1.15  # one lunar year (384 days with a leap month)
+    # known to the month only: the month may straddle the lunar new year
+    month = ages.birth_from_stated_age(n, xusui=True, at=ages.PartialDate(day.year, day.month))
+    assert month.low <= ages.year_fraction(birth) <= month.high
+    assert month.width < 2.2
 
 
 def test_month_only_dates_widen_the_interval() -> None:
@@ -172,3 +203,36 @@ def test_province_from_code_or_name() -> None:
     assert features.province_code("350500", "") == "35"
     assert features.province_code("", "福建省") == "35"
     assert features.province_code("", "") == ""
+
+
+def test_an_adults_bone_age_is_wider_than_a_childs() -> None:
+    # Regression: an adult's bone age used a child's σ (1.3 y) and missed a quarter
+    # of the true births of adult self-searchers.
+    at = ages.PartialDate(2026, 3, 1)
+    adult = ages.birth_from_estimate(30, 32, method="骨龄", at=at)
+    child = ages.birth_from_estimate(8, 10, method="骨龄", at=at)
+    assert adult.width > child.width + 3
+    assert adult.low < ages.year_fraction(date(2026, 3, 1)) - 35.5
+
+
+def test_a_self_stated_birth_date_is_widened_by_two_years() -> None:
+    from homeward.linkage.records import found_from_fields
+
+    stated = found_from_fields(
+        {"found_id": "F", "stated_birth_date": "1990-05-01", "record_source": "self_search"}
+    )
+    assert stated.birth.low < 1988.4 and stated.birth.high > 1992.3
+
+
+@pytest.mark.parametrize(
+    ("words", "keys"),
+    [("记得堰塘", {"水库"}), ("记得山洞", {"溶洞"}), ("记得茶山", {"茶山"}),
+     ("记得石拱桥", {"石桥", "桥"}), ("后山有个鱼塘", {"山", "池塘"})],
+)  # fmt: skip
+def test_a_landmark_word_counts_once(words: str, keys: set[str]) -> None:
+    # Regression: 堰塘 was also a pond, 山洞 and 茶山 also a hill (spurious shared keys).
+    assert features.parse_landmarks(words) == keys
+
+
+def test_an_extra_finger_in_words() -> None:
+    assert features.parse_marks("多一个手指（左手）") == {("六指", "左手")}
