@@ -6,6 +6,9 @@ import re
 from functools import lru_cache
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.contrib.auth.password_validation import (
+    MinimumLengthValidator as _DjangoMinimumLength,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +32,19 @@ CONTEXT_WORDS = (
     "公安",
     "民政",
 )
+
+
+class MinimumLengthValidator(_DjangoMinimumLength):
+    """Django's minimum length, with its message in the platform's catalogue: Django
+    5.2.19 asks for "…at least %d character." while its own zh_Hans catalogue has
+    "%(min_length)d", so the message reached Chinese users in English."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "The password is too short: it needs at least %(min)d character.",
+            "The password is too short: it needs at least %(min)d characters.",
+            self.min_length,
+        ) % {"min": self.min_length}
 
 
 class MaximumLengthValidator:

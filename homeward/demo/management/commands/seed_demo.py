@@ -46,6 +46,10 @@ class Command(BaseCommand):
 
         victims = seed_victims()
         self.stdout.write(self.style.SUCCESS(f"demo victims: {victims} in care"))
+        from homeward.demo.reunion import seed_reunion
+
+        searches = seed_reunion()
+        self.stdout.write(self.style.SUCCESS(f"demo finding relatives: {searches} searches"))
         from homeward.demo.plan import seed_plan
 
         seed_plan()
