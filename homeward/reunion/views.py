@@ -35,6 +35,7 @@ from homeward.reunion.forms import (
     FoundEditForm,
     FoundRegisterForm,
     PublicSearchForm,
+    ReuniteForm,
     SearchActionForm,
     SearchEditForm,
     StaffSearchForm,
@@ -218,6 +219,15 @@ def search_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     candidate = candidate_get_for_user(user, pk, purpose=PURPOSE_REVIEW)
+    return _candidate_page(request, candidate, reunite_form=ReuniteForm())
+
+
+def _candidate_page(
+    request: HttpRequest, candidate: Candidate, *, reunite_form: ReuniteForm
+) -> HttpResponse:
+    from homeward.core.roles import P_VICTIM_VIEW
+
+    user = current_user(request)
     return render(
         request,
         "reunion/candidate_detail.html",
@@ -226,8 +236,37 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": waterfall(candidate),
             "facts": engine.found_fields(candidate.found),
             "form": CandidateActionForm(),
+            "dna_review": services.dna_review(candidate),
+            "victim": services.returned_victim(candidate),
+            "sees_victims": user.has_perm(P_VICTIM_VIEW),
+            "reunite_form": reunite_form,
         },
     )
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["POST"])
+def candidate_reunite(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    candidate = candidate_get_for_user(user, pk, purpose="reunion_candidate_action")
+    form = ReuniteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.candidate_reunite(
+                actor=user,
+                candidate=candidate,
+                reunited_on=form.cleaned_data["reunited_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("reunion:candidate_detail", pk=candidate.pk)
+        else:
+            messages.success(request, _("The reunion is recorded."))
+            return redirect("reunion:candidate_detail", pk=candidate.pk)
+    return _candidate_page(request, candidate, reunite_form=form)
 
 
 @requires(P_REUNION_MATCH)

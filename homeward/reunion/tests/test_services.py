@@ -316,7 +316,7 @@ def sample_both_sides(
     family's real child C0000, or an unrelated U0000), and links them to the search."""
     from homeward.core.roles import Role
     from homeward.dna.models import ReferenceFamily, Specimen
-    from homeward.dna.services import specimen_link_person
+    from homeward.dna.services import family_link_missing_child, specimen_link_person
     from homeward.dna.tests.test_dna_module import _import_population, _population
 
     settings.DNA_INDEX_DIR = tmp_path / "dna-index"
@@ -325,7 +325,12 @@ def sample_both_sides(
         _import_population(analyst, _population(n=1, unrelated=1))
     search.refresh_from_db()
     self_search.refresh_from_db()
-    ReferenceFamily.objects.filter(code="FAM0000").update(missing_child=search.person)
+    family_link_missing_child(
+        actor=analyst,
+        family=ReferenceFamily.objects.get(code="FAM0000"),
+        person_id=search.person_id,
+        purpose=f"寻亲 {search.tracking_code}",
+    )
     specimen = Specimen.objects.get(specimen_id="C0000" if related else "U0000")
     specimen_link_person(
         actor=analyst, specimen=specimen, person_id=self_search.person_id, purpose="寻亲比对"
