@@ -362,3 +362,47 @@ def test_an_unrelated_specimen_does_not_support_and_cannot_be_confirmed(
     with pytest.raises(DomainError) as unsupported:
         services.candidate_confirm(actor=owner, candidate=candidate)
     assert unsupported.value.code == "reunion_dna_does_not_support"
+
+
+def test_a_new_found_person_reranks_only_the_searches_he_can_enter(
+    owner: User,
+    public_search: SearchRegistration,
+    self_search: SearchRegistration,
+    yuzhong: Division,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from homeward.reunion.services.matching import searches_affected_by
+
+    # given the family's search for the boy, and another family's search for a girl
+    # lost in 2015 (another sex, born twenty years later), both verified
+    girl = services.search_register(
+        actor=owner,
+        kind="family",
+        division=yuzhong,
+        **{
+            **FAMILY_FIELDS,
+            "name": "刘小燕",
+            "nickname": "燕子",
+            "sex": "female",
+            "birth_date": "2012-06",
+            "age_stated": 3,
+            "missing_date": "2015-08",
+            "marks": "",
+        },
+    )
+    _verify(owner, public_search, django_capture_on_commit_callbacks)
+    _verify(owner, girl, django_capture_on_commit_callbacks)
+    public_search.refresh_from_db()
+    girl.refresh_from_db()
+    girl_ranked_at = girl.matched_at
+    # when the man's self-search is verified, he becomes a found person
+    _verify(owner, self_search, django_capture_on_commit_callbacks)
+    found = FoundPerson.objects.get(self_search=self_search)
+    # then only the boy's search is ranked again, and he is its candidate
+    assert searches_affected_by(found.pk) == [public_search.pk]
+    girl.refresh_from_db()
+    assert girl.matched_at == girl_ranked_at
+    assert Candidate.objects.filter(search=public_search, found=found).exists()
+    assert not Candidate.objects.filter(search=girl, found=found).exists()
+    # and once he is the boy's candidate, a correction of his record re-ranks that search
+    assert searches_affected_by(found.pk) == [public_search.pk]
