@@ -40,7 +40,7 @@ def searches_to_match() -> QuerySet[SearchRegistration]:
 
 
 def _index() -> FoundIndex:
-    return engine.build_index(engine.matchable_found())
+    return engine.matchable_index()
 
 
 def _match_one(search_id: int, index: FoundIndex, now: datetime) -> int:

@@ -406,3 +406,34 @@ def test_a_new_found_person_reranks_only_the_searches_he_can_enter(
     assert not Candidate.objects.filter(search=girl, found=found).exists()
     # and once he is the boy's candidate, a correction of his record re-ranks that search
     assert searches_affected_by(found.pk) == [public_search.pk]
+
+
+def test_the_found_index_is_kept_while_the_table_is_unchanged(
+    owner: User,
+    public_search: SearchRegistration,
+    self_search: SearchRegistration,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    from homeward.reunion import engine
+
+    settings.REUNION_INDEX_CACHE_SECONDS = 300
+    _verify(owner, self_search, django_capture_on_commit_callbacks)
+    first = engine.matchable_index()
+    # unchanged table: the same index object, not a rebuild
+    assert engine.matchable_index() is first
+    assert first.n == 1
+    # a correction (a new version) rebuilds it
+    found = FoundPerson.objects.get(self_search=self_search)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.found_person_update(
+            actor=owner, found=found, version=found.version, accent="重庆口音"
+        )
+    second = engine.matchable_index()
+    assert second is not first
+    # a confirmed (matched) found person leaves the table: rebuilt, and empty
+    FoundPerson.objects.filter(pk=found.pk).update(status=FoundPerson.Status.MATCHED)
+    assert engine.matchable_index().n == 0
+    # with the cache off, every call rebuilds
+    settings.REUNION_INDEX_CACHE_SECONDS = 0
+    assert engine.matchable_index() is not engine.matchable_index()
