@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special, stats
 
 ENGINE_VERSION = "farrington-monthly/1"
 
@@ -286,9 +286,17 @@ def _glm_statsmodels(
 
 
 def _poisson_deviance(y: FloatArray, mu: FloatArray, weights: FloatArray) -> float:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(y > 0, y * np.log(y / mu), 0.0)
+    # y * log(y / mu) with 0 for y == 0 (xlogy), mu > 0 here.
+    term = special.xlogy(y, y) - special.xlogy(y, mu)
     return float(2.0 * np.sum(weights * (term - (y - mu))))
+
+
+def _solve(gram: FloatArray, right: FloatArray) -> FloatArray:
+    """``gram^-1 right`` for the small symmetric normal equations (pinv if singular)."""
+    try:
+        return np.asarray(np.linalg.solve(gram, right), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        return np.asarray(np.linalg.pinv(gram) @ right, dtype=np.float64)
 
 
 def _glm_numpy(
@@ -306,8 +314,8 @@ def _glm_numpy(
         for _ in range(_MAX_ITERATIONS):
             working = weights * mu
             z = eta + (y - mu) / mu
-            root = np.sqrt(working)
-            params, *_ = np.linalg.lstsq(root[:, None] * x, root * z, rcond=None)
+            weighted = x * working[:, None]
+            params = _solve(weighted.T @ x, weighted.T @ z)
             new_eta = np.minimum(x @ params, _MAX_ETA)
             step = float(np.max(np.abs(new_eta - eta))) if len(eta) else 0.0
             eta = new_eta
@@ -342,7 +350,7 @@ def _glm(
 def _hat_diagonal(x: FloatArray, working_weights: FloatArray) -> FloatArray:
     root = np.sqrt(working_weights)[:, None] * x
     gram = root.T @ root
-    inverse = np.linalg.pinv(gram)
+    inverse = _solve(gram, np.eye(gram.shape[0]))
     return np.asarray(np.einsum("ij,jk,ik->i", root, inverse, root), dtype=np.float64)
 
 
@@ -355,7 +363,9 @@ def _anscombe_residuals(y: FloatArray, mu: FloatArray, x: FloatArray, phi: float
 
 def outbreak_weights(residuals: FloatArray, threshold: float = REWEIGHT_THRESHOLD) -> FloatArray:
     """Weights ``s ** -2`` above the threshold, 1 below, rescaled to sum to ``len(s)``."""
-    omega = np.where(residuals > threshold, residuals.astype(np.float64) ** -2.0, 1.0)
+    high = residuals > threshold
+    omega = np.ones(len(residuals), dtype=np.float64)
+    omega[high] = residuals[high].astype(np.float64) ** -2.0
     return np.asarray(omega * (len(omega) / omega.sum()), dtype=np.float64)
 
 
@@ -367,7 +377,7 @@ def _fit_once(
     if fitted is None:
         return None
     params, mu = fitted
-    rank = int(np.linalg.matrix_rank(x))
+    rank = x.shape[1]  # full rank: every seasonal column has a month, level 0 is present
     weights = ones
     phi = max(_pearson_dispersion(y, mu, weights, rank), 1.0)
     if reweight:
@@ -390,10 +400,11 @@ def _fit_once(
             # R's summary.glm for a quasi family: t test with the unfloored Pearson dispersion.
             working = weights * mu
             root = np.sqrt(working)[:, None] * x
-            covariance = np.linalg.pinv(root.T @ root) * phi_raw
+            covariance = _solve(root.T @ root, np.eye(x.shape[1])) * phi_raw
             se = math.sqrt(max(float(covariance[trend_column, trend_column]), 0.0))
             if se > 0:
-                trend_p = float(2.0 * stats.t.sf(abs(trend_coef / se), df))
+                # Student t survival function (scipy.special, without stats' overhead).
+                trend_p = float(2.0 * special.stdtr(df, -abs(trend_coef / se)))
     eta0 = float(params[0])  # month assessed: level 0, time 0
     if not math.isfinite(eta0):
         return None
