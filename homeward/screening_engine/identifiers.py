@@ -33,7 +33,7 @@ for _chars, _digit in (
         _DIGITS[_char] = _digit
 _LATIN_ZERO = "o"  # 'o' counts as 0 only between other digits
 _SEPARATORS = frozenset(" -.·_/、—–~()（）")
-_MAX_SEPARATORS = 2
+_MAX_SEPARATORS = 3
 
 _PHONE = re.compile(r"1[3-9]\d{9}")
 _EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,10}")
@@ -56,42 +56,33 @@ class _Run:
     groups: tuple[int, ...]  # lengths of the separator-delimited groups
 
 
-def _digit_at(text: str, index: int) -> str | None:
-    char = text[index]
-    if char == _LATIN_ZERO:
-        # 'o' as a zero only inside a run of digits: '13o12345678'
-        before = index > 0 and text[index - 1] in _DIGITS and text[index - 1] != _LATIN_ZERO
-        after = index + 1 < len(text) and text[index + 1].isdigit()
-        return "0" if before and after else None
-    return _DIGITS.get(char)
+_DIGIT_CLASS = "[" + "".join(sorted(c for c in _DIGITS if c != _LATIN_ZERO)) + "]|(?<=[0-9])o(?=[0-9])"
+_SEPARATOR_CLASS = "[" + re.escape("".join(sorted(_SEPARATORS))) + "]"
+_RUN = re.compile(f"(?:{_DIGIT_CLASS})(?:{_SEPARATOR_CLASS}{{0,{_MAX_SEPARATORS}}}(?:{_DIGIT_CLASS}))*")
 
 
 def _digit_runs(text: str) -> list[_Run]:
+    """Runs of digits (any notation) with at most ``_MAX_SEPARATORS`` separators between."""
     runs: list[_Run] = []
-    digits: list[str] = []
-    positions: list[int] = []
-    groups: list[int] = []
-    group = 0
-    separators = 0
-    for index in range(len(text)):
-        digit = _digit_at(text, index)
-        if digit is not None:
-            if separators and group:
+    for match in _RUN.finditer(text):
+        digits: list[str] = []
+        positions: list[int] = []
+        groups: list[int] = []
+        group = 0
+        gap = False
+        for index in range(match.start(), match.end()):
+            char = text[index]
+            digit = "0" if char == _LATIN_ZERO else _DIGITS.get(char)
+            if digit is None:
+                gap = True
+                continue
+            if gap and group:
                 groups.append(group)
                 group = 0
-            separators = 0
+            gap = False
             digits.append(digit)
             positions.append(index)
             group += 1
-            continue
-        if digits and text[index] in _SEPARATORS and separators < _MAX_SEPARATORS:
-            separators += 1
-            continue
-        if digits:
-            groups.append(group)
-            runs.append(_Run("".join(digits), tuple(positions), tuple(groups)))
-        digits, positions, groups, group, separators = [], [], [], 0, 0
-    if digits:
         groups.append(group)
         runs.append(_Run("".join(digits), tuple(positions), tuple(groups)))
     return runs
@@ -147,7 +138,11 @@ def extract_identifiers(text: str) -> list[Identifier]:
     >>> [(i.kind, i.value) for i in extract_identifiers("加v：Lily_2020，电话一三八 1234 ⑤⑥⑦⑧")]
     [('wechat', 'lily_2020'), ('phone', '13812345678')]
     """
-    norm = normalise_with_map(text)
+    return extract_from_normalised(text, normalise_with_map(text))
+
+
+def extract_from_normalised(text: str, norm: Normalised) -> list[Identifier]:
+    """:func:`extract_identifiers` when ``norm = normalise_with_map(text)`` is at hand."""
     ntext = norm.text
     found: list[Identifier] = []
     taken: list[tuple[int, int]] = []  # normalised spans already used by an identifier
