@@ -33,7 +33,18 @@ from costs import load, machine, measured  # noqa: E402
 from homeward.screening_engine import NearDuplicateIndex, load_model  # noqa: E402
 from homeward.screening_engine.templates import generate_posts  # noqa: E402
 
-EDIT_SUFFIXES = ("🔥", "[转]", "急", "～", "！！", "#好物分享", "（再发一次）", "有意私", "...", "💯")
+EDIT_SUFFIXES = (
+    "🔥",
+    "[转]",
+    "急",
+    "～",
+    "！！",
+    "#好物分享",
+    "（再发一次）",
+    "有意私",
+    "...",
+    "💯",
+)
 
 
 def _rss_mb() -> float:
@@ -126,7 +137,9 @@ def clustering(total: int, seed: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--classify", type=int, default=20_000)
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=9001)

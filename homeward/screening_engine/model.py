@@ -143,7 +143,9 @@ class Model:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        path.write_text(
+            json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
@@ -182,7 +184,11 @@ class Model:
             folded = feature_text(norm.text)
             maps.append(norm)
             feature_texts.append(folded)
-            found = [column for column in map(index.get, ngrams(folded, self.ngram_min, self.ngram_max)) if column is not None]
+            found = [
+                column
+                for column in map(index.get, ngrams(folded, self.ngram_min, self.ngram_max))
+                if column is not None
+            ]
             if found:
                 columns, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
                 weights = (1.0 + np.log(counts)) * self.idf[columns]
@@ -191,7 +197,11 @@ class Model:
                 values.extend(weights.tolist())
             indptr.append(len(indices))
         matrix = sparse.csr_matrix(
-            (np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+            (
+                np.asarray(values, dtype=np.float32),
+                np.asarray(indices, dtype=np.int64),
+                np.asarray(indptr),
+            ),
             shape=(len(texts), len(self.vocabulary)),
         )
         return _Vectorised(matrix, feature_texts, maps)
@@ -261,23 +271,22 @@ class Model:
         if not spans:
             return []
         spans.sort()
-        merged: list[list[float]] = []
+        merged: list[tuple[int, int, float]] = []
         for span_start, span_end, weight in spans:
             if merged and span_start < merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], span_end)
-                merged[-1][2] += weight
+                last_start, last_end, last_weight = merged[-1]
+                merged[-1] = (last_start, max(last_end, span_end), last_weight + weight)
             else:
-                merged.append([span_start, span_end, weight])
+                merged.append((span_start, span_end, weight))
         norm = vectorised.maps[row]
         label = self.labels[label_index]
         cues: list[Cue] = []
         for span_start, span_end, weight in sorted(merged, key=lambda s: -s[2])[:MAX_CUES]:
-            s, e = int(span_start), int(span_end)
-            raw_start, raw_end = norm.span(s, e)
+            raw_start, raw_end = norm.span(span_start, span_end)
             cues.append(
                 Cue(
                     text=text[raw_start:raw_end],
-                    normalised=norm.text[s:e],
+                    normalised=norm.text[span_start:span_end],
                     label=label,
                     weight=float(weight),
                     start=raw_start,

@@ -45,9 +45,9 @@ SCHEME = "affine32"
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
 _A, _B = (np.asarray(p, dtype=np.uint32) for p in _TEMPLATE.permutations)
 # Band hashing: each band's ROWS values mixed with distinct odd multipliers.
-_BAND_MULTIPLIERS = (
-    np.random.default_rng(20261204).integers(1, 1 << 62, size=ROWS, dtype=np.uint64) | np.uint64(1)
-)
+_BAND_MULTIPLIERS = np.random.default_rng(20261204).integers(
+    1, 1 << 62, size=ROWS, dtype=np.uint64
+) | np.uint64(1)
 
 
 def shingle_text(text: str) -> str:
@@ -84,7 +84,9 @@ def _fmix32(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     return np.asarray(h ^ (h >> np.uint32(16)), dtype=np.uint32)
 
 
-def _shingle_hashes_many(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+def _shingle_hashes_many(
+    texts: Sequence[str],
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
     """All shingle hashes of many texts, concatenated, and each text's first index."""
     cleaned = [shingle_text(text) for text in texts]
     cleaned = [c + "\0" * max(0, SHINGLE - len(c)) for c in cleaned]
@@ -120,7 +122,7 @@ def minhash_signatures(texts: Sequence[str]) -> npt.NDArray[np.uint32]:
 
 def minhash_signature(text: str) -> npt.NDArray[np.uint32]:
     """datasketch MinHash values (uint32[NUM_PERM]) of the post's character shingles."""
-    return minhash_signatures([text])[0]
+    return np.asarray(minhash_signatures([text])[0], dtype=np.uint32)
 
 
 def as_datasketch(signature: npt.NDArray[np.uint32]) -> MinHash:

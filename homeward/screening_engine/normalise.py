@@ -155,7 +155,9 @@ def _one_to_one_table() -> tuple[dict[int, str], re.Pattern[str]]:
         elif mapped != char:
             table[code] = mapped
     complex_chars.extend(symbol for symbol in _SYMBOLS if len(symbol) == 1 and ord(symbol) > 0xFFFF)
-    pattern = re.compile("[" + "".join(re.escape(c) for c in complex_chars) + r"\U00010000-\U0010FFFF]")
+    pattern = re.compile(
+        "[" + "".join(re.escape(c) for c in complex_chars) + r"\U00010000-\U0010FFFF]"
+    )
     return table, pattern
 
 

@@ -31,7 +31,9 @@ def test_classify_round_trip(tmp_path: Path) -> None:
         {"id": 4, "text": "招工，电话 138-1234-5678"},
     ]
     source = tmp_path / "posts.jsonl"
-    source.write_text("\n".join(json.dumps(p, ensure_ascii=False) for p in posts) + "\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(json.dumps(p, ensure_ascii=False) for p in posts) + "\n", encoding="utf-8"
+    )
     out = tmp_path / "labels.jsonl"
     completed = _run("classify", "--input", str(source), "--out", str(out))
     assert completed.returncode == 0, completed.stderr
@@ -53,7 +55,10 @@ def test_classify_round_trip(tmp_path: Path) -> None:
 
 def test_bad_lines_are_all_named_and_nothing_is_written(tmp_path: Path) -> None:
     source = tmp_path / "posts.jsonl"
-    source.write_text('{"id": "a", "text": "好"}\nnot json\n{"id": "b"}\n{"text": "x"}\n{"id": "a", "text": "again"}\n', encoding="utf-8")
+    source.write_text(
+        '{"id": "a", "text": "好"}\nnot json\n{"id": "b"}\n{"text": "x"}\n{"id": "a", "text": "again"}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "labels.jsonl"
     completed = _run("classify", "--input", str(source), "--out", str(out))
     assert completed.returncode == 2
@@ -66,9 +71,16 @@ def test_evaluate_prints_the_figures(tmp_path: Path) -> None:
     source = tmp_path / "labelled.jsonl"
     rows = [
         {"id": "1", "text": "越南新娘包领证，跑了包换，十五万全包", "label": "bride_trafficking"},
-        {"id": "2", "text": "寻亲：1990年在重庆走失，请帮忙转发", "label": "benign", "hard_negative": True},
+        {
+            "id": "2",
+            "text": "寻亲：1990年在重庆走失，请帮忙转发",
+            "label": "benign",
+            "hard_negative": True,
+        },
     ]
-    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
     figures = tmp_path / "figures.json"
     completed = _run("evaluate", "--input", str(source), "--json", str(figures))
     assert completed.returncode == 0, completed.stderr

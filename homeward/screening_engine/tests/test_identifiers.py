@@ -53,7 +53,13 @@ def test_two_phones_in_one_run_are_two_phones() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["他一二年出生，一百二十块", "订单号 2024120412345678", "身份证号后四位1234", "价格12345元", "三八妇女节"],
+    [
+        "他一二年出生，一百二十块",
+        "订单号 2024120412345678",
+        "身份证号后四位1234",
+        "价格12345元",
+        "三八妇女节",
+    ],
 )
 def test_numbers_that_are_not_phones_are_not_phones(text: str) -> None:
     assert not [i for i in extract_identifiers(text) if i.kind == "phone"]
@@ -84,7 +90,13 @@ def test_wechat_same_as_phone_is_the_phone() -> None:
 
 @pytest.mark.parametrize(
     ("text", "qq"),
-    [("扣扣：1234567", "1234567"), ("企鹅 987654321", "987654321"), ("q q 2876543190", "2876543190"), ("QQ群88776655", "88776655"), ("🐧 55667788", "55667788")],
+    [
+        ("扣扣：1234567", "1234567"),
+        ("企鹅 987654321", "987654321"),
+        ("q q 2876543190", "2876543190"),
+        ("QQ群88776655", "88776655"),
+        ("🐧 55667788", "55667788"),
+    ],
 )
 def test_qq_numbers_after_their_spellings(text: str, qq: str) -> None:
     assert ("qq", qq) in _found(text)
@@ -132,7 +144,9 @@ def _render(digits: str, choices: list[int], separators: list[str]) -> str:
     st.sampled_from(["电话", "联系我：", "打", "tel ", "有意者致电", ""]),
     st.sampled_from(["", "，私聊", " 非诚勿扰", "。"]),
 )
-def test_any_rendering_of_a_phone_is_found(digits: str, choices: list[int], seps: list[str], before: str, after: str) -> None:
+def test_any_rendering_of_a_phone_is_found(
+    digits: str, choices: list[int], seps: list[str], before: str, after: str
+) -> None:
     text = before + _render(digits, choices, seps) + after
     phones = [i for i in extract_identifiers(text) if i.kind == "phone"]
     assert [p.value for p in phones] == [digits], text

@@ -50,7 +50,10 @@ CLEAR = [
     ("试管代孕包成功包性别，不成功退款，自有代妈团队，微信 dy_888", "surrogacy"),
     ("高价收卵，18-28岁女大学生，一次补贴三万，全程保密，扣扣 12345678", "surrogacy"),
     ("越南新娘包领证，跑了包换，全包十五万，大龄离异都可以，电话13812345678", "bride_trafficking"),
-    ("缅北高薪招聘打字员，月薪三万，包吃包住包机票，无需经验，护照统一保管", "forced_labour_recruitment"),
+    (
+        "缅北高薪招聘打字员，月薪三万，包吃包住包机票，无需经验，护照统一保管",
+        "forced_labour_recruitment",
+    ),
     ("KTV招女公关，16岁以上学生妹优先，日结三千，包住，可提供路费", "sexual_exploitation"),
     ("今天带宝宝去打疫苗，一点都没哭，真棒", "benign"),
 ]
@@ -72,7 +75,10 @@ CONVENTIONS = [
     ("寻亲：我1990年在重庆菜园坝被拐卖到河南，左手有疤，已在公安机关采血，请帮忙转发", "benign"),
     ("请问正规收养孩子需要什么条件？我们想去福利院依法领养", "benign"),
     # recruiting women with children for begging is forced labour
-    ("招带孩子的妇女去火车站一带要钱，一天三百，孩子越小越好，管吃住，路费我们出", "forced_labour_recruitment"),
+    (
+        "招带孩子的妇女去火车站一带要钱，一天三百，孩子越小越好，管吃住，路费我们出",
+        "forced_labour_recruitment",
+    ),
     # paid egg donation is surrogacy
     ("爱心捐卵，20-28岁女生，营养费三万，不影响以后生育，私聊", "surrogacy"),
 ]
@@ -128,7 +134,11 @@ def test_own_inference_equals_scikit_learn(tmp_path: Path) -> None:
     by_label: dict[str, list[LabelledPost]] = {}
     for post in posts:
         by_label.setdefault(post.label, []).append(post)
-    sample = [p for label in LABELS for p in rng.permutation(np.array(by_label[label], dtype=object))[:40].tolist()]
+    sample = [
+        p
+        for label in LABELS
+        for p in rng.permutation(np.array(by_label[label], dtype=object))[:40].tolist()
+    ]
     fitted = fit(sample, c=4.0)
     model = to_model(fitted, version="test", temperature=0.7, threshold=0.5, provenance={})
     path = tmp_path / "model.json"

@@ -55,16 +55,22 @@ def test_one_seller_on_several_platforms_is_one_network() -> None:
 
 
 def test_places_do_not_link_posts() -> None:
-    networks = link_networks([("a", [("place", "重庆市渝北区")]), ("b", [("place", "重庆市渝北区")])])
+    networks = link_networks(
+        [("a", [("place", "重庆市渝北区")]), ("b", [("place", "重庆市渝北区")])]
+    )
     assert networks["a"] != networks["b"]
 
 
-_IDENTIFIER = st.tuples(st.sampled_from(["phone", "wechat", "qq", "place"]), st.sampled_from(list("abcdef")))
+_IDENTIFIER = st.tuples(
+    st.sampled_from(["phone", "wechat", "qq", "place"]), st.sampled_from(list("abcdef"))
+)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(_IDENTIFIER, max_size=3), min_size=1, max_size=12))
-def test_union_find_equals_breadth_first_components(identifier_lists: list[list[tuple[str, str]]]) -> None:
+def test_union_find_equals_breadth_first_components(
+    identifier_lists: list[list[tuple[str, str]]],
+) -> None:
     posts = [(f"p{i}", identifiers) for i, identifiers in enumerate(identifier_lists)]
     networks = link_networks(posts)
     reference = _reference(posts)

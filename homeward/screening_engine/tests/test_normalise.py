@@ -69,7 +69,10 @@ def test_span_map_points_back_to_the_original_characters() -> None:
 
 
 _TEXT = st.text(
-    alphabet=st.sampled_from(list("送养男宝宀加vVxXwW薇威信扣企鹅qQ 代yun孕5k，：①２一壹👶🐧mbjpz营f")) | st.characters(),
+    alphabet=st.sampled_from(
+        list("送养男宝宀加vVxXwW薇威信扣企鹅qQ 代yun孕5k，：①２一壹👶🐧mbjpz营f")
+    )
+    | st.characters(),
     max_size=40,
 )
 
@@ -91,7 +94,9 @@ def test_the_candidate_scan_finds_what_a_plain_finditer_finds(text: str) -> None
     # same matches as the slow reference, a plain finditer over the whole text
     stage = normalise_with_map(text)  # noqa: F841 - exercise the full path too
     folded = "".join(ch for ch in text.lower())
-    reference = [(m.start(), m.end()) for m in _CODE_PATTERN.finditer(folded) if m.end() > m.start()]
+    reference = [
+        (m.start(), m.end()) for m in _CODE_PATTERN.finditer(folded) if m.end() > m.start()
+    ]
     fast = [(m.start(), m.end()) for m in _code_matches(folded)]
     assert fast == reference
 
