@@ -322,8 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--tune", action="store_true", help="compare parameter sets (seed 1)")
-    parser.add_argument("--series", type=int, default=12, help="10-year series per scenario")
-    parser.add_argument("--trials", type=int, default=40, help="outbreaks per size and scenario")
+    parser.add_argument("--series", type=int, default=20, help="10-year series per scenario")
+    parser.add_argument("--trials", type=int, default=50, help="outbreaks per size and scenario")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
