@@ -322,11 +322,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--tune", action="store_true", help="compare parameter sets (seed 1)")
-    parser.add_argument("--series", type=int, default=12, help="10-year series per scenario")
-    parser.add_argument("--trials", type=int, default=40, help="outbreaks per size and scenario")
+    parser.add_argument("--series", type=int, default=20, help="10-year series per scenario")
+    parser.add_argument("--trials", type=int, default=50, help="outbreaks per size and scenario")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--configs", help='tuning: "w,levels,b,excluded,alpha;..."')
+    parser.add_argument(
+        "--configs", help='"w,levels,b,excluded,alpha;..." (tuning; a report uses the first)'
+    )
     parser.add_argument("--fitter", choices=("numpy", "statsmodels"), default="numpy")
     args = parser.parse_args(argv)
     if args.quick:
@@ -357,7 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 flush=True,
             )
     else:
-        params = dataclasses.replace(FarringtonParams(), fitter=args.fitter)
+        base = tuning_grid(args.configs)[0] if args.configs else FarringtonParams()
+        params = dataclasses.replace(base, fitter=args.fitter)
         print(f"report on seed {seed} with {params}")
         results = evaluate(seed, params, args.series, args.trials, args.jobs)
         print(table(results))
