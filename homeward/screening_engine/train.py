@@ -436,7 +436,15 @@ def report_markdown(report: dict[str, Any]) -> str:
                 f"| {name} | {figures['macro_f1']:.3f} | {100 * figures['hard_negative_fp_rate']:.1f} % |"
             )
     if report.get("heldout"):
-        lines += ["", "## Independent held-out set", ""]
+        lines += [
+            "",
+            "## Independent held-out set",
+            "",
+            f"`{report['heldout'].get('input', '')}`, written by another helper apart from the "
+            "training data and not read before this model was trained; evaluated once with "
+            "`python -m homeward.screening evaluate --record`. Nothing was tuned on it.",
+            "",
+        ]
         lines += _evaluation_markdown(report["heldout"])
     return "\n".join(lines) + "\n"
 
@@ -561,3 +569,17 @@ def train_and_save(
     model.save(out_dir / "model.json")
     write_report(out_dir / "evaluation.json", out_dir / "evaluation.md", report)
     return report
+
+
+def record_heldout(model_dir: Path, figures: dict[str, Any]) -> None:
+    """Add a held-out evaluation to the model's report (JSON and Markdown), and the
+    choices measured by ``bench/screening_choices.py`` if they were written since."""
+    path_json = model_dir / "evaluation.json"
+    report = json.loads(path_json.read_text(encoding="utf-8"))
+    if figures.get("model_version") != report["version"]:
+        raise ValueError("the figures are not of the model this report describes")
+    report["heldout"] = figures
+    choices = model_dir / "choices.json"
+    if choices.exists():
+        report["comparisons"] = json.loads(choices.read_text(encoding="utf-8"))
+    write_report(path_json, model_dir / "evaluation.md", report)
