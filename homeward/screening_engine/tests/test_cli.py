@@ -87,3 +87,20 @@ def test_evaluate_prints_the_figures(tmp_path: Path) -> None:
     assert "macro-F1" in completed.stdout
     data = json.loads(figures.read_text(encoding="utf-8"))
     assert data["n"] == 2 and data["hard_negatives"] == 1
+
+
+def test_the_command_line_imports_no_django() -> None:
+    code = (
+        "import sys, homeward.screening.__main__, homeward.screening_engine.cli; "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    completed = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"
