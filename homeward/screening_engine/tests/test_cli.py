@@ -87,3 +87,25 @@ def test_evaluate_prints_the_figures(tmp_path: Path) -> None:
     assert "macro-F1" in completed.stdout
     data = json.loads(figures.read_text(encoding="utf-8"))
     assert data["n"] == 2 and data["hard_negatives"] == 1
+
+
+def test_the_command_line_adds_no_django_import() -> None:
+    # The root package ``homeward`` loads the Celery app (and with it a few django.utils
+    # modules); the command line and the engine must add nothing of Django to that.
+    code = (
+        "import sys, homeward; "
+        "before = {m for m in sys.modules if m.split('.')[0] == 'django'}; "
+        "import homeward.screening.__main__, homeward.screening_engine.cli; "
+        "after = {m for m in sys.modules if m.split('.')[0] == 'django'}; "
+        "print(sorted(after - before))"
+    )
+    completed = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"
