@@ -1,0 +1,209 @@
+"""What happens to every post after intake, in batches: classification, identifiers,
+near-duplicate cluster, network.
+
+- **Classification**: the engine's label, probabilities, cues and flag.
+- **Identifiers**: contact details as blind indexes (``tips.services.identifier_digest``,
+  the clue module's digest) with the normalised value encrypted.
+- **Cluster**: the post's MinHash LSH band keys are stored; posts sharing a key with it
+  (earlier batches from the database, this batch from memory) are candidates, and the
+  first whose estimated similarity reaches ``NEAR_DUPLICATE_SIMILARITY`` gives its
+  cluster (a cluster is named by its first post).
+- **Network**: posts sharing any contact detail are one network (union-find over the
+  batch and the networks already stored; merged networks take the lowest id).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.core.models import Division
+from homeward.screening import engine
+from homeward.screening.models import BandKey, Post, PostIdentifier
+from homeward.tips.services import identifier_digest
+
+# Rows per IN (...) query: far below SQLite's limit of bound parameters.
+CHUNK = 900
+
+
+def _chunks(items: Sequence[object], size: int = CHUNK) -> Iterable[Sequence[object]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _district_names() -> dict[str, int]:
+    names: dict[str, int] = {}
+    for pk, name in Division.objects.values_list("pk", "name_zh"):
+        names[name] = pk
+        # 渝中区 is also written 渝中; 石柱土家族自治县 as 石柱县 is left to the engine.
+        if len(name) > 2 and name[-1] in "区县":
+            names.setdefault(name[:-1], pk)
+    return names
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, object], tuple[str, object]] = {}
+
+    def find(self, node: tuple[str, object]) -> tuple[str, object]:
+        self.parent.setdefault(node, node)
+        root = node
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[node] != root:
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def union(self, a: tuple[str, object], b: tuple[str, object]) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[root_b] = root_a
+
+
+@transaction.atomic
+def posts_process(post_ids: Sequence[int]) -> int:
+    """Classify, index, cluster and link the posts ``post_ids`` not yet classified (a
+    post already done is skipped, so a run started twice does the work once). Returns
+    how many of them were flagged."""
+    posts = list(
+        Post.objects.select_for_update()
+        .filter(pk__in=post_ids, classified_at__isnull=True)
+        .order_by("pk")
+    )
+    if not posts:
+        return 0
+    results = engine.classify([post.text for post in posts])
+    now = timezone.now()
+    districts = _district_names()
+    signatures: dict[int, np.ndarray] = {}
+    keys: dict[int, list[str]] = {}
+    contacts: dict[int, set[tuple[str, str]]] = {}
+    for post, result in zip(posts, results, strict=True):
+        post.label = result.label
+        post.score = min(max(float(result.score), 0.0), 1.0)
+        post.scores = {label: round(float(p), 4) for label, p in result.scores.items()}
+        post.cues = engine.cue_dicts(result)
+        post.model_version = result.model_version[:64]
+        post.flagged = bool(result.flagged)
+        post.classified_at = now
+        sig = engine.signature(post.text)
+        signatures[post.pk] = sig
+        post.signature = engine.signature_bytes(sig)
+        keys[post.pk] = engine.band_keys(sig)
+        found: set[tuple[str, str]] = set()
+        for identifier in result.identifiers:
+            if identifier.kind in engine.LINK_KINDS and identifier.value:
+                found.add((identifier.kind, identifier.value[:200]))
+            elif identifier.kind == "place" and post.division_id is None:
+                post.division_id = districts.get(identifier.value)
+        contacts[post.pk] = found
+    _assign_clusters(posts, signatures, keys)
+    _assign_networks(posts, contacts)
+    Post.objects.bulk_update(
+        posts,
+        [
+            "label",
+            "score",
+            "scores",
+            "cues",
+            "model_version",
+            "flagged",
+            "classified_at",
+            "signature",
+            "cluster_head",
+            "network_id",
+            "division",
+        ],
+        batch_size=500,
+    )
+    return sum(1 for post in posts if post.flagged)
+
+
+def _assign_clusters(
+    posts: list[Post], signatures: dict[int, np.ndarray], keys: dict[int, list[str]]
+) -> None:
+    batch_ids = [post.pk for post in posts]
+    wanted = sorted({key for post_keys in keys.values() for key in post_keys})
+    holders: dict[str, list[int]] = defaultdict(list)
+    for part in _chunks(wanted):
+        for key, post_id in (
+            BandKey.objects.filter(key__in=part)
+            .exclude(post_id__in=batch_ids)
+            .values_list("key", "post_id")
+        ):
+            holders[key].append(post_id)
+    earlier = sorted({pk for ids in holders.values() for pk in ids})
+    heads: dict[int, int] = {}
+    for part in _chunks(earlier):
+        for pk, raw, head in Post.objects.filter(pk__in=part).values_list(
+            "pk", "signature", "cluster_head_id"
+        ):
+            if raw is not None:
+                signatures[pk] = engine.signature_from_bytes(raw)
+            heads[pk] = head or pk
+    new_keys: list[BandKey] = []
+    for post in posts:
+        sig = signatures[post.pk]
+        candidates = sorted({pk for key in keys[post.pk] for pk in holders.get(key, ())})
+        matched = [
+            heads[pk]
+            for pk in candidates
+            if pk in signatures
+            and pk in heads
+            and engine.similarity(sig, signatures[pk]) >= engine.NEAR_DUPLICATE_SIMILARITY
+        ]
+        head = min(matched) if matched else post.pk
+        post.cluster_head_id = head
+        heads[post.pk] = head
+        for key in keys[post.pk]:
+            holders[key].append(post.pk)
+            new_keys.append(BandKey(post_id=post.pk, key=key))
+    BandKey.objects.bulk_create(new_keys, batch_size=2000)
+
+
+def _assign_networks(posts: list[Post], contacts: dict[int, set[tuple[str, str]]]) -> None:
+    batch_ids = [post.pk for post in posts]
+    digests: dict[int, set[str]] = {}
+    rows: list[PostIdentifier] = []
+    for post in posts:
+        mine: set[str] = set()
+        for kind, value in sorted(contacts[post.pk]):
+            digest = identifier_digest(kind, value)
+            if f"{kind}:{digest}" in mine:
+                continue
+            mine.add(f"{kind}:{digest}")
+            rows.append(PostIdentifier(post_id=post.pk, kind=kind, digest=digest, value=value))
+        digests[post.pk] = mine
+    PostIdentifier.objects.bulk_create(rows, batch_size=1000)
+    plain = sorted({d.split(":", 1)[1] for ds in digests.values() for d in ds})
+    links = _UnionFind()
+    for part in _chunks(plain):
+        for kind, digest, network in (
+            PostIdentifier.objects.filter(digest__in=part, post__network_id__isnull=False)
+            .exclude(post_id__in=batch_ids)
+            .values_list("kind", "digest", "post__network_id")
+            .distinct()
+        ):
+            links.union(("d", f"{kind}:{digest}"), ("n", network))
+    for post in posts:
+        for digest in digests[post.pk]:
+            links.union(("p", post.pk), ("d", digest))
+    members: dict[tuple[str, object], list[tuple[str, object]]] = defaultdict(list)
+    for node in list(links.parent):
+        members[links.find(node)].append(node)
+    by_post = {post.pk: post for post in posts}
+    for nodes in members.values():
+        post_ids = [int(pk) for kind, pk in nodes if kind == "p"]  # type: ignore[call-overload]
+        networks = [int(pk) for kind, pk in nodes if kind == "n"]  # type: ignore[call-overload]
+        if not post_ids:
+            continue
+        root = min(post_ids + networks)
+        for pk in post_ids:
+            by_post[pk].network_id = root
+        others = [network for network in networks if network != root]
+        if others:
+            Post.objects.filter(network_id__in=others).update(network_id=root)
