@@ -1,4 +1,4 @@
-"""The platforms' partner API (``/api/v1/screening/…``, bearer token per platform).
+"""The platforms' partner API (``/api/v1/partner/screening/…``, bearer token per platform).
 
 - ``POST /posts`` pushes a batch of at most 500 posts with an ``Idempotency-Key``:
   each item is answered on its own (``created``, ``exists`` — the same platform post id

@@ -4,10 +4,11 @@ near-duplicate cluster, network.
 - **Classification**: the engine's label, probabilities, cues and flag.
 - **Identifiers**: contact details as blind indexes (``tips.services.identifier_digest``,
   the clue module's digest) with the normalised value encrypted.
-- **Cluster**: the post's MinHash LSH band keys are stored; posts sharing a key with it
-  (earlier batches from the database, this batch from memory) are candidates, and the
-  first whose estimated similarity reaches ``NEAR_DUPLICATE_SIMILARITY`` gives its
-  cluster (a cluster is named by its first post).
+- **Cluster**: the MinHash LSH band keys of each cluster's first post are stored; the
+  founders sharing a key with a new post (earlier batches from the database, this batch
+  from memory) are candidates, and one whose estimated similarity reaches
+  ``NEAR_DUPLICATE_SIMILARITY`` gives its cluster (the lowest such founder's); otherwise
+  the post founds a cluster (named by its own id).
 - **Network**: posts sharing any contact detail are one network (union-find over the
   batch and the networks already stored; merged networks take the lowest id).
 """
@@ -159,9 +160,13 @@ def _assign_clusters(
         head = min(matched) if matched else post.pk
         post.cluster_head_id = head
         heads[post.pk] = head
-        for key in keys[post.pk]:
-            holders[key].append(post.pk)
-            new_keys.append(BandKey(post_id=post.pk, key=key))
+        if head == post.pk:
+            # Only a cluster's first post is indexed (as the engine's in-memory index
+            # does): a repost is compared with the founders, so the keys grow with the
+            # number of clusters, not of posts.
+            for key in keys[post.pk]:
+                holders[key].append(post.pk)
+                new_keys.append(BandKey(post_id=post.pk, key=key))
     BandKey.objects.bulk_create(new_keys, batch_size=2000)
 
 

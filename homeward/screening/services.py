@@ -160,7 +160,7 @@ def _division_lookup() -> dict[str, Division]:
     return table
 
 
-def _resolve(
+def rows_resolve(
     rows: Sequence[PostRow], *, fixed_platform: Platform | None = None
 ) -> dict[int, tuple[Platform | None, Division | None]]:
     """Each row's platform and district, adding a field error where a name is unknown."""
@@ -189,7 +189,7 @@ def _resolve(
     return resolved
 
 
-def _store_posts(
+def posts_store(
     rows: Sequence[PostRow],
     resolved: dict[int, tuple[Platform | None, Division | None]],
     *,
@@ -337,7 +337,7 @@ def _intake_store(batch: IntakeBatch) -> None:
     except FileRefused as refusal:
         _reject(batch, [{"row": 0, "column": "", "reason": str(refusal)}])
         return
-    resolved = _resolve(result.rows)
+    resolved = rows_resolve(result.rows)
     errors = list(result.errors)
     from homeward.core.imports import RowError
     from homeward.screening.intake import COLUMN_LABELS
@@ -359,7 +359,7 @@ def _intake_store(batch: IntakeBatch) -> None:
             encoding=result.encoding,
         )
         return
-    created, existing = _store_posts(
+    created, existing = posts_store(
         result.rows, resolved, source=Post.Source.UPLOAD, operation=batch.operation, intake=batch
     )
     IntakeBatch.objects.filter(pk=batch.pk).update(
@@ -431,9 +431,9 @@ def posts_submit_api(
                 status=IntakeBatch.Status.RUNNING,
             )
             good = [row for row in rows if not row.errors]
-            resolved = _resolve(good, fixed_platform=platform)
+            resolved = rows_resolve(good, fixed_platform=platform)
             good = [row for row in good if not row.errors]
-            created, existing = _store_posts(
+            created, existing = posts_store(
                 good, resolved, source=Post.Source.API, operation=None, intake=batch
             )
             flagged = posts_process(sorted(created.values())) if created else 0
@@ -516,7 +516,7 @@ def post_paste(
         raise ValidationError(row.errors)
     if Post.objects.filter(platform=platform, platform_post_id=row.post_id).exists():
         raise ValidationError({"post_id": [_("This post is already stored.")]})
-    created, _existing = _store_posts(
+    created, _existing = posts_store(
         [row],
         {row.row: (platform, division)},
         source=Post.Source.MANUAL,
