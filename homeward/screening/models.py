@@ -59,7 +59,7 @@ class Operation(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         RUNNING = "running", _("Running")
-        CLOSED = "closed", pgettext_lazy("operation status", "Closed")
+        CLOSED = "closed", _("Operation ended")
 
     class Lead(models.TextChoices):
         CYBERSPACE = "cyberspace", _("Cyberspace Affairs Office (网信办)")
@@ -284,7 +284,7 @@ class Takedown(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("Requested"), default=timezone.now)
-    due_at = models.DateTimeField(_("Due"))
+    due_at = models.DateTimeField(pgettext_lazy("takedown", "Due"))
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("Closed"), null=True, blank=True)
     platform_reference = models.CharField(_("Platform's reference"), max_length=100, blank=True)

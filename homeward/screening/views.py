@@ -33,6 +33,13 @@ from homeward.screening.models import LABEL_CHOICES, IntakeBatch, Operation, Pla
 LABEL_NAMES = dict(LABEL_CHOICES)
 
 
+def _kind_name(code: str) -> str:
+    """A contact detail's kind in the user's language (the clue module's names)."""
+    from homeward.tips.models import TipIdentifier
+
+    return str(dict(TipIdentifier.Kind.choices).get(code, code))
+
+
 def _form_errors(form: Any, error: ValidationError | DomainError) -> None:
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
@@ -129,7 +136,10 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": _score_rows(post),
             "label_name": LABEL_NAMES.get(post.label, post.label),
             "cues": [dict(c, label_name=LABEL_NAMES.get(c["label"], c["label"])) for c in post.cues],
-            "identifiers": selectors.identifiers_of(post),
+            "identifiers": [
+                (_kind_name(identifier.kind), identifier.value)
+                for identifier in selectors.identifiers_of(post)
+            ],
             "cluster": list(selectors.cluster_of(user, post)),
             "network": selectors.network_of(user, post),
             "form": form,
