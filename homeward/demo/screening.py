@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from homeward.core.models import User
-from homeward.screening.models import Operation, Platform, Post
+from homeward.screening.models import IntakeBatch, Operation, Platform, Post
 
 PLATFORMS = (
     ("wechat", "微信"),
@@ -24,12 +25,13 @@ PLATFORMS = (
 def seed_screening(*, count: int = 300) -> int:
     from homeward.screening.intake import check_values
     from homeward.screening.pipeline import posts_process
-    from homeward.screening.sample_posts import sample_rows
+    from homeward.screening.sample_posts import SELLER_WECHAT, sample_rows
     from homeward.screening.services import (
-        rows_resolve,
-        posts_store,
         operation_create,
         platform_register,
+        post_review,
+        posts_store,
+        rows_resolve,
     )
 
     if Post.objects.exists():
@@ -47,10 +49,37 @@ def seed_screening(*, count: int = 300) -> int:
     )
     rows = [check_values(n, row) for n, row in enumerate(sample_rows(count, seed=7), start=2)]
     resolved = rows_resolve(rows)
+    batch = IntakeBatch.objects.create(
+        source=Post.Source.UPLOAD,
+        operation=operation,
+        file_name="净网行动导出（演示）.csv",
+        status=IntakeBatch.Status.RUNNING,
+        requested_by=officer,
+    )
     created, _existing = posts_store(
-        rows, resolved, source=Post.Source.UPLOAD, operation=operation, intake=None
+        rows, resolved, source=Post.Source.UPLOAD, operation=operation, intake=batch
     )
     ids = sorted(created.values())
+    flagged = 0
     for start in range(0, len(ids), 500):
-        posts_process(ids[start : start + 500])
+        flagged += posts_process(ids[start : start + 500])
+    IntakeBatch.objects.filter(pk=batch.pk).update(
+        status=IntakeBatch.Status.DONE,
+        progress=100,
+        total=len(rows),
+        created=len(ids),
+        flagged=flagged,
+        encoding="UTF-8",
+        finished_at=timezone.now(),
+    )
+    # One other offer already confirmed by the district police: a clue and a takedown
+    # request; the seller's reposts still wait in the queue.
+    other = Post.objects.filter(
+        operation=operation, flagged=True, division__code="500103"
+    ).order_by("-score")
+    police = User.objects.get(username="demo.investigator")
+    for post in other:
+        if SELLER_WECHAT not in post.text:
+            post_review(actor=police, post=post, decision=True, label=post.label)
+            break
     return len(ids)

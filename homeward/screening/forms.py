@@ -72,7 +72,10 @@ class PasteForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    DECISIONS = [("true", _("Illegal: open a clue and ask for takedown")), ("false", _("Not illegal"))]
+    DECISIONS = [
+        ("true", _("Illegal: open a clue and ask for takedown")),
+        ("false", _("Not illegal")),
+    ]
 
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     label = forms.ChoiceField(

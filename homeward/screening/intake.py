@@ -133,7 +133,9 @@ def check_values(row: int, values: Mapping[str, object]) -> PostRow:
     raw_time = values.get("posted_at")
     if raw_time not in (None, ""):
         if isinstance(raw_time, datetime):
-            posted_at = raw_time if timezone.is_aware(raw_time) else raw_time.replace(tzinfo=SHANGHAI)
+            posted_at = (
+                raw_time if timezone.is_aware(raw_time) else raw_time.replace(tzinfo=SHANGHAI)
+            )
         else:
             try:
                 posted_at = parse_time(str(raw_time))
@@ -261,7 +263,11 @@ def read_posts(data: bytes, name: str) -> ReadResult:
             positions: dict[str, int] = {}
             for column in COLUMNS:
                 found = next(
-                    (lowered_header.index(n.lower()) for n in column.names if n.lower() in lowered_header),
+                    (
+                        lowered_header.index(n.lower())
+                        for n in column.names
+                        if n.lower() in lowered_header
+                    ),
                     None,
                 )
                 if found is not None:

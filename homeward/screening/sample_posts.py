@@ -18,8 +18,7 @@ DISTRICTS = ("500103", "500101", "500105", "500106", "500112", "")
 SELLER_PHONE = "13987654321"
 SELLER_WECHAT = "baobao_cq2026"
 SELLER_AD = (
-    "送养男宝，刚满月，健康白胖，家里实在养不起，营养费私聊，"
-    "诚心要的加v：{wechat}，电话{phone}"
+    "送养男宝，刚满月，健康白胖，家里实在养不起，营养费私聊，诚心要的加v：{wechat}，电话{phone}"
 )
 SELLER_EDITS = (
     ("男宝", "男宝宝"),
@@ -59,8 +58,10 @@ def _phone(rng: random.Random) -> str:
 
 
 def _wechat(rng: random.Random) -> str:
-    return rng.choice(("cq", "yu", "bb", "hy")) + "_" + "".join(
-        rng.choice("abcdefghjkmnpqrstuvwxyz0123456789") for _ in range(6)
+    return (
+        rng.choice(("cq", "yu", "bb", "hy"))
+        + "_"
+        + "".join(rng.choice("abcdefghjkmnpqrstuvwxyz0123456789") for _ in range(6))
     )
 
 
@@ -71,15 +72,19 @@ def _seller_text(rng: random.Random) -> str:
     return text
 
 
-def sample_rows(count: int, *, seed: int = 15, seller_reposts: int = 12) -> Iterator[dict[str, str]]:
+def sample_rows(
+    count: int, *, seed: int = 15, seller_reposts: int = 12
+) -> Iterator[dict[str, str]]:
     """``count`` export rows ``{post_id, platform, url, author, posted_at, text, district}``:
     ``seller_reposts`` of them the seller's ad, about 3 % other offers, the rest ordinary
     posts and hard negatives."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     seller_rows = set(rng.sample(range(count), k=min(seller_reposts, count)))
     for index in range(count):
-        platform = PLATFORMS[index % len(PLATFORMS)] if index not in seller_rows else rng.choice(
-            PLATFORMS[:3]
+        platform = (
+            PLATFORMS[index % len(PLATFORMS)]
+            if index not in seller_rows
+            else rng.choice(PLATFORMS[:3])
         )
         if index in seller_rows:
             text, author, district = _seller_text(rng), "爱心妈妈", "500103"

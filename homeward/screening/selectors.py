@@ -214,8 +214,10 @@ def operation_figures(operations: QuerySet[Operation] | list[int]) -> dict[int, 
     """Each operation's figures, computed from its records: posts screened, flagged,
     confirmed (a reviewer's or with its cluster), taken down (the platform confirmed the
     removal), clues opened. ``{operation id: {figure: count}}``."""
-    ids = list(operations) if isinstance(operations, list) else list(
-        operations.values_list("pk", flat=True)
+    ids = (
+        list(operations)
+        if isinstance(operations, list)
+        else list(operations.values_list("pk", flat=True))
     )
     figures: dict[int, dict[str, int]] = {pk: dict.fromkeys(FIGURES, 0) for pk in ids}
     rows = (

@@ -24,7 +24,7 @@ from homeward.core.audit_actions import AuditAction
 from homeward.core.background import enqueue_after_commit
 from homeward.core.errors import DomainError
 from homeward.core.idempotency import app_hmac
-from homeward.core.models import Agency, Division, User
+from homeward.core.models import Division, User
 from homeward.core.roles import P_SCREEN_OPERATE, P_SCREEN_REVIEW
 from homeward.core.scoping import scope_of
 from homeward.screening.intake import FileRefused, PostRow, check_values, read_posts
@@ -261,7 +261,9 @@ def intake_request_upload(
     require_permission(actor, P_SCREEN_OPERATE)
     if len(content) > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": [_("The file is larger than 30 MB; split it.")]})
-    if not file_name.lower().endswith((".jsonl", ".json", ".ndjson", ".csv", ".txt", ".tsv", ".xlsx")):
+    if not file_name.lower().endswith(
+        (".jsonl", ".json", ".ndjson", ".csv", ".txt", ".tsv", ".xlsx")
+    ):
         raise ValidationError({"file": [_("Upload a .jsonl, .csv or .xlsx file.")]})
     batch = IntakeBatch.objects.create(
         source=Post.Source.UPLOAD,
@@ -345,9 +347,7 @@ def _intake_store(batch: IntakeBatch) -> None:
     for row in result.rows:
         for key in ("platform", "district"):
             for message in row.errors.get(key, []):
-                if not any(
-                    e.row == row.row and e.reason == message for e in errors
-                ):
+                if not any(e.row == row.row and e.reason == message for e in errors):
                     errors.append(RowError(row.row, COLUMN_LABELS[key], message))
     if errors:
         _reject(
@@ -415,7 +415,9 @@ def posts_submit_api(
     previous = IntakeBatch.objects.filter(idempotency_digest=digest).first()
     if previous is not None:
         return _replay(previous, payload), True
-    rows = [check_values(index, {**item, "platform": platform.code}) for index, item in enumerate(items)]
+    rows = [
+        check_values(index, {**item, "platform": platform.code}) for index, item in enumerate(items)
+    ]
     seen: set[str] = set()
     for row in rows:
         if row.post_id in seen:
@@ -441,11 +443,7 @@ def posts_submit_api(
                 ItemOutcome(
                     row.row,
                     row.post_id,
-                    "rejected"
-                    if row.errors
-                    else "created"
-                    if row.row in created
-                    else "exists",
+                    "rejected" if row.errors else "created" if row.row in created else "exists",
                     row.errors,
                 )
                 for row in rows
@@ -544,7 +542,8 @@ def _clue_narrative(post: Post, label: str) -> str:
     label_text = dict(Post._meta.get_field("label").flatchoices).get(label, label)  # type: ignore[union-attr]
     lines = [
         _("Online post confirmed by a reviewer (网络巡查)."),
-        _("Platform: %(platform)s; post id: %(id)s") % {"platform": post.platform.name, "id": post.platform_post_id},
+        _("Platform: %(platform)s; post id: %(id)s")
+        % {"platform": post.platform.name, "id": post.platform_post_id},
     ]
     if post.url:
         lines.append(_("Address: %(url)s") % {"url": post.url})
@@ -584,7 +583,9 @@ def post_review(
             ScreeningError.NOT_PENDING, _("This post was already reviewed."), status=409
         )
     if not scope_of(actor).allows_division(locked.division_id) and locked.division_id:
-        raise DomainError(ScreeningError.NOT_PENDING, _("This post is not in your area."), status=404)
+        raise DomainError(
+            ScreeningError.NOT_PENDING, _("This post is not in your area."), status=404
+        )
     chosen = label or locked.label
     if decision:
         if chosen not in LABELS or chosen == "benign":

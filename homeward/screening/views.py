@@ -135,7 +135,9 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pieces": selectors.highlighted(post),
             "scores": _score_rows(post),
             "label_name": LABEL_NAMES.get(post.label, post.label),
-            "cues": [dict(c, label_name=LABEL_NAMES.get(c["label"], c["label"])) for c in post.cues],
+            "cues": [
+                dict(c, label_name=LABEL_NAMES.get(c["label"], c["label"])) for c in post.cues
+            ],
             "identifiers": [
                 (_kind_name(identifier.kind), identifier.value)
                 for identifier in selectors.identifiers_of(post)

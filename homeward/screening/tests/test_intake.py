@@ -19,12 +19,33 @@ from homeward.screening.tests.conftest import SELLER_AD, SELLER_REPOST, WARNING
 pytestmark = pytest.mark.django_db
 
 ROWS = [
-    {"post_id": "t1", "platform": "微信", "url": "https://example.cn/p/1", "author": "卖家甲",
-     "posted_at": "2026-11-03 14:20", "text": SELLER_AD, "district": "渝中区"},
-    {"post_id": "t2", "platform": "douyin", "url": "", "author": "卖家乙",
-     "posted_at": "2026/11/04 09:00", "text": SELLER_REPOST, "district": "500103"},
-    {"post_id": "t3", "platform": "抖音", "url": "", "author": "",
-     "posted_at": "", "text": WARNING, "district": ""},
+    {
+        "post_id": "t1",
+        "platform": "微信",
+        "url": "https://example.cn/p/1",
+        "author": "卖家甲",
+        "posted_at": "2026-11-03 14:20",
+        "text": SELLER_AD,
+        "district": "渝中区",
+    },
+    {
+        "post_id": "t2",
+        "platform": "douyin",
+        "url": "",
+        "author": "卖家乙",
+        "posted_at": "2026/11/04 09:00",
+        "text": SELLER_REPOST,
+        "district": "500103",
+    },
+    {
+        "post_id": "t3",
+        "platform": "抖音",
+        "url": "",
+        "author": "",
+        "posted_at": "",
+        "text": WARNING,
+        "district": "",
+    },
 ]
 HEADER_ZH = ["帖子编号", "平台", "链接", "作者", "发布时间", "内容", "区县"]
 KEYS = ["post_id", "platform", "url", "author", "posted_at", "text", "district"]

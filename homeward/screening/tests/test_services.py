@@ -93,7 +93,11 @@ def test_posts_sharing_only_a_phone_are_one_network_and_networks_merge(
         [{"post_id": "c", "text": "有需要的联系 13911112222 或者 加v bride_cq88"}],
         key="batch-net-02",
     )
-    ids = set(Post.objects.filter(platform_post_id__in=["a", "b", "c"]).values_list("network_id", flat=True))
+    ids = set(
+        Post.objects.filter(platform_post_id__in=["a", "b", "c"]).values_list(
+            "network_id", flat=True
+        )
+    )
     assert ids == {a.pk}
 
 
@@ -169,7 +173,9 @@ def test_a_confirmed_post_without_district_needs_the_clues_district(
     _push(wechat, [{"post_id": "w1", "text": SELLER_AD}], key="k-nodistrict")
     post = Post.objects.get(platform_post_id="w1")
     with pytest.raises(ValidationError) as error:
-        post_review(actor=municipal_investigator, post=post, decision=True, label="illegal_adoption")
+        post_review(
+            actor=municipal_investigator, post=post, decision=True, label="illegal_adoption"
+        )
     assert "division" in error.value.message_dict
     outcome = post_review(
         actor=municipal_investigator,

@@ -95,7 +95,12 @@ def test_the_cyberspace_office_creates_an_operation_and_sees_its_figures(
     client = client_for(cyberspace)
     response = client.post(
         reverse("screening:operation_list"),
-        {"name": "净网2026", "lead": "cyberspace", "starts_on": "2026-11-01", "platforms": [wechat.pk]},
+        {
+            "name": "净网2026",
+            "lead": "cyberspace",
+            "starts_on": "2026-11-01",
+            "platforms": [wechat.pk],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     operation = Operation.objects.get(name="净网2026")
@@ -138,16 +143,36 @@ def test_the_partner_api_takes_posts_and_answers_takedowns(
     _douyin, other_token = platform_tokens["douyin"]
     api = Client()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_IDEMPOTENCY_KEY": "push-000001"}
-    payload = {"posts": [{"post_id": "a1", "text": SELLER_AD, "district": "500103"}, {"post_id": "a2", "text": ""}]}
-    first = api.post("/api/v1/partner/screening/posts", json.dumps(payload), content_type="application/json", **headers)
+    payload = {
+        "posts": [
+            {"post_id": "a1", "text": SELLER_AD, "district": "500103"},
+            {"post_id": "a2", "text": ""},
+        ]
+    }
+    first = api.post(
+        "/api/v1/partner/screening/posts",
+        json.dumps(payload),
+        content_type="application/json",
+        **headers,
+    )
     assert first.status_code == 201, first.content
     body = first.json()
     assert (body["created"], body["rejected"]) == (1, 1)
     assert body["items"][1]["errors"]["text"]
     assert "label" not in json.dumps(body)  # nothing of the classification goes back
-    again = api.post("/api/v1/partner/screening/posts", json.dumps(payload), content_type="application/json", **headers)
+    again = api.post(
+        "/api/v1/partner/screening/posts",
+        json.dumps(payload),
+        content_type="application/json",
+        **headers,
+    )
     assert again.status_code == 200 and again.json()["replayed"] is True
-    assert api.post("/api/v1/partner/screening/posts", json.dumps(payload), content_type="application/json").status_code == 401
+    assert (
+        api.post(
+            "/api/v1/partner/screening/posts", json.dumps(payload), content_type="application/json"
+        ).status_code
+        == 401
+    )
     # a reviewer confirms it; the platform fetches and answers its request
     client_for(owner).post(
         reverse("screening:post_detail", args=[Post.objects.get(platform_post_id="a1").pk]),
@@ -156,7 +181,12 @@ def test_the_partner_api_takes_posts_and_answers_takedowns(
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     pending = api.get("/api/v1/partner/screening/takedowns", **auth).json()
     assert [row["post_id"] for row in pending] == ["a1"]
-    assert api.get("/api/v1/partner/screening/takedowns", HTTP_AUTHORIZATION=f"Bearer {other_token}").json() == []
+    assert (
+        api.get(
+            "/api/v1/partner/screening/takedowns", HTTP_AUTHORIZATION=f"Bearer {other_token}"
+        ).json()
+        == []
+    )
     takedown_id = pending[0]["id"]
     stranger = api.post(
         f"/api/v1/partner/screening/takedowns/{takedown_id}",
