@@ -86,6 +86,7 @@ def parse_time(text: str) -> datetime | None:
     value = text.strip()
     if not value:
         return None
+    moment: datetime | None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -96,8 +97,8 @@ def parse_time(text: str) -> datetime | None:
                 break
             except ValueError:
                 continue
-        if moment is None:
-            raise ValueError(value) from None
+    if moment is None:
+        raise ValueError(value)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=SHANGHAI)
     return moment
@@ -193,7 +194,7 @@ def _jsonl_rows(data: bytes) -> tuple[Iterator[tuple[int, dict[str, object] | No
                 yield number, None
                 continue
             aliases = {"id": "post_id", "time": "posted_at", "content": "text"}
-            yield number, {aliases.get(k, k): v for k, v in item.items()}
+            yield number, {aliases.get(str(k), str(k)): v for k, v in item.items()}
 
     return rows(), encoding.name
 

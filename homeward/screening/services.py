@@ -29,6 +29,7 @@ from homeward.core.roles import P_SCREEN_OPERATE, P_SCREEN_REVIEW
 from homeward.core.scoping import scope_of
 from homeward.screening.intake import FileRefused, PostRow, check_values, read_posts
 from homeward.screening.models import (
+    LABEL_CHOICES,
     LABELS,
     IntakeBatch,
     Operation,
@@ -235,7 +236,7 @@ def posts_store(
             )
             # bulk_create skips pre_save: fill the author's blind index here.
             field = Post._meta.get_field("author_handle")
-            post.author_index = field.blind_index_of(row.author) if row.author else ""  # type: ignore[attr-defined]
+            post.author_index = field.blind_index_of(row.author) if row.author else ""
             new.append((row, post))
         Post.objects.bulk_create([post for _row, post in new], batch_size=500)
         if new and new[0][1].pk is None:  # backends that do not return keys
@@ -539,7 +540,7 @@ class ReviewOutcome:
 
 
 def _clue_narrative(post: Post, label: str) -> str:
-    label_text = dict(Post._meta.get_field("label").flatchoices).get(label, label)  # type: ignore[union-attr]
+    label_text = dict(LABEL_CHOICES).get(label, label)
     lines = [
         _("Online post confirmed by a reviewer (网络巡查)."),
         _("Platform: %(platform)s; post id: %(id)s")
