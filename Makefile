@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage
+PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-screening-intake
 BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 .PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 .PHONY: lock audit vulndb data-inventory
@@ -90,6 +90,9 @@ bench-backlog: $(DEV_STAMP) ## Two ticks flag 5,000 overdue clues while the publ
 
 bench-linkage: $(DEV_STAMP) ## Finding relatives: ranking quality on an untuned seed, and search speed at 1,000,000 found persons (~10 min, 5 GB)
 	$(PY) bench/linkage_bench.py --open-sample 1000
+
+bench-screening-intake: $(DEV_STAMP) ## Online screening: a 10,000-post export imported, classified and clustered (SQLite; ~3 min)
+	$(PY) bench/screening_intake.py --posts 10000
 
 bench-exactly-once: $(DEV_STAMP) ## 20,000 SMS through a real HTTP gateway, worker killed 3 times (Redis; ~4 min)
 	$(PY) bench/alerts_exactly_once.py

@@ -80,7 +80,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     label = forms.ChoiceField(
         label=_("What it offers (correct the model if needed)"),
-        choices=ILLEGAL_LABELS,
+        choices=[("", "—"), *ILLEGAL_LABELS],
         required=False,
     )
     division = forms.ModelChoiceField(

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from homeward.core.models import Division
@@ -65,25 +67,23 @@ class _UnionFind:
             self.parent[root_b] = root_a
 
 
-@transaction.atomic
-def posts_process(post_ids: Sequence[int]) -> int:
-    """Classify, index, cluster and link the posts ``post_ids`` not yet classified (a
-    post already done is skipped, so a run started twice does the work once). Returns
-    how many of them were flagged."""
-    posts = list(
-        Post.objects.select_for_update()
-        .filter(pk__in=post_ids, classified_at__isnull=True)
-        .order_by("pk")
-    )
-    if not posts:
-        return 0
+@dataclass
+class Linkable:
+    """What linking a post needs besides the row: its LSH band keys and contacts."""
+
+    keys: list[str]
+    contacts: set[tuple[str, str]]
+
+
+def classify_into(posts: Sequence[Post]) -> dict[int, Linkable]:
+    """Fill the engine's answer into unsaved (or unclassified) posts: label,
+    probabilities, cues, flag, signature — and the district from a place named in the
+    text when the post has none. Returns, by position, what linking needs."""
     results = engine.classify([post.text for post in posts])
     now = timezone.now()
     districts = _district_names()
-    signatures: dict[int, np.ndarray] = {}
-    keys: dict[int, list[str]] = {}
-    contacts: dict[int, set[tuple[str, str]]] = {}
-    for post, result in zip(posts, results, strict=True):
+    extra: dict[int, Linkable] = {}
+    for position, (post, result) in enumerate(zip(posts, results, strict=True)):
         post.label = result.label
         post.score = min(max(float(result.score), 0.0), 1.0)
         post.scores = {label: round(float(p), 4) for label, p in result.scores.items()}
@@ -92,35 +92,97 @@ def posts_process(post_ids: Sequence[int]) -> int:
         post.flagged = bool(result.flagged)
         post.classified_at = now
         sig = engine.signature(post.text)
-        signatures[post.pk] = sig
         post.signature = engine.signature_bytes(sig)
-        keys[post.pk] = engine.band_keys(sig)
         found: set[tuple[str, str]] = set()
         for identifier in result.identifiers:
             if identifier.kind in engine.LINK_KINDS and identifier.value:
                 found.add((identifier.kind, identifier.value[:200]))
             elif identifier.kind == "place" and post.division_id is None:
                 post.division_id = districts.get(identifier.value)
-        contacts[post.pk] = found
-    _assign_clusters(posts, signatures, keys)
-    _assign_networks(posts, contacts)
-    Post.objects.bulk_update(
-        posts,
-        [
-            "label",
-            "score",
-            "scores",
-            "cues",
-            "model_version",
-            "flagged",
-            "classified_at",
-            "signature",
-            "cluster_head",
-            "network_id",
-            "division",
-        ],
-        batch_size=500,
+        extra[position] = Linkable(keys=engine.band_keys(sig), contacts=found)
+    return extra
+
+
+@transaction.atomic
+def posts_link(posts: Sequence[Post], extra: dict[int, Linkable] | None = None) -> None:
+    """Give stored, classified posts their near-duplicate cluster and network (posts
+    already linked are left alone). ``extra`` (by position) spares recomputing the band
+    keys and contacts; without it they are computed again from the post."""
+    todo: list[Post] = []
+    keys: dict[int, list[str]] = {}
+    contacts: dict[int, set[tuple[str, str]]] = {}
+    signatures: dict[int, np.ndarray] = {}
+    for position, post in enumerate(posts):
+        if post.cluster_head_id is not None or post.signature is None:
+            continue
+        todo.append(post)
+        signatures[post.pk] = engine.signature_from_bytes(post.signature)
+        if extra is not None and position in extra:
+            keys[post.pk] = extra[position].keys
+            contacts[post.pk] = extra[position].contacts
+        else:
+            from homeward.screening_engine import extract_identifiers
+
+            keys[post.pk] = engine.band_keys(signatures[post.pk])
+            contacts[post.pk] = {
+                (i.kind, i.value[:200])
+                for i in extract_identifiers(post.text)
+                if i.kind in engine.LINK_KINDS and i.value
+            }
+    if not todo:
+        return
+    _assign_clusters(todo, signatures, keys)
+    _assign_networks(todo, contacts)
+    # One UPDATE per cluster and per network (a CASE per row is far slower).
+    by_head: dict[int, list[int]] = defaultdict(list)
+    by_network: dict[int, list[int]] = defaultdict(list)
+    for post in todo:
+        by_head[int(post.cluster_head_id or post.pk)].append(post.pk)
+        if post.network_id:
+            by_network[int(post.network_id)].append(post.pk)
+    for head, ids in by_head.items():
+        for part in _chunks(ids):
+            Post.objects.filter(pk__in=part).update(cluster_head_id=head)
+    for network, ids in by_network.items():
+        for part in _chunks(ids):
+            Post.objects.filter(pk__in=part).update(network_id=network)
+
+
+@transaction.atomic
+def posts_process(post_ids: Sequence[int]) -> int:
+    """Classify (if not yet) and link the stored posts ``post_ids``; a post already
+    done is skipped, so a run started twice does the work once. Returns how many of
+    them are flagged. Intake classifies before it stores (:func:`classify_into`); this
+    is for posts stored unclassified and for resuming."""
+    posts = list(
+        Post.objects.select_for_update()
+        .filter(pk__in=post_ids)
+        .filter(Q(classified_at__isnull=True) | Q(cluster_head__isnull=True))
+        .order_by("pk")
     )
+    if not posts:
+        return 0
+    unclassified = [post for post in posts if post.classified_at is None]
+    extra: dict[int, Linkable] = {}
+    if unclassified:
+        found = classify_into(unclassified)
+        position_of = {post.pk: n for n, post in enumerate(posts)}
+        extra = {position_of[unclassified[n].pk]: item for n, item in found.items()}
+        for post in unclassified:
+            post.save(
+                update_fields=[
+                    "label",
+                    "score",
+                    "scores",
+                    "cues",
+                    "model_version",
+                    "flagged",
+                    "classified_at",
+                    "signature",
+                    "division",
+                ]
+            )
+    posts_link(posts, extra)
     return sum(1 for post in posts if post.flagged)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +25,17 @@ from homeward.core.audit_actions import AuditAction
 from homeward.core.background import enqueue_after_commit
 from homeward.core.errors import DomainError
 from homeward.core.idempotency import app_hmac
+from homeward.core.imports import RowError
 from homeward.core.models import Division, User
 from homeward.core.roles import P_SCREEN_OPERATE, P_SCREEN_REVIEW
 from homeward.core.scoping import scope_of
-from homeward.screening.intake import FileRefused, PostRow, check_values, read_posts
+from homeward.screening.intake import (
+    COLUMN_LABELS,
+    FileRefused,
+    PostRow,
+    check_values,
+    read_posts,
+)
 from homeward.screening.models import (
     LABEL_CHOICES,
     LABELS,
@@ -39,7 +47,7 @@ from homeward.screening.models import (
     Review,
     Takedown,
 )
-from homeward.screening.pipeline import posts_process
+from homeward.screening.pipeline import classify_into, posts_link, posts_process
 
 # Posts classified per committed batch of an upload (progress moves between batches).
 PROCESS_BATCH = 500
@@ -198,7 +206,8 @@ def posts_store(
     operation: Operation | None,
     intake: IntakeBatch | None,
 ) -> tuple[dict[int, int], dict[int, int]]:
-    """Create the posts not stored yet (idempotent by platform and post id). Returns
+    """Create the posts not stored yet (idempotent by platform and post id), classified
+    before they are written and then linked to their cluster and network. Returns
     ``{row: post id}`` of the new ones and of those that already existed."""
     created: dict[int, int] = {}
     existing: dict[int, int] = {}
@@ -238,8 +247,11 @@ def posts_store(
             field = Post._meta.get_field("author_handle")
             post.author_index = field.blind_index_of(row.author) if row.author else ""
             new.append((row, post))
+        if not new:
+            continue
+        extra = classify_into([post for _row, post in new])
         Post.objects.bulk_create([post for _row, post in new], batch_size=500)
-        if new and new[0][1].pk is None:  # backends that do not return keys
+        if new[0][1].pk is None:  # backends that do not return keys
             stored = dict(
                 Post.objects.filter(
                     platform_id=platform_id, platform_post_id__in=[r.post_id for r, _p in new]
@@ -249,6 +261,7 @@ def posts_store(
                 post.pk = stored[row.post_id]
         for row, post in new:
             created[row.row] = post.pk
+        posts_link([post for _row, post in new], extra)
     return created, existing
 
 
@@ -286,9 +299,11 @@ def intake_request_upload(
 
 
 def intake_execute(batch_id: int) -> IntakeBatch:
-    """The background run of an upload: read and check the file (all or nothing),
-    store the posts, then classify them in batches of ``PROCESS_BATCH``, each committed
-    with the progress. Started again after a crash it carries on where it stopped."""
+    """The background run of an upload: read and check the whole file first (one bad
+    row and nothing is imported: every bad row is listed), then store the posts in
+    committed batches of ``PROCESS_BATCH``, each classified and linked before it is
+    written, with the progress. Started again after a crash it carries on: stored posts
+    are skipped (by platform and post id) and any left unlinked are linked."""
     batch = IntakeBatch.objects.select_related("operation").get(pk=batch_id)
     if batch.status in {
         IntakeBatch.Status.DONE,
@@ -299,25 +314,36 @@ def intake_execute(batch_id: int) -> IntakeBatch:
     IntakeBatch.objects.filter(pk=batch.pk).update(status=IntakeBatch.Status.RUNNING, progress=1)
     try:
         if batch.content:
-            _intake_store(batch)
-            batch.refresh_from_db()
-            if batch.status == IntakeBatch.Status.REJECTED:
+            checked = _intake_check(batch)
+            if checked is None:
+                batch.refresh_from_db()
                 return batch
-        pending = list(
-            Post.objects.filter(intake=batch, classified_at__isnull=True)
-            .order_by("pk")
+            rows, resolved, encoding = checked
+            created = 0
+            for start in range(0, len(rows), PROCESS_BATCH):
+                part = rows[start : start + PROCESS_BATCH]
+                with transaction.atomic():
+                    new, _existing = posts_store(
+                        part,
+                        resolved,
+                        source=Post.Source.UPLOAD,
+                        operation=batch.operation,
+                        intake=batch,
+                    )
+                    created += len(new)
+                    IntakeBatch.objects.filter(pk=batch.pk).update(
+                        progress=min(99, 5 + int(94 * (start + len(part)) / len(rows))),
+                        total=len(rows),
+                        created=Post.objects.filter(intake=batch).count(),
+                        encoding=encoding,
+                    )
+        left = list(
+            Post.objects.filter(intake=batch)
+            .filter(Q(classified_at__isnull=True) | Q(cluster_head__isnull=True))
             .values_list("pk", flat=True)
         )
-        total = max(batch.created, 1)
-        done = batch.created - len(pending)
-        flagged = Post.objects.filter(intake=batch, flagged=True).count()
-        for start in range(0, len(pending), PROCESS_BATCH):
-            part = pending[start : start + PROCESS_BATCH]
-            flagged += posts_process(part)
-            done += len(part)
-            IntakeBatch.objects.filter(pk=batch.pk).update(
-                progress=min(99, 10 + int(89 * done / total)), flagged=flagged
-            )
+        for start in range(0, len(left), PROCESS_BATCH):
+            posts_process(left[start : start + PROCESS_BATCH])
     except Exception as error:
         IntakeBatch.objects.filter(pk=batch.pk).update(
             status=IntakeBatch.Status.FAILED,
@@ -326,25 +352,30 @@ def intake_execute(batch_id: int) -> IntakeBatch:
         )
         raise
     IntakeBatch.objects.filter(pk=batch.pk).update(
-        status=IntakeBatch.Status.DONE, progress=100, content="", finished_at=timezone.now()
+        status=IntakeBatch.Status.DONE,
+        progress=100,
+        content="",
+        created=Post.objects.filter(intake=batch).count(),
+        flagged=Post.objects.filter(intake=batch, flagged=True).count(),
+        finished_at=timezone.now(),
     )
     batch.refresh_from_db()
     return batch
 
 
-@transaction.atomic
-def _intake_store(batch: IntakeBatch) -> None:
+def _intake_check(
+    batch: IntakeBatch,
+) -> tuple[list[PostRow], dict[int, tuple[Platform | None, Division | None]], str] | None:
+    """The file's rows, their platforms and districts, and its encoding; None (and the
+    batch rejected with every bad row) when anything is wrong."""
     data = base64.b64decode(batch.content)
     try:
         result = read_posts(data, batch.file_name)
     except FileRefused as refusal:
         _reject(batch, [{"row": 0, "column": "", "reason": str(refusal)}])
-        return
+        return None
     resolved = rows_resolve(result.rows)
     errors = list(result.errors)
-    from homeward.core.imports import RowError
-    from homeward.screening.intake import COLUMN_LABELS
-
     for row in result.rows:
         for key in ("platform", "district"):
             for message in row.errors.get(key, []):
@@ -359,17 +390,8 @@ def _intake_store(batch: IntakeBatch) -> None:
             ],
             encoding=result.encoding,
         )
-        return
-    created, existing = posts_store(
-        result.rows, resolved, source=Post.Source.UPLOAD, operation=batch.operation, intake=batch
-    )
-    IntakeBatch.objects.filter(pk=batch.pk).update(
-        total=len(result.rows),
-        created=len(created),
-        encoding=result.encoding,
-        progress=10,
-        content="",
-    )
+        return None
+    return result.rows, resolved, result.encoding
 
 
 def _reject(batch: IntakeBatch, errors: list[dict[str, Any]], *, encoding: str = "") -> None:
@@ -439,7 +461,7 @@ def posts_submit_api(
             created, existing = posts_store(
                 good, resolved, source=Post.Source.API, operation=None, intake=batch
             )
-            flagged = posts_process(sorted(created.values())) if created else 0
+            flagged = Post.objects.filter(pk__in=list(created.values()), flagged=True).count()
             outcomes = [
                 ItemOutcome(
                     row.row,
@@ -523,8 +545,6 @@ def post_paste(
         intake=None,
     )
     post = Post.objects.get(pk=created[row.row])
-    posts_process([post.pk])
-    post.refresh_from_db()
     audit_record(actor=actor, action=AuditAction.SCREENING_INTAKE, obj=post)
     return post
 
