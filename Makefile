@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-screening-intake
+PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-screening bench-screening-intake
 BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 .PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 .PHONY: lock audit vulndb data-inventory
@@ -93,6 +93,9 @@ bench-linkage: $(DEV_STAMP) ## Finding relatives: ranking quality on an untuned 
 
 bench-screening-intake: $(DEV_STAMP) ## Online screening: a 10,000-post export imported, classified and clustered (SQLite; ~3 min)
 	$(PY) bench/screening_intake.py --posts 10000
+
+bench-screening: $(DEV_STAMP) ## Online screening: classification speed (20,000 posts) and clustering 1,000,000 posts (~5 min, 2 GB)
+	$(PY) bench/screening_bench.py
 
 bench-exactly-once: $(DEV_STAMP) ## 20,000 SMS through a real HTTP gateway, worker killed 3 times (Redis; ~4 min)
 	$(PY) bench/alerts_exactly_once.py

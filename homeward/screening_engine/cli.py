@@ -8,7 +8,7 @@ classify
     "score", "scores", "flagged", "cues", "identifiers", "model_version", "cluster",
     "network"}``. A file with bad lines is refused as a whole, every bad line named.
 train
-    ``train [--data DIR] [--out DIR] [--version V] [--compare]``: 5-fold cross-validation,
+    ``train [--data DIR] [--out DIR] [--version V] [--extra REVIEWED.jsonl]``: 5-fold CV,
     calibration, the final fit; writes ``model.json``, ``evaluation.json`` and
     ``evaluation.md`` (by default into the package's ``model/``).
 evaluate
@@ -39,9 +39,20 @@ from .types import LABELS
 BATCH = 512
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)  # noqa: T201 - the command line's progress and errors
+
+
+def _out(message: str) -> None:
+    print(message)  # noqa: T201 - the command line's result
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m homeward.screening", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m homeward.screening",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     classify = sub.add_parser("classify", help="label, explain and cluster posts")
     classify.add_argument("--input", required=True, type=Path)
@@ -51,7 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", type=Path, default=DATA_DIR)
     train.add_argument("--out", type=Path, default=MODEL_PATH.parent)
     train.add_argument("--version", help="model version (default: date-based)")
-    train.add_argument("--compare", action="store_true", help="also measure other settings")
+    train.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        help="another labelled JSONL to train on (e.g. reviewers' decisions); repeatable",
+    )
     evaluate = sub.add_parser("evaluate", help="figures of the model on a labelled file")
     evaluate.add_argument("--input", required=True, type=Path)
     evaluate.add_argument("--model", type=Path)
@@ -94,9 +111,9 @@ def _read_unlabelled(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
 def command_classify(args: argparse.Namespace) -> int:
     posts, errors = _read_unlabelled(args.input)
     if errors:
-        print(f"{args.input}: {len(errors)} bad line(s), nothing written:", file=sys.stderr)
+        _say(f"{args.input}: {len(errors)} bad line(s), nothing written:")
         for error in errors:
-            print(f"  {error}", file=sys.stderr)
+            _say(f"  {error}")
         return 2
     model = load_model(args.model)
     started = time.perf_counter()
@@ -113,17 +130,20 @@ def command_classify(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as handle:
         for (post_id, _), result in zip(posts, results, strict=True):
-            line = {"id": post_id} | result.as_json() | {
-                "cluster": clusters[post_id],
-                "network": networks[post_id],
-            }
+            line = (
+                {"id": post_id}
+                | result.as_json()
+                | {
+                    "cluster": clusters[post_id],
+                    "network": networks[post_id],
+                }
+            )
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
     elapsed = time.perf_counter() - started
     flagged = sum(result.flagged for result in results)
-    print(
+    _say(
         f"{len(posts)} posts, {flagged} flagged, {len(set(clusters.values()))} clusters, "
-        f"{len(set(networks.values()))} networks; model {model.version}; {elapsed:.1f} s",
-        file=sys.stderr,
+        f"{len(set(networks.values()))} networks; model {model.version}; {elapsed:.1f} s"
     )
     return 0
 
@@ -131,17 +151,21 @@ def command_classify(args: argparse.Namespace) -> int:
 def command_train(args: argparse.Namespace) -> int:
     files = corpus_files(args.data)
     if not files:
-        print(f"no *.jsonl in {args.data}", file=sys.stderr)
+        _say(f"no *.jsonl in {args.data}")
         return 2
     posts = load_corpus(args.data)
+    for extra in args.extra:
+        posts.extend(read_posts(extra))
+    files = files + list(args.extra)
     data_sha256 = digest(files)
     version = args.version or f"{time.strftime('%Y.%m.%d')}-{data_sha256[:8]}"
-    report = train_and_save(posts, out_dir=args.out, version=version, data_sha256=data_sha256, compare=args.compare)
+    report = train_and_save(posts, out_dir=args.out, version=version, data_sha256=data_sha256)
     cv = report["cross_validation"]
-    print(
+    written = report.get("handwritten_cross_validation") or {}
+    _say(
         f"model {version}: {len(posts)} posts, CV macro-F1 {cv['macro_f1']:.3f}, hard negatives "
-        f"flagged {cv['hard_negatives_flagged']}/{cv['hard_negatives']}; written to {args.out}",
-        file=sys.stderr,
+        f"flagged {cv['hard_negatives_flagged']}/{cv['hard_negatives']}; hand-written CV macro-F1 "
+        f"{written.get('macro_f1', float('nan')):.3f}; written to {args.out}"
     )
     return 0
 
@@ -150,25 +174,36 @@ def command_evaluate(args: argparse.Namespace) -> int:
     posts = list(read_posts(args.input))
     model = load_model(args.model)
     probabilities = np.asarray(
-        [[result.scores[label] for label in LABELS] for result in model.classify([p.text for p in posts])]
+        [
+            [result.scores[label] for label in LABELS]
+            for result in model.classify([p.text for p in posts])
+        ]
     )
     evaluation = evaluate_predictions(
-        [p.label for p in posts], probabilities, [p.hard_negative for p in posts], threshold=model.threshold
+        [p.label for p in posts],
+        probabilities,
+        [p.hard_negative for p in posts],
+        threshold=model.threshold,
     )
     figures = evaluation.as_json() | {"model_version": model.version, "input": str(args.input)}
     if args.json:
-        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"model {model.version} on {args.input} ({evaluation.n} posts)")
-    print(f"macro-F1 {evaluation.macro_f1:.3f}  accuracy {evaluation.accuracy:.3f}")
-    print(
+        args.json.write_text(
+            json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    _out(f"model {model.version} on {args.input} ({evaluation.n} posts)")
+    _out(f"macro-F1 {evaluation.macro_f1:.3f}  accuracy {evaluation.accuracy:.3f}")
+    _out(
         f"hard negatives flagged {evaluation.hard_negatives_flagged}/{evaluation.hard_negatives} "
         f"({100 * evaluation.hard_negative_fp_rate:.1f} %), threshold {evaluation.threshold}"
     )
-    for label, row in evaluation.per_label.items():
-        print(f"  {label:<26} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  n {row['support']}")
-    print("confusion (rows truth, columns predicted):")
-    for label, row in zip(LABELS, evaluation.confusion, strict=True):
-        print(f"  {label[:12]:<12} " + " ".join(f"{v:4d}" for v in row))
+    for label, figures in evaluation.per_label.items():
+        _out(
+            f"  {label:<26} P {figures['precision']:.3f}  R {figures['recall']:.3f}  "
+            f"F1 {figures['f1']:.3f}  n {figures['support']}"
+        )
+    _out("confusion (rows truth, columns predicted):")
+    for label, counts in zip(LABELS, evaluation.confusion, strict=True):
+        _out(f"  {label[:12]:<12} " + " ".join(f"{v:4d}" for v in counts))
     return 0
 
 
@@ -176,7 +211,7 @@ def command_generate(args: argparse.Namespace) -> int:
     from .generate import DEFAULT_SEED, write_generated
 
     count = write_generated(args.out, seed=DEFAULT_SEED if args.seed is None else args.seed)
-    print(f"{count} posts written to {args.out}", file=sys.stderr)
+    _say(f"{count} posts written to {args.out}")
     return 0
 
 
@@ -191,5 +226,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_evaluate(args)
         return command_generate(args)
     except (CorpusError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 2

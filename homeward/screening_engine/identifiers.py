@@ -33,7 +33,7 @@ for _chars, _digit in (
         _DIGITS[_char] = _digit
 _LATIN_ZERO = "o"  # 'o' counts as 0 only between other digits
 _SEPARATORS = frozenset(" -.·_/、—–~()（）")
-_MAX_SEPARATORS = 2
+_MAX_SEPARATORS = 3
 
 _PHONE = re.compile(r"1[3-9]\d{9}")
 _EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,10}")
@@ -56,42 +56,37 @@ class _Run:
     groups: tuple[int, ...]  # lengths of the separator-delimited groups
 
 
-def _digit_at(text: str, index: int) -> str | None:
-    char = text[index]
-    if char == _LATIN_ZERO:
-        # 'o' as a zero only inside a run of digits: '13o12345678'
-        before = index > 0 and text[index - 1] in _DIGITS and text[index - 1] != _LATIN_ZERO
-        after = index + 1 < len(text) and text[index + 1].isdigit()
-        return "0" if before and after else None
-    return _DIGITS.get(char)
+_DIGIT_CLASS = (
+    "[" + "".join(sorted(c for c in _DIGITS if c != _LATIN_ZERO)) + "]|(?<=[0-9])o(?=[0-9])"
+)
+_SEPARATOR_CLASS = "[" + re.escape("".join(sorted(_SEPARATORS))) + "]"
+_RUN = re.compile(
+    f"(?:{_DIGIT_CLASS})(?:{_SEPARATOR_CLASS}{{0,{_MAX_SEPARATORS}}}(?:{_DIGIT_CLASS}))*"
+)
 
 
 def _digit_runs(text: str) -> list[_Run]:
+    """Runs of digits (any notation) with at most ``_MAX_SEPARATORS`` separators between."""
     runs: list[_Run] = []
-    digits: list[str] = []
-    positions: list[int] = []
-    groups: list[int] = []
-    group = 0
-    separators = 0
-    for index in range(len(text)):
-        digit = _digit_at(text, index)
-        if digit is not None:
-            if separators and group:
+    for match in _RUN.finditer(text):
+        digits: list[str] = []
+        positions: list[int] = []
+        groups: list[int] = []
+        group = 0
+        gap = False
+        for index in range(match.start(), match.end()):
+            char = text[index]
+            digit = "0" if char == _LATIN_ZERO else _DIGITS.get(char)
+            if digit is None:
+                gap = True
+                continue
+            if gap and group:
                 groups.append(group)
                 group = 0
-            separators = 0
+            gap = False
             digits.append(digit)
             positions.append(index)
             group += 1
-            continue
-        if digits and text[index] in _SEPARATORS and separators < _MAX_SEPARATORS:
-            separators += 1
-            continue
-        if digits:
-            groups.append(group)
-            runs.append(_Run("".join(digits), tuple(positions), tuple(groups)))
-        digits, positions, groups, group, separators = [], [], [], 0, 0
-    if digits:
         groups.append(group)
         runs.append(_Run("".join(digits), tuple(positions), tuple(groups)))
     return runs
@@ -136,9 +131,13 @@ def _phones_in_run(run: _Run) -> list[tuple[int, int]]:
     return spans
 
 
-def _identifier(kind: str, value: str, norm: Normalised, text: str, start: int, end: int) -> Identifier:
+def _identifier(
+    kind: str, value: str, norm: Normalised, text: str, start: int, end: int
+) -> Identifier:
     raw_start, raw_end = norm.span(start, end)
-    return Identifier(kind=kind, value=value, raw=text[raw_start:raw_end], start=raw_start, end=raw_end)
+    return Identifier(
+        kind=kind, value=value, raw=text[raw_start:raw_end], start=raw_start, end=raw_end
+    )
 
 
 def extract_identifiers(text: str) -> list[Identifier]:
@@ -147,7 +146,11 @@ def extract_identifiers(text: str) -> list[Identifier]:
     >>> [(i.kind, i.value) for i in extract_identifiers("加v：Lily_2020，电话一三八 1234 ⑤⑥⑦⑧")]
     [('wechat', 'lily_2020'), ('phone', '13812345678')]
     """
-    norm = normalise_with_map(text)
+    return extract_from_normalised(text, normalise_with_map(text))
+
+
+def extract_from_normalised(text: str, norm: Normalised) -> list[Identifier]:
+    """:func:`extract_identifiers` when ``norm = normalise_with_map(text)`` is at hand."""
     ntext = norm.text
     found: list[Identifier] = []
     taken: list[tuple[int, int]] = []  # normalised spans already used by an identifier
@@ -204,9 +207,7 @@ def extract_identifiers(text: str) -> list[Identifier]:
         already = {i.value for i in found if i.kind == "wechat"}
         for phone in phones:
             if phone.value not in already:
-                found.append(
-                    Identifier("wechat", phone.value, phone.raw, phone.start, phone.end)
-                )
+                found.append(Identifier("wechat", phone.value, phone.raw, phone.start, phone.end))
                 already.add(phone.value)
 
     found.extend(_places(norm, text))
@@ -216,18 +217,84 @@ def extract_identifiers(text: str) -> list[Identifier]:
 
 # --- places -------------------------------------------------------------------------
 
-_CHONGQING = (
-    "万州区 涪陵区 渝中区 大渡口区 江北区 沙坪坝区 九龙坡区 南岸区 北碚区 綦江区 大足区 渝北区 "
-    "巴南区 黔江区 长寿区 江津区 合川区 永川区 南川区 璧山区 铜梁区 潼南区 荣昌区 开州区 梁平区 "
-    "武隆区 城口县 丰都县 垫江县 忠县 云阳县 奉节县 巫山县 巫溪县 石柱土家族自治县 "
-    "秀山土家族苗族自治县 酉阳土家族苗族自治县 彭水苗族土家族自治县"
-).split()
+_CHONGQING = [
+    "万州区",
+    "涪陵区",
+    "渝中区",
+    "大渡口区",
+    "江北区",
+    "沙坪坝区",
+    "九龙坡区",
+    "南岸区",
+    "北碚区",
+    "綦江区",
+    "大足区",
+    "渝北区",
+    "巴南区",
+    "黔江区",
+    "长寿区",
+    "江津区",
+    "合川区",
+    "永川区",
+    "南川区",
+    "璧山区",
+    "铜梁区",
+    "潼南区",
+    "荣昌区",
+    "开州区",
+    "梁平区",
+    "武隆区",
+    "城口县",
+    "丰都县",
+    "垫江县",
+    "忠县",
+    "云阳县",
+    "奉节县",
+    "巫山县",
+    "巫溪县",
+    "石柱土家族自治县",
+    "秀山土家族苗族自治县",
+    "酉阳土家族苗族自治县",
+    "彭水苗族土家族自治县",
+]
 # Short forms that are not everyday words ("长寿", "南岸", "江北", "忠" need the suffix).
 _SHORT_UNSAFE = {"长寿", "南岸", "江北", "忠", "大足", "开州"}
-_PROVINCES = (
-    "北京 天津 上海 重庆 河北 山西 内蒙古 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 "
-    "湖北 湖南 广东 广西 海南 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 台湾"
-).split()
+_PROVINCES = [
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "内蒙古",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "广西",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "西藏",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "台湾",
+]
 _ABROAD = {
     "缅北": "缅北",
     "缅甸": "缅甸",

@@ -36,7 +36,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from .features import feature_text, ngrams
-from .identifiers import extract_identifiers
+from .identifiers import extract_from_normalised
 from .normalise import normalise_with_map
 from .types import BENIGN, LABELS, Classification, Cue
 
@@ -44,8 +44,19 @@ FORMAT = "homeward-screening-linear"
 FORMAT_VERSION = 1
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "model.json"
 MAX_CUES = 8
-_CANDIDATE_FEATURES = 48  # the weightiest features considered when building cues
+_CANDIDATE_FEATURES = 32  # the weightiest features considered when building cues
 _NOT_A_CUE = re.compile(r"^[\s\W\d_0]*$")
+_PUNCTUATION = re.compile(r"[\s\W_]")  # n-grams across punctuation do not make cues
+
+
+def _occurrences(text: str, gram: str) -> list[int]:
+    """Start of every (possibly overlapping) occurrence of ``gram`` in ``text``."""
+    found: list[int] = []
+    position = text.find(gram)
+    while position != -1:
+        found.append(position)
+        position = text.find(gram, position + 1)
+    return found
 
 
 class ModelFormatError(ValueError):
@@ -132,7 +143,9 @@ class Model:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        path.write_text(
+            json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
@@ -171,21 +184,24 @@ class Model:
             folded = feature_text(norm.text)
             maps.append(norm)
             feature_texts.append(folded)
-            counts: dict[int, int] = {}
-            for gram in ngrams(folded, self.ngram_min, self.ngram_max):
-                column = index.get(gram)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            if counts:
-                columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-                weights = tf * self.idf[columns]
+            found = [
+                column
+                for column in map(index.get, ngrams(folded, self.ngram_min, self.ngram_max))
+                if column is not None
+            ]
+            if found:
+                columns, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
+                weights = (1.0 + np.log(counts)) * self.idf[columns]
                 weights /= np.sqrt(np.dot(weights, weights))
                 indices.extend(columns.tolist())
                 values.extend(weights.tolist())
             indptr.append(len(indices))
         matrix = sparse.csr_matrix(
-            (np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+            (
+                np.asarray(values, dtype=np.float32),
+                np.asarray(indices, dtype=np.int64),
+                np.asarray(indptr),
+            ),
             shape=(len(texts), len(self.vocabulary)),
         )
         return _Vectorised(matrix, feature_texts, maps)
@@ -219,7 +235,7 @@ class Model:
                     score=float(p[top]),
                     scores={name: float(p[i]) for i, name in enumerate(self.labels)},
                     cues=cues,
-                    identifiers=extract_identifiers(text),
+                    identifiers=extract_from_normalised(text, vectorised.maps[row]),
                     flagged=top != self._benign and float(p[top]) >= self.threshold,
                     model_version=self.version,
                     threshold=self.threshold,
@@ -236,39 +252,41 @@ class Model:
         if columns.size == 0:
             return []
         contributions = matrix.data[start:end] * self.centred[label_index, columns]
-        order = np.argsort(-contributions)[:_CANDIDATE_FEATURES]
+        if contributions.size > _CANDIDATE_FEATURES:
+            top = np.argpartition(-contributions, _CANDIDATE_FEATURES)[:_CANDIDATE_FEATURES]
+        else:
+            top = np.arange(contributions.size)
         folded = vectorised.feature_texts[row]
+        vocabulary = self.vocabulary
         spans: list[tuple[int, int, float]] = []
-        for position in order:
-            weight = float(contributions[position])
+        for weight, column in zip(contributions[top].tolist(), columns[top].tolist(), strict=True):
             if weight <= 0:
-                break
-            gram = self.vocabulary[int(columns[position])]
-            if _NOT_A_CUE.match(gram):
                 continue
-            occurrences = [m.start() for m in re.finditer(re.escape(gram), folded)]
-            for offset in occurrences:
-                spans.append((offset, offset + len(gram), weight / len(occurrences)))
+            gram = vocabulary[column]
+            if _NOT_A_CUE.match(gram) or _PUNCTUATION.search(gram):
+                continue
+            occurrences = _occurrences(folded, gram)
+            share = weight / len(occurrences) if occurrences else 0.0
+            spans.extend((offset, offset + len(gram), share) for offset in occurrences)
         if not spans:
             return []
         spans.sort()
-        merged: list[list[float]] = []
+        merged: list[tuple[int, int, float]] = []
         for span_start, span_end, weight in spans:
             if merged and span_start < merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], span_end)
-                merged[-1][2] += weight
+                last_start, last_end, last_weight = merged[-1]
+                merged[-1] = (last_start, max(last_end, span_end), last_weight + weight)
             else:
-                merged.append([span_start, span_end, weight])
+                merged.append((span_start, span_end, weight))
         norm = vectorised.maps[row]
         label = self.labels[label_index]
         cues: list[Cue] = []
         for span_start, span_end, weight in sorted(merged, key=lambda s: -s[2])[:MAX_CUES]:
-            s, e = int(span_start), int(span_end)
-            raw_start, raw_end = norm.span(s, e)
+            raw_start, raw_end = norm.span(span_start, span_end)
             cues.append(
                 Cue(
                     text=text[raw_start:raw_end],
-                    normalised=norm.text[s:e],
+                    normalised=norm.text[span_start:span_end],
                     label=label,
                     weight=float(weight),
                     start=raw_start,

@@ -27,7 +27,7 @@ _TRADITIONAL = (
     "純纯潔洁陪陪場场歲岁學学兒儿幫帮薪薪職职業业勞劳動动簽签約约護护照照邊边"
     "境境偷偷渡渡東东亞亚鄉乡鎮镇區区縣县慶庆難难問问題题謝谢請请給给錄录關关"
     "於于條条樣样麼么嗎吗裡里裏里種种兩两萬万塊块車车廠厂電电話话碼码貨货"
-    "卵卵捐捐試试管管帶带懷怀徵征銷销"
+    "卵卵捐捐試试管管帶带懷怀徵征銷销營营嫁嫁娶娶妻妻費费優优質质貸贷款款價价補补貼贴僱雇傭佣陪陪聊聊夥伙騙骗掃扫碼码"
 )
 _TRAD_TO_SIMP: dict[str, str] = {
     _TRADITIONAL[i]: _TRADITIONAL[i + 1]
@@ -155,7 +155,9 @@ def _one_to_one_table() -> tuple[dict[int, str], re.Pattern[str]]:
         elif mapped != char:
             table[code] = mapped
     complex_chars.extend(symbol for symbol in _SYMBOLS if len(symbol) == 1 and ord(symbol) > 0xFFFF)
-    pattern = re.compile("[" + "".join(re.escape(c) for c in complex_chars) + r"\U00010000-\U0010FFFF]")
+    pattern = re.compile(
+        "[" + "".join(re.escape(c) for c in complex_chars) + r"\U00010000-\U0010FFFF]"
+    )
     return table, pattern
 
 
