@@ -19,8 +19,10 @@ _MODEL: Model | None = None
 
 # Kinds of identifier that tie posts (and clues) to one seller; places do not.
 LINK_KINDS = frozenset({"phone", "wechat", "qq", "bank_account", "alipay", "email"})
-# Estimated Jaccard similarity from which two posts are the same ad reposted.
-NEAR_DUPLICATE_SIMILARITY = 0.6
+# Estimated Jaccard similarity from which two posts are the same ad reposted: the
+# engine's own threshold (``screening_engine.neardup.SAME_CLUSTER_SIMILARITY``, checked
+# by a test), kept here so that importing the app does not load the engine.
+NEAR_DUPLICATE_SIMILARITY = 0.5
 
 
 def model() -> Model:

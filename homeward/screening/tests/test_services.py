@@ -264,3 +264,10 @@ def test_only_screening_roles_take_in_or_review_posts(
             decision=True,
             label="illegal_adoption",
         )
+
+
+def test_the_app_clusters_at_the_engines_own_threshold() -> None:
+    from homeward.screening import engine
+    from homeward.screening_engine.neardup import SAME_CLUSTER_SIMILARITY
+
+    assert engine.NEAR_DUPLICATE_SIMILARITY == SAME_CLUSTER_SIMILARITY
