@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.params import functions as params
 from ninja.security import HttpBearer
 
+from homeward.alerts.api import OfficerSession
 from homeward.core.api_errors import ApiError, ErrorOut
 from homeward.screening.models import Platform, Takedown
 from homeward.screening.services import (
@@ -40,7 +41,9 @@ class PlatformToken(HttpBearer):
         return platform
 
 
-PLATFORM_AUTH = [PlatformToken()]
+# A signed-in member of staff is refused (403), not asked to sign in: these operations
+# are the platforms' own.
+PLATFORM_AUTH = [PlatformToken(), OfficerSession()]
 
 IDEMPOTENCY_KEY = params.Header(
     ...,
@@ -130,7 +133,7 @@ def posts_push(
 @router.get(
     "/takedowns",
     auth=PLATFORM_AUTH,
-    response={200: list[TakedownOut]},
+    response={200: list[TakedownOut], 403: ErrorOut},
     summary="The platform's open takedown requests, oldest due first",
 )
 def takedowns_pending(request: HttpRequest) -> list[TakedownOut]:
