@@ -99,10 +99,13 @@ class ReviewForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     division = forms.ModelChoiceField(
-        label=_("District"), queryset=Division.objects.none(), required=False
+        label=_("District"),
+        queryset=Division.objects.none(),
+        required=False,
+        empty_label=_("All"),
     )
     platform = forms.ModelChoiceField(
-        label=_("Platform"), queryset=Platform.objects.all(), required=False
+        label=_("Platform"), queryset=Platform.objects.all(), required=False, empty_label=_("All")
     )
     label = forms.ChoiceField(
         label=_("Label"), choices=[("", _("All labels")), *ILLEGAL_LABELS], required=False
