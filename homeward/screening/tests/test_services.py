@@ -271,3 +271,38 @@ def test_the_app_clusters_at_the_engines_own_threshold() -> None:
     from homeward.screening_engine.neardup import SAME_CLUSTER_SIMILARITY
 
     assert engine.NEAR_DUPLICATE_SIMILARITY == SAME_CLUSTER_SIMILARITY
+
+
+def test_reviews_are_exported_in_the_corpus_format_for_the_next_training_run(
+    owner: User, wechat: Platform, tmp_path: object
+) -> None:
+    import json
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from homeward.screening_engine.corpus import read_posts
+
+    _push(
+        wechat,
+        [
+            {"post_id": "w1", "text": SELLER_AD, "district": "500103"},
+            {"post_id": "w2", "text": "送养男宝的新闻，警方已经介入调查", "district": "500103"},
+        ],
+        key="k-export-1",
+    )
+    post_review(
+        actor=owner,
+        post=Post.objects.get(platform_post_id="w1"),
+        decision=True,
+        label="illegal_adoption",
+    )
+    post_review(actor=owner, post=Post.objects.get(platform_post_id="w2"), decision=False)
+    out = Path(str(tmp_path)) / "reviews.jsonl"
+    call_command("screening_export_reviews", "--out", str(out))
+    rows = {row.id: row for row in read_posts(out)}  # the engine's own reader accepts it
+    assert rows["review-wechat-w1"].label == "illegal_adoption"
+    assert rows["review-wechat-w1"].text == SELLER_AD
+    assert rows["review-wechat-w2"].label == "benign"
+    assert rows["review-wechat-w2"].hard_negative is True
+    assert json.loads(out.read_text().splitlines()[0])["style"] == "wechat_moments"
