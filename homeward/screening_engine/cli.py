@@ -33,7 +33,7 @@ from .corpus import DATA_DIR, CorpusError, corpus_files, digest, load_corpus, re
 from .model import MODEL_PATH, load_model
 from .neardup import NearDuplicateIndex
 from .networks import link_networks
-from .train import evaluate_predictions, train_and_save
+from .train import evaluate_predictions, record_heldout, train_and_save
 from .types import LABELS
 
 BATCH = 512
@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--input", required=True, type=Path)
     evaluate.add_argument("--model", type=Path)
     evaluate.add_argument("--json", type=Path, help="write the figures as JSON here")
+    evaluate.add_argument(
+        "--record",
+        action="store_true",
+        help="also add the figures to the shipped model's evaluation report (held-out set)",
+    )
     generate = sub.add_parser("generate", help="write the templated training posts")
     generate.add_argument("--out", type=Path, default=DATA_DIR)
     generate.add_argument("--seed", type=int, default=None)
@@ -186,6 +191,8 @@ def command_evaluate(args: argparse.Namespace) -> int:
         threshold=model.threshold,
     )
     figures = evaluation.as_json() | {"model_version": model.version, "input": str(args.input)}
+    if args.record:
+        record_heldout(MODEL_PATH.parent, figures)
     if args.json:
         args.json.write_text(
             json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -37,6 +37,9 @@ DEFAULT_THRESHOLD = 0.5
 # Hand-written posts count more than templated ones: each is written apart, the templated
 # ones are many variations of few sentences.
 HANDWRITTEN_WEIGHT = 3.0
+# The flag threshold keeps the hand-written hard negatives flagged at or under this share
+# (the issue's target is 5 % on the held-out set; the rest is margin).
+MAX_HARD_NEGATIVE_FP = 0.03
 
 
 @dataclass
@@ -393,6 +396,19 @@ def report_markdown(report: dict[str, Any]) -> str:
                 lines.append(
                     f"| {error['truth']} | {error['predicted']} | {error.get('top', '')} ({error['p']}) | {text} |"
                 )
+    if report.get("threshold_sweep"):
+        lines += [
+            "",
+            "Flag threshold against the hand-written out-of-fold predictions (the chosen one "
+            f"is the best macro-F1 flagging at most {100 * MAX_HARD_NEGATIVE_FP:.0f} % of hard negatives):",
+            "",
+            "| threshold | macro-F1 | hard negatives flagged |",
+            "|---|---|---|",
+        ]
+        for row in report["threshold_sweep"]:
+            lines.append(
+                f"| {row['threshold']:.2f} | {row['macro_f1']:.3f} | {100 * row['hard_negative_fp_rate']:.1f} % |"
+            )
     lines += ["", "## Calibration", "", report.get("calibration_note", ""), ""]
     lines += ["## A style the training set lacks (leave one style out)", ""]
     lines += [
@@ -420,7 +436,15 @@ def report_markdown(report: dict[str, Any]) -> str:
                 f"| {name} | {figures['macro_f1']:.3f} | {100 * figures['hard_negative_fp_rate']:.1f} % |"
             )
     if report.get("heldout"):
-        lines += ["", "## Independent held-out set", ""]
+        lines += [
+            "",
+            "## Independent held-out set",
+            "",
+            f"`{report['heldout'].get('input', '')}`, written by another helper apart from the "
+            "training data and not read before this model was trained; evaluated once with "
+            "`python -m homeward.screening evaluate --record`. Nothing was tuned on it.",
+            "",
+        ]
         lines += _evaluation_markdown(report["heldout"])
     return "\n".join(lines) + "\n"
 
@@ -430,7 +454,7 @@ def choose_threshold(
     probabilities: npt.NDArray[np.float64],
     hard_negative: Sequence[bool],
     *,
-    max_hard_negative_fp: float = 0.02,
+    max_hard_negative_fp: float = MAX_HARD_NEGATIVE_FP,
 ) -> float:
     """The lowest threshold in 0.30..0.90 whose out-of-fold hard-negative flag rate is at
     most ``max_hard_negative_fp`` (the best macro-F1 among those that pass)."""
@@ -466,11 +490,23 @@ def train_and_save(
     # Temperature and threshold are chosen on the hand-written posts' out-of-fold
     # predictions when there are any (templated posts are too easy to calibrate on): the
     # temperature minimises their log-loss; the threshold is the best macro-F1 that flags
-    # at most 2 % of their hard negatives.
+    # at most MAX_HARD_NEGATIVE_FP of their hard negatives.
+    sweep: list[dict[str, float]] = []
     if written:
         temperature = fit_temperature(written_logits, _targets(written))
         written_probabilities = softmax(written_logits, temperature)
         threshold = choose_threshold(written_truth, written_probabilities, written_hard)
+        for candidate in np.round(np.arange(0.30, 0.91, 0.05), 2):
+            figures = evaluate_predictions(
+                written_truth, written_probabilities, written_hard, threshold=float(candidate)
+            )
+            sweep.append(
+                {
+                    "threshold": float(candidate),
+                    "macro_f1": round(figures.macro_f1, 4),
+                    "hard_negative_fp_rate": round(figures.hard_negative_fp_rate, 4),
+                }
+            )
         written_raw = evaluate_predictions(
             written_truth, softmax(written_logits), written_hard, threshold=threshold
         )
@@ -514,6 +550,7 @@ def train_and_save(
         "leave_one_style_out": by_style,
         "handwritten_cross_validation": written_cv.as_json(),
         "handwritten_errors": written_errors,
+        "threshold_sweep": sweep,
         "comparisons": comparisons,
     }
     provenance = {
@@ -532,3 +569,17 @@ def train_and_save(
     model.save(out_dir / "model.json")
     write_report(out_dir / "evaluation.json", out_dir / "evaluation.md", report)
     return report
+
+
+def record_heldout(model_dir: Path, figures: dict[str, Any]) -> None:
+    """Add a held-out evaluation to the model's report (JSON and Markdown), and the
+    choices measured by ``bench/screening_choices.py`` if they were written since."""
+    path_json = model_dir / "evaluation.json"
+    report = json.loads(path_json.read_text(encoding="utf-8"))
+    if figures.get("model_version") != report["version"]:
+        raise ValueError("the figures are not of the model this report describes")
+    report["heldout"] = figures
+    choices = model_dir / "choices.json"
+    if choices.exists():
+        report["comparisons"] = json.loads(choices.read_text(encoding="utf-8"))
+    write_report(path_json, model_dir / "evaluation.md", report)

@@ -147,3 +147,21 @@ def test_own_inference_equals_scikit_learn(tmp_path: Path) -> None:
     texts = [p.text for p in posts[:200]] + ["", "   ", "👶👶", "Ｖ信"]
     expected = softmax(logits(fitted, texts), 0.7)
     assert np.allclose(reloaded.probabilities(texts), expected, atol=1e-4)
+
+
+def test_held_out_figures_are_recorded_in_a_copy_of_the_report(tmp_path: Path) -> None:
+    import shutil
+
+    from homeward.screening_engine.train import record_heldout
+
+    for name in ("evaluation.json", "evaluation.md"):
+        shutil.copy(MODEL_PATH.parent / name, tmp_path / name)
+    report = json.loads((tmp_path / "evaluation.json").read_text(encoding="utf-8"))
+    figures = report["cross_validation"] | {"model_version": report["version"], "input": "x.jsonl"}
+    record_heldout(tmp_path, figures)
+    assert (
+        json.loads((tmp_path / "evaluation.json").read_text(encoding="utf-8"))["heldout"] == figures
+    )
+    assert "Independent held-out set" in (tmp_path / "evaluation.md").read_text(encoding="utf-8")
+    with pytest.raises(ValueError):
+        record_heldout(tmp_path, figures | {"model_version": "another"})
