@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-earlywarning bench-screening
+PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-earlywarning bench-screening bench-screening-intake
 BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 .PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 .PHONY: lock audit vulndb data-inventory
@@ -93,6 +93,9 @@ bench-linkage: $(DEV_STAMP) ## Finding relatives: ranking quality on an untuned 
 
 bench-earlywarning: $(DEV_STAMP) ## Early warning: false alarms and detection of the improved Farrington on simulated monthly series (report seed 2; ~1 min CPU, 4 min wall at load 10)
 	$(PY) bench/earlywarning_bench.py --series 20 --trials 50 --jobs 2
+
+bench-screening-intake: $(DEV_STAMP) ## Online screening: a 10,000-post export imported, classified and clustered (SQLite; ~3 min)
+	$(PY) bench/screening_intake.py --posts 10000
 
 bench-screening: $(DEV_STAMP) ## Online screening: classification speed (20,000 posts) and clustering 1,000,000 posts (~5 min, 2 GB)
 	$(PY) bench/screening_bench.py

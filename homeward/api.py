@@ -24,6 +24,7 @@ from homeward.core import api_errors
 from homeward.core.api import router as core_router
 from homeward.core.roles import P_PORTAL
 from homeward.people.api import router as people_router
+from homeward.screening.api import router as screening_router
 from homeward.tips.api import router as tips_router
 
 
@@ -65,3 +66,4 @@ api.add_router("/cases/", cases_router)
 api.add_router("/alerts/public/", alerts_public_router)
 api.add_router("/alerts/", alerts_router)
 api.add_router("/partner/", alerts_partner_router)
+api.add_router("/partner/screening/", screening_router)

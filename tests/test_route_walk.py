@@ -219,6 +219,10 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "reunion:found_detail": _from("reunion.FoundPerson", pk="pk"),
     "reunion:found_edit": _from("reunion.FoundPerson", pk="pk"),
     "reunion:found_not_duplicate": _from("reunion.FoundPerson", pk="pk"),
+    "screening:post_detail": _from("screening.Post", pk="pk"),
+    "screening:operation_detail": _from("screening.Operation", pk="pk"),
+    "screening:operation_upload": _from("screening.Operation", pk="pk"),
+    "screening:intake_detail": _from("screening.IntakeBatch", pk="pk"),
 }
 
 

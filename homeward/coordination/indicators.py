@@ -25,10 +25,11 @@ def _providers() -> list[Callable[[datetime, datetime], Counts]]:
     from homeward.cases.selectors import plan_counts as cases
     from homeward.dna.selectors import plan_counts as dna
     from homeward.prevention.selectors import plan_counts as prevention
+    from homeward.screening.selectors import plan_counts as screening
     from homeward.tips.selectors import plan_counts as tips
     from homeward.victims.selectors import plan_counts as victims
 
-    return [tips, alerts, cases, dna, victims, prevention]
+    return [tips, alerts, cases, dna, victims, prevention, screening]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,11 @@ class YearFigures:
             Indicator.VISITS_DONE: area.get("visits_done", 0) + area.get("follow_ups_done", 0),
             Indicator.CAMPAIGNS: sum(c for c, _t in mine),
             Indicator.PEOPLE_TRAINED: sum(t for _c, t in mine),
+            Indicator.ONLINE_POSTS_SCREENED: area.get("online_posts_screened", 0),
+            Indicator.ONLINE_POSTS_FLAGGED: area.get("online_posts_flagged", 0),
+            Indicator.ONLINE_POSTS_CONFIRMED: area.get("online_posts_confirmed", 0),
+            Indicator.ONLINE_POSTS_TAKEN_DOWN: area.get("online_posts_taken_down", 0),
+            Indicator.ONLINE_CLUES_OPENED: area.get("online_clues_opened", 0),
         }
         return {str(key): value for key, value in figures.items()}
 

@@ -71,6 +71,12 @@ class Indicator(models.TextChoices):
     VISITS_DONE = "visits_done", _("Visits and follow-ups done")
     CAMPAIGNS = "campaigns", _("Publicity campaigns held")
     PEOPLE_TRAINED = "people_trained", _("People trained")
+    # 净网 (三、(四)): online screening's figures (homeward.screening.selectors.plan_counts).
+    ONLINE_POSTS_SCREENED = "online_posts_screened", _("Online posts screened")
+    ONLINE_POSTS_FLAGGED = "online_posts_flagged", _("Online posts flagged")
+    ONLINE_POSTS_CONFIRMED = "online_posts_confirmed", _("Online posts confirmed illegal")
+    ONLINE_POSTS_TAKEN_DOWN = "online_posts_taken_down", _("Online posts taken down")
+    ONLINE_CLUES_OPENED = "online_clues_opened", _("Clues opened from online posts")
 
 
 class UnitPlan(models.Model):

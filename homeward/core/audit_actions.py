@@ -78,6 +78,7 @@ class AuditAction(StrEnum):
     TIP_TRANSITION = "tip_transition"
     TIP_OVERDUE = "tip_overdue"
     TIP_JOINED_CASE = "tip_joined_case"
+    TIP_FROM_ONLINE_POST = "tip_from_online_post"
     REWARD_APPLIED = "reward_applied"
     REWARD_UNIT_APPROVED = "reward_unit_approved"
     REWARD_MUNICIPAL_APPROVED = "reward_municipal_approved"
@@ -166,6 +167,14 @@ class AuditAction(StrEnum):
     REUNION_CANDIDATE_CONFIRM = "reunion_candidate_confirm"
     REUNION_CANDIDATE_REUNITE = "reunion_candidate_reunite"
     REUNION_DUPLICATE_DISMISS = "reunion_duplicate_dismiss"
+
+    # Online screening (网络巡查)
+    SCREENING_PLATFORM_REGISTER = "screening_platform_register"
+    SCREENING_OPERATION_SAVE = "screening_operation_save"
+    SCREENING_INTAKE = "screening_intake"
+    SCREENING_REVIEW = "screening_review"
+    SCREENING_TAKEDOWN_REQUEST = "screening_takedown_request"
+    SCREENING_TAKEDOWN_UPDATE = "screening_takedown_update"
 
     # Prevention
     LEDGER_ENTRY_CREATE = "ledger_entry_create"

@@ -47,6 +47,10 @@ BASIS_AUDIT = (
     "PIPL Art. 51 and 网络安全法 Art. 21(3): security logs of access to personal "
     "information, kept at least six months"
 )
+BASIS_SCREENING = (
+    "PIPL Art. 13(1)(3) and 网络安全法 Art. 47: screening published illegal information with "
+    "the platforms (the rules' 二、(三)2 and 三、(四) 净网 operations)"
+)
 BASIS_OFFENDER = (
     BASIS_DUTY + "; criminal records are sensitive, Art. 28; follow-up by public "
     "security and justice only"
@@ -84,6 +88,10 @@ RET_REUNION = (
     "while the search is open; after the family is found or the search is closed, as long "
     "as the case or victim file it is linked to, otherwise 5 years"
 )
+RET_SCREENING = (
+    "a post confirmed illegal as long as its clue; a flagged post not confirmed 1 year after "
+    "review; a post never flagged 90 days after intake (the operation keeps its figures)"
+)
 RET_PLAN = "the plan's period (2021-2030) and 10 years after (government records)"
 
 # --- Who can see it (core.scoping, core.roles) ---------------------------------------------
@@ -114,6 +122,11 @@ VIS_REUNION = (
     "police of the search's district and the municipal bureau (candidates: police only, "
     "each view audited with its purpose); the unit that registered a search sees its state; "
     "the family sees its state by tracking code and secret"
+)
+VIS_SCREENING = (
+    "police investigators and the cyberspace office (网信办) of the post's district and the "
+    "municipal units; a post of unknown district: municipal units only; each post view "
+    "audited; platforms see only their own takedown requests"
 )
 VIS_LEGAL = "the justice bureau, the assigned lawyer and the victim's civil-affairs unit"
 VIS_PLAN = "the unit itself, its joint-conference office and the levels above"
@@ -769,10 +782,86 @@ INVENTORY: dict[str, Table] = {
         basis=BASIS_DUTY_SENSITIVE,
         retention=RET_REUNION,
         visible_to=VIS_REUNION,
-        sensitive="search found contributions log10_lr_dna dna_decision combined_posterior",
-        personal="decided_by note",
+        sensitive=(
+            "search found contributions log10_lr_dna dna_decision combined_posterior dna_run "
+            "reunion_note"
+        ),
+        personal="decided_by note reunited_by",
         other=(
-            "id rank score posterior band engine_version state dna_request decided_at ranked_at"
+            "id rank score posterior band engine_version state dna_request decided_at ranked_at "
+            "reunited_on"
+        ),
+    ),
+    "screening.Platform": Table(
+        purpose="Online screening: the platforms that push posts and receive takedown requests",
+        basis=BASIS_NONE,
+        retention=RET_REFERENCE,
+        visible_to=VIS_ALL,
+        other="id code name token_digest active takedown_hours created_at",
+    ),
+    "screening.Operation": Table(
+        purpose="Online screening: 净网 operations, their scope and figures",
+        basis=BASIS_SCREENING,
+        retention=RET_PLAN,
+        visible_to=VIS_SCREENING,
+        personal="created_by",
+        other="id name lead status starts_on ends_on owning_agency created_at",
+    ),
+    "screening.Post": Table(
+        purpose="Online screening: posts classified, reviewed and turned into clues",
+        basis=BASIS_SCREENING,
+        retention=RET_SCREENING,
+        visible_to=VIS_SCREENING,
+        personal="author_handle author_index text url platform_post_id",
+        other=(
+            "id platform posted_at division operation intake source received_at "
+            "classified_at label score scores cues model_version flagged signature "
+            "cluster_head network_id status confirmed_with tip"
+        ),
+    ),
+    "screening.PostIdentifier": Table(
+        purpose="Online screening: contact details in posts, linked to clues by blind index",
+        basis=BASIS_SCREENING,
+        retention=RET_SCREENING,
+        visible_to=VIS_SCREENING,
+        personal="digest value",
+        other="id post kind",
+    ),
+    "screening.BandKey": Table(
+        purpose="Online screening: near-duplicate search keys (MinHash LSH bands)",
+        basis=BASIS_SCREENING,
+        retention=RET_SCREENING,
+        visible_to=VIS_NOBODY,
+        other="id post key",
+    ),
+    "screening.Review": Table(
+        purpose="Online screening: reviewers' decisions (and the next training run)",
+        basis=BASIS_SCREENING,
+        retention=RET_SCREENING,
+        visible_to=VIS_SCREENING,
+        personal="reviewer note",
+        other="id post decision label model_label model_version created_at",
+    ),
+    "screening.Takedown": Table(
+        purpose="Online screening: notice and takedown to the platforms",
+        basis=BASIS_SCREENING,
+        retention=RET_SCREENING,
+        visible_to=VIS_SCREENING,
+        personal="requested_by",
+        other=(
+            "id post platform status because_of requested_at due_at acknowledged_at closed_at "
+            "platform_reference platform_note"
+        ),
+    ),
+    "screening.IntakeBatch": Table(
+        purpose="Online screening: uploads of operation exports and platform batches",
+        basis=BASIS_SCREENING,
+        retention=RET_SCREENING,
+        visible_to=VIS_SCREENING,
+        personal="content requested_by",
+        other=(
+            "id source operation platform file_name status progress total created flagged "
+            "encoding errors idempotency_digest payload_digest answer requested_at finished_at"
         ),
     ),
     "reunion.DuplicateDismissal": Table(

@@ -187,6 +187,21 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     ),
     AuditAction.REUNION_CANDIDATE_CONFIRM: pgettext_lazy("audit action", "Family confirmed by DNA"),
     AuditAction.REUNION_CANDIDATE_REUNITE: pgettext_lazy("audit action", "Family reunion recorded"),
+    AuditAction.TIP_FROM_ONLINE_POST: pgettext_lazy(
+        "audit action", "Clue opened from an online post"
+    ),
+    AuditAction.SCREENING_PLATFORM_REGISTER: pgettext_lazy(
+        "audit action", "Online platform registered"
+    ),
+    AuditAction.SCREENING_OPERATION_SAVE: pgettext_lazy("audit action", "净网 operation saved"),
+    AuditAction.SCREENING_INTAKE: pgettext_lazy("audit action", "Online posts taken in"),
+    AuditAction.SCREENING_REVIEW: pgettext_lazy("audit action", "Online post reviewed"),
+    AuditAction.SCREENING_TAKEDOWN_REQUEST: pgettext_lazy(
+        "audit action", "Takedown requested from a platform"
+    ),
+    AuditAction.SCREENING_TAKEDOWN_UPDATE: pgettext_lazy(
+        "audit action", "Platform answered a takedown request"
+    ),
     AuditAction.FOUND_CHILD_RECORD: pgettext_lazy("audit action", "Found child recorded"),
     AuditAction.FOUND_CHILD_STATUS: pgettext_lazy("audit action", "Found child status changed"),
     AuditAction.TRACING_STEP: pgettext_lazy("audit action", "Guardian tracing step"),
@@ -250,6 +265,8 @@ OBJECT_TYPE_LABELS: dict[str, Promise] = {
     "tips.tipattachment": pgettext_lazy("audit object", "Clue attachment"),
     "tips.tipevent": pgettext_lazy("audit object", "Clue history entry"),
     "tips.rewardstep": pgettext_lazy("audit object", "Reward step"),
+    "screening.postidentifier": pgettext_lazy("audit object", "Post contact detail"),
+    "screening.bandkey": pgettext_lazy("audit object", "Near-duplicate key"),
     "cases.casenumbercounter": pgettext_lazy("audit object", "Case number counter"),
     "alerts.alertring": pgettext_lazy("audit object", "Alert ring"),
     "alerts.subscriber": pgettext_lazy("audit object", "Alert subscriber"),

@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     # 强制报告 from staff outside the member units' casework: marriage registrars, hotel,
     # passenger-transport and station staff (二、(二)2–4, 五、(二)3).
     MANDATORY_REPORTER = "mandatory_reporter", _("Mandatory reporter")
+    # 网信办: screens posts and runs 净网 operations with the police (二、(三)2, 三、(四)).
+    CYBERSPACE_OFFICER = "cyberspace_officer", _("Cyberspace affairs officer")
     AUDITOR = "auditor", _("Audit administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
@@ -107,6 +109,11 @@ P_ALERT_PUBLISH = "alerts.publish_alert"
 P_ALERT_OPS = "alerts.view_alert_operations"
 P_ALERT_PARTNERS = "alerts.manage_partner"
 
+# Online screening (网络巡查): 市公安局 with 市委网信办 run 净网 operations and review posts.
+P_SCREEN_OPERATE = "screening.run_operation"
+P_SCREEN_REVIEW = "screening.review_post"
+_SCREENING = (P_SCREEN_OPERATE, P_SCREEN_REVIEW)
+
 _COMMON = (P_PORTAL, P_PLACES, P_PLAN_VIEW, P_PLAN_WRITE)
 _POLICE_CASEWORK = (P_TIP_TRIAGE, P_TIP_REWARD_APPROVE, P_CASE_VIEW, P_CASE_MANAGE)
 _ALERT_WORK = (P_ALERT_VIEW, P_ALERT_DRAFT, P_ALERT_OPS)
@@ -133,7 +140,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + _ALERT_WORK
     + _POLICE_PREVENTION
     + _VICTIMS
-    + _REUNION_POLICE,
+    + _REUNION_POLICE
+    + _SCREENING,
     Role.ALERT_COMMANDER: _COMMON
     + (P_EXPORT,)
     + _PERSON_WRITE
@@ -142,6 +150,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + _POLICE_PREVENTION
     + _VICTIMS
     + _REUNION_POLICE
+    + _SCREENING
     + (P_ALERT_PUBLISH, P_ALERT_PARTNERS),
     Role.DNA_ANALYST: _COMMON + _PERSON_READ + _DNA,
     Role.CIVIL_AFFAIRS_CASEWORKER: _COMMON
@@ -176,6 +185,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ANALYST: _COMMON + (P_PREVENTION_OVERVIEW,),
     # Files mandatory reports and sees their outcome; nothing else (no plan, no registry).
     Role.MANDATORY_REPORTER: (P_PORTAL, P_TIP_MANDATORY),
+    Role.CYBERSPACE_OFFICER: _COMMON + _SCREENING,
     # The three administrators see their own domain and nothing of the casework.
     Role.AUDITOR: (P_PORTAL, P_AUDIT),
     Role.SECURITY_ADMIN: (P_PORTAL, P_SECURITY),

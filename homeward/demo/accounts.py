@@ -52,6 +52,8 @@ DEMO_ACCOUNTS = (
         "demo.coordinator", "龚文博", "500101-joint_conference_office", Role.DISTRICT_COORDINATOR
     ),
     DemoAccount("demo.analyst", "汪雨萱", "cq-political_legal", Role.ANALYST),
+    # 市委网信办: online screening and 净网 operations with the police.
+    DemoAccount("demo.cyberspace", "程思远", "cq-cyberspace", Role.CYBERSPACE_OFFICER),
     DemoAccount("demo.auditor", "段一诺", "cq-big_data", Role.AUDITOR),
     DemoAccount("demo.security", "毛俊熙", "cq-big_data", Role.SECURITY_ADMIN),
     DemoAccount("demo.sysadmin", "史天佑", "cq-big_data", Role.SYSTEM_ADMIN),

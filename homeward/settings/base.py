@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "homeward.victims",
     "homeward.coordination",
     "homeward.reunion",
+    "homeward.screening",
     "homeward.demo",
 ]
 

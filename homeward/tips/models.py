@@ -35,6 +35,7 @@ class Tip(models.Model):
         PUBLIC_API = "public_api", _("Partner app")
         MANDATORY = "mandatory", _("Mandatory report")
         ALERT_SIGHTING = "alert_sighting", _("Sighting on a missing-child alert")
+        ONLINE_SCREENING = "screening", _("Online screening (网络巡查)")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -135,14 +136,20 @@ class Tip(models.Model):
 
 
 class TipIdentifier(models.Model):
-    """A phone number or plate mentioned in a clue, kept only as a keyed blind index."""
+    """A phone number, plate or online contact (WeChat, QQ, account) mentioned in a clue,
+    kept only as a keyed blind index (``tips.services.identifier_digest``)."""
 
     class Kind(models.TextChoices):
         PHONE = "phone", _("Phone")
         PLATE = "plate", _("Plate")
+        WECHAT = "wechat", _("WeChat")
+        QQ = "qq", _("QQ")
+        BANK_ACCOUNT = "bank_account", _("Bank account")
+        ALIPAY = "alipay", _("Alipay")
+        EMAIL = "email", _("Email")
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="identifiers")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     digest = models.CharField(max_length=64, db_index=True)
 
     class Meta:
@@ -216,7 +223,10 @@ class TipEvent(models.Model):
         """The event as users read it: a status the clue moved to, or what happened."""
         if self.kind in Tip.Status.values:
             return str(Tip.Status(self.kind).label)
-        labels = {"joined_case": _("Joined to a case")}
+        labels = {
+            "joined_case": _("Joined to a case"),
+            "from_online_post": _("Opened from a confirmed online post"),
+        }
         return str(labels.get(self.kind, _("Other change")))
 
 

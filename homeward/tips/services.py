@@ -148,14 +148,18 @@ def _police_unit(division: Division) -> Agency:
     return Agency.objects.only("pk").get(division=division, kind="public_security")
 
 
+def identifier_digest(kind: str, value: str) -> str:
+    """The keyed blind index of a normalised identifier (a phone's 11 digits, a WeChat
+    id, a plate ...). Every module that links records by contact details (clues, online
+    screening) uses this one digest, so equal values meet whatever module wrote them."""
+    return blind_index(keyring(), value, context=f"tips.identifier.{kind}")
+
+
 def _identifiers(narrative: str, contact: str) -> set[tuple[str, str]]:
     text = f"{narrative}\n{contact}"
     found = {("phone", m) for m in PHONE_RE.findall(text)}
     found |= {("plate", m.upper()) for m in PLATE_RE.findall(text.upper())}
-    ring = keyring()
-    return {
-        (kind, blind_index(ring, value, context=f"tips.identifier.{kind}")) for kind, value in found
-    }
+    return {(kind, identifier_digest(kind, value)) for kind, value in found}
 
 
 def _store_attachments(tip: Tip, attachments: list[UploadedFile]) -> None:
@@ -511,4 +515,61 @@ def tip_record_for_case(
             actor=actor, action=AuditAction.TIP_JOINED_CASE, obj=tip, detail={"case": case.pk}
         )
         tip.refresh_from_db()
+    return tip
+
+
+ONLINE_LABEL_CATEGORIES: dict[str, str] = {
+    "illegal_adoption": Tip.Category.CHILD_SELLING,
+    "surrogacy": Tip.Category.ONLINE,
+    "bride_trafficking": Tip.Category.TRAFFICKING,
+    "forced_labour_recruitment": Tip.Category.FORCED_LABOUR,
+    "sexual_exploitation": Tip.Category.SEXUAL_EXPLOITATION,
+}
+
+
+@transaction.atomic
+def tip_record_from_online_post(
+    *,
+    actor: User,
+    label: str,
+    narrative: str,
+    division: Division,
+    identifiers: list[tuple[str, str]],
+    evidence: str,
+    idempotency_key: str,
+) -> Tip:
+    """A clue opened from an online post a reviewer confirmed (网络巡查, 三、(四)): stored
+    like any clue for the district police, at high priority, with the post's text as
+    its narrative and the post's contact details (``(kind, normalised value)``)
+    attached as identifiers, so that it is related to every clue and case that names
+    the same phone or WeChat id. A retry with the same key returns the same clue."""
+    from homeward.core.roles import P_SCREEN_REVIEW
+
+    require_permission(actor, P_SCREEN_REVIEW)
+    unknown = {kind for kind, _value in identifiers} - set(TipIdentifier.Kind.values)
+    if unknown:
+        raise ValueError(f"unknown identifier kinds {sorted(unknown)}")
+    submission = tip_submit(
+        channel=Tip.Channel.ONLINE_SCREENING,
+        category=ONLINE_LABEL_CATEGORIES.get(label, Tip.Category.ONLINE),
+        narrative=narrative[:5000],
+        division=division,
+        idempotency_key=idempotency_key,
+        priority=Tip.Priority.HIGH,
+    )
+    tip = submission.tip
+    if submission.created:
+        for kind, value in identifiers:
+            TipIdentifier.objects.get_or_create(
+                tip=tip, kind=kind, digest=identifier_digest(kind, value)
+            )
+        TipEvent.objects.create(
+            tip=tip, kind="from_online_post", actor=actor, detail=evidence[:300]
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.TIP_FROM_ONLINE_POST,
+            obj=tip,
+            detail={"label": label, "identifiers": len(identifiers)},
+        )
     return tip

@@ -50,6 +50,10 @@ class Command(BaseCommand):
 
         searches = seed_reunion()
         self.stdout.write(self.style.SUCCESS(f"demo finding relatives: {searches} searches"))
+        from homeward.demo.screening import seed_screening
+
+        posts = seed_screening()
+        self.stdout.write(self.style.SUCCESS(f"demo online screening: {posts} posts"))
         from homeward.demo.plan import seed_plan
 
         seed_plan()
