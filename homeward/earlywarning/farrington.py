@@ -65,6 +65,8 @@ _MAX_ETA = 700.0
 _MAX_ITERATIONS = 25
 _TOLERANCE = 1e-8
 FITTERS = ("numpy", "statsmodels")
+# Above this mean the threshold is the normal approximation (exact quantiles stall).
+_NORMAL_APPROXIMATION_ABOVE = 1e12
 # Fewer reference months than this: the mean of the whole history instead of the GLM.
 _MIN_REFERENCE_MONTHS = 3
 
@@ -264,7 +266,10 @@ def _pearson_dispersion(y: FloatArray, mu: FloatArray, weights: FloatArray, rank
     if df <= 0:
         return 1.0
     safe_mu = np.maximum(mu, 1e-300)
-    return float(np.sum(weights * (y - mu) ** 2 / safe_mu) / df)
+    # ((y - mu) / sqrt(mu)) ** 2 rather than (y - mu) ** 2 / mu: no overflow at huge counts.
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(np.sum(weights * ((y - mu) / np.sqrt(safe_mu)) ** 2) / df)
+    return value if math.isfinite(value) else 1.0
 
 
 def _glm_statsmodels(
@@ -427,7 +432,9 @@ def nb_quantile(mean: float, dispersion: float, alpha: float) -> float:
     """
     if mean <= 0.0:
         return 0.0
-    if dispersion <= 1.0 + 1e-12:
+    if mean > _NORMAL_APPROXIMATION_ABOVE or not math.isfinite(dispersion):
+        value = math.nan  # scipy's discrete quantile search stalls at such means
+    elif dispersion <= 1.0 + 1e-12:
         value = stats.poisson.ppf(1.0 - alpha, mean)
     else:
         value = stats.nbinom.ppf(1.0 - alpha, mean / (dispersion - 1.0), 1.0 / dispersion)
@@ -435,7 +442,8 @@ def nb_quantile(mean: float, dispersion: float, alpha: float) -> float:
     if not math.isfinite(value):
         # Huge means: the normal approximation of the same distribution.
         z = float(stats.norm.ppf(1.0 - alpha))
-        value = float(math.ceil(mean + z * math.sqrt(dispersion * mean)))
+        value = mean + z * math.sqrt(dispersion) * math.sqrt(mean)
+        value = float(math.ceil(value)) if math.isfinite(value) else float(mean)
     return value
 
 
@@ -669,8 +677,10 @@ def _batch_fit(
 def _nb_quantiles(means: FloatArray, dispersions: FloatArray, alpha: float) -> FloatArray:
     """Vectorised :func:`nb_quantile`."""
     result = np.zeros(len(means))
-    poisson = (dispersions <= 1.0 + 1e-12) & (means > 0)
-    negative_binomial = (dispersions > 1.0 + 1e-12) & (means > 0)
+    exact = (means > 0) & (means <= _NORMAL_APPROXIMATION_ABOVE) & np.isfinite(dispersions)
+    result[(means > 0) & ~exact] = np.nan  # nb_quantile's normal approximation below
+    poisson = (dispersions <= 1.0 + 1e-12) & exact
+    negative_binomial = (dispersions > 1.0 + 1e-12) & exact
     if poisson.any():
         result[poisson] = stats.poisson.ppf(1.0 - alpha, means[poisson])
     if negative_binomial.any():

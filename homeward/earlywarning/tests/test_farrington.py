@@ -323,3 +323,32 @@ def test_batched_detect_equals_month_by_month_assess(params: FarringtonParams) -
                 slow.trend_used,
                 slow.model,
             )
+
+
+def test_glm_failure_falls_back_to_the_reference_mean() -> None:
+    # Counts near 1e300 overflow statsmodels' IRLS (its working weights and deviance become
+    # infinite), a real failure of every GLM attempt: the documented fallback is the mean of
+    # the reference months with their Pearson dispersion, model "mean", and no exception or
+    # stalled quantile search.
+    history = [10**300 if month % 2 else 3 * 10**299 for month in range(72)]
+    params = FarringtonParams(fitter="statsmodels")
+    result = assess(history, 10**300, params)
+    assert result.model == "mean"
+    assert not result.trend_used
+    reference = [history[index] for index in engine.seasonal_levels(len(history), params)[0]]
+    assert result.expected == pytest.approx(sum(reference) / len(reference), rel=1e-9)
+    assert math.isfinite(result.threshold)
+    assert result.threshold > result.expected
+    assert result.dispersion > 1.0
+    assert not result.alarm  # 1e300 is below mean + 2.4 SD of this wildly dispersed history
+
+
+def test_huge_means_use_the_normal_approximation_without_stalling() -> None:
+    # scipy's discrete quantile search stalls at means like 1e299; above 1e12 the threshold
+    # is mean + z * sqrt(phi * mean), in the scalar and the batched path alike.
+    z = stats.norm.ppf(1.0 - 0.01)
+    expected = 1e13 + z * math.sqrt(3.0 * 1e13)
+    assert engine.nb_quantile(1e13, 3.0, 0.01) == pytest.approx(expected, rel=1e-12)
+    batched = engine._nb_quantiles(np.array([1e13, 5.0]), np.array([3.0, 1.0]), 0.01)
+    assert batched[0] == pytest.approx(expected, rel=1e-12)
+    assert batched[1] == stats.poisson.ppf(0.99, 5.0)
