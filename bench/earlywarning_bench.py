@@ -298,11 +298,12 @@ def cpu_seconds() -> float:
 def tuning_grid(configs: str | None = None) -> list[FarringtonParams]:
     """Monthly adaptations of the weekly recommendation (b = 5, w = 3 of 52, 10 levels).
 
-    ``configs``: "w,levels,b,excluded,alpha;..." instead of the default grid."""
+    ``configs``: "w,levels,b,excluded,alpha[,fine_from[,fine_alpha]];..." instead of the
+    default grid (fine_from: month-of-year factor from that mean count on)."""
     if configs:
         chosen = []
         for text in configs.split(";"):
-            window, levels, years_back, excluded, alpha = text.split(",")
+            window, levels, years_back, excluded, alpha, *fine = text.split(",")
             chosen.append(
                 FarringtonParams(
                     window=int(window),
@@ -310,6 +311,8 @@ def tuning_grid(configs: str | None = None) -> list[FarringtonParams]:
                     years_back=int(years_back),
                     past_periods_excluded=int(excluded),
                     alpha=float(alpha),
+                    fine_season_from=float(fine[0]) if fine else 0.0,
+                    fine_season_alpha=float(fine[1]) if len(fine) > 1 else None,
                 )
             )
         return chosen
@@ -346,6 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--configs", help='"w,levels,b,excluded,alpha;..." (tuning; a report uses the first)'
     )
+    parser.add_argument("--by-level", action="store_true", help="tuning: per-level tables")
     parser.add_argument("--fitter", choices=("numpy", "statsmodels"), default="numpy")
     args = parser.parse_args(argv)
     if args.quick:
@@ -360,23 +364,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{args.trials} outbreaks per size"
         )
         print(
-            "| alpha | b | w | levels | excluded | FAR pooled | FAR worst | scen. FAR<=1% "
-            "| POD3 mean | POD3 (mu>=5) | scen. POD3>=80% | oracle FAR, POD3 |"
+            "| alpha | b | w | levels | excluded | month-of-year from (alpha) | FAR pooled | FAR worst | scen. FAR<=1% "
+            "| POD3 mean | POD3 (mu>=5) | scen. POD3>=80% | oracle FAR, POD3 "
+            "| Noufaily-spread 3 SD: start / by next (oracle) |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---|")
         for params in tuning_grid(args.configs):
             results = evaluate(seed, params, args.series, args.trials, args.jobs)
             stats = summary(results)
             print(
                 f"| {params.alpha} | {params.years_back} | {params.window} | {params.n_levels} "
-                f"| {params.past_periods_excluded} | {stats['far']:.2%} | {stats['far_max']:.2%} "
+                f"| {params.past_periods_excluded} "
+                f"| {params.fine_season_from:g} ({params.fine_season_alpha}) "
+                f"| {stats['far']:.2%} | {stats['far_max']:.2%} "
                 f"| {stats['scenarios_far_ok']:.0%} | {stats['pod3']:.0%} "
                 f"| {stats['pod3_level_ge5']:.0%} | {stats['scenarios_pod3_ok']:.0%} "
                 f"| {stats['oracle_far']:.2%}, {stats['oracle_pod3']:.0%} "
-            f"| {stats['spread_first']:.0%} / {stats['spread_any']:.0%} "
-            f"({stats['oracle_spread_first']:.0%}) |",
+                f"| {stats['spread_first']:.0%} / {stats['spread_any']:.0%} "
+                f"({stats['oracle_spread_first']:.0%}) |",
                 flush=True,
             )
+            if args.by_level:
+                print(by_level(results), flush=True)
     else:
         base = tuning_grid(args.configs)[0] if args.configs else FarringtonParams()
         params = dataclasses.replace(base, fitter=args.fitter)

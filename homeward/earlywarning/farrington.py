@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -107,6 +107,12 @@ class FarringtonParams:
     fitter
         ``"numpy"`` (IRLS in NumPy, the default for speed) or ``"statsmodels"`` (its ``GLM``
         with the Poisson family); the tests hold the two to the same fit.
+    fine_season_from, fine_season_alpha
+        Seasonal resolution by count level: when the mean of the reference months (the
+        shape above) is at least ``fine_season_from`` (> 0), the month is assessed with a
+        month-of-year factor instead (w = 0, 12 levels: enough data per level at high
+        counts to follow a sharp seasonal peak) at ``fine_season_alpha`` (``alpha`` if
+        None); ``Assessment.model`` is then ``"glm-month-of-year"``. 0 = off.
     """
 
     years_back: int = 5
@@ -121,6 +127,8 @@ class FarringtonParams:
     min_recent_cases: int = 5
     recent_periods: int = 4
     fitter: str = "numpy"
+    fine_season_from: float = 0.0
+    fine_season_alpha: float | None = None
 
     def __post_init__(self) -> None:
         if self.years_back < 1:
@@ -144,6 +152,26 @@ class FarringtonParams:
             raise ValueError("recent_periods must be >= 1 and min_recent_cases >= 0")
         if self.fitter not in FITTERS:
             raise ValueError(f"fitter must be one of {FITTERS}")
+        if self.fine_season_from < 0:
+            raise ValueError("fine_season_from must be >= 0 (0 = off)")
+        if self.fine_season_alpha is not None and not 0.0 < self.fine_season_alpha < 0.5:
+            raise ValueError("fine_season_alpha must be in (0, 0.5)")
+        if self.fine_season_from > 0 and self.past_periods_excluded >= MONTHS_PER_YEAR:
+            raise ValueError("past_periods_excluded must leave last year's month in the data")
+
+    def month_of_year(self) -> FarringtonParams:
+        """The parameters of the month-of-year factor used at high counts."""
+        alpha = self.alpha if self.fine_season_alpha is None else self.fine_season_alpha
+        return replace(self, window=0, n_levels=12, alpha=alpha, fine_season_from=0.0)
+
+    def uses_month_of_year(self, history: FloatArray) -> bool:
+        """Whether a month with this history is assessed with the month-of-year factor."""
+        if self.fine_season_from <= 0:
+            return False
+        indices, _ = seasonal_levels(len(history), self)
+        if len(indices) < MONTHS_PER_YEAR:
+            return False
+        return float(np.mean(history[indices])) >= self.fine_season_from
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as plain values (provenance of stored warnings)."""
@@ -171,7 +199,8 @@ class Assessment:
         ``(observed - expected) / (threshold - expected)`` (> 1 means above the threshold);
         when the threshold does not exceed the expected count, ``observed - expected``.
     model
-        ``"glm"`` (seasonal GLM), ``"glm-no-season"``, ``"mean"`` (fallback) or ``"zero"``
+        ``"glm"`` (seasonal GLM), ``"glm-month-of-year"`` (the same with a month-of-year factor,
+        see ``fine_season_from``), ``"glm-no-season"``, ``"mean"`` (fallback) or ``"zero"``
         (all-zero reference data).
     reference_months
         Number of months in the reference data.
@@ -538,6 +567,8 @@ def assess(
     y_all = _as_counts(history)
     if observed < 0:
         raise ValueError("observed must be non-negative")
+    if params.uses_month_of_year(y_all):
+        return _month_of_year(assess(history, observed, params.month_of_year()))
     indices, levels = seasonal_levels(len(y_all), params)
     y = y_all[indices] if indices else np.zeros(0)
     times = np.asarray(indices, dtype=np.float64) - len(y_all)
@@ -693,6 +724,12 @@ def _nb_quantiles(means: FloatArray, dispersions: FloatArray, alpha: float) -> F
     return result
 
 
+def _month_of_year(assessment: Assessment) -> Assessment:
+    if assessment.model == "glm":
+        return replace(assessment, model="glm-month-of-year")
+    return assessment
+
+
 def assess_many(
     histories: Sequence[Sequence[int]],
     observed: Sequence[int],
@@ -709,6 +746,22 @@ def assess_many(
     """
     if len(histories) != len(observed):
         raise ValueError("histories and observed differ in length")
+    if params.fine_season_from > 0:
+        fine = [params.uses_month_of_year(_as_counts(history)) for history in histories]
+        if any(fine):
+            merged: list[Assessment] = []
+            groups: dict[int, Assessment] = {}
+            for flag, group_params in ((True, params.month_of_year()), (False, params)):
+                items = [item for item, value in enumerate(fine) if value == flag]
+                assessed = assess_many(
+                    [histories[item] for item in items],
+                    [observed[item] for item in items],
+                    replace(group_params, fine_season_from=0.0),
+                )
+                groups.update(zip(items, assessed, strict=True))
+            for item, flag in enumerate(fine):
+                merged.append(_month_of_year(groups[item]) if flag else groups[item])
+            return merged
     results: list[Assessment | None] = [None] * len(histories)
     batch: list[tuple[int, FloatArray, FloatArray, list[int]]] = []
     for item, history in enumerate(histories):

@@ -296,6 +296,7 @@ def test_assess_never_raises_on_counts(history: list[int], observed: int) -> Non
         FarringtonParams(window=0, n_levels=12, years_back=5),
         FarringtonParams(reweight=False),
         FarringtonParams(trend=False, alpha=0.005),
+        FarringtonParams(fine_season_from=8.0, fine_season_alpha=0.004),
     ],
 )
 def test_batched_detect_equals_month_by_month_assess(params: FarringtonParams) -> None:
@@ -352,3 +353,40 @@ def test_huge_means_use_the_normal_approximation_without_stalling() -> None:
     batched = engine._nb_quantiles(np.array([1e13, 5.0]), np.array([3.0, 1.0]), 0.01)
     assert batched[0] == pytest.approx(expected, rel=1e-12)
     assert batched[1] == stats.poisson.ppf(0.99, 5.0)
+
+
+def test_month_of_year_factor_is_chosen_by_count_level() -> None:
+    # given the same sharp seasonal shape at 100 and at 2 cases a month
+    params = FarringtonParams(fine_season_from=20.0, fine_season_alpha=0.003)
+    for level, expected_model in ((100.0, "glm-month-of-year"), (2.0, "glm")):
+        scenario = Scenario(level=level, trend=0.0, seasonality="two-harmonics", dispersion=1.5)
+        counts = simulate(scenario, 96, np.random.default_rng(5)).counts.tolist()
+        history = counts[:84]
+        # when month 85 is assessed with the level switch on
+        result = assess(history, counts[84], params)
+        # then high counts get the month-of-year factor at its own alpha, low counts the default
+        assert result.model == expected_model
+        chosen = (
+            params.month_of_year()
+            if level > 20
+            else FarringtonParams(**{**params.as_dict(), "fine_season_from": 0.0})
+        )
+        plain = assess(history, counts[84], chosen)
+        assert plain.expected == pytest.approx(result.expected)
+        assert plain.threshold == result.threshold
+    # and the month-of-year factor follows the peak: its expected count for the peak month
+    # of a noise-free high series is (almost) exact, the 4-level factor's is not
+    mean = 100.0 * np.exp(np.cos(2 * np.pi * np.arange(97) / 12.0) * 1.2)
+    exact = [int(round(value)) for value in mean]
+    peak = 96  # a multiple of 12: the top of the cosine
+    fine = assess(exact[:peak], exact[peak], params)
+    coarse = assess(exact[:peak], exact[peak], FarringtonParams())
+    assert fine.expected == pytest.approx(exact[peak], rel=0.01)
+    assert abs(coarse.expected - exact[peak]) > 0.05 * exact[peak]
+
+
+def test_fine_season_parameters_are_checked() -> None:
+    with pytest.raises(ValueError, match="fine_season_from"):
+        FarringtonParams(fine_season_from=-1.0)
+    with pytest.raises(ValueError, match="fine_season_alpha"):
+        FarringtonParams(fine_season_alpha=0.7)
