@@ -194,11 +194,18 @@ def run_scenario(
 
 
 def evaluate(
-    seed: int, params: FarringtonParams, n_series: int, n_trials: int, jobs: int
+    seed: int,
+    params: FarringtonParams,
+    n_series: int,
+    n_trials: int,
+    jobs: int,
+    levels: Sequence[float] = LEVELS,
 ) -> list[Result]:
+    # Indices (random streams) are those of the full grid, so a subset gives the same figures.
     tasks = [
         (seed, scenario, index, n_series, n_trials, params)
         for index, scenario in enumerate(scenarios())
+        if scenario.level in levels
     ]
     if jobs <= 1:
         return [run_scenario(task) for task in tasks]
@@ -261,6 +268,8 @@ def by_level(results: Sequence[Result]) -> str:
     ]
     for level in LEVELS:
         group = [result for result in results if result.scenario.level == level]
+        if not group:
+            continue
         stats = summary(group)
         lines.append(
             f"| {level:g} | {stats['far']:.2%} | {stats['far_max']:.2%} | {stats['pod3']:.0%} "
@@ -349,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--configs", help='"w,levels,b,excluded,alpha;..." (tuning; a report uses the first)'
     )
+    parser.add_argument(
+        "--levels", help="tuning: only these baseline levels, e.g. 20,100 (same streams)"
+    )
     parser.add_argument("--by-level", action="store_true", help="tuning: per-level tables")
     parser.add_argument("--fitter", choices=("numpy", "statsmodels"), default="numpy")
     args = parser.parse_args(argv)
@@ -370,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---|")
         for params in tuning_grid(args.configs):
-            results = evaluate(seed, params, args.series, args.trials, args.jobs)
+            levels = [float(v) for v in args.levels.split(",")] if args.levels else LEVELS
+            results = evaluate(seed, params, args.series, args.trials, args.jobs, levels)
             stats = summary(results)
             print(
                 f"| {params.alpha} | {params.years_back} | {params.window} | {params.n_levels} "
