@@ -359,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--configs", help='"w,levels,b,excluded,alpha;..." (tuning; a report uses the first)'
     )
     parser.add_argument(
-        "--levels", help="tuning: only these baseline levels, e.g. 20,100 (same streams)"
+        "--levels", help="only these baseline levels, e.g. 20,100 (the same random streams)"
     )
     parser.add_argument("--by-level", action="store_true", help="tuning: per-level tables")
     parser.add_argument("--fitter", choices=("numpy", "statsmodels"), default="numpy")
@@ -403,7 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         base = tuning_grid(args.configs)[0] if args.configs else FarringtonParams()
         params = dataclasses.replace(base, fitter=args.fitter)
         print(f"report on seed {seed} with {params}")
-        results = evaluate(seed, params, args.series, args.trials, args.jobs)
+        levels = [float(v) for v in args.levels.split(",")] if args.levels else LEVELS
+        results = evaluate(seed, params, args.series, args.trials, args.jobs, levels)
         print(table(results))
         print()
         print(by_level(results))
