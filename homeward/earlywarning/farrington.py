@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,8 @@ _MAX_ETA = 700.0
 _MAX_ITERATIONS = 25
 _TOLERANCE = 1e-8
 FITTERS = ("numpy", "statsmodels")
+# Above this mean the threshold is the normal approximation (exact quantiles stall).
+_NORMAL_APPROXIMATION_ABOVE = 1e12
 # Fewer reference months than this: the mean of the whole history instead of the GLM.
 _MIN_REFERENCE_MONTHS = 3
 
@@ -105,6 +107,12 @@ class FarringtonParams:
     fitter
         ``"numpy"`` (IRLS in NumPy, the default for speed) or ``"statsmodels"`` (its ``GLM``
         with the Poisson family); the tests hold the two to the same fit.
+    fine_season_from, fine_season_alpha
+        Seasonal resolution by count level: when the mean of the reference months (the
+        shape above) is at least ``fine_season_from`` (> 0), the month is assessed with a
+        month-of-year factor instead (w = 0, 12 levels: enough data per level at high
+        counts to follow a sharp seasonal peak) at ``fine_season_alpha`` (``alpha`` if
+        None); ``Assessment.model`` is then ``"glm-month-of-year"``. 0 = off.
     """
 
     years_back: int = 5
@@ -119,6 +127,8 @@ class FarringtonParams:
     min_recent_cases: int = 5
     recent_periods: int = 4
     fitter: str = "numpy"
+    fine_season_from: float = 0.0
+    fine_season_alpha: float | None = None
 
     def __post_init__(self) -> None:
         if self.years_back < 1:
@@ -142,6 +152,26 @@ class FarringtonParams:
             raise ValueError("recent_periods must be >= 1 and min_recent_cases >= 0")
         if self.fitter not in FITTERS:
             raise ValueError(f"fitter must be one of {FITTERS}")
+        if self.fine_season_from < 0:
+            raise ValueError("fine_season_from must be >= 0 (0 = off)")
+        if self.fine_season_alpha is not None and not 0.0 < self.fine_season_alpha < 0.5:
+            raise ValueError("fine_season_alpha must be in (0, 0.5)")
+        if self.fine_season_from > 0 and self.past_periods_excluded >= MONTHS_PER_YEAR:
+            raise ValueError("past_periods_excluded must leave last year's month in the data")
+
+    def month_of_year(self) -> FarringtonParams:
+        """The parameters of the month-of-year factor used at high counts."""
+        alpha = self.alpha if self.fine_season_alpha is None else self.fine_season_alpha
+        return replace(self, window=0, n_levels=12, alpha=alpha, fine_season_from=0.0)
+
+    def uses_month_of_year(self, history: FloatArray) -> bool:
+        """Whether a month with this history is assessed with the month-of-year factor."""
+        if self.fine_season_from <= 0:
+            return False
+        indices, _ = seasonal_levels(len(history), self)
+        if len(indices) < MONTHS_PER_YEAR:
+            return False
+        return float(np.mean(history[indices])) >= self.fine_season_from
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as plain values (provenance of stored warnings)."""
@@ -169,7 +199,8 @@ class Assessment:
         ``(observed - expected) / (threshold - expected)`` (> 1 means above the threshold);
         when the threshold does not exceed the expected count, ``observed - expected``.
     model
-        ``"glm"`` (seasonal GLM), ``"glm-no-season"``, ``"mean"`` (fallback) or ``"zero"``
+        ``"glm"`` (seasonal GLM), ``"glm-month-of-year"`` (the same with a month-of-year factor,
+        see ``fine_season_from``), ``"glm-no-season"``, ``"mean"`` (fallback) or ``"zero"``
         (all-zero reference data).
     reference_months
         Number of months in the reference data.
@@ -264,7 +295,10 @@ def _pearson_dispersion(y: FloatArray, mu: FloatArray, weights: FloatArray, rank
     if df <= 0:
         return 1.0
     safe_mu = np.maximum(mu, 1e-300)
-    return float(np.sum(weights * (y - mu) ** 2 / safe_mu) / df)
+    # ((y - mu) / sqrt(mu)) ** 2 rather than (y - mu) ** 2 / mu: no overflow at huge counts.
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(np.sum(weights * ((y - mu) / np.sqrt(safe_mu)) ** 2) / df)
+    return value if math.isfinite(value) else 1.0
 
 
 def _glm_statsmodels(
@@ -427,7 +461,9 @@ def nb_quantile(mean: float, dispersion: float, alpha: float) -> float:
     """
     if mean <= 0.0:
         return 0.0
-    if dispersion <= 1.0 + 1e-12:
+    if mean > _NORMAL_APPROXIMATION_ABOVE or not math.isfinite(dispersion):
+        value = math.nan  # scipy's discrete quantile search stalls at such means
+    elif dispersion <= 1.0 + 1e-12:
         value = stats.poisson.ppf(1.0 - alpha, mean)
     else:
         value = stats.nbinom.ppf(1.0 - alpha, mean / (dispersion - 1.0), 1.0 / dispersion)
@@ -435,7 +471,8 @@ def nb_quantile(mean: float, dispersion: float, alpha: float) -> float:
     if not math.isfinite(value):
         # Huge means: the normal approximation of the same distribution.
         z = float(stats.norm.ppf(1.0 - alpha))
-        value = float(math.ceil(mean + z * math.sqrt(dispersion * mean)))
+        value = mean + z * math.sqrt(dispersion) * math.sqrt(mean)
+        value = float(math.ceil(value)) if math.isfinite(value) else float(mean)
     return value
 
 
@@ -530,6 +567,8 @@ def assess(
     y_all = _as_counts(history)
     if observed < 0:
         raise ValueError("observed must be non-negative")
+    if params.uses_month_of_year(y_all):
+        return _month_of_year(assess(history, observed, params.month_of_year()))
     indices, levels = seasonal_levels(len(y_all), params)
     y = y_all[indices] if indices else np.zeros(0)
     times = np.asarray(indices, dtype=np.float64) - len(y_all)
@@ -669,8 +708,10 @@ def _batch_fit(
 def _nb_quantiles(means: FloatArray, dispersions: FloatArray, alpha: float) -> FloatArray:
     """Vectorised :func:`nb_quantile`."""
     result = np.zeros(len(means))
-    poisson = (dispersions <= 1.0 + 1e-12) & (means > 0)
-    negative_binomial = (dispersions > 1.0 + 1e-12) & (means > 0)
+    exact = (means > 0) & (means <= _NORMAL_APPROXIMATION_ABOVE) & np.isfinite(dispersions)
+    result[(means > 0) & ~exact] = np.nan  # nb_quantile's normal approximation below
+    poisson = (dispersions <= 1.0 + 1e-12) & exact
+    negative_binomial = (dispersions > 1.0 + 1e-12) & exact
     if poisson.any():
         result[poisson] = stats.poisson.ppf(1.0 - alpha, means[poisson])
     if negative_binomial.any():
@@ -681,6 +722,12 @@ def _nb_quantiles(means: FloatArray, dispersions: FloatArray, alpha: float) -> F
     for index in np.flatnonzero(~np.isfinite(result)):
         result[index] = nb_quantile(float(means[index]), float(dispersions[index]), alpha)
     return result
+
+
+def _month_of_year(assessment: Assessment) -> Assessment:
+    if assessment.model == "glm":
+        return replace(assessment, model="glm-month-of-year")
+    return assessment
 
 
 def assess_many(
@@ -699,6 +746,22 @@ def assess_many(
     """
     if len(histories) != len(observed):
         raise ValueError("histories and observed differ in length")
+    if params.fine_season_from > 0:
+        fine = [params.uses_month_of_year(_as_counts(history)) for history in histories]
+        if any(fine):
+            merged: list[Assessment] = []
+            groups: dict[int, Assessment] = {}
+            for flag, group_params in ((True, params.month_of_year()), (False, params)):
+                items = [item for item, value in enumerate(fine) if value == flag]
+                assessed = assess_many(
+                    [histories[item] for item in items],
+                    [observed[item] for item in items],
+                    replace(group_params, fine_season_from=0.0),
+                )
+                groups.update(zip(items, assessed, strict=True))
+            for item, flag in enumerate(fine):
+                merged.append(_month_of_year(groups[item]) if flag else groups[item])
+            return merged
     results: list[Assessment | None] = [None] * len(histories)
     batch: list[tuple[int, FloatArray, FloatArray, list[int]]] = []
     for item, history in enumerate(histories):

@@ -7,8 +7,9 @@ The baseline of month ``t`` is negative binomial with mean
 and variance ``phi * mu(t)`` (Poisson when ``phi == 1``), as the paper's weekly model with 12
 instead of 52. ``theta`` is set so that the mean over the first three years is the scenario's
 baseline level. An outbreak starting in month ``s`` has ``Poisson(k * sd(s))`` cases, ``sd(s) =
-sqrt(phi * mu(s))`` the baseline standard deviation at its start, all in month ``s`` or spread over
-a few months (multinomial with a decreasing profile, see :data:`SPREAD_PROFILES`).
+sqrt(phi * mu(s))`` the baseline standard deviation at its start, all in month ``s``, spread over
+a few months (multinomial with a decreasing profile, see :data:`SPREAD_PROFILES`), or spread as
+Noufaily et al. do over weeks (lognormal delays, :func:`noufaily_monthly_cases`).
 """
 
 from __future__ import annotations
@@ -101,6 +102,29 @@ def outbreak_cases(
     total = int(rng.poisson(k * baseline_sd))
     profile = SPREAD_PROFILES[duration]
     return np.asarray(rng.multinomial(total, profile), dtype=np.int64)
+
+
+DAYS_PER_MONTH = 365.25 / 12.0
+
+
+def noufaily_monthly_cases(
+    k: float, baseline_sd: float, rng: np.random.Generator, *, start_day: float | None = None
+) -> IntArray:
+    """Cases of one outbreak by month as Noufaily et al. (2013) spread them over weeks.
+
+    ``Poisson(k * sd)`` cases (the paper's size; ``surveillance``'s ``sts_creation`` uses
+    ``k`` times the *variance*), each at ``start_day + 7 * LogNormal(0, 0.5)`` days from the
+    start of the month, ``start_day`` uniform over the month unless given. Half the cases
+    fall within a week, 99.8 % within a month: all but a few in the start month when the
+    outbreak starts early in it, about a quarter in the next month for a uniform start.
+    Returns ``[cases in the start month, cases in the next month, ...]``.
+    """
+    total = int(rng.poisson(k * baseline_sd))
+    day = float(rng.uniform(0.0, DAYS_PER_MONTH)) if start_day is None else float(start_day)
+    times = day + 7.0 * rng.lognormal(0.0, 0.5, size=total)
+    offsets = np.floor(times / DAYS_PER_MONTH).astype(np.int64)
+    width = int(offsets.max()) + 1 if total else 1
+    return np.asarray(np.bincount(offsets, minlength=width), dtype=np.int64)
 
 
 def simulate(

@@ -296,6 +296,7 @@ def test_assess_never_raises_on_counts(history: list[int], observed: int) -> Non
         FarringtonParams(window=0, n_levels=12, years_back=5),
         FarringtonParams(reweight=False),
         FarringtonParams(trend=False, alpha=0.005),
+        FarringtonParams(fine_season_from=8.0, fine_season_alpha=0.004),
     ],
 )
 def test_batched_detect_equals_month_by_month_assess(params: FarringtonParams) -> None:
@@ -323,3 +324,69 @@ def test_batched_detect_equals_month_by_month_assess(params: FarringtonParams) -
                 slow.trend_used,
                 slow.model,
             )
+
+
+def test_glm_failure_falls_back_to_the_reference_mean() -> None:
+    # Counts near 1e300 overflow statsmodels' IRLS (its working weights and deviance become
+    # infinite), a real failure of every GLM attempt: the documented fallback is the mean of
+    # the reference months with their Pearson dispersion, model "mean", and no exception or
+    # stalled quantile search.
+    history = [10**300 if month % 2 else 3 * 10**299 for month in range(72)]
+    params = FarringtonParams(fitter="statsmodels")
+    result = assess(history, 10**300, params)
+    assert result.model == "mean"
+    assert not result.trend_used
+    reference = [history[index] for index in engine.seasonal_levels(len(history), params)[0]]
+    assert result.expected == pytest.approx(sum(reference) / len(reference), rel=1e-9)
+    assert math.isfinite(result.threshold)
+    assert result.threshold > result.expected
+    assert result.dispersion > 1.0
+    assert not result.alarm  # 1e300 is below mean + 2.4 SD of this wildly dispersed history
+
+
+def test_huge_means_use_the_normal_approximation_without_stalling() -> None:
+    # scipy's discrete quantile search stalls at means like 1e299; above 1e12 the threshold
+    # is mean + z * sqrt(phi * mean), in the scalar and the batched path alike.
+    z = stats.norm.ppf(1.0 - 0.01)
+    expected = 1e13 + z * math.sqrt(3.0 * 1e13)
+    assert engine.nb_quantile(1e13, 3.0, 0.01) == pytest.approx(expected, rel=1e-12)
+    batched = engine._nb_quantiles(np.array([1e13, 5.0]), np.array([3.0, 1.0]), 0.01)
+    assert batched[0] == pytest.approx(expected, rel=1e-12)
+    assert batched[1] == stats.poisson.ppf(0.99, 5.0)
+
+
+def test_month_of_year_factor_is_chosen_by_count_level() -> None:
+    # given the same sharp seasonal shape at 100 and at 2 cases a month
+    params = FarringtonParams(fine_season_from=20.0, fine_season_alpha=0.003)
+    for level, expected_model in ((100.0, "glm-month-of-year"), (2.0, "glm")):
+        scenario = Scenario(level=level, trend=0.0, seasonality="two-harmonics", dispersion=1.5)
+        counts = simulate(scenario, 96, np.random.default_rng(5)).counts.tolist()
+        history = counts[:84]
+        # when month 85 is assessed with the level switch on
+        result = assess(history, counts[84], params)
+        # then high counts get the month-of-year factor at its own alpha, low counts the default
+        assert result.model == expected_model
+        chosen = (
+            params.month_of_year()
+            if level > 20
+            else FarringtonParams(**{**params.as_dict(), "fine_season_from": 0.0})
+        )
+        plain = assess(history, counts[84], chosen)
+        assert plain.expected == pytest.approx(result.expected)
+        assert plain.threshold == result.threshold
+    # and the month-of-year factor follows the peak: its expected count for the peak month
+    # of a noise-free high series is (almost) exact, the 4-level factor's is not
+    mean = 100.0 * np.exp(np.cos(2 * np.pi * np.arange(97) / 12.0) * 1.2)
+    exact = [int(round(value)) for value in mean]
+    peak = 96  # a multiple of 12: the top of the cosine
+    fine = assess(exact[:peak], exact[peak], params)
+    coarse = assess(exact[:peak], exact[peak], FarringtonParams())
+    assert fine.expected == pytest.approx(exact[peak], rel=0.01)
+    assert abs(coarse.expected - exact[peak]) > 0.05 * exact[peak]
+
+
+def test_fine_season_parameters_are_checked() -> None:
+    with pytest.raises(ValueError, match="fine_season_from"):
+        FarringtonParams(fine_season_from=-1.0)
+    with pytest.raises(ValueError, match="fine_season_alpha"):
+        FarringtonParams(fine_season_alpha=0.7)
