@@ -471,9 +471,13 @@ def _em_step(
             interactions[key] = (m_cond, u_cond)
             continue
         rows = np.empty_like(m_cond)
+        # each row shrunk to the marginal m as firmly as the marginal is to the prior:
+        # a weakly held row let EM's clusters into the interaction bits (recall@10
+        # 0.28 on the report seeds with 20 pseudo-matches per row)
+        strength = max(INTERACTION_STRENGTH, prior_strength / len(rows))
         for row in range(len(rows)):
             counts = tables[key][row].copy()
-            counts[1:] += INTERACTION_STRENGTH * new_m[ci][1:]
+            counts[1:] += strength * new_m[ci][1:]
             rows[row] = normalise_levels(counts)
         interactions[key] = (rows, u_cond)
     reports = max(len(gammas), 1)

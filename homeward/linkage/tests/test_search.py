@@ -421,3 +421,23 @@ def test_em_without_labels_estimates_m_and_the_interactions(leave_group_out: boo
     assert sum(moved) >= 8
     assert 0.05 <= model.prior_has_match <= 0.95
     assert model.provenance["method"].startswith("u from random pairs")
+
+
+def test_the_model_trained_without_labels_ships_with_its_distance_from_the_labelled_one() -> None:
+    from homeward.linkage import io
+
+    em = io.read_em_model()
+    labelled = io.read_bundled_model()
+    assert "EM" in em.provenance["method"] and "labels" not in em.provenance["method"]
+    assert "without labels" in em.provenance["trained_on"]
+    gap = em.provenance["distance_to_labelled_m"]
+    assert set(gap) == {c.name for c in COMPARISONS}
+    # the recorded distance is the distance between the shipped m (to JSON precision,
+    # give or take the labelled model's later refits: within 0.05)
+    for ci, c in enumerate(COMPARISONS):
+        actual = float(np.abs(em.m[ci][1:] - labelled.m[ci][1:]).max())
+        assert actual == pytest.approx(gap[c.name]["max_abs"], abs=0.05), c.name
+    # it ranks: the same search API, bands from the labelled model
+    reports, people, _truth = _small_world()
+    index = FoundIndex.build(people, em)
+    assert index.search(reports[0], top=3)
