@@ -48,13 +48,14 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def quality(seed: int, reports: int, found: int, *, em: bool) -> None:
+def quality(seed: int, reports: int, found: int, *, em: bool, model: str | None = None) -> None:
     with measured(f"generate {reports:,} reports and {found:,} found persons (seed {seed})"):
         data = Generator(seed).dataset(reports=reports, found=found, no_match_share=0.25)
         report_records = [report_from_fields(r) for r in data.reports]
         found_records = [found_from_fields(f) for f in data.found]
     with measured(f"index and estimate {'m and u by EM' if em else 'u'} (no labels)"):
-        base = io.read_bundled_model()
+        base = io.read_model(model) if model else io.read_bundled_model()
+        print(f"  model: {model or 'bundled'} ({base.provenance.get('method', '')})")
         index = FoundIndex.build(found_records, base)
         if em:
             index.set_model(train(report_records, index, start=base))
@@ -141,9 +142,10 @@ def main() -> None:
         "--workers", type=int, default=2, help="processes for the night's run (search_many)"
     )
     parser.add_argument("--em", action="store_true", help="re-estimate m by EM too (rank --em)")
+    parser.add_argument("--model", help="a model file instead of the bundled one (quality only)")
     args = parser.parse_args()
     print(f"machine: {machine()}; load {load()}")
-    quality(args.seed, args.reports, args.found, em=args.em)
+    quality(args.seed, args.reports, args.found, em=args.em, model=args.model)
     if not args.skip_speed:
         speed(args.seed, args.million, args.open, args.open_sample, args.workers)
 

@@ -10,6 +10,11 @@ the data whenever the engine ranks (``rank`` without ``--model``), so the u writ
 here only serves a model used as it is.
 
 The report seeds of the benchmark (20261204, 99) must not be among ``--seeds``.
+
+``--em OUT`` also trains a model **without labels** on the same seeds (one-to-one EM
+from the domain prior, :func:`homeward.linkage.train.train`), averages the seeds, writes
+it to OUT with its provenance and prints how far its m is from the label-counted m
+(largest absolute difference and the Kullback–Leibler divergence per comparison).
 """
 
 from __future__ import annotations
@@ -25,12 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from homeward.linkage import io  # noqa: E402
-from homeward.linkage.comparisons import N_COMPARISONS  # noqa: E402
+from homeward.linkage.comparisons import COMPARISONS, N_COMPARISONS  # noqa: E402
 from homeward.linkage.generate import Generator  # noqa: E402
 from homeward.linkage.index import FoundIndex  # noqa: E402
-from homeward.linkage.model import Bands, Model  # noqa: E402
-from homeward.linkage.records import found_from_fields, report_from_fields  # noqa: E402
-from homeward.linkage.train import estimate_u_only, fit_from_truth  # noqa: E402
+from homeward.linkage.model import Bands, Model, prior_model  # noqa: E402
+from homeward.linkage.records import Report, found_from_fields, report_from_fields  # noqa: E402
+from homeward.linkage.train import estimate_u_only, fit_from_truth, train  # noqa: E402
 
 REPORT_SEEDS = {20261204, 99}
 
@@ -42,6 +47,7 @@ def main() -> None:
     parser.add_argument("--found", type=int, default=51500)
     parser.add_argument("--no-match-likely", type=float, default=0.06)
     parser.add_argument("--out", default=str(io.BUNDLED_MODEL))
+    parser.add_argument("--em", help="also write a model trained without labels here")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     if REPORT_SEEDS & set(seeds):
@@ -101,6 +107,64 @@ def main() -> None:
     model = replace(model, bands=bands, provenance=provenance)
     io.write_model(args.out, model)
     print(f"model written to {args.out}")
+    if args.em:
+        write_em_model(args.em, seeds, worlds, labelled=model)
+
+
+def _average(models: list[Model]) -> Model:
+    m = [np.mean([f.m[c] for f in models], axis=0) for c in range(N_COMPARISONS)]
+    u = [np.mean([f.u[c] for f in models], axis=0) for c in range(N_COMPARISONS)]
+    interactions = {
+        key: (
+            np.mean([f.interactions[key][0] for f in models], axis=0),
+            np.mean([f.interactions[key][1] for f in models], axis=0),
+        )
+        for key in models[0].interactions
+    }
+    prior = float(np.mean([f.prior_has_match for f in models]))
+    return replace(models[0], m=m, u=u, interactions=interactions, prior_has_match=prior)
+
+
+def distance(a: Model, b: Model) -> dict[str, dict[str, float]]:
+    """Per comparison: the largest |m_a - m_b| over the levels, and KL(m_b || m_a) bits."""
+    out: dict[str, dict[str, float]] = {}
+    for c, ma, mb in zip(COMPARISONS, a.m, b.m, strict=True):
+        pa, pb = np.maximum(ma[1:], 1e-6), np.maximum(mb[1:], 1e-6)
+        out[c.name] = {
+            "max_abs": round(float(np.abs(pa - pb).max()), 4),
+            "kl_bits": round(float((pb * np.log2(pb / pa)).sum()), 4),
+        }
+    return out
+
+
+def write_em_model(
+    path: str,
+    seeds: list[int],
+    worlds: list[tuple[list[Report], FoundIndex, dict[str, str]]],
+    *,
+    labelled: Model,
+) -> None:
+    """m, u, interactions and the prior by one-to-one EM, no labels (domain prior start)."""
+    start = replace(prior_model(), bands=labelled.bands)
+    trained = []
+    for seed, (reports, index, _truth) in zip(seeds, worlds, strict=True):
+        trained.append(train(reports, index, start=start, seed=seed, rounds=2))
+        print(f"seed {seed}: EM {trained[-1].provenance}")
+    model = _average(trained)
+    gap = distance(model, labelled)
+    provenance = {
+        **trained[0].provenance,
+        "trained_on": f"generator seeds {','.join(map(str, seeds))} without labels "
+        "(EM from the domain prior homeward.linkage.model.PRIOR_M)",
+        "seeds": seeds,
+        "distance_to_labelled_m": gap,
+        "bands": "the labelled model's",
+    }
+    io.write_model(path, replace(model, provenance=provenance))
+    for name, values in gap.items():
+        print(f"  {name:<10} max |m_EM - m_labels| {values['max_abs']:.3f}  "
+              f"KL {values['kl_bits']:.3f} bits")  # fmt: skip
+    print(f"EM model written to {path}")
 
 
 if __name__ == "__main__":

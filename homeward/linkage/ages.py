@@ -167,6 +167,10 @@ class BirthInterval:
 
     low: float
     high: float
+    # Standard deviation (years) of the date of birth around the interval's centre; NaN:
+    # uniform over the interval (width / √12). An estimate's interval is its centre ±
+    # a multiple of the method's error, so its spread is narrower than the interval.
+    sd: float = math.nan
 
     @property
     def known(self) -> bool:
@@ -175,6 +179,15 @@ class BirthInterval:
     @property
     def width(self) -> float:
         return self.high - self.low
+
+    @property
+    def centre(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def spread(self) -> float:
+        """Standard deviation of the date of birth (years)."""
+        return self.sd if not math.isnan(self.sd) else self.width / math.sqrt(12.0)
 
 
 UNKNOWN = BirthInterval(math.nan, math.nan)
@@ -248,8 +261,12 @@ def birth_from_estimate(
         sigma *= ADULT_SIGMA_FACTOR
     ref = year_fraction(at)
     slack = at.half_width_years + SIGMA_MULTIPLE * sigma
-    # Born between (at − hi − 1) and (at − lo): an age in whole years covers a year.
-    return BirthInterval(ref - hi - 1 - slack, ref - lo + slack)
+    # An estimated range's bounds are approximate ages (a bone age of "about 4"), not
+    # completed years: the range is centred on (lo + hi) / 2, ± half a year of rounding.
+    # Its spread: the method's error, the stated range (uniform) and the rounding.
+    half_range = (hi - lo) / 2
+    sd = math.sqrt(sigma**2 + (half_range**2 + 0.25 + at.half_width_years**2) / 3.0)
+    return BirthInterval(ref - hi - 0.5 - slack, ref - lo + 0.5 + slack, sd)
 
 
 def normalise_method(method: str) -> str:

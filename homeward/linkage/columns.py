@@ -64,6 +64,7 @@ class FoundColumns:
     sex: npt.NDArray[np.int8]
     birth_lo: npt.NDArray[np.float64]
     birth_hi: npt.NDArray[np.float64]
+    birth_sd: npt.NDArray[np.float32]  # σ of the date of birth (ages.BirthInterval.spread)
     found_t: npt.NDArray[np.float64]
     province: npt.NDArray[np.int8]
     division: npt.NDArray[np.int32]
@@ -105,7 +106,7 @@ class FoundColumns:
 
 
 COLUMN_NAMES: tuple[str, ...] = (
-    "ids", "sex", "birth_lo", "birth_hi", "found_t", "province", "division", "city",
+    "ids", "sex", "birth_lo", "birth_hi", "birth_sd", "found_t", "province", "division", "city",
     "accent", "blood", "height", "mark_kinds", "mark_unplaced", "mark_codes", "landmarks", "has_names",
     "sur", "full", "given", "given_len", "combo", "gchar", "nick", "nick_core", "parent",
     "parent_rel", "source_class",
@@ -144,6 +145,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
     sex = np.zeros(n, np.int8)
     birth_lo = np.full(n, np.nan)
     birth_hi = np.full(n, np.nan)
+    birth_sd = np.full(n, np.nan, np.float32)
     found_t = np.full(n, np.nan)
     province = np.zeros(n, np.int8)
     division = np.zeros(n, np.int32)
@@ -187,6 +189,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         sex[i] = record.sex
         if record.birth.known:
             birth_lo[i], birth_hi[i] = record.birth.low, record.birth.high
+            birth_sd[i] = record.birth.spread
         found_t[i] = record.found_t
         province[i] = int(record.province) if record.province else 0
         division[i] = int(record.division) if record.division else 0
@@ -261,6 +264,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         sex=sex,
         birth_lo=birth_lo,
         birth_hi=birth_hi,
+        birth_sd=birth_sd,
         found_t=found_t,
         province=province,
         division=division,
@@ -296,6 +300,7 @@ class Query:
     sex: int
     birth_lo: float
     birth_hi: float
+    birth_sd: float
     missing_t: float
     missing_tol: float
     district: int
@@ -350,6 +355,7 @@ def encode_report(report: Report) -> Query:
         sex=report.sex,
         birth_lo=report.birth.low,
         birth_hi=report.birth.high,
+        birth_sd=report.birth.spread if report.birth.known else math.nan,
         missing_t=report.missing_t,
         missing_tol=report.missing_tol,
         district=int(report.district) if report.district.isdigit() else 0,

@@ -11,19 +11,22 @@ The levels, best first within each comparison:
 name       full name same; given name same (new surname); full name same by dialect
            readings; same 小名; given name same by readings; same 小名 core (强娃 ~
            小强, or the core is a given-name character); surname and one given
-           character; one given character; surname only; different
+           character; one given character; surname only; different; different although
+           the found person remembers a name or 小名
 parent     a parent's surname remembered matches the family's; different
 sex        same; different (a near-hard constraint: records are sometimes wrong)
-age        birth intervals overlap with combined width ≤ 2 y; ≤ 6 y with centres close;
-           ≤ 6 y; wider with centres close; wider; apart by ≤ 2 y; further apart
-time       found within a month of the loss; within a year; within 3 y; later; before
-           the loss by less than a year (bad dates, beyond the stated tolerance);
-           earlier still (never a candidate)
+age        dates of birth (centre and σ) within 1 σ, combined σ ≤ 1.2 y; within 1 σ,
+           σ ≤ 2.3 y; within 2 σ, σ ≤ 2.3 y; within 1 σ, wider; within 2 σ, wider;
+           within 3 σ; further apart
+time       found within a month of the loss; within a year; within 3 y; within 15 y;
+           before the loss by less than a year (bad dates, beyond the stated tolerance);
+           earlier still (never a candidate); more than 15 y later (level 7)
 place      found in the same district; elsewhere in Chongqing; a neighbouring province;
            further away
 accent     Chongqing; south-western Mandarin; another accent
 marks      a mark of the same kind at the same place; same kind, compatible place;
-           same kind, other place; marks on both sides, none of the same kind
+           same kind, other place; marks on both sides, none of the same kind; marks
+           in the report only; marks on the found person only
 blood      same type; different
 height     height at finding fits the band at loss (found within a year); does not
 landmarks  two or more remembered landmarks shared; one shared; none shared
@@ -39,10 +42,7 @@ from .records import Found, NameForm, Report
 
 TIME_MONTH_YEARS = 0.085
 TIME_SOON_YEARS = 3.0
-TIGHT_WIDTH = 2.0
-CLOSE_WIDTH = 6.0
-CENTRED = 0.35
-NEAR_GAP = 2.0
+TIME_DECADES_YEARS = 15.0  # "decades": an adult's self-search, not a child's placement
 TIME_HARD_LIMIT_YEARS = 1.0  # found more than this before the loss: never a candidate
 HEIGHT_WINDOW_YEARS = 1.0
 HEIGHT_SLACK_CM = 8.0
@@ -65,6 +65,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             "null", "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin",
             "nickname_core", "surname_and_partial", "partial", "surname_only", "different",
+            "remembered_different",
         ),
         frozenset({1, 2, 4, 6, 9}),
     ),
@@ -76,12 +77,19 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         "time",
-        ("null", "within_month", "within_year", "soon", "later", "slightly_before", "before"),
+        (
+            "null", "within_month", "within_year", "soon", "later", "slightly_before", "before",
+            "decades",
+        ),
     ),
     Comparison("place", ("null", "same_district", "chongqing", "neighbour", "elsewhere")),
     Comparison("accent", ("null", "chongqing", "southwest", "other")),
     Comparison(
-        "marks", ("null", "same_place", "compatible_place", "other_place", "none_shared"),
+        "marks",
+        (
+            "null", "same_place", "compatible_place", "other_place", "none_shared",
+            "found_unmarked", "report_unmarked",
+        ),
         frozenset({1, 2}),
     ),
     Comparison("blood", ("null", "agree", "different"), frozenset({1})),
@@ -185,7 +193,11 @@ def name_level(report: Report, found: Found) -> int:
     partial = q is not None and any(_partial(q, f) for f in forms)
     if partial:
         return 7 if surname_match else 8
-    return 9 if surname_match else 10
+    if surname_match:
+        return 9
+    # Nothing agrees although the found person remembers a name or 小名 of their own:
+    # stronger evidence against than a new name given by the buyers.
+    return 11 if found.remembered else 10
 
 
 def parent_level(report: Report, found: Found) -> int:
@@ -214,22 +226,46 @@ def age_level(report: Report, found: Found) -> int:
     a, b = report.birth, found.birth
     if not (a.known and b.known):
         return 0
-    return age_level_from(a.low, a.high, b.low, b.high)
+    return age_level_from(a.low, a.high, b.low, b.high, a.spread, b.spread)
 
 
-def age_level_from(a_low: float, a_high: float, b_low: float, b_high: float) -> int:
-    """Overlapping intervals by their combined width and how close their centres are
-    (within 35 % of the half-width: "centred"); else by the gap between them."""
-    gap = max(a_low, b_low) - min(a_high, b_high)
-    width = (a_high - a_low) + (b_high - b_low)
-    if gap <= 0:
-        if width <= TIGHT_WIDTH:
-            return 1
-        centred = abs((a_low + a_high) - (b_low + b_high)) / 2 <= CENTRED * width / 2
-        if width <= CLOSE_WIDTH:
-            return 2 if centred else 3
-        return 4 if centred else 5
-    return 6 if gap <= NEAR_GAP else 7
+def age_level_from(
+    a_low: float,
+    a_high: float,
+    b_low: float,
+    b_high: float,
+    a_sd: float = math.nan,
+    b_sd: float = math.nan,
+) -> int:
+    """Two dates of birth, each a centre and a spread (σ; NaN: uniform over the
+    interval), by how many combined σ their centres are apart (z) and how precise
+    they are together: within 1 σ and precise (combined σ ≤ 1.2 y: "tight"), within
+    1 σ or 2 σ at a moderate precision (≤ 2.3 y: "close_centred", "close"), within 1 σ
+    or 2 σ of a wide estimate, within 3 σ ("near"), further ("far").
+
+    The likelihood of the found person's estimate given the report's date is a normal
+    density in z divided by the combined σ, so both the distance and the precision
+    carry evidence."""
+    if math.isnan(a_sd):
+        a_sd = (a_high - a_low) / math.sqrt(12.0)
+    if math.isnan(b_sd):
+        b_sd = (b_high - b_low) / math.sqrt(12.0)
+    spread = max(math.sqrt(a_sd * a_sd + b_sd * b_sd), AGE_MIN_SD)
+    z = abs((a_low + a_high) - (b_low + b_high)) / 2 / spread
+    return age_level_z(z, spread)
+
+
+AGE_MIN_SD = 0.25  # a birth date stated to the day is still sometimes a little off
+AGE_TIGHT_SD = 1.2
+AGE_CLOSE_SD = 2.3
+
+
+def age_level_z(z: float, spread: float) -> int:
+    if z <= 1.0:
+        return 1 if spread <= AGE_TIGHT_SD else 2 if spread <= AGE_CLOSE_SD else 4
+    if z <= 2.0:
+        return 3 if spread <= AGE_CLOSE_SD else 5
+    return 6 if z <= 3.0 else 7
 
 
 def time_level(report: Report, found: Found) -> int:
@@ -244,7 +280,9 @@ def time_level_from(delta: float, tol: float) -> int:
             return 1
         if delta <= 1.0:
             return 2
-        return 3 if delta <= TIME_SOON_YEARS else 4
+        if delta <= TIME_SOON_YEARS:
+            return 3
+        return 4 if delta <= TIME_DECADES_YEARS else 7
     return 5 if delta >= -TIME_HARD_LIMIT_YEARS else 6
 
 
@@ -269,7 +307,11 @@ def accent_level(report: Report, found: Found) -> int:
 
 def marks_level(report: Report, found: Found) -> int:
     if not report.marks or not found.marks:
-        return 0
+        # One side describes marks, the other none: a mark may fade or go unrecorded,
+        # so this is weak evidence, learnt like any level.
+        if report.marks:
+            return 5
+        return 6 if found.marks else 0
     best = 4
     for kind, place in report.marks:
         for f_kind, f_place in found.marks:

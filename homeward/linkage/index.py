@@ -24,14 +24,14 @@ import numpy.typing as npt
 
 from .columns import FoundColumns, Query, encode_found, encode_report
 from .comparisons import (
-    CENTRED,
-    CLOSE_WIDTH,
+    AGE_CLOSE_SD,
+    AGE_MIN_SD,
+    AGE_TIGHT_SD,
     COMPARISONS,
     HEIGHT_SLACK_CM,
     HEIGHT_WINDOW_YEARS,
     N_COMPARISONS,
-    NEAR_GAP,
-    TIGHT_WIDTH,
+    TIME_DECADES_YEARS,
     TIME_HARD_LIMIT_YEARS,
     TIME_MONTH_YEARS,
     TIME_SOON_YEARS,
@@ -234,17 +234,14 @@ class FoundIndex:
         lo, hi = c.birth_lo[rows], c.birth_hi[rows]
         if not (math.isnan(q.birth_lo) or math.isnan(q.birth_hi)):
             known = ~np.isnan(lo)
-            gap = np.maximum(lo, q.birth_lo) - np.minimum(hi, q.birth_hi)
-            width = (hi - lo) + (q.birth_hi - q.birth_lo)
-            centred = np.abs((lo + hi) - (q.birth_lo + q.birth_hi)) / 2 <= CENTRED * width / 2
+            sd = c.birth_sd[rows].astype(np.float64)
+            spread = np.maximum(np.sqrt(sd * sd + q.birth_sd * q.birth_sd), AGE_MIN_SD)
+            z = np.abs((lo + hi) - (q.birth_lo + q.birth_hi)) / 2 / spread
             level = np.select(
-                [gap <= 0, gap <= NEAR_GAP],
+                [z <= 1.0, z <= 2.0, z <= 3.0],
                 [
-                    np.select(
-                        [width <= TIGHT_WIDTH, width <= CLOSE_WIDTH],
-                        [1, np.where(centred, 2, 3)],
-                        np.where(centred, 4, 5),
-                    ),
+                    np.where(spread <= AGE_TIGHT_SD, 1, np.where(spread <= AGE_CLOSE_SD, 2, 4)),
+                    np.where(spread <= AGE_CLOSE_SD, 3, 5),
                     6,
                 ],
                 7,
@@ -261,9 +258,14 @@ class FoundIndex:
                 [delta >= -tol, delta >= -TIME_HARD_LIMIT_YEARS],
                 [
                     np.select(
-                        [delta <= TIME_MONTH_YEARS + tol, delta <= 1.0, delta <= TIME_SOON_YEARS],
-                        [1, 2, 3],
-                        4,
+                        [
+                            delta <= TIME_MONTH_YEARS + tol,
+                            delta <= 1.0,
+                            delta <= TIME_SOON_YEARS,
+                            delta <= TIME_DECADES_YEARS,
+                        ],
+                        [1, 2, 3, 4],
+                        7,
                     ),
                     5,
                 ],
@@ -344,7 +346,7 @@ class FoundIndex:
                 kind_freq = self._tf("mark_kind", kind, C["marks"], 2)
                 if kind_freq is not None:
                     tf_kind = np.where(kind_hit, np.minimum(tf_kind, kind_freq), tf_kind)
-            gamma[:, C["marks"]] = np.where(has, level, 0)
+            gamma[:, C["marks"]] = np.where(has, level, 5)
             ci = C["marks"]
             for lv, freqs in ((1, tf_code), (2, tf_kind)):
                 sel = has & (level == lv) & np.isfinite(freqs)
@@ -352,6 +354,9 @@ class FoundIndex:
                     u = max(float(model.u[ci][lv]), 1e-6)
                     adjust = model.tf_weight * np.log2(u / np.maximum(freqs[sel], model.tf_min))
                     tf[sel, ci] += adjust
+
+        else:
+            gamma[:, C["marks"]] = np.where(c.mark_kinds[rows] != 0, 6, 0)
 
         # landmarks
         if q.landmarks:
@@ -402,7 +407,7 @@ class FoundIndex:
                 [full_eq, given_eq, combo & surname, nick_eq, combo, core, partial & surname,
                  partial, surname],
                 [1, 2, 3, 4, 5, 6, 7, 8, 9],
-                10,
+                np.where(c.nick[rows] != 0, 11, 10),
             )  # fmt: skip
             ci = C["name"]
             gamma[:, ci] = np.where(has_names, level, 0)
@@ -493,6 +498,11 @@ class FoundIndex:
         """The best ``top`` candidates for one report, best first, with bands."""
         q = report if isinstance(report, Query) else encode_report(report)
         rows_all = self.block_rows(q)
+        if not math.isnan(q.missing_t) and len(rows_all):
+            # The hard time-order constraint first (found more than a year before the
+            # loss: never a candidate, levels() marks them not ok): fewer rows to compare.
+            delta = self.cols.found_t[rows_all] - q.missing_t
+            rows_all = rows_all[~(delta < -max(q.missing_tol, TIME_HARD_LIMIT_YEARS))]
         if len(rows_all) == 0:
             return []
         gamma_all, tf_all, ok = self.levels(q, rows_all)

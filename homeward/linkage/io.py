@@ -27,6 +27,9 @@ from .records import (
 R = TypeVar("R", Report, Found)
 
 BUNDLED_MODEL = Path(__file__).with_name("data") / "model.json"
+# The same comparisons trained without labels (one-to-one EM from the domain prior on
+# the generator's tuning seeds; bench/linkage_fit.py --em), shipped for comparison.
+EM_MODEL = BUNDLED_MODEL.with_name("model_em.json")
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,11 @@ def write_model(path: str | os.PathLike[str], model: Model) -> None:
 
 def read_bundled_model() -> Model:
     return read_model(BUNDLED_MODEL)
+
+
+def read_em_model() -> Model:
+    """The model trained without labels (see :data:`EM_MODEL`)."""
+    return read_model(EM_MODEL)
 
 
 def save_columns(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) -> None:

@@ -44,7 +44,7 @@ from .comparisons import (
     interaction_key_levels,
 )
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 MIN_PROBABILITY = 1e-6
 Float = npt.NDArray[np.float64]
 Levels = npt.NDArray[np.int8]
@@ -135,8 +135,10 @@ class Model:
                 {
                     "name": c.name,
                     "levels": list(c.levels),
-                    "m": [round(float(x), 8) for x in m],
-                    "u": [round(float(x), 8) for x in u],
+                    # significant digits, not decimals: a rare level's m of 1e-5 keeps
+                    # its precision (interaction bits divide by it)
+                    "m": [float(f"{x:.8g}") for x in m],
+                    "u": [float(f"{x:.8g}") for x in u],
                 }
                 for c, m, u in zip(COMPARISONS, self.m, self.u, strict=True)
             ],
@@ -345,14 +347,14 @@ def default_model() -> Model:
 # of EM and the shape of its Dirichlet prior. (Renamed children make "different" the
 # commonest name level even among true matches.)
 PRIOR_M: dict[str, tuple[float, ...]] = {
-    "name": (0.08, 0.05, 0.03, 0.15, 0.03, 0.10, 0.05, 0.08, 0.05, 0.38),
+    "name": (0.08, 0.05, 0.03, 0.15, 0.03, 0.10, 0.05, 0.08, 0.05, 0.33, 0.05),
     "parent": (0.85, 0.15),
     "sex": (0.99, 0.01),
     "age": (0.08, 0.25, 0.15, 0.25, 0.15, 0.08, 0.04),
-    "time": (0.15, 0.15, 0.10, 0.57, 0.02, 0.01),
+    "time": (0.15, 0.15, 0.10, 0.30, 0.02, 0.01, 0.27),
     "place": (0.15, 0.15, 0.20, 0.50),
     "accent": (0.35, 0.25, 0.40),
-    "marks": (0.45, 0.20, 0.08, 0.27),
+    "marks": (0.35, 0.15, 0.05, 0.15, 0.15, 0.15),
     "blood": (0.95, 0.05),
     "height": (0.80, 0.20),
     "landmarks": (0.25, 0.45, 0.30),

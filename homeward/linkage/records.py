@@ -37,6 +37,8 @@ SEX_UNKNOWN, SEX_MALE, SEX_FEMALE = 0, 1, 2
 # A birth date a self-searcher or an adoptive family states may have been invented at
 # the adoption: ± this many years (one year missed a third of them).
 STATED_BIRTH_SLACK_YEARS = 2.0
+# ... and its spread (σ, years) around the stated date.
+STATED_BIRTH_SD_YEARS = 1.2
 
 
 class FieldError(ValueError):
@@ -296,7 +298,9 @@ def found_from_fields(fields: Mapping[str, str]) -> Found:
         # A self-stated birth date may be the adoptive family's invention: widen it.
         if _get(fields, "record_source") in {"self_search", "自主寻亲", "registration", "adoption"}:
             birth = ages.BirthInterval(
-                birth.low - STATED_BIRTH_SLACK_YEARS, birth.high + STATED_BIRTH_SLACK_YEARS
+                birth.low - STATED_BIRTH_SLACK_YEARS,
+                birth.high + STATED_BIRTH_SLACK_YEARS,
+                math.sqrt(STATED_BIRTH_SD_YEARS**2 + birth.spread**2),
             )
     if (low is not None or high is not None) and found is not None:
         estimate = ages.birth_from_estimate(low, high, method=_get(fields, "age_method"), at=found)

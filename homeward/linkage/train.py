@@ -19,6 +19,16 @@ the records it is given (:func:`estimate_u_only`) and ``rank --em`` nudges m by 
 
 A Dirichlet prior (``prior_strength`` pseudo-matches shaped as the starting ``m``) keeps
 a level that no true match happens to show in the training data from collapsing to 0.
+The m side of the interactions is estimated with the rest (posterior-weighted counts of
+the first comparison's levels by the second's level), and the interactions' u side is
+present from the start (independence on the m side), so that the correlation of time and
+place among non-matches is not read as evidence of a match.
+
+How far this gets without labels (``bench/linkage_fit.py --em``, docs/performance.md):
+on the generator's data EM drifts to clusters that the one-to-one competition cannot
+tell from the truth — decoys sharing the surname, district and age ("surname only"), or
+children found soon near home — and ranks worse than m counted over labelled pairs, so
+the bundled model is the labelled one and the EM model ships beside it for comparison.
 
 u of the comparisons the block does not condition on (all but sex and age) comes from
 random pairs *inside* the blocks, and so does the u side of the interactions
@@ -59,8 +69,10 @@ def train(
     keep: int = 200,
     iterations: int = 30,
     rounds: int = 1,
+    passes: int = 1,
     prior_strength: float | None = None,
     estimate_prior: bool = False,
+    leave_group_out: bool = False,
 ) -> Model:
     """A model trained on ``reports`` against the found persons of ``index``.
 
@@ -84,28 +96,33 @@ def train(
     if prior_strength is None:
         prior_strength = max(300.0, EM_PRIOR_PER_REPORT * len(queries))
 
-    # 1. u from random pairs
+    # 1. u from random pairs (and the u side of the interactions from block pairs: among
+    # non-matches too a child found soon is found near home, and EM would otherwise
+    # explain that correlation with the match class)
     u, sample, n_random = _random_u_and_sample(index, queries, rng, random_pairs)
-    model = _with_interaction_u(replace(start, u=u), sample)
-    index.set_model(model)
+    model = _with_interaction_u(_with_interactions(replace(start, u=u)), sample)
 
-    # 2. one-to-one EM over each report's best candidates
+    # 2. one-to-one EM over each report's best candidates; the interactions' bits are
+    # recomputed from the current m at every step (the candidates' TF bits are not)
     prior_m = [x.copy() for x in start.m]
     history: list[float] = []
     for _round in range(rounds):
-        gammas, tfs = _candidates(index, queries, keep)
-        for targets, left_out in SESSIONS:
-            active = [c.name not in left_out for c in COMPARISONS]
-            estimate = [c.name in targets for c in COMPARISONS]
-            for _iteration in range(iterations):
-                model, change = _em_step(
-                    model, gammas, tfs, prior_m, prior_strength, index.n,
-                    active=active, estimate=estimate, estimate_prior=estimate_prior and not left_out,
-                )  # fmt: skip
-                history.append(change)
-                if change < 1e-5:
-                    break
-        index.set_model(model)
+        index.set_model(replace(model, interactions={}))
+        gammas, tfs, sources = _candidates(index, queries, keep)
+        for _pass in range(passes):
+            for targets, left_out in SESSIONS_LOO if leave_group_out else SESSIONS:
+                active = [c.name not in left_out for c in COMPARISONS]
+                estimate = [c.name in targets for c in COMPARISONS]
+                for _iteration in range(iterations):
+                    model, change = _em_step(
+                        model, gammas, tfs, sources, prior_m, prior_strength, index.n,
+                        active=active, estimate=estimate,
+                        estimate_prior=estimate_prior and not left_out,
+                    )  # fmt: skip
+                    history.append(change)
+                    if change < 1e-5:
+                        break
+    index.set_model(model)
     provenance = {
         "engine_version": ENGINE_VERSION,
         "method": "u from random pairs; m and prior by one-to-one EM",
@@ -137,6 +154,13 @@ BODY = ("sex", "age", "marks", "blood", "landmarks")
 SESSIONS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (IDENTITY, CIRCUMSTANCES),
     (CIRCUMSTANCES, IDENTITY),
+    (BODY, ()),
+)
+# Leave-one-group-out: each group's m from the posteriors the other groups give (a group
+# that decided its own posteriors would reinforce whatever cluster it starts on).
+SESSIONS_LOO: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (IDENTITY, CIRCUMSTANCES),
+    (CIRCUMSTANCES, CIRCUMSTANCES),
     (BODY, ()),
 )
 
@@ -330,14 +354,17 @@ def estimate_u_only(
 
 def _candidates(
     index: FoundIndex, queries: Sequence[Query], keep: int
-) -> tuple[list[npt.NDArray[np.int8]], list[npt.NDArray[np.float64]]]:
+) -> tuple[list[npt.NDArray[np.int8]], list[npt.NDArray[np.float64]], list[npt.NDArray[np.int8]]]:
+    """Each report's best ``keep`` candidates: levels, TF bits, source classes."""
     gammas: list[npt.NDArray[np.int8]] = []
     tfs: list[npt.NDArray[np.float64]] = []
+    sources: list[npt.NDArray[np.int8]] = []
     for q in queries:
         rows = index.block_rows(q)
         if len(rows) == 0:
             gammas.append(np.zeros((0, N_COMPARISONS), np.int8))
             tfs.append(np.zeros((0, N_COMPARISONS)))
+            sources.append(np.zeros(0, np.int8))
             continue
         gamma, tf, ok = index.levels(q, rows)
         weight = index.score(gamma, tf)
@@ -347,13 +374,32 @@ def _candidates(
         best = best[np.isfinite(weight[best])]
         gammas.append(gamma[best])
         tfs.append(tf[best])
-    return gammas, tfs
+        sources.append(index.cols.source_class[rows[best]])
+    return gammas, tfs, sources
+
+
+def _with_interactions(model: Model) -> Model:
+    """``model`` with every interaction of comparisons.INTERACTIONS present (a missing
+    one starts as independence: each row the marginal m and u)."""
+    interactions = dict(model.interactions)
+    for first, second in INTERACTIONS:
+        key = interaction_key(first, second)
+        if key in interactions:
+            continue
+        ci = COMPARISON_INDEX[first]
+        rows = interaction_key_levels(second)
+        interactions[key] = (
+            np.tile(model.m[ci], (rows, 1)),
+            np.tile(model.u[ci], (rows, 1)),
+        )
+    return replace(model, interactions=interactions)
 
 
 def _em_step(
     model: Model,
     gammas: Sequence[npt.NDArray[np.int8]],
     tfs: Sequence[npt.NDArray[np.float64]],
+    sources: Sequence[npt.NDArray[np.int8]],
     prior_m: Sequence[npt.NDArray[np.float64]],
     prior_strength: float,
     n_found: int,
@@ -363,18 +409,29 @@ def _em_step(
     estimate_prior: bool,
 ) -> tuple[Model, float]:
     weights = model.weights()
+    bits = model.interaction_bits()
     p = model.prior_has_match
     log2_prior = math.log2(p / max(n_found, 1))
     log2_none = math.log2(1 - p)
     sums = [np.zeros(c.n_levels) for c in COMPARISONS]
+    tables = {key: np.zeros_like(m_cond) for key, (m_cond, _u_cond) in model.interactions.items()}
     expected_matches = 0.0
-    for gamma, tf in zip(gammas, tfs, strict=True):
+    for gamma, tf, source in zip(gammas, tfs, sources, strict=True):
         if len(gamma) == 0:
             continue
         w = np.zeros(len(gamma))
         for ci in range(N_COMPARISONS):
             if active[ci]:
                 w += weights[ci][gamma[:, ci]] + tf[:, ci]
+        conditions = {}
+        for key, table in bits.items():
+            first, _, second = key.partition("|")
+            condition = source if second == "source" else gamma[:, COMPARISON_INDEX[second]]
+            conditions[key] = condition
+            if active[COMPARISON_INDEX[first]] and (
+                second == "source" or active[COMPARISON_INDEX[second]]
+            ):
+                w += table[condition, gamma[:, COMPARISON_INDEX[first]]]
         top = float(w.max())
         scores = log2_prior + w
         # log2 of the denominator (1 - p) + Σ (p/N) LR
@@ -385,6 +442,16 @@ def _em_step(
         for ci in range(N_COMPARISONS):
             sums[ci] += np.bincount(
                 gamma[:, ci].astype(np.intp), weights=posterior, minlength=len(sums[ci])
+            )
+        for key, table in tables.items():
+            first = key.partition("|")[0]
+            np.add.at(
+                table,
+                (
+                    conditions[key].astype(np.intp),
+                    gamma[:, COMPARISON_INDEX[first]].astype(np.intp),
+                ),
+                posterior,
             )
     new_m = []
     change = 0.0
@@ -397,7 +464,23 @@ def _em_step(
         estimated = normalise_levels(counts)
         change = max(change, float(np.abs(estimated[1:] - model.m[ci][1:]).max()))
         new_m.append(estimated)
+    interactions = {}
+    for key, (m_cond, u_cond) in model.interactions.items():
+        ci = COMPARISON_INDEX[key.partition("|")[0]]
+        if not estimate[ci]:
+            interactions[key] = (m_cond, u_cond)
+            continue
+        rows = np.empty_like(m_cond)
+        # each row shrunk to the marginal m as firmly as the marginal is to the prior:
+        # a weakly held row let EM's clusters into the interaction bits (recall@10
+        # 0.28 on the report seeds with 20 pseudo-matches per row)
+        strength = max(INTERACTION_STRENGTH, prior_strength / len(rows))
+        for row in range(len(rows)):
+            counts = tables[key][row].copy()
+            counts[1:] += strength * new_m[ci][1:]
+            rows[row] = normalise_levels(counts)
+        interactions[key] = (rows, u_cond)
     reports = max(len(gammas), 1)
     new_p = float(np.clip(expected_matches / reports, 0.05, 0.95)) if estimate_prior else p
     change = max(change, abs(new_p - p))
-    return replace(model, m=new_m, prior_has_match=new_p), change
+    return replace(model, m=new_m, prior_has_match=new_p, interactions=interactions), change

@@ -333,3 +333,111 @@ def test_levels_of_a_slice_are_those_of_its_rows() -> None:
     by_rows = index.levels(q, np.arange(100, 700))
     for a, b in zip(by_slice, by_rows, strict=True):
         assert np.array_equal(a, b)
+
+
+# --- evidence added in engine 1.1 ---------------------------------------------------------
+
+
+def _level(family: Report, person: Found, comparison: str) -> str:
+    """The level of ``comparison`` by the reference and by the index (they must agree)."""
+    ci = COMPARISONS_BY_NAME[comparison]
+    level = compare_pair(family, person)[ci]
+    index = FoundIndex.build([person], prior_model())
+    fast = index.levels(encode_report(family), np.arange(1, dtype=np.intp))[0][0, ci]
+    assert fast == level
+    return COMPARISONS[ci].levels[level]
+
+
+def test_an_age_estimate_is_compared_by_distance_and_precision() -> None:
+    family = report(sex="男", birth_date="1990-06-01", missing_date="1994-03")
+    common = {"sex": "男", "found_date": "2000-06-01"}
+    # bone age 10 ± 1 in 2000: born about 1990.4, σ about 1.5 y: within 1 σ, moderate
+    assert _level(family, found(est_age_low="9", est_age_high="11", age_method="骨龄",
+                                **common), "age") == "close_centred"  # fmt: skip
+    # the same centre by eye (σ 3 y): the same distance says less
+    assert _level(family, found(est_age_low="5", est_age_high="15", age_method="目测",
+                                **common), "age") == "wide_centred"  # fmt: skip
+    # bone age 13 to 14: about 2.4 σ from the family's date
+    assert _level(family, found(est_age_low="13", est_age_high="14", age_method="骨龄",
+                                **common), "age") == "near"  # fmt: skip
+    assert _level(family, found(est_age_low="17", est_age_high="19", age_method="骨龄",
+                                **common), "age") == "far"  # fmt: skip
+    # dental age of a child (σ 1 y) against a birth date known to the day: "tight"
+    child = found(est_age_low="3", est_age_high="4", age_method="牙齿", found_date="1994-06-01")
+    assert _level(family, child, "age") == "tight"
+
+
+def test_an_estimate_is_centred_on_its_range() -> None:
+    from homeward.linkage import ages
+
+    birth = ages.birth_from_estimate(4, 6, method="bone", at=ages.PartialDate(2000, 7, 2))
+    assert birth.centre == pytest.approx(2000.5 - 5, abs=0.01)
+    assert 1.3 < birth.spread < birth.width / 2
+
+
+def test_a_remembered_name_that_agrees_with_nothing_weighs_against() -> None:
+    family = report(name="王海辉", nickname="辉娃")
+    renamed = found(name="李刚")
+    remembers_other = found(name="李刚", name_remembered="石头")
+    assert _level(family, renamed, "name") == "different"
+    assert _level(family, remembers_other, "name") == "remembered_different"
+    assert _level(family, found(name="李刚", name_remembered="辉娃"), "name") == "nickname_exact"
+
+
+def test_marks_on_one_side_only_have_their_own_levels() -> None:
+    marked = report(marks="左肩有胎记")
+    unmarked = report(name="王海辉")
+    assert _level(marked, found(name="李刚"), "marks") == "found_unmarked"
+    assert _level(unmarked, found(marks="疤，右手"), "marks") == "report_unmarked"
+    assert _level(unmarked, found(name="李刚"), "marks") == "null"
+    assert _level(marked, found(marks="胎记（左肩膀）"), "marks") == "same_place"
+
+
+def test_a_finding_decades_after_the_loss_is_its_own_time_level() -> None:
+    family = report(missing_date="1995-04")
+    assert _level(family, found(found_date="2020-01-01"), "time") == "decades"
+    assert _level(family, found(found_date="2004-01-01"), "time") == "later"
+    assert _level(family, found(found_date="1995-09-01"), "time") == "within_year"
+
+
+@pytest.mark.parametrize("leave_group_out", [False, True])
+def test_em_without_labels_estimates_m_and_the_interactions(leave_group_out: bool) -> None:
+    from homeward.linkage.train import train
+
+    reports, people, _truth = _small_world()
+    index = FoundIndex.build(people, prior_model())
+    start = prior_model()
+    model = train(reports, index, start=start, random_pairs=20_000, keep=50, iterations=5,
+                  rounds=2, leave_group_out=leave_group_out, estimate_prior=True)  # fmt: skip
+    assert set(model.interactions) == {"time|place", "time|source"}
+    for key, (m_cond, _u_cond) in model.interactions.items():
+        first = key.partition("|")[0]
+        marginal = start.m[COMPARISONS_BY_NAME[first]]
+        # the m side was estimated: its rows are no longer the starting marginal
+        assert not np.allclose(m_cond[1:], marginal, atol=1e-3)
+        assert np.allclose(m_cond[:, 1:].sum(axis=1), 1.0)
+        assert np.isfinite(model.interaction_bits()[key]).all()
+    moved = [not np.allclose(a, b, atol=1e-3) for a, b in zip(model.m, start.m, strict=True)]
+    assert sum(moved) >= 8
+    assert 0.05 <= model.prior_has_match <= 0.95
+    assert model.provenance["method"].startswith("u from random pairs")
+
+
+def test_the_model_trained_without_labels_ships_with_its_distance_from_the_labelled_one() -> None:
+    from homeward.linkage import io
+
+    em = io.read_em_model()
+    labelled = io.read_bundled_model()
+    assert "EM" in em.provenance["method"] and "labels" not in em.provenance["method"]
+    assert "without labels" in em.provenance["trained_on"]
+    gap = em.provenance["distance_to_labelled_m"]
+    assert set(gap) == {c.name for c in COMPARISONS}
+    # the recorded distance is the distance between the shipped m (to JSON precision,
+    # give or take the labelled model's later refits: within 0.05)
+    for ci, c in enumerate(COMPARISONS):
+        actual = float(np.abs(em.m[ci][1:] - labelled.m[ci][1:]).max())
+        assert actual == pytest.approx(gap[c.name]["max_abs"], abs=0.05), c.name
+    # it ranks: the same search API, bands from the labelled model
+    reports, people, _truth = _small_world()
+    index = FoundIndex.build(people, em)
+    assert index.search(reports[0], top=3)
