@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -197,12 +197,38 @@ FIGURES: list[FigureDefinition] = [
         condition=Q(outcome=Alert.Outcome.FOUND_SAFE),
         changed_field="updated_at",
     ),
+    FigureDefinition(
+        key="children_found_24h",
+        label=gettext_lazy("Children found within 24 hours of the alert"),
+        model="alerts.Alert",
+        date_field="published_at",
+        category_field="sex",
+        category_labels=dict(Sex.choices),
+        condition=Q(
+            outcome=Alert.Outcome.FOUND_SAFE,
+            ended_at__lte=F("published_at") + timedelta(hours=24),
+        ),
+        changed_field="updated_at",
+    ),
+    FigureDefinition(
+        key="children_found_7d",
+        label=gettext_lazy("Children found within 7 days of the alert"),
+        model="alerts.Alert",
+        date_field="published_at",
+        category_field="sex",
+        category_labels=dict(Sex.choices),
+        condition=Q(
+            outcome=Alert.Outcome.FOUND_SAFE,
+            ended_at__lte=F("published_at") + timedelta(days=7),
+        ),
+        changed_field="updated_at",
+    ),
 ]
 
 
 def plan_counts(start: datetime, end: datetime) -> Counts:
     """Alerts published in [start, end) and, of them, children found safe, per district."""
-    return figure_counts(FIGURES, start, end)
+    return figure_counts(FIGURES[:2], start, end)
 
 
 def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:

@@ -165,6 +165,14 @@ class AuditAction(StrEnum):
     REUNION_CANDIDATE_CONFIRM = "reunion_candidate_confirm"
     REUNION_DUPLICATE_DISMISS = "reunion_duplicate_dismiss"
 
+    # Situation analysis and early warning (analysis)
+    ANALYSIS_WARNING_RAISE = "analysis_warning_raise"
+    ANALYSIS_WARNING_READ = "analysis_warning_read"
+    ANALYSIS_WARNING_LIST = "analysis_warning_list"
+    ANALYSIS_WARNING_CLOSE = "analysis_warning_close"
+    ANALYSIS_REPORT = "analysis_report"
+    ANALYSIS_ROLLUP_REBUILD = "analysis_rollup_rebuild"
+
     # Prevention
     LEDGER_ENTRY_CREATE = "ledger_entry_create"
     LEDGER_ENTRY_RISK = "ledger_entry_risk"

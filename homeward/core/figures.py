@@ -34,7 +34,8 @@ class FigureDefinition:
     (their sum is not the figure's total). ``changed_field`` (optional) is a timestamp
     that moves whenever a row is added or changes in a way that moves the figure; without
     it the rollup rechecks the current and previous month on every tick and every month
-    nightly. ``police_only`` figures are shown to public-security users only.
+    nightly. ``police_only`` figures are shown to public-security users only;
+    ``point_fields`` name a location (latitude, longitude) counted on H3 cells.
     """
 
     key: str
@@ -48,6 +49,7 @@ class FigureDefinition:
     changed_field: str | None = None
     multi_category: bool = False
     police_only: bool = False
+    point_fields: tuple[str, str] | None = None  # (latitude, longitude) for hot spots
 
     def base_queryset(self) -> QuerySet[Any]:
         queryset: QuerySet[Any] = apps.get_model(self.model)._default_manager.all()

@@ -107,6 +107,9 @@ P_ALERT_PUBLISH = "alerts.publish_alert"
 P_ALERT_OPS = "alerts.view_alert_operations"
 P_ALERT_PARTNERS = "alerts.manage_partner"
 
+# Situation analysis and early warning (issue 16): figures only, scoped by district.
+P_SITUATION_VIEW = "analysis.view_situation"
+
 _COMMON = (P_PORTAL, P_PLACES, P_PLAN_VIEW, P_PLAN_WRITE)
 _POLICE_CASEWORK = (P_TIP_TRIAGE, P_TIP_REWARD_APPROVE, P_CASE_VIEW, P_CASE_MANAGE)
 _ALERT_WORK = (P_ALERT_VIEW, P_ALERT_DRAFT, P_ALERT_OPS)
@@ -142,7 +145,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + _POLICE_PREVENTION
     + _VICTIMS
     + _REUNION_POLICE
-    + (P_ALERT_PUBLISH, P_ALERT_PARTNERS),
+    + (P_ALERT_PUBLISH, P_ALERT_PARTNERS, P_SITUATION_VIEW),
     Role.DNA_ANALYST: _COMMON + _PERSON_READ + _DNA,
     Role.CIVIL_AFFAIRS_CASEWORKER: _COMMON
     + (P_EXPORT,)
@@ -171,9 +174,15 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.LEGAL_AID_OFFICER: _COMMON + _PERSON_READ + _OFFENDER + _SERVICES + (P_LEGAL_AID,),
     Role.WOMENS_FEDERATION_OFFICER: _COMMON + (P_PERSON_VIEW, P_PERSON_ADD) + _LEDGER + _SERVICES,
     Role.JOINT_CONFERENCE_OFFICER: _COMMON
-    + (P_CASE_SUPERVISE, P_TIP_REWARD_APPROVE, P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
-    Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE),
-    Role.ANALYST: _COMMON + (P_PREVENTION_OVERVIEW,),
+    + (
+        P_CASE_SUPERVISE,
+        P_TIP_REWARD_APPROVE,
+        P_PREVENTION_OVERVIEW,
+        P_PLAN_OVERSEE,
+        P_SITUATION_VIEW,
+    ),
+    Role.DISTRICT_COORDINATOR: _COMMON + (P_PREVENTION_OVERVIEW, P_PLAN_OVERSEE, P_SITUATION_VIEW),
+    Role.ANALYST: _COMMON + (P_PREVENTION_OVERVIEW, P_SITUATION_VIEW),
     # Files mandatory reports and sees their outcome; nothing else (no plan, no registry).
     Role.MANDATORY_REPORTER: (P_PORTAL, P_TIP_MANDATORY),
     # The three administrators see their own domain and nothing of the casework.

@@ -104,6 +104,7 @@ FIGURES: list[FigureDefinition] = [
         date_field="received_hour",
         category_field="category",
         category_labels=dict(Tip.Category.choices),
+        point_fields=("latitude", "longitude"),
     ),
     FigureDefinition(
         key="clues_substantiated",
