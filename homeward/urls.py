@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/", include("homeward.people.urls")),
     path("dna/", include("homeward.dna.urls")),
     path("reunion/", include("homeward.reunion.urls")),
+    path("analysis/", include("homeward.analysis.urls")),
     path("", include("homeward.core.urls")),
 ]
 

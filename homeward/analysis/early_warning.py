@@ -65,10 +65,10 @@ def _histories(month: date) -> tuple[dict[tuple[Series, int], dict[date, int]], 
         if row["figure"] not in first or row["month"] < first[row["figure"]]:
             first[row["figure"]] = row["month"]
     by_category = cells.filter(figure__in=CATEGORY_SERIES).exclude(category="")
-    for row in by_category.values("figure", "category", "division_id", "month", "count"):
-        values[(Series(row["figure"], row["category"]), row["division_id"])][row["month"]] = row[
-            "count"
-        ]
+    for figure, category, division_id, month_of_row, count in by_category.values_list(
+        "figure", "category", "division_id", "month", "count"
+    ):
+        values[(Series(figure, category), division_id)][month_of_row] = count
     return values, first
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MonthlyCount(models.Model):
@@ -137,7 +138,7 @@ class Warning(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        LISTED = "listed", _("Key region listed")
+        LISTED = "listed", pgettext_lazy("warning status", "Key region listed")
         CLOSED = "closed", _("Closed without listing")
 
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="warning")

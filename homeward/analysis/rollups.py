@@ -145,11 +145,11 @@ def _write_cells(definition: FigureDefinition, month: date) -> int:
         .filter(**{f"{lat_field}__isnull": False, f"{lon_field}__isnull": False})
         .values_list(definition.division_field, lat_field, lon_field)
     )
-    counts: dict[str, list[int | None]] = {}
+    counts: dict[str, tuple[int | None, int]] = {}
     for division_id, lat, lon in rows.iterator(chunk_size=5000):
         cell = h3.latlng_to_cell(lat, lon, resolution)
-        entry = counts.setdefault(cell, [division_id, 0])
-        entry[1] = int(entry[1] or 0) + 1
+        division, n = counts.get(cell, (division_id, 0))
+        counts[cell] = (division, n + 1)
     with transaction.atomic():
         CellCount.objects.filter(figure=definition.key, month=month).delete()
         CellCount.objects.bulk_create(

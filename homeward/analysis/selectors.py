@@ -2,9 +2,10 @@
 their district, municipal units the city. Every read is of the rollups (a few grouped
 queries per page), never of the modules' rows.
 
-Small counts: a count between 1 and 4 (``SMALL_COUNT``) is shown as "<5" to anyone
-outside public security, on the pages and in every export, so that no victim can be
-recognised from a figure; the police see the exact number.
+Small counts: in anything exported (the yearly report) a count between 1 and 4
+(``SMALL_COUNT``) prints as "<5" for anyone outside public security, so that no victim
+can be recognised from a figure that leaves the platform; the police's exports keep the
+exact number. The pages show exact counts to the users entitled to them (scoped).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def can_view_situation(user: User) -> bool:
 
 
 def sees_exact_counts(user: User) -> bool:
-    """The police see small counts; everyone else sees them suppressed."""
+    """Whether ``user``'s exports keep small counts (the police's do)."""
     return bool(user.agency.is_public_security)
 
 

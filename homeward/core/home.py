@@ -47,6 +47,7 @@ HOME_WORK_SOURCES: tuple[str, ...] = (
     "homeward.prevention.selectors.home_work",
     "homeward.victims.selectors.home_work",
     "homeward.coordination.selectors.home_work",
+    "homeward.analysis.selectors.home_work",
 )
 
 
