@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special, stats
 
 ENGINE_VERSION = "farrington-monthly/1"
 
@@ -286,9 +286,17 @@ def _glm_statsmodels(
 
 
 def _poisson_deviance(y: FloatArray, mu: FloatArray, weights: FloatArray) -> float:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(y > 0, y * np.log(y / mu), 0.0)
+    # y * log(y / mu) with 0 for y == 0 (xlogy), mu > 0 here.
+    term = special.xlogy(y, y) - special.xlogy(y, mu)
     return float(2.0 * np.sum(weights * (term - (y - mu))))
+
+
+def _solve(gram: FloatArray, right: FloatArray) -> FloatArray:
+    """``gram^-1 right`` for the small symmetric normal equations (pinv if singular)."""
+    try:
+        return np.asarray(np.linalg.solve(gram, right), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        return np.asarray(np.linalg.pinv(gram) @ right, dtype=np.float64)
 
 
 def _glm_numpy(
@@ -306,8 +314,8 @@ def _glm_numpy(
         for _ in range(_MAX_ITERATIONS):
             working = weights * mu
             z = eta + (y - mu) / mu
-            root = np.sqrt(working)
-            params, *_ = np.linalg.lstsq(root[:, None] * x, root * z, rcond=None)
+            weighted = x * working[:, None]
+            params = _solve(weighted.T @ x, weighted.T @ z)
             new_eta = np.minimum(x @ params, _MAX_ETA)
             step = float(np.max(np.abs(new_eta - eta))) if len(eta) else 0.0
             eta = new_eta
@@ -342,7 +350,7 @@ def _glm(
 def _hat_diagonal(x: FloatArray, working_weights: FloatArray) -> FloatArray:
     root = np.sqrt(working_weights)[:, None] * x
     gram = root.T @ root
-    inverse = np.linalg.pinv(gram)
+    inverse = _solve(gram, np.eye(gram.shape[0]))
     return np.asarray(np.einsum("ij,jk,ik->i", root, inverse, root), dtype=np.float64)
 
 
@@ -355,7 +363,9 @@ def _anscombe_residuals(y: FloatArray, mu: FloatArray, x: FloatArray, phi: float
 
 def outbreak_weights(residuals: FloatArray, threshold: float = REWEIGHT_THRESHOLD) -> FloatArray:
     """Weights ``s ** -2`` above the threshold, 1 below, rescaled to sum to ``len(s)``."""
-    omega = np.where(residuals > threshold, residuals.astype(np.float64) ** -2.0, 1.0)
+    high = residuals > threshold
+    omega = np.ones(len(residuals), dtype=np.float64)
+    omega[high] = residuals[high].astype(np.float64) ** -2.0
     return np.asarray(omega * (len(omega) / omega.sum()), dtype=np.float64)
 
 
@@ -367,7 +377,7 @@ def _fit_once(
     if fitted is None:
         return None
     params, mu = fitted
-    rank = int(np.linalg.matrix_rank(x))
+    rank = x.shape[1]  # full rank: every seasonal column has a month, level 0 is present
     weights = ones
     phi = max(_pearson_dispersion(y, mu, weights, rank), 1.0)
     if reweight:
@@ -390,10 +400,11 @@ def _fit_once(
             # R's summary.glm for a quasi family: t test with the unfloored Pearson dispersion.
             working = weights * mu
             root = np.sqrt(working)[:, None] * x
-            covariance = np.linalg.pinv(root.T @ root) * phi_raw
+            covariance = _solve(root.T @ root, np.eye(x.shape[1])) * phi_raw
             se = math.sqrt(max(float(covariance[trend_column, trend_column]), 0.0))
             if se > 0:
-                trend_p = float(2.0 * stats.t.sf(abs(trend_coef / se), df))
+                # Student t survival function (scipy.special, without stats' overhead).
+                trend_p = float(2.0 * special.stdtr(df, -abs(trend_coef / se)))
     eta0 = float(params[0])  # month assessed: level 0, time 0
     if not math.isfinite(eta0):
         return None
@@ -543,6 +554,240 @@ def assess(
     )
 
 
+# --------------------------------------------------------------------------- batched path
+#
+# detect() assesses up to hundreds of months of one unit; fitting them one by one costs
+# mostly Python overhead. The batch below runs the same steps on all months at once
+# (reference data padded with zero-weight rows, stacked normal equations) and freezes each
+# fit at the iteration where the one-by-one IRLS would stop, so the results are the same
+# (the tests compare every month). Months the batch cannot take (short or all-zero reference
+# data, a seasonal level without months, no convergence) go through assess().
+
+
+@dataclass(frozen=True)
+class _BatchFit:
+    ok: npt.NDArray[np.bool_]
+    eta0: FloatArray
+    phi: FloatArray
+    trend_p: FloatArray
+
+
+def _glm_batch(
+    y: FloatArray, x: FloatArray, weights: FloatArray
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Stacked :func:`_glm_numpy`: y (m, n), x (m, n, p), weights (m, n) with 0 for padding.
+
+    Returns params (m, p), mu (m, n) and converged (m,)."""
+    m, _, p = x.shape
+    mu = y + 0.1
+    eta = np.log(mu)
+    deviance = _poisson_deviance_rows(y, mu, weights)
+    params = np.zeros((m, p))
+    active = np.ones(m, dtype=bool)
+    converged = np.zeros(m, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(_MAX_ITERATIONS):
+            rows = np.flatnonzero(active)
+            if rows.size == 0:
+                break
+            xa, ya, mua, etaa = x[rows], y[rows], mu[rows], eta[rows]
+            working = weights[rows] * mua
+            z = etaa + (ya - mua) / mua
+            weighted = xa * working[:, :, None]
+            gram = np.einsum("mnp,mnq->mpq", weighted, xa)
+            right = np.einsum("mnp,mn->mp", weighted, z)
+            try:
+                new_params = np.linalg.solve(gram, right[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                return params, mu, np.zeros(m, dtype=bool)
+            new_eta = np.minimum(np.einsum("mnp,mp->mn", xa, new_params), _MAX_ETA)
+            step = np.max(np.abs(new_eta - etaa), axis=1)
+            new_mu = np.exp(new_eta)
+            new_deviance = _poisson_deviance_rows(ya, new_mu, weights[rows])
+            params[rows], eta[rows], mu[rows] = new_params, new_eta, new_mu
+            finite = np.isfinite(new_deviance)
+            done = (
+                np.abs(new_deviance - deviance[rows]) / (np.abs(new_deviance) + 0.1) < _TOLERANCE
+            ) | (step < 1e-10)
+            deviance[rows] = new_deviance
+            converged[rows[done & finite]] = True
+            active[rows[done | ~finite]] = False
+    ok = converged & np.all(np.isfinite(params), axis=1) & np.all(np.isfinite(mu), axis=1)
+    return params, mu, ok
+
+
+def _poisson_deviance_rows(y: FloatArray, mu: FloatArray, weights: FloatArray) -> FloatArray:
+    term = special.xlogy(y, y) - special.xlogy(y, mu)
+    return np.asarray(2.0 * np.sum(weights * (term - (y - mu)), axis=1), dtype=np.float64)
+
+
+def _batch_fit(
+    y: FloatArray, x: FloatArray, mask: FloatArray, reweight: bool, trend: bool
+) -> _BatchFit:
+    m, _, p = x.shape
+    n_real = mask.sum(axis=1)
+    df = n_real - p
+    params, mu, ok = _glm_batch(y, x, mask)
+    safe_mu = np.maximum(mu, 1e-300)
+    phi = np.maximum(np.sum(mask * (y - mu) ** 2 / safe_mu, axis=1) / df, 1.0)
+    weights = mask
+    if reweight:
+        floor_mu = np.maximum(mu, 1e-12)
+        raw = 1.5 * (np.cbrt(y) ** 2 * floor_mu ** (-1.0 / 6.0) - np.sqrt(floor_mu))
+        root = np.sqrt(floor_mu * mask)[:, :, None] * x
+        gram = np.einsum("mnp,mnq->mpq", root, root)
+        with np.errstate(invalid="ignore"):
+            inverse = np.linalg.pinv(gram)
+        hat = np.clip(np.einsum("mnp,mpq,mnq->mn", root, inverse, root), 0.0, 1.0 - 1e-8)
+        residuals = raw / np.sqrt(phi[:, None] * (1.0 - hat))
+        high = (residuals > REWEIGHT_THRESHOLD) & (mask > 0)
+        omega = np.where(high, np.where(high, residuals, 1.0) ** -2.0, 1.0) * mask
+        weights = omega * (n_real / omega.sum(axis=1))[:, None]
+        params, mu, ok_again = _glm_batch(y, x, weights)
+        ok &= ok_again
+        safe_mu = np.maximum(mu, 1e-300)
+    phi_raw = np.sum(weights * (y - mu) ** 2 / safe_mu, axis=1) / df
+    phi = np.maximum(phi_raw, 1.0)
+    trend_p = np.ones(m)
+    if trend:
+        root = np.sqrt(weights * mu)[:, :, None] * x
+        gram = np.einsum("mnp,mnq->mpq", root, root)
+        with np.errstate(invalid="ignore"):
+            variance = np.linalg.pinv(gram)[:, 1, 1] * phi_raw
+        se = np.sqrt(np.maximum(variance, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_value = np.abs(params[:, 1] / se)
+        trend_p = np.where(se > 0, 2.0 * special.stdtr(df, -t_value), 1.0)
+    eta0 = params[:, 0]
+    ok &= np.isfinite(eta0) & (df > 0)
+    return _BatchFit(ok=ok, eta0=eta0, phi=phi, trend_p=trend_p)
+
+
+def _nb_quantiles(means: FloatArray, dispersions: FloatArray, alpha: float) -> FloatArray:
+    """Vectorised :func:`nb_quantile`."""
+    result = np.zeros(len(means))
+    poisson = (dispersions <= 1.0 + 1e-12) & (means > 0)
+    negative_binomial = (dispersions > 1.0 + 1e-12) & (means > 0)
+    if poisson.any():
+        result[poisson] = stats.poisson.ppf(1.0 - alpha, means[poisson])
+    if negative_binomial.any():
+        phi = dispersions[negative_binomial]
+        result[negative_binomial] = stats.nbinom.ppf(
+            1.0 - alpha, means[negative_binomial] / (phi - 1.0), 1.0 / phi
+        )
+    for index in np.flatnonzero(~np.isfinite(result)):
+        result[index] = nb_quantile(float(means[index]), float(dispersions[index]), alpha)
+    return result
+
+
+def assess_many(
+    histories: Sequence[Sequence[int]],
+    observed: Sequence[int],
+    params: FarringtonParams = DEFAULT_PARAMS,
+) -> list[Assessment]:
+    """:func:`assess` for many months at once (the same results, faster).
+
+    Parameters
+    ----------
+    histories : sequence of sequences of int
+        For each month, the unit's counts before it (oldest first).
+    observed : sequence of int, same length
+        Each month's count.
+    """
+    if len(histories) != len(observed):
+        raise ValueError("histories and observed differ in length")
+    results: list[Assessment | None] = [None] * len(histories)
+    batch: list[tuple[int, FloatArray, FloatArray, list[int]]] = []
+    for item, history in enumerate(histories):
+        y_all = _as_counts(history)
+        if observed[item] < 0:
+            raise ValueError("observed must be non-negative")
+        indices, levels = seasonal_levels(len(y_all), params)
+        y = y_all[indices] if indices else np.zeros(0)
+        distinct = set(levels)
+        n_parameters = 1 + (params.n_levels - 1) + (1 if params.trend else 0)
+        if (
+            len(indices) < max(_MIN_REFERENCE_MONTHS, n_parameters + 3)
+            or not np.any(y > 0)
+            or len(distinct) != params.n_levels
+            or params.n_levels == 1
+        ):
+            results[item] = assess(history, observed[item], params)
+            continue
+        times = np.asarray(indices, dtype=np.float64) - len(y_all)
+        batch.append((item, y, times, levels))
+    if batch:
+        _assess_batch(batch, histories, observed, params, results)
+    return [result for result in results if result is not None]
+
+
+def _assess_batch(
+    batch: list[tuple[int, FloatArray, FloatArray, list[int]]],
+    histories: Sequence[Sequence[int]],
+    observed: Sequence[int],
+    params: FarringtonParams,
+    results: list[Assessment | None],
+) -> None:
+    width = max(len(y) for _, y, _, _ in batch)
+    m = len(batch)
+    y = np.zeros((m, width))
+    mask = np.zeros((m, width))
+    x_trend = np.zeros((m, width, 1 + params.n_levels))
+    for row, (_, values, times, levels) in enumerate(batch):
+        n = len(values)
+        y[row, :n] = values
+        mask[row, :n] = 1.0
+        x_trend[row, :n] = _design(levels, times, True, True)
+    x_flat = np.delete(x_trend, 1, axis=2)
+    expected = np.zeros(m)
+    phi = np.ones(m)
+    trend_used = np.zeros(m, dtype=bool)
+    decided = np.zeros(m, dtype=bool)
+    if params.trend:
+        fit = _batch_fit(y, x_trend, mask, params.reweight, trend=True)
+        y_max = y.max(axis=1)
+        prediction = np.exp(np.minimum(fit.eta0, _MAX_ETA))
+        keep = (
+            fit.ok
+            & (params.years_back >= 3)
+            & (fit.trend_p < params.trend_p_value)
+            & (prediction <= y_max)
+            & (fit.eta0 <= _MAX_ETA)
+        )
+        expected[keep], phi[keep], trend_used[keep] = prediction[keep], fit.phi[keep], True
+        decided |= keep
+    rest = np.flatnonzero(~decided)
+    if rest.size:
+        fit = _batch_fit(y[rest], x_flat[rest], mask[rest], params.reweight, trend=False)
+        good = fit.ok & (fit.eta0 <= _MAX_ETA)
+        expected[rest[good]] = np.exp(fit.eta0[good])
+        phi[rest[good]] = fit.phi[good]
+        decided[rest[good]] = True
+    thresholds = _nb_quantiles(expected, phi, params.alpha)
+    for row, (item, _, _, _) in enumerate(batch):
+        if not decided[row]:
+            results[item] = assess(histories[item], observed[item], params)
+            continue
+        history = histories[item]
+        count = int(observed[item])
+        recent = sum(history[max(0, len(history) - (params.recent_periods - 1)) :])
+        if params.recent_periods <= 1:
+            recent = 0
+        enough_cases = recent + count >= params.min_recent_cases
+        threshold = float(thresholds[row])
+        results[item] = Assessment(
+            expected=float(expected[row]),
+            threshold=threshold,
+            observed=count,
+            alarm=bool(enough_cases and count > 0 and count > threshold),
+            trend_used=bool(trend_used[row]),
+            dispersion=float(phi[row]),
+            score=_score(count, float(expected[row]), threshold),
+            model="glm",
+            reference_months=len(batch[row][1]),
+        )
+
+
 def detect(
     counts: Sequence[int], params: FarringtonParams = DEFAULT_PARAMS
 ) -> list[Assessment | None]:
@@ -560,10 +805,8 @@ def detect(
     """
     values = _as_counts(counts)
     integers = [int(value) for value in values]
-    results: list[Assessment | None] = []
-    for month in range(len(integers)):
-        if month < params.min_history:
-            results.append(None)
-        else:
-            results.append(assess(integers[:month], integers[month], params))
-    return results
+    months = range(params.min_history, len(integers))
+    assessed = assess_many(
+        [integers[:month] for month in months], [integers[month] for month in months], params
+    )
+    return [None] * min(params.min_history, len(integers)) + list(assessed)
