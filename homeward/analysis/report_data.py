@@ -17,6 +17,15 @@ from django.utils.translation import gettext as _
 from homeward.analysis import selectors
 from homeward.analysis.dashboard import change_text
 from homeward.analysis.models import Warning
+from homeward.analysis.report_render import (
+    FigureRow,
+    ReportData,
+    SeriesChart,
+    WarningRow,
+    draft_summary,
+    render_docx,
+    render_pdf,
+)
 from homeward.analysis.selectors import Area, shown
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
@@ -27,9 +36,7 @@ from homeward.core.models import Agency, Division, User
 CHART_FIGURES = ("clues_received", "alerts_published", "cases_opened", "victims_rescued")
 
 
-def _figure_rows(user: User, area: Area, year: int) -> list[object]:
-    from homeward.analysis.report_render import FigureRow
-
+def _figure_rows(user: User, area: Area, year: int) -> list[FigureRow]:
     exact = selectors.sees_exact_counts(user)
     figures = selectors.figures_for(user)
     keys = [f.key for f in figures]
@@ -51,9 +58,7 @@ def _figure_rows(user: User, area: Area, year: int) -> list[object]:
     return rows
 
 
-def _charts(user: User, area: Area, year: int) -> list[object]:
-    from homeward.analysis.report_render import SeriesChart
-
+def _charts(user: User, area: Area, year: int) -> list[SeriesChart]:
     exact = selectors.sees_exact_counts(user)
     visible = {f.key: f for f in selectors.figures_for(user)}
     charts = []
@@ -141,9 +146,7 @@ def _action_of(warning: Warning) -> str:
     return _("Awaiting the office's decision")
 
 
-def _warning_rows(user: User, area: Area, year: int) -> list[object]:
-    from homeward.analysis.report_render import WarningRow
-
+def _warning_rows(user: User, area: Area, year: int) -> list[WarningRow]:
     exact = selectors.sees_exact_counts(user)
     labels = {f.key: f for f in selectors.figures_for(user)}
     warnings = (
@@ -209,67 +212,37 @@ def _plan_rows(area: Area, year: int) -> list[tuple[str, int, int]]:
     return rows
 
 
-def _summary(area: Area, year: int, figures: list[object], warnings: list[object]) -> list[str]:
-    """Draft sentences the office edits (the renderer's own drafting when it offers it)."""
-    from homeward.analysis import report_render
-
-    drafting = getattr(report_render, "draft_summary", None)
-    if drafting is not None:
-        try:
-            return list(
-                drafting(area_name=area.name, year=year, figures=figures, warnings=warnings)
-            )
-        except TypeError:
-            pass
-    sentences = []
-    for row in figures[:6]:
-        this_year = getattr(row, "this_year", None)
-        last_year = getattr(row, "last_year", None)
-        if this_year is None:
-            continue
-        text = _("%(year)s: %(label)s %(n)s") % {
-            "year": year,
-            "label": getattr(row, "label", ""),
-            "n": this_year,
-        }
-        change = change_text(this_year, last_year)
-        if change:
-            text += _(", %(change)s on last year") % {"change": change}
-        sentences.append(text + "。")
-    sentences.append(_("Early warnings raised this year: %(n)s.") % {"n": len(warnings)})
-    return sentences
-
-
-def report_data(user: User, area: Area, year: int) -> object:
-    from homeward.analysis.report_render import ReportData
-
+def report_data(user: User, area: Area, year: int) -> ReportData:
     figures = _figure_rows(user, area, year)
     warnings = _warning_rows(user, area, year)
+    plan_rows = _plan_rows(area, year)
+    exact = selectors.sees_exact_counts(user)
     return ReportData(
         area_name=area.name,
         year=year,
         generated_at=timezone.now(),
         generated_by=f"{user.full_name} · {user.agency.display_name}",
         request_id=current_request_context().request_id,
-        summary_paragraphs=_summary(area, year, figures, warnings),
+        summary_paragraphs=draft_summary(
+            area_name=area.name, year=year, figures=figures, warnings=warnings, plan_rows=plan_rows
+        ),
         figures=figures,
         charts=_charts(user, area, year),
         district_table=_district_table(user, area, year),
         warnings=warnings,
-        plan_rows=_plan_rows(area, year),
+        plan_rows=plan_rows,
+        audience="" if exact else _("beyond the police: counts under 5 suppressed"),
     )
 
 
 def report_download(*, user: User, area: Area, year: int, fmt: str) -> HttpResponse:
-    from homeward.analysis import report_render
-
     data = report_data(user, area, year)
     if fmt == "docx":
-        body = report_render.render_docx(data)
+        body = render_docx(data)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         fmt = "pdf"
-        body = report_render.render_pdf(data)
+        body = render_pdf(data)
         content_type = "application/pdf"
     audit_record(
         actor=user,
