@@ -38,8 +38,8 @@
       }
     }
     element.textContent = "";
-    Plotly.newPlot(element, traces, layout, { displaylogo: false, responsive: true,
-                                              modeBarButtonsToRemove: ["toImage"] });
+    // No mode bar: its buttons' titles are English, and the table below is the export.
+    Plotly.newPlot(element, traces, layout, { displayModeBar: false, responsive: true });
     element.setAttribute("data-drawn", "1");
   });
 })();
