@@ -48,5 +48,18 @@ def main() -> None:  # pragma: no cover (a maintenance command)
     target.write_text(plotly_global_css(plotly_js_path().read_text(encoding="utf-8")))
 
 
+_STYLE_GUARD = re.compile(
+    r'document\.getElementById\("([0-9a-f]{32,64})"\)\)\{var \w+=document\.createElement\("style"\)'
+)
+
+
+def inline_style_guards(source: str) -> list[str]:
+    """Ids of the ``<style>`` elements plotly.js's bundled modules (maplibre's CSS) add at
+    load unless an element with that id is already on the page. The pages put an empty
+    element with each id there: the analysis charts draw no maps, and the strict CSP
+    would block the ``<style>``."""
+    return sorted(set(_STYLE_GUARD.findall(source)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

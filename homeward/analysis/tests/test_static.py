@@ -32,3 +32,14 @@ def test_collectstatic_lists_plotly_under_the_vendor_folder() -> None:
         f"{getattr(storage, 'prefix', '')}/{path}" for path, storage in PlotlyFinder().list([])
     ]
     assert listed == [PLOTLY_STATIC_PATH]
+
+
+def test_the_pages_carry_the_guards_of_plotlys_inline_styles() -> None:
+    from homeward.analysis.plotly_css import inline_style_guards
+    from homeward.analysis.templatetags.analysis_charts import plotly_style_guards
+
+    guards = inline_style_guards(plotly_js_path().read_text(encoding="utf-8"))
+    html = str(plotly_style_guards())
+    assert guards  # maplibre's stylesheet, in plotly.js 4.1
+    assert all(f'id="{guard}"' in html for guard in guards)
+    assert 'id="plotly.js-style-global" class="no-inline-styles"' in html
