@@ -82,11 +82,12 @@ def _share(part: int, whole: int) -> str:
 
 
 def months_of(year: int, today: date) -> tuple[date, date]:
-    """January to December, or to the current month for the current year."""
+    """January to December; for the current year, to the last complete month (January
+    itself in January)."""
     first = date(year, 1, 1)
     last = date(year, 12, 1)
     if year == today.year:
-        last = today.replace(day=1)
+        last = max(first, add_months(today.replace(day=1), -1))
     return first, last
 
 

@@ -104,7 +104,7 @@ def _office_story(chromium: Any, url: str, device: str, office: Any, shots: int)
             "wanzhou-forced-labour",
         )
         _charts_drawn(walk, console)
-        trend = page.inner_text("[data-testid=trend]")
+        trend = page.locator("[data-testid=trend]").text_content() or ""
         assert f"{month.month:02d}" in trend or label in trend
         assert str(SPIKE_COUNT) in trend
         # The city map: 万州区 is marked for its warning.
