@@ -215,3 +215,81 @@ def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkIt
             url=reverse("analysis:warning_list") + "?unread=1",
         )
     ]
+
+
+@dataclass(frozen=True)
+class HomeFigure:
+    """One figure of the user's own work on the home page."""
+
+    label: str
+    value: str
+    note: str
+    url: str
+
+
+def home_figures(user: User, *, today: date) -> list[HomeFigure]:
+    """One or two figures of the user's own work this year, for their area (from the
+    rollups; supervised cases from the case module): the police see supervised cases past
+    their deadline and the alerts' outcomes, the offices and the analyst the open early
+    warnings and clues against last year. Nothing for roles without the situation
+    analysis."""
+    if not can_view_situation(user):
+        return []
+    scope = scope_of(user)
+    area = Area(None) if scope.all_divisions else Area(user.agency.division)
+    first, last = date(today.year, 1, 1), today.replace(day=1)
+    then_first, then_last = date(today.year - 1, 1, 1), date(today.year - 1, today.month, 1)
+    dashboard = reverse("analysis:dashboard")
+    figures: list[HomeFigure] = []
+    if user.agency.is_public_security:
+        from homeward.cases.models import SupervisionListing
+
+        late = SupervisionListing.objects.filter(
+            status=SupervisionListing.Status.ACTIVE, deadline__lt=today
+        )
+        if area.division is not None:
+            late = late.filter(case__division=area.division)
+        figures.append(
+            HomeFigure(
+                label=_("Supervised cases past their deadline"),
+                value=str(late.count()),
+                note="",
+                url=reverse("cases:case_list"),
+            )
+        )
+        totals = totals_by_figure(["alerts_published", "children_found"], area, first, last)
+        published, found = totals.get("alerts_published", 0), totals.get("children_found", 0)
+        figures.append(
+            HomeFigure(
+                label=_("Alerts this year: children found safe / alerts published"),
+                value=f"{found} / {published}",
+                note="",
+                url=f"{dashboard}?figure=alerts_published&area={area.code}",
+            )
+        )
+        return figures
+    open_warnings = warnings_visible_to(user).filter(status=Warning.Status.OPEN).count()
+    figures.append(
+        HomeFigure(
+            label=_("Open early warnings"),
+            value=str(open_warnings),
+            note="",
+            url=reverse("analysis:warning_list") + "?status=open",
+        )
+    )
+    now = totals_by_figure(["clues_received"], area, first, last).get("clues_received", 0)
+    then = totals_by_figure(["clues_received"], area, then_first, then_last).get(
+        "clues_received", 0
+    )
+    change = f"{(now - then) / then * 100:+.0f}%" if then else ""
+    figures.append(
+        HomeFigure(
+            label=_("Clues received this year"),
+            value=str(now),
+            note=_("%(change)s on the same months of last year") % {"change": change}
+            if change
+            else "",
+            url=f"{dashboard}?figure=clues_received&area={area.code}",
+        )
+    )
+    return figures

@@ -51,6 +51,18 @@ HOME_WORK_SOURCES: tuple[str, ...] = (
 )
 
 
+# Readers of one or two figures of the user's own work (this year, their area), shown
+# above the work lists: ``(user, *, today) -> list`` of items with label, value, note, url.
+HOME_FIGURE_SOURCES: tuple[str, ...] = ("homeward.analysis.selectors.home_figures",)
+
+
+def figures_for(user: User, *, today: date) -> list[object]:
+    figures: list[object] = []
+    for dotted in HOME_FIGURE_SOURCES:
+        figures.extend(import_string(dotted)(user, today=today))
+    return figures
+
+
 def previous_visit(user: User) -> datetime | None:
     """When the user signed in before this session (from the audit trail's login events,
     read through its object index); None on a first sign-in."""

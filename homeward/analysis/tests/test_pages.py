@@ -17,9 +17,10 @@ from homeward.analysis.rollups import rollups_refresh
 from homeward.coordination.models import RegionListing
 from homeward.core.models import Division, User
 from homeward.core.roles import Role
+from homeward.tips.models import Tip
 
 from .conftest import TODAY
-from .helpers import clues
+from .helpers import at, clues
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,26 @@ def test_the_warning_list_reads_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as queries:
         _get(client, "/analysis/warnings/")
     assert len(queries) <= 15
+
+
+def test_each_role_home_shows_figures_of_its_own_work(
+    office: User,
+    spike: Warning,
+    make_user: Callable[..., User],
+    client_for: Callable[[User], Client],
+) -> None:
+    head = make_user(
+        roles=[Role.INVESTIGATOR], agency_code="500101-public_security", leader_post="head"
+    )
+    with time_machine.travel(TODAY):
+        office_home = client_for(office).get("/")
+        police_home = client_for(head).get("/")
+    office_figures = {f.label: f.value for f in office_home.context["my_figures"]}
+    police_figures = {f.label: f.value for f in police_home.context["my_figures"]}
+    assert office_figures["未处理的预警"] == "2"  # forced-labour clues and all clues in 万州区
+    # the year's clues from the rollups equal the clue rows of 2026
+    received = Tip.objects.filter(received_hour__gte=at(date(2026, 1, 1), 0)).count()
+    assert office_figures["本年受理线索"] == str(received) and received > 23
+    assert police_figures.get("已过督办期限的挂牌督办案件") == "0", police_figures
+    assert police_figures["本年预警：平安找回 / 发布数"] == "0 / 0"
+    assert 'data-testid="my-figures"' in police_home.content.decode()
