@@ -133,12 +133,11 @@ def main() -> int:
     from django.db.models import Sum
 
     from homeward.analysis.early_warning import month_assess
+    from homeward.analysis.models import MonthlyCount
     from homeward.analysis.rollups import add_months
     from homeward.core.roles import Role
     from homeward.testing.factories import UserFactory, agency
     from homeward.testing.fixtures import signed_in
-
-    from homeward.analysis.models import MonthlyCount
 
     started = time.perf_counter()
     if args.reuse and MonthlyCount.objects.exists():
