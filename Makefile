@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-analysis
+PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-earlywarning bench-screening bench-analysis
 BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 .PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 .PHONY: lock audit vulndb data-inventory
@@ -93,6 +93,12 @@ bench-analysis: $(DEV_STAMP) ## Situation analysis pages over 10 million events 
 
 bench-linkage: $(DEV_STAMP) ## Finding relatives: ranking quality on an untuned seed, and search speed at 1,000,000 found persons (~10 min, 5 GB)
 	$(PY) bench/linkage_bench.py --open-sample 1000
+
+bench-earlywarning: $(DEV_STAMP) ## Early warning: false alarms and detection of the improved Farrington on simulated monthly series (report seed 2; ~1 min CPU, 4 min wall at load 10)
+	$(PY) bench/earlywarning_bench.py --series 20 --trials 50 --jobs 2
+
+bench-screening: $(DEV_STAMP) ## Online screening: classification speed (20,000 posts) and clustering 1,000,000 posts (~5 min, 2 GB)
+	$(PY) bench/screening_bench.py
 
 bench-exactly-once: $(DEV_STAMP) ## 20,000 SMS through a real HTTP gateway, worker killed 3 times (Redis; ~4 min)
 	$(PY) bench/alerts_exactly_once.py

@@ -278,8 +278,24 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def tuning_grid() -> list[FarringtonParams]:
-    """Monthly adaptations of the weekly recommendation (b = 5, w = 3 of 52, 10 levels)."""
+def tuning_grid(configs: str | None = None) -> list[FarringtonParams]:
+    """Monthly adaptations of the weekly recommendation (b = 5, w = 3 of 52, 10 levels).
+
+    ``configs``: "w,levels,b,excluded,alpha;..." instead of the default grid."""
+    if configs:
+        chosen = []
+        for text in configs.split(";"):
+            window, levels, years_back, excluded, alpha = text.split(",")
+            chosen.append(
+                FarringtonParams(
+                    window=int(window),
+                    n_levels=int(levels),
+                    years_back=int(years_back),
+                    past_periods_excluded=int(excluded),
+                    alpha=float(alpha),
+                )
+            )
+        return chosen
     shapes = [  # (window, levels, years back, months excluded, alpha)
         (1, 4, 3, 3, 0.01),
         (1, 4, 3, 3, 0.02),
@@ -306,10 +322,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--tune", action="store_true", help="compare parameter sets (seed 1)")
-    parser.add_argument("--series", type=int, default=12, help="10-year series per scenario")
-    parser.add_argument("--trials", type=int, default=40, help="outbreaks per size and scenario")
+    parser.add_argument("--series", type=int, default=20, help="10-year series per scenario")
+    parser.add_argument("--trials", type=int, default=50, help="outbreaks per size and scenario")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--configs", help='"w,levels,b,excluded,alpha;..." (tuning; a report uses the first)'
+    )
     parser.add_argument("--fitter", choices=("numpy", "statsmodels"), default="numpy")
     args = parser.parse_args(argv)
     if args.quick:
@@ -328,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "| POD3 mean | POD3 (mu>=5) | scen. POD3>=80% | oracle FAR, POD3 |"
         )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-        for params in tuning_grid():
+        for params in tuning_grid(args.configs):
             results = evaluate(seed, params, args.series, args.trials, args.jobs)
             stats = summary(results)
             print(
@@ -340,7 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 flush=True,
             )
     else:
-        params = dataclasses.replace(FarringtonParams(), fitter=args.fitter)
+        base = tuning_grid(args.configs)[0] if args.configs else FarringtonParams()
+        params = dataclasses.replace(base, fitter=args.fitter)
         print(f"report on seed {seed} with {params}")
         results = evaluate(seed, params, args.series, args.trials, args.jobs)
         print(table(results))

@@ -336,3 +336,17 @@ def test_a_city_year_with_38_districts_renders_in_both_formats() -> None:
     assert len(district_table) == 39
     assert district_table[1][3] == "<5"
     assert len(document.inline_shapes) == 24
+
+
+def test_a_long_action_wraps_inside_its_cell() -> None:
+    # given a warning whose action is a long sentence
+    action = "已于2025年8月1日召开联席会议专题研判，列为重点整治地区，由区公安分局牵头开展为期三个月的专项整治行动"
+    long_warning = WarningRow(
+        "强迫劳动招工线索", "2025-07", 31, 6.4, 14.0, "已确认挂牌督办", action
+    )
+    with translation.override("zh-hans"):
+        pdf = render_pdf(report(warnings=[long_warning]))
+    # then the whole sentence is printed, over several lines of its cell
+    lines = [line.strip() for line in pdf_text(pdf).splitlines()]
+    assert action in "".join(lines)
+    assert action not in lines  # (one table cell per line: unwrapped it would be one line)

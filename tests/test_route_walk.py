@@ -218,6 +218,7 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "reunion:search_not_duplicate": _from("reunion.SearchRegistration", pk="pk"),
     "reunion:candidate_detail": _from("reunion.Candidate", pk="pk"),
     "reunion:candidate_action": _from("reunion.Candidate", pk="pk"),
+    "reunion:candidate_reunite": _from("reunion.Candidate", pk="pk"),
     "reunion:found_detail": _from("reunion.FoundPerson", pk="pk"),
     "reunion:found_edit": _from("reunion.FoundPerson", pk="pk"),
     "reunion:found_not_duplicate": _from("reunion.FoundPerson", pk="pk"),

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -340,13 +340,33 @@ def chart_png(chart: SeriesChart, year: int, font: str | None) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
+def _wrapped(
+    rows: list[tuple[str, ...]], columns: tuple[int, ...], style: object
+) -> list[list[Any]]:
+    """Rows with the free-text ``columns`` (below the header) as paragraphs, so that a long
+    action or note wraps inside its cell instead of running off the page."""
+    from reportlab.platypus import Paragraph
+
+    result: list[list[Any]] = [list(rows[0])]
+    for row in rows[1:]:
+        result.append(
+            [
+                Paragraph(escape(cell), style) if index in columns and cell else cell
+                for index, cell in enumerate(row)
+            ]
+        )
+    return result
+
+
 def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
     """The report as PDF bytes. ``chart_font``: a matplotlib font name for Chinese text in
     chart images, None for none, ``"auto"`` to find one."""
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer
 
     style = styles()
+    style["cell"] = ParagraphStyle("cell", parent=style["body"], fontSize=9, leading=11)
     font = _resolve_font(chart_font)
     title = report_title(data)
     story: list[object] = [Paragraph(escape(title), style["title"])]
@@ -362,7 +382,11 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
         story.append(Spacer(1, 2 * mm))
     heading(_("2. Figures of the year and changes against last year"))
     story.append(
-        table(figure_rows(data), header=True, widths=(62 * mm, 22 * mm, 22 * mm, 26 * mm, 42 * mm))
+        table(
+            _wrapped(figure_rows(data), (0, 4), style["cell"]),
+            header=True,
+            widths=(62 * mm, 22 * mm, 22 * mm, 26 * mm, 42 * mm),
+        )
     )
     if data.charts:
         heading(_("3. Trends by month"))
@@ -380,7 +404,7 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
     if data.warnings:
         story.append(
             table(
-                warning_rows(data),
+                _wrapped(warning_rows(data), (0, 5, 6), style["cell"]),
                 header=True,
                 widths=(34 * mm, 18 * mm, 16 * mm, 16 * mm, 16 * mm, 24 * mm, 50 * mm),
             )

@@ -125,6 +125,7 @@ class AuditAction(StrEnum):
     DNA_REPORT_PRINT = "dna_report_print"
     DNA_ACCURACY_REPORT = "dna_accuracy_report"
     DNA_PERSON_LINK = "dna_person_link"
+    DNA_FAMILY_LINK = "dna_family_link"
     DNA_CHECK_REQUEST = "dna_check_request"
     DNA_CHECK_HANDLE = "dna_check_handle"
 
@@ -163,6 +164,7 @@ class AuditAction(StrEnum):
     REUNION_CANDIDATE_DNA_COMPARE = "reunion_candidate_dna_compare"
     REUNION_CANDIDATE_NOT_SAME = "reunion_candidate_not_same"
     REUNION_CANDIDATE_CONFIRM = "reunion_candidate_confirm"
+    REUNION_CANDIDATE_REUNITE = "reunion_candidate_reunite"
     REUNION_DUPLICATE_DISMISS = "reunion_duplicate_dismiss"
 
     # Situation analysis and early warning (analysis)

@@ -118,6 +118,9 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.DNA_REPORT_PRINT: pgettext_lazy("audit action", "DNA report printed"),
     AuditAction.DNA_ACCURACY_REPORT: pgettext_lazy("audit action", "DNA accuracy report"),
     AuditAction.DNA_PERSON_LINK: pgettext_lazy("audit action", "DNA specimen linked to a person"),
+    AuditAction.DNA_FAMILY_LINK: pgettext_lazy(
+        "audit action", "DNA reference family linked to its missing child"
+    ),
     AuditAction.DNA_CHECK_REQUEST: pgettext_lazy("audit action", "DNA check requested"),
     AuditAction.DNA_CHECK_HANDLE: pgettext_lazy("audit action", "DNA check handled"),
     AuditAction.VICTIM_REGISTER: pgettext_lazy("audit action", "Victim registered"),
@@ -195,6 +198,7 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
         "audit action", "Candidate marked not the same person"
     ),
     AuditAction.REUNION_CANDIDATE_CONFIRM: pgettext_lazy("audit action", "Family confirmed by DNA"),
+    AuditAction.REUNION_CANDIDATE_REUNITE: pgettext_lazy("audit action", "Family reunion recorded"),
     AuditAction.FOUND_CHILD_RECORD: pgettext_lazy("audit action", "Found child recorded"),
     AuditAction.FOUND_CHILD_STATUS: pgettext_lazy("audit action", "Found child status changed"),
     AuditAction.TRACING_STEP: pgettext_lazy("audit action", "Guardian tracing step"),

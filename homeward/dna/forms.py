@@ -57,3 +57,10 @@ class ReviewForm(forms.Form):
 
 class PersonLinkForm(PurposeForm):
     person_id = forms.IntegerField(label=_("Person registry number"), min_value=1)
+
+
+class FamilyLinkForm(PurposeForm):
+    """Whose parents a reference family are (the registry number of the missing child,
+    shown on the family search and on its DNA check request)."""
+
+    person_id = forms.IntegerField(label=_("Registry number of the missing child"), min_value=1)

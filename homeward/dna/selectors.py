@@ -3,6 +3,7 @@ analysts see all), every genotype read audited with its purpose."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import QuerySet
@@ -156,6 +157,41 @@ FIGURES: list[FigureDefinition] = [
         police_only=True,
     ),
 ]
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """Where the DNA module's search of a specimen stands for one family: the run's
+    state, and the review of its candidate naming that family (None when the run put
+    no candidate over the threshold for it). Labels only, no DNA data."""
+
+    run_status: str
+    run_status_label: str
+    review: str | None
+    review_label: str | None
+
+
+def run_outcome_for_child(run_id: int, missing_child_id: int | None) -> RunOutcome | None:
+    """The seam for finding relatives (issue 14): how the DNA module's own search,
+    started for a candidate, judged the family of ``missing_child_id``."""
+    run = MatchRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return None
+    review: str | None = None
+    if missing_child_id is not None:
+        hit = (
+            MatchCandidate.objects.filter(run=run, family__missing_child_id=missing_child_id)
+            .exclude(review=MatchCandidate.Review.BELOW_THRESHOLD)
+            .order_by("rank")
+            .first()
+        )
+        review = hit.review if hit is not None else None
+    return RunOutcome(
+        run_status=run.status,
+        run_status_label=str(MatchRun.Status(run.status).label),
+        review=review,
+        review_label=str(MatchCandidate.Review(review).label) if review else None,
+    )
 
 
 def plan_counts(start: datetime, end: datetime) -> Counts:

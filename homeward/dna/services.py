@@ -500,6 +500,32 @@ def specimen_link_person(*, actor: User, specimen: Specimen, person_id: int, pur
 
 
 @transaction.atomic
+def family_link_missing_child(
+    *, actor: User, family: ReferenceFamily, person_id: int, purpose: str
+) -> ReferenceFamily:
+    """Record whose parents a reference family are: the missing child's registry person
+    (a verified family search registers the child and asks for the parents' blood). A
+    confirmed match of this family then names that child (selectors.confirmed_family_for_child),
+    and finding relatives compares the search's candidates with this family."""
+    from homeward.people.selectors import person_get_for_user
+
+    require_public_security(actor)
+    purpose = require_purpose(purpose)
+    person = person_get_for_user(actor, person_id, purpose=purpose)
+    locked = ReferenceFamily.objects.select_for_update().get(pk=family.pk)
+    before = locked.missing_child_id
+    locked.missing_child = person
+    locked.save(update_fields=["missing_child"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.DNA_FAMILY_LINK,
+        obj=locked,
+        detail={"purpose": purpose, "person": person.pk, "before": before},
+    )
+    return locked
+
+
+@transaction.atomic
 def check_request_create(
     *, actor: User, person: Any, source: str, reason: str, division: Division
 ) -> CheckRequest:

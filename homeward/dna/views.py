@@ -17,7 +17,7 @@ from homeward.core.form_fields import posted_int
 from homeward.core.permissions import current_user, requires
 from homeward.core.roles import P_DNA_ADD, P_DNA_REVIEW, P_DNA_SEARCH, P_DNA_VIEW
 from homeward.core.stepup import recently_reauthenticated
-from homeward.dna.forms import ImportForm, PersonLinkForm, PurposeForm, ReviewForm
+from homeward.dna.forms import FamilyLinkForm, ImportForm, PersonLinkForm, PurposeForm, ReviewForm
 from homeward.dna.models import (
     ImportBatch,
     MatchCandidate,
@@ -39,6 +39,7 @@ from homeward.dna.selectors import (
 from homeward.dna.services import (
     DnaError,
     candidate_review,
+    family_link_missing_child,
     match_run_start,
     specimen_link_person,
     specimens_import,
@@ -125,10 +126,27 @@ def specimen_detail(request: HttpRequest, specimen_id: str) -> HttpResponse:
     user = current_user(request)
     specimen = specimen_get_for_user(user, specimen_id)
     linking = request.method == "POST" and "link-person_id" in request.POST
-    form = PurposeForm(request.POST if request.method == "POST" and not linking else None)
+    family_linking = request.method == "POST" and "family-person_id" in request.POST
+    form = PurposeForm(
+        request.POST if request.method == "POST" and not (linking or family_linking) else None
+    )
     link_form = PersonLinkForm(request.POST if linking else None, prefix="link")
+    family_form = FamilyLinkForm(request.POST if family_linking else None, prefix="family")
     genotype = None
-    if linking and link_form.is_valid():
+    if family_linking and specimen.family is not None and family_form.is_valid():
+        try:
+            family_link_missing_child(
+                actor=user,
+                family=specimen.family,
+                person_id=family_form.cleaned_data["person_id"],
+                purpose=family_form.cleaned_data["purpose"],
+            )
+        except Http404:
+            family_form.add_error("person_id", _("No such person in your area of responsibility."))
+        else:
+            messages.success(request, _("The family is linked to its missing child."))
+            return redirect("dna:specimen_detail", specimen_id=specimen.specimen_id)
+    elif linking and link_form.is_valid():
         try:
             specimen_link_person(
                 actor=user,
@@ -155,6 +173,7 @@ def specimen_detail(request: HttpRequest, specimen_id: str) -> HttpResponse:
             "genotype": genotype,
             "search_form": PurposeForm(prefix="search"),
             "link_form": link_form,
+            "family_form": family_form,
             "link": SpecimenPersonLink.objects.select_related("person")
             .filter(specimen=specimen)
             .first(),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from .comparisons import age_level_from
 from .records import Found, NameForm, Report
+from .text import looks_like_nickname
 
 SUGGEST_AT = 8.0
 
@@ -122,6 +123,14 @@ def report_duplicates(reports: Sequence[Report]) -> list[Suggestion]:
     return sorted(out, key=lambda s: (-s.score, s.first, s.second))
 
 
+def _registered_names(person: Found) -> tuple[NameForm, ...]:
+    """The names to compare as names: a 小名 remembered (幺娃, 幺妹, 小X …) is shared by
+    many children and is scored once, as a nickname, not as the same full name too."""
+    if person.remembered and looks_like_nickname(person.remembered):
+        return tuple(n for n in person.names if n.full != person.remembered)
+    return person.names
+
+
 def found_duplicates(found: Sequence[Found]) -> list[Suggestion]:
     """Pairs of found persons that may be one person entered twice, best first."""
     keys = [(f.sex, f.birth.low, f.birth.high, i) for i, f in enumerate(found)]
@@ -130,7 +139,7 @@ def found_duplicates(found: Sequence[Found]) -> list[Suggestion]:
         a, b = found[i], found[j]
         score, reasons = 0.0, []
         best = max(
-            (_name_bits(x, y) for x in a.names for y in b.names),
+            (_name_bits(x, y) for x in _registered_names(a) for y in _registered_names(b)),
             default=(0.0, ""),
             key=lambda item: item[0],
         )

@@ -10,12 +10,15 @@ what the source lacks.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -249,6 +252,34 @@ def matchable_found() -> QuerySet[FoundPerson]:
 def model() -> Model:
     """The bundled, trained model (its provenance names the data it was tuned on)."""
     return linkage_io.read_bundled_model()
+
+
+_cached: tuple[tuple[Any, ...], float, FoundIndex] | None = None
+_cache_lock = threading.Lock()
+
+
+def matchable_index() -> FoundIndex:
+    """The index of every matchable found person, kept in this process while the table
+    has not changed (the same count, newest registration, highest id and sum of record
+    versions: a registration, a correction, a verification or a match changes one) and
+    for at most ``REUNION_INDEX_CACHE_SECONDS`` (an edit of a source record — a victim's
+    details — is seen after that); 0 rebuilds from the database each time. Building
+    reads and decrypts every found person, so a tick or a burst of verifications does it
+    once rather than once a search."""
+    global _cached
+    found = matchable_found()
+    stamp = found.aggregate(
+        n=Count("pk"), last=Max("pk"), newest=Max("registered_at"), versions=Sum("version")
+    )
+    key = (stamp["n"], stamp["last"], stamp["newest"], stamp["versions"])
+    ttl = float(settings.REUNION_INDEX_CACHE_SECONDS)
+    with _cache_lock:
+        now = time.monotonic()
+        if ttl > 0 and _cached is not None and _cached[0] == key and now - _cached[1] < ttl:
+            return _cached[2]
+        index = build_index(found)
+        _cached = (key, now, index) if ttl > 0 else None
+        return index
 
 
 def build_index(found: Iterable[FoundPerson]) -> FoundIndex:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from homeward.core.models import Division
+from homeward.people.forms import DATE
 from homeward.reunion.models import BloodType, FoundPerson, SearchRegistration, Sex
 
 
@@ -250,6 +251,19 @@ class CandidateActionForm(forms.Form):
         ]
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    confirm = forms.BooleanField(label=_("I have checked this"), required=True)
+
+
+class ReuniteForm(forms.Form):
+    """团聚: the day the family found by DNA met the person again."""
+
+    reunited_on = forms.DateField(label=_("Reunited on"), widget=DATE)
+    note = forms.CharField(
+        label=_("How the family met again"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     confirm = forms.BooleanField(label=_("I have checked this"), required=True)
 
 

@@ -354,6 +354,21 @@ class Candidate(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("Note"), max_length=300, blank=True)
     ranked_at = models.DateTimeField(default=timezone.now)
+    # The DNA module's own search of the found person's specimen, started with the
+    # targeted comparison: its candidate for this family is reviewed there (a second
+    # analyst confirms on a re-test), and that confirmation is what lets a child of
+    # unknown identity go home (victims.services.victim_return).
+    dna_run = models.ForeignKey(
+        "dna.MatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The way home of a found person who is not a rescued victim (a self-searcher, a
+    # found child): the day the family met again (团聚), recorded by the police. A
+    # victim's return home is civil affairs' step on the victim's record.
+    reunited_on = models.DateField(_("Reunited on"), null=True, blank=True)
+    reunited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reunion_note = EncryptedTextField(_("How the family met again"), blank=True, default="")
 
     class Meta:
         ordering = ["search", "rank"]

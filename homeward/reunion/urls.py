@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/not-duplicate/", views.search_not_duplicate, name="search_not_duplicate"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/action/", views.candidate_action, name="candidate_action"),
+    path("candidates/<int:pk>/reunite/", views.candidate_reunite, name="candidate_reunite"),
     path("found/", views.found_list, name="found_list"),
     path("found/new/", views.found_new, name="found_new"),
     path("found/<int:pk>/", views.found_detail, name="found_detail"),

@@ -4,6 +4,7 @@ status check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from homeward.reunion.forms import (
     FoundEditForm,
     FoundRegisterForm,
     PublicSearchForm,
+    ReuniteForm,
     SearchActionForm,
     SearchEditForm,
     StaffSearchForm,
@@ -218,6 +220,15 @@ def search_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     candidate = candidate_get_for_user(user, pk, purpose=PURPOSE_REVIEW)
+    return _candidate_page(request, candidate, reunite_form=ReuniteForm())
+
+
+def _candidate_page(
+    request: HttpRequest, candidate: Candidate, *, reunite_form: ReuniteForm
+) -> HttpResponse:
+    from homeward.core.roles import P_VICTIM_VIEW
+
+    user = current_user(request)
     return render(
         request,
         "reunion/candidate_detail.html",
@@ -226,8 +237,37 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": waterfall(candidate),
             "facts": engine.found_fields(candidate.found),
             "form": CandidateActionForm(),
+            "dna_review": services.dna_review(candidate),
+            "victim": services.returned_victim(candidate),
+            "sees_victims": user.has_perm(P_VICTIM_VIEW),
+            "reunite_form": reunite_form,
         },
     )
+
+
+@requires(P_REUNION_MATCH)
+@require_http_methods(["POST"])
+def candidate_reunite(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    candidate = candidate_get_for_user(user, pk, purpose="reunion_candidate_action")
+    form = ReuniteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.candidate_reunite(
+                actor=user,
+                candidate=candidate,
+                reunited_on=form.cleaned_data["reunited_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("reunion:candidate_detail", pk=candidate.pk)
+        else:
+            messages.success(request, _("The reunion is recorded."))
+            return redirect("reunion:candidate_detail", pk=candidate.pk)
+    return _candidate_page(request, candidate, reunite_form=form)
 
 
 @requires(P_REUNION_MATCH)
@@ -309,27 +349,31 @@ def found_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _dismiss_duplicate(request: HttpRequest, dismiss: Callable[..., Any], record: Any) -> None:
+    """不是重复: the dismissal of one suggestion, with the page's messages."""
+    form = DuplicateDismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm, then try again."))
+        return
+    try:
+        dismiss(record, other_id=form.cleaned_data["other"], note=form.cleaned_data["note"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Noted: not a duplicate. It will not be suggested again."))
+
+
 @requires(P_REUNION_MATCH)
 @require_http_methods(["POST"])
 def search_not_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     """不是重复 on a search page: the suggested search is another child."""
     user = current_user(request)
     search = search_get_for_user(user, pk, purpose="reunion_duplicate_review")
-    form = DuplicateDismissForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Tick the box to confirm, then try again."))
-    else:
-        try:
-            services.duplicate_dismiss_search(
-                actor=user,
-                search=search,
-                other_id=form.cleaned_data["other"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Noted: not a duplicate. It will not be suggested again."))
+    _dismiss_duplicate(
+        request,
+        lambda record, **kw: services.duplicate_dismiss_search(actor=user, search=record, **kw),
+        search,
+    )
     return redirect("reunion:search_detail", pk=search.pk)
 
 
@@ -339,21 +383,11 @@ def found_not_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     """不是重复 on a found person's page: the suggested found person is someone else."""
     user = current_user(request)
     found = found_get_for_user(user, pk, purpose="reunion_duplicate_review")
-    form = DuplicateDismissForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Tick the box to confirm, then try again."))
-    else:
-        try:
-            services.duplicate_dismiss_found(
-                actor=user,
-                found=found,
-                other_id=form.cleaned_data["other"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Noted: not a duplicate. It will not be suggested again."))
+    _dismiss_duplicate(
+        request,
+        lambda record, **kw: services.duplicate_dismiss_found(actor=user, found=record, **kw),
+        found,
+    )
     return redirect("reunion:found_detail", pk=found.pk)
 
 

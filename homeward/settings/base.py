@@ -370,6 +370,11 @@ VICTIMS_LEGAL_AID_SLA_DAYS = env_json_object(
 # A missing-child alert still published (not resolved, not withdrawn) this many days after
 # it was published becomes a family search (寻亲登记) through the tick job.
 REUNION_ALERT_DAYS = env_int("HOMEWARD_REUNION_ALERT_DAYS", 30, minimum=1, maximum=3650)
+# How long a process keeps the index of found persons while the table is unchanged
+# (reunion.engine.matchable_index); 0 rebuilds it for every matching run.
+REUNION_INDEX_CACHE_SECONDS = env_int(
+    "HOMEWARD_REUNION_INDEX_CACHE_SECONDS", 300, minimum=0, maximum=86400
+)
 
 # --- Audit -------------------------------------------------------------------------------
 # The contact and photo of a public sighting are erased this long after the alert ended

@@ -7,8 +7,8 @@ remembering only the 小名 "幺娃" and a river near home, with a doctor's bone
 and a birthmark on the left shoulder; he appears in the search's list as 很可能 with the
 reasons in Chinese; the police request a DNA comparison, the kinship engine (typed
 profiles of the parents and of the man) supports it, and confirming links the search,
-the found person and the family's way home: the family's status page says the child has
-been found.
+the found person and the way home: the police record the day the family met again, and
+the family's status page says so.
 
 Every page is checked by :mod:`tests.browser.walk` (no server error, no English, nothing
 wider than the phone, errors beside their fields); screenshots are written to
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from homeward.core.models import Division, User
 from homeward.core.roles import Role
@@ -93,11 +94,16 @@ def _sampled(analyst: User, search: SearchRegistration, man: SearchRegistration,
     """The family's blood is typed as reference family FAM000n, the man's as C000n — his
     true parents' child in the simulated population — and linked to his registry record."""
     from homeward.dna.models import ReferenceFamily, Specimen
-    from homeward.dna.services import specimen_link_person
+    from homeward.dna.services import family_link_missing_child, specimen_link_person
 
     search.refresh_from_db()
     man.refresh_from_db()
-    ReferenceFamily.objects.filter(code=f"FAM{n:04d}").update(missing_child=search.person)
+    family_link_missing_child(
+        actor=analyst,
+        family=ReferenceFamily.objects.get(code=f"FAM{n:04d}"),
+        person_id=search.person_id,
+        purpose=f"寻亲 {search.tracking_code}",
+    )
     specimen_link_person(
         actor=analyst,
         specimen=Specimen.objects.get(specimen_id=f"C{n:04d}"),
@@ -225,11 +231,25 @@ def _story(chromium: Any, live_server: Any, device: str, n: int, police: User, d
         candidate.refresh_from_db()
         assert candidate.dna_decision == "SUPPORTS"
         assert candidate.combined_posterior is not None and candidate.combined_posterior > 0.999
+        # The page says that only DNA confirms, and the DNA laboratory's own search of
+        # the man (started with the comparison) put this family up for its review.
+        assert "只有DNA能确认" in page.inner_text("[data-testid=only-dna]")
+        assert "比中待复核" in page.inner_text("[data-testid=dna-module-review]")
 
         page.fill("input[name=note]", "DNA比中，亲生父母")
         _tick_and_submit(walk, "form.form", "[data-testid=confirm]")
         walk.check("confirmed")
         assert page.inner_text("[data-testid=candidate-state]").strip() == "DNA确认"
+        # The way home of a self-searcher: the police record the day the family met.
+        page.fill("input[name=reunited_on]", "2099-01-01")
+        page.check("form.form input[name=confirm]")
+        walk.submit_bad("form.form", "reunion-in-the-future")
+        assert page.locator(".field:has(input[name=reunited_on]) .errorlist").count() == 1
+        page.fill("input[name=reunited_on]", timezone.localdate().isoformat())
+        page.fill("textarea[name=note]", "在渝中区公安分局认亲")
+        _tick_and_submit(walk, "form.form", "[data-testid=reunite]")
+        walk.check("reunited")
+        assert "团聚" in page.inner_text("[data-testid=reunited]")
         walk.go(f"/reunion/{search.pk}/", "family-search-matched")
         assert "已找到亲人" in page.inner_text("[data-testid=search-status]")
 
@@ -242,7 +262,7 @@ def _story(chromium: Any, live_server: Any, device: str, n: int, police: User, d
     assert Candidate.objects.get(search=search, state=Candidate.State.CONFIRMED).found == found
 
     stage = _family_checks(chromium, live_server.url, device, code, secret, base + 17)
-    assert "已找到" in stage, stage
+    assert "团聚" in stage, stage
 
 
 def test_a_family_finds_the_boy_lost_in_1998(

@@ -606,8 +606,19 @@ def test_linking_a_specimen_to_a_person_and_the_confirmed_match_seam(
     missing = person_create(
         actor=registrar, full_name="李小明", division=Division.objects.get(code="500101")
     )
-    ReferenceFamily.objects.filter(code="FAM0001").update(missing_child=missing)
     client = _verified(analyst, client_for)
+    # The analyst links the family to the child it searches for, on a parent's specimen
+    # page: a bad number is a field error, a person out of scope is refused.
+    father = ReferenceFamily.objects.get(code="FAM0001").specimens.first()
+    assert father is not None
+    page = f"/dna/specimens/{father.specimen_id}/"
+    bad = client.post(page, {"family-person_id": "x", "family-purpose": "寻亲2026-21"})
+    assert bad.status_code == 200
+    assert re.search(r'name="family-person_id"[^>]*aria-invalid="true"', bad.content.decode())
+    linked = client.post(page, {"family-person_id": missing.pk, "family-purpose": "寻亲2026-21"})
+    assert linked.status_code == 302
+    assert ReferenceFamily.objects.get(code="FAM0001").missing_child == missing
+    assert AuditEvent.objects.get(action="dna_family_link").detail["person"] == missing.pk
     response = client.post(
         "/dna/specimens/C0001/", {"link-person_id": child_person.pk, "link-purpose": "寻亲2026-21"}
     )

@@ -78,8 +78,9 @@ def test_past_outbreak_is_down_weighted(outbreak: dict[int, int]) -> None:
     spoiled = list(clean)
     for month, cases in outbreak.items():
         spoiled[month] += cases
-    params = FarringtonParams(trend=False)
-    unweighted = FarringtonParams(trend=False, reweight=False)
+    # (three years back: 34 reference months, so that one outbreak weighs as in the paper)
+    params = FarringtonParams(trend=False, years_back=3)
+    unweighted = FarringtonParams(trend=False, reweight=False, years_back=3)
     # when month 72 is assessed with and without reweighting
     with_reweighting = assess(spoiled, 20, params)
     without_reweighting = assess(spoiled, 20, unweighted)
@@ -123,7 +124,7 @@ def test_seasonal_levels_share_the_remainder_among_the_first_blocks() -> None:
 def test_expected_and_threshold_match_a_glm_fitted_by_hand() -> None:
     # given a small seasonal history (4 years) and the model without trend and reweighting
     counts = seasonal_counts(3, months=48)
-    params = FarringtonParams(trend=False, reweight=False, alpha=0.01)
+    params = FarringtonParams(trend=False, reweight=False, alpha=0.01, years_back=3)
     result = assess(counts, 30, params)
     # when the same reference months and factor are fitted with statsmodels directly:
     # months 11-44 (t = 48, b = 3, w = 1, last 3 excluded), level by position in the year

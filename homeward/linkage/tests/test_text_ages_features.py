@@ -180,6 +180,40 @@ def test_the_same_mark_in_different_words_gives_the_same_pair() -> None:
     assert family == official == english == frozenset({("胎记", "左肩")})
 
 
+def test_a_hole_before_the_ear_reads_the_same_however_it_is_written() -> None:
+    for written in ("右耳前小孔", "右耳前有小孔", "右耳朵前有小孔", "拴马桩"):
+        assert features.parse_marks(written) == frozenset({("耳前小孔", "")}), written
+
+
+def test_a_shared_nickname_alone_is_not_the_same_name_for_duplicates() -> None:
+    from homeward.linkage.dedup import found_duplicates
+    from homeward.linkage.records import found_from_fields
+
+    def person(found_id: str, **fields: str) -> object:
+        return found_from_fields(
+            {
+                "found_id": found_id,
+                "sex": "男",
+                "est_age_low": "30",
+                "est_age_high": "34",
+                "age_method": "bone",
+                "found_date": "2026-03-02",
+                **fields,
+            }
+        )
+
+    # two men who both remember only "幺娃" (a 小名 thousands of boys had) are not
+    # suggested as one person entered twice: the nickname counts once, not as a name
+    a = person("A", name_remembered="幺娃", found_province="福建")
+    b = person("B", name_remembered="幺娃", found_province="广东")
+    assert found_duplicates([a, b]) == []  # type: ignore[list-item]
+    # the same registered name still is
+    c = person("C", name="陈志远", name_remembered="幺娃", found_province="福建")
+    d = person("D", name="陈志远", name_remembered="幺娃", found_province="福建")
+    [suggestion] = found_duplicates([c, d])  # type: ignore[list-item]
+    assert "name_exact" in suggestion.reasons and "nickname" in suggestion.reasons
+
+
 def test_marks_are_split_on_semicolons() -> None:
     marks = features.parse_marks("右手背有疤；耳前小孔;双旋")
     assert marks == frozenset({("疤痕", "右手"), ("耳前小孔", ""), ("双旋", "")})

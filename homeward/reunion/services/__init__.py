@@ -5,7 +5,10 @@ from homeward.reunion.services.candidates import (
     candidate_confirm,
     candidate_not_same,
     candidate_request_dna,
+    candidate_reunite,
+    dna_review,
     found_registry_person,
+    returned_victim,
 )
 from homeward.reunion.services.common import TRANSITIONS, ReunionError
 from homeward.reunion.services.duplicates import (
@@ -35,6 +38,9 @@ from homeward.reunion.services.registration import (
 )
 
 __all__ = [
+    "candidate_reunite",
+    "dna_review",
+    "returned_victim",
     "TRANSITIONS",
     "FamilyView",
     "PublicSubmission",

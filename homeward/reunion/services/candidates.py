@@ -6,6 +6,7 @@ search, the found person, the case and the way home)."""
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -88,6 +89,22 @@ def _dna_sides(candidate: Candidate) -> tuple[Any, Any]:
     return family, specimen
 
 
+def _start_dna_search(actor: User, candidate: Candidate, specimen: Any) -> None:
+    """The DNA module's own search of the found person's specimen against every
+    registered family, once: its candidate for this family goes through the DNA
+    module's review (re-sampling, a second analyst confirming on a re-test), which is
+    what the way home of a child of unknown identity waits for."""
+    from homeward.dna.services import match_run_start
+
+    if candidate.dna_run_id is not None:
+        return
+    candidate.dna_run = match_run_start(
+        actor=actor,
+        specimen=specimen,
+        purpose=_("Finding relatives: search %(code)s") % {"code": candidate.search.tracking_code},
+    )
+
+
 def _compare(candidate: Candidate, family: Any, specimen: Any) -> None:
     """The targeted kinship comparison; its LR joins the other fields' in one posterior."""
     from homeward.dna.engine import frequency_table
@@ -132,6 +149,7 @@ def candidate_request_dna(*, actor: User, candidate: Candidate, note: str = "") 
     family, specimen = _dna_sides(locked)
     if family is not None and specimen is not None:
         _compare(locked, family, specimen)
+        _start_dna_search(actor, locked, specimen)
     elif specimen is None:
         person = found_registry_person(locked.found)
         if person is None:
@@ -160,6 +178,7 @@ def candidate_request_dna(*, actor: User, candidate: Candidate, note: str = "") 
             "purpose": locked.search.tracking_code,
             "compared": locked.log10_lr_dna is not None,
             "dna_request": locked.dna_request_id,
+            "dna_run": locked.dna_run_id,
         },
     )
     return locked
@@ -178,6 +197,7 @@ def candidate_compare_dna(*, actor: User, candidate: Candidate) -> Candidate:
             status=409,
         )
     _compare(locked, family, specimen)
+    _start_dna_search(actor, locked, specimen)
     locked.save()
     audit_record(
         actor=actor,
@@ -270,5 +290,76 @@ def candidate_confirm(*, actor: User, candidate: Candidate, note: str = "") -> C
             "found": found.pk,
             "case": search.case_id,
         },
+    )
+    return locked
+
+
+def dna_review(candidate: Candidate) -> Any:
+    """How the DNA module's search, started for this candidate, judged the family
+    (dna.selectors.RunOutcome, labels only), or None before it was started."""
+    from homeward.dna.selectors import run_outcome_for_child
+
+    if candidate.dna_run_id is None:
+        return None
+    return run_outcome_for_child(candidate.dna_run_id, candidate.search.person_id)
+
+
+def returned_victim(candidate: Candidate) -> Any:
+    """The rescued victim behind a confirmed candidate, for the way home: civil affairs
+    return the victim on the victim's record; None for any other found person."""
+    return candidate.found.victim
+
+
+@transaction.atomic
+def candidate_reunite(
+    *, actor: User, candidate: Candidate, reunited_on: date, note: str = ""
+) -> Candidate:
+    """团聚: the family found by DNA met the person again. Recorded by the police for a
+    self-searcher or a found child; a rescued victim goes home on the victim's record
+    (victims.services.victim_return), where the DNA module's confirmation is checked."""
+    from django.core.exceptions import ValidationError
+
+    require_police_in_area(actor, candidate.search.division_id)
+    locked = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("search", "found__victim")
+        .get(pk=candidate.pk)
+    )
+    if locked.state != State.CONFIRMED:
+        raise DomainError(
+            ReunionError.CANDIDATE_STATE,
+            _("Only a candidate confirmed by DNA can be reunited."),
+            status=409,
+        )
+    if locked.found.victim is not None:
+        raise DomainError(
+            ReunionError.VICTIM_GOES_HOME,
+            _(
+                "A rescued victim goes home on the victim's record, by the civil-affairs unit "
+                "that looks after the victim."
+            ),
+            status=409,
+        )
+    if locked.reunited_on is not None:
+        raise DomainError(
+            ReunionError.CANDIDATE_STATE, _("The reunion is already recorded."), status=409
+        )
+    today = timezone.localdate()
+    confirmed_on = timezone.localdate(locked.decided_at) if locked.decided_at else None
+    if reunited_on > today:
+        raise ValidationError({"reunited_on": [_("The date cannot be in the future.")]})
+    if confirmed_on is not None and reunited_on < confirmed_on:
+        raise ValidationError(
+            {"reunited_on": [_("The family met after the DNA confirmation, not before.")]}
+        )
+    locked.reunited_on = reunited_on
+    locked.reunited_by = actor
+    locked.reunion_note = note.strip()[:500]
+    locked.save(update_fields=["reunited_on", "reunited_by", "reunion_note"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.REUNION_CANDIDATE_REUNITE,
+        obj=locked,
+        detail={"purpose": locked.search.tracking_code, "reunited_on": reunited_on.isoformat()},
     )
     return locked

@@ -31,6 +31,7 @@ class ReunionError(StrEnum):
     NOT_VERIFIED = "reunion_search_not_verified"
     NO_DNA_SUPPORT = "reunion_dna_does_not_support"
     NOT_SAMPLED = "reunion_not_sampled"
+    VICTIM_GOES_HOME = "reunion_victim_goes_home_on_the_victim_record"
 
 
 def police_unit(division: Division) -> Agency:

@@ -1,9 +1,9 @@
 """Matching: run the linkage engine for verified family searches and store the ranked
 candidates.
 
-A search is matched after it is verified or corrected; every verified search is
-matched again after a found person is registered or corrected (its candidates'
-probabilities depend on everyone else searched), and the tick job re-ranks each
+A search is matched after it is verified or corrected; after a found person is
+registered or corrected, the searches it can change are matched again
+(:func:`searches_affected_by`), and the tick job re-ranks each
 verified search at least every ``REMATCH_HOURS`` (the nightly full run, spread over
 the day and restartable: the state is ``matched_at`` in the database).
 
@@ -40,7 +40,7 @@ def searches_to_match() -> QuerySet[SearchRegistration]:
 
 
 def _index() -> FoundIndex:
-    return engine.build_index(engine.matchable_found())
+    return engine.matchable_index()
 
 
 def _match_one(search_id: int, index: FoundIndex, now: datetime) -> int:
@@ -124,10 +124,42 @@ def searches_match(
     return count
 
 
+def searches_affected_by(found_id: int) -> list[int]:
+    """The verified searches a registered or corrected found person can change: those
+    it is already a candidate of, and those it could now enter with a band. The second
+    set is found by scoring every search against an index of this one person, with the
+    whole table's size as N: the competition of the others is left out, so its
+    probability is never understated and no search it would enter is missed."""
+    searches = searches_to_match()
+    affected = set(
+        Candidate.objects.filter(found_id=found_id, search__in=searches).values_list(
+            "search_id", flat=True
+        )
+    )
+    found = engine.matchable_found().filter(pk=found_id).first()
+    if found is None:  # no longer searched (matched, closed): only its candidacies
+        return sorted(affected)
+    single = engine.build_index([found])
+    if single.n == 0:
+        return sorted(affected)
+    single.n = max(engine.matchable_found().count(), 1)
+    for search in searches.select_related("division", "township").iterator(chunk_size=500):
+        if search.pk in affected:
+            continue
+        try:
+            report = engine.report_record(search)
+        except FieldError:
+            continue
+        if any(hit.band for hit in single.search(report, top=1)):
+            affected.add(search.pk)
+    return sorted(affected)
+
+
 def found_match(found_id: int, *, now: datetime | None = None) -> int:
-    """After a found person is registered or corrected: every verified search again."""
-    del found_id  # every search's ranking depends on the whole table
-    return searches_match(searches_to_match().values_list("pk", flat=True), now=now)
+    """After a found person is registered or corrected: the searches it can change are
+    ranked again in full; the others keep their ranking (their probabilities move
+    only by the one more person in the table) until the daily re-rank."""
+    return searches_match(searches_affected_by(found_id), now=now)
 
 
 def searches_rematch_due(now: datetime | None = None) -> int:

@@ -314,12 +314,32 @@ class FamilyView:
     registered_on: date
 
 
+def _reunited(search: SearchRegistration) -> bool:
+    """The confirmed candidate met the family again: recorded by the police, or, for a
+    rescued victim, returned home to the parents by civil affairs."""
+    from homeward.reunion.models import Candidate
+
+    confirmed = (
+        Candidate.objects.filter(search=search, state=Candidate.State.CONFIRMED)
+        .select_related("found__victim")
+        .first()
+    )
+    if confirmed is None:
+        return False
+    if confirmed.reunited_on is not None:
+        return True
+    victim = confirmed.found.victim
+    return victim is not None and victim.returns.filter(kind="parents").exists()
+
+
 def family_stage(search: SearchRegistration) -> str:
     if search.status == SearchRegistration.Status.SUBMITTED:
         return _("Received: the police will contact you to verify it")
     if search.status == SearchRegistration.Status.VERIFIED:
         return _("Verified: being searched. The police will contact you if there is news.")
     if search.status == SearchRegistration.Status.MATCHED:
+        if _reunited(search):
+            return _("Your family has met again (团聚). We wish you well.")
         return _("Your family member has been found. The police will contact you.")
     return _("Closed. Contact the police for details.")
 

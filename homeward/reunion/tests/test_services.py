@@ -316,7 +316,7 @@ def sample_both_sides(
     family's real child C0000, or an unrelated U0000), and links them to the search."""
     from homeward.core.roles import Role
     from homeward.dna.models import ReferenceFamily, Specimen
-    from homeward.dna.services import specimen_link_person
+    from homeward.dna.services import family_link_missing_child, specimen_link_person
     from homeward.dna.tests.test_dna_module import _import_population, _population
 
     settings.DNA_INDEX_DIR = tmp_path / "dna-index"
@@ -325,7 +325,12 @@ def sample_both_sides(
         _import_population(analyst, _population(n=1, unrelated=1))
     search.refresh_from_db()
     self_search.refresh_from_db()
-    ReferenceFamily.objects.filter(code="FAM0000").update(missing_child=search.person)
+    family_link_missing_child(
+        actor=analyst,
+        family=ReferenceFamily.objects.get(code="FAM0000"),
+        person_id=search.person_id,
+        purpose=f"寻亲 {search.tracking_code}",
+    )
     specimen = Specimen.objects.get(specimen_id="C0000" if related else "U0000")
     specimen_link_person(
         actor=analyst, specimen=specimen, person_id=self_search.person_id, purpose="寻亲比对"
@@ -357,3 +362,78 @@ def test_an_unrelated_specimen_does_not_support_and_cannot_be_confirmed(
     with pytest.raises(DomainError) as unsupported:
         services.candidate_confirm(actor=owner, candidate=candidate)
     assert unsupported.value.code == "reunion_dna_does_not_support"
+
+
+def test_a_new_found_person_reranks_only_the_searches_he_can_enter(
+    owner: User,
+    public_search: SearchRegistration,
+    self_search: SearchRegistration,
+    yuzhong: Division,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from homeward.reunion.services.matching import searches_affected_by
+
+    # given the family's search for the boy, and another family's search for a girl
+    # lost in 2015 (another sex, born twenty years later), both verified
+    girl = services.search_register(
+        actor=owner,
+        kind="family",
+        division=yuzhong,
+        **{
+            **FAMILY_FIELDS,
+            "name": "刘小燕",
+            "nickname": "燕子",
+            "sex": "female",
+            "birth_date": "2012-06",
+            "age_stated": 3,
+            "missing_date": "2015-08",
+            "marks": "",
+        },
+    )
+    _verify(owner, public_search, django_capture_on_commit_callbacks)
+    _verify(owner, girl, django_capture_on_commit_callbacks)
+    public_search.refresh_from_db()
+    girl.refresh_from_db()
+    girl_ranked_at = girl.matched_at
+    # when the man's self-search is verified, he becomes a found person
+    _verify(owner, self_search, django_capture_on_commit_callbacks)
+    found = FoundPerson.objects.get(self_search=self_search)
+    # then only the boy's search is ranked again, and he is its candidate
+    assert searches_affected_by(found.pk) == [public_search.pk]
+    girl.refresh_from_db()
+    assert girl.matched_at == girl_ranked_at
+    assert Candidate.objects.filter(search=public_search, found=found).exists()
+    assert not Candidate.objects.filter(search=girl, found=found).exists()
+    # and once he is the boy's candidate, a correction of his record re-ranks that search
+    assert searches_affected_by(found.pk) == [public_search.pk]
+
+
+def test_the_found_index_is_kept_while_the_table_is_unchanged(
+    owner: User,
+    public_search: SearchRegistration,
+    self_search: SearchRegistration,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    from homeward.reunion import engine
+
+    settings.REUNION_INDEX_CACHE_SECONDS = 300
+    _verify(owner, self_search, django_capture_on_commit_callbacks)
+    first = engine.matchable_index()
+    # unchanged table: the same index object, not a rebuild
+    assert engine.matchable_index() is first
+    assert first.n == 1
+    # a correction (a new version) rebuilds it
+    found = FoundPerson.objects.get(self_search=self_search)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.found_person_update(
+            actor=owner, found=found, version=found.version, accent="重庆口音"
+        )
+    second = engine.matchable_index()
+    assert second is not first
+    # a confirmed (matched) found person leaves the table: rebuilt, and empty
+    FoundPerson.objects.filter(pk=found.pk).update(status=FoundPerson.Status.MATCHED)
+    assert engine.matchable_index().n == 0
+    # with the cache off, every call rebuilds
+    settings.REUNION_INDEX_CACHE_SECONDS = 0
+    assert engine.matchable_index() is not engine.matchable_index()
