@@ -137,9 +137,9 @@ class Warning(models.Model):
     supervision as a key region (挂牌督办)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("warning status", "Awaiting decision")
         LISTED = "listed", pgettext_lazy("warning status", "Key region listed")
-        CLOSED = "closed", _("Closed without listing")
+        CLOSED = "closed", pgettext_lazy("warning status", "Closed without listing")
 
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="warning")
     figure = models.CharField(max_length=40)
