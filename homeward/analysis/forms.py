@@ -34,7 +34,7 @@ class CloseForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    FORMATS = [("pdf", "PDF"), ("docx", "Word (.docx)")]
+    FORMATS = [("pdf", "PDF"), ("docx", "Word")]
 
     area = forms.ChoiceField(label=_("Area"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)

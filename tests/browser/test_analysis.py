@@ -92,7 +92,7 @@ def _office_story(chromium: Any, url: str, device: str, office: Any, shots: int)
         flat=True,
         shots=shots,
     ) as walk:
-        walk.allowed.update({"H3", "PDF", "Word", "docx", "Farrington"})
+        walk.allowed.update({"H3", "PDF", "Word"})
         console: list[str] = []
         walk.page.on("console", lambda message: console.append(message.text))
         page = walk.page
@@ -162,7 +162,7 @@ def _district_story(chromium: Any, url: str, device: str, coordinator: Any, shot
         flat=True,
         shots=shots,
     ) as walk:
-        walk.allowed.update({"H3", "PDF", "Word", "docx", "Farrington"})
+        walk.allowed.update({"H3", "PDF", "Word"})
         page = walk.page
         # The warning is in the district office's inbox on its home page.
         assert "预警" in page.inner_text("main")
