@@ -16,7 +16,7 @@
       legend: { orientation: "h", y: -0.2 },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
-      xaxis: { type: "category" },
+      xaxis: { type: "category", automargin: true },
       yaxis: { rangemode: "tozero" }
     };
     if (element.dataset.kind === "bar") {
