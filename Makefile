@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-earlywarning bench-screening bench-screening-intake
+PHONY_EXTRA := bench-load bench-fanout bench-exactly-once bench-backlog bench-linkage bench-earlywarning bench-screening bench-screening-intake bench-analysis
 BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
 .PHONY: backup restore db-roles help run setup test test-postgres test-integration lint format typecheck importlint bench worker beat messages makemessages check-deploy clean
 .PHONY: lock audit vulndb data-inventory
@@ -87,6 +87,9 @@ bench-fanout: $(DEV_STAMP) ## Alert fan-out to 1,000,000 subscribers on the loca
 bench-backlog: $(DEV_STAMP) ## Two ticks flag 5,000 overdue clues while the public submits (PostgreSQL, then SQLite; ~2 min)
 	$(PY) bench/tick_backlog.py --database postgres
 	$(PY) bench/tick_backlog.py --database sqlite
+
+bench-analysis: $(DEV_STAMP) ## Situation analysis pages over 10 million events of ten years (rollup cells) on PostgreSQL (~5 min)
+	$(PY) bench/analysis_bench.py
 
 bench-linkage: $(DEV_STAMP) ## Finding relatives: ranking quality on an untuned seed, and search speed at 1,000,000 found persons (~10 min, 5 GB)
 	$(PY) bench/linkage_bench.py --open-sample 1000

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dna/", include("homeward.dna.urls")),
     path("reunion/", include("homeward.reunion.urls")),
     path("screening/", include("homeward.screening.urls")),
+    path("analysis/", include("homeward.analysis.urls")),
     path("", include("homeward.core.urls")),
 ]
 

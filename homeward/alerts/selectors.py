@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from homeward.alerts.models import (
     Alert,
@@ -24,10 +25,12 @@ from homeward.alerts.models import (
     Delivery,
     DeliveryStatus,
     PartnerPush,
+    Sex,
     Sighting,
 )
 from homeward.core.audit import read_audited_or_404
-from homeward.core.counts import Counts, per_division
+from homeward.core.counts import Counts
+from homeward.core.figures import FigureDefinition, figure_counts
 from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
@@ -172,15 +175,60 @@ __all__ = [
 ]
 
 
+# The module's figures (core.figures), read by the plan's indicators and the situation
+# analysis. ``updated_at`` moves with every change of an alert.
+FIGURES: list[FigureDefinition] = [
+    FigureDefinition(
+        key="alerts_published",
+        label=gettext_lazy("Alerts published"),
+        model="alerts.Alert",
+        date_field="published_at",
+        category_field="sex",
+        category_labels=dict(Sex.choices),
+        changed_field="updated_at",
+    ),
+    FigureDefinition(
+        key="children_found",
+        label=gettext_lazy("Children found safe (alerts)"),
+        model="alerts.Alert",
+        date_field="published_at",
+        category_field="sex",
+        category_labels=dict(Sex.choices),
+        condition=Q(outcome=Alert.Outcome.FOUND_SAFE),
+        changed_field="updated_at",
+    ),
+    FigureDefinition(
+        key="children_found_24h",
+        label=gettext_lazy("Children found within 24 hours of the alert"),
+        model="alerts.Alert",
+        date_field="published_at",
+        category_field="sex",
+        category_labels=dict(Sex.choices),
+        condition=Q(
+            outcome=Alert.Outcome.FOUND_SAFE,
+            ended_at__lte=F("published_at") + timedelta(hours=24),
+        ),
+        changed_field="updated_at",
+    ),
+    FigureDefinition(
+        key="children_found_7d",
+        label=gettext_lazy("Children found within 7 days of the alert"),
+        model="alerts.Alert",
+        date_field="published_at",
+        category_field="sex",
+        category_labels=dict(Sex.choices),
+        condition=Q(
+            outcome=Alert.Outcome.FOUND_SAFE,
+            ended_at__lte=F("published_at") + timedelta(days=7),
+        ),
+        changed_field="updated_at",
+    ),
+]
+
+
 def plan_counts(start: datetime, end: datetime) -> Counts:
     """Alerts published in [start, end) and, of them, children found safe, per district."""
-    from django.db.models import Count, Q
-
-    return per_division(
-        Alert.objects.filter(published_at__gte=start, published_at__lt=end),
-        alerts_published=Count("pk"),
-        children_found=Count("pk", filter=Q(outcome=Alert.Outcome.FOUND_SAFE)),
-    )
+    return figure_counts(FIGURES[:2], start, end)
 
 
 def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:

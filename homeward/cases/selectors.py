@@ -18,12 +18,15 @@ from enum import StrEnum
 from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from homeward.cases.models import (
     UNSOLVED_STATUSES,
     Case,
     CaseEvent,
     CaseParty,
+    CaseSource,
+    Crime,
     Interview,
     ProgressEntry,
     SupervisionListing,
@@ -34,7 +37,8 @@ from homeward.cases.models import (
 from homeward.cases.policy import LEADER_POSTS
 from homeward.core.audit import audit_read, audit_record, read_audited_or_404
 from homeward.core.audit_actions import AuditAction
-from homeward.core.counts import Counts, per_division
+from homeward.core.counts import Counts
+from homeward.core.figures import FigureDefinition, figure_counts
 from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import Division, User
 from homeward.core.models.agencies import PUBLIC_SECURITY_KIND
@@ -255,24 +259,46 @@ def cases_from_source(user: User, *, source: str, reference: int) -> QuerySet[Ca
     return cases_visible_to(user).filter(source=source, source_reference=reference)
 
 
+# The module's figures (core.figures), read by the plan's indicators and the situation
+# analysis. ``updated_at`` moves with every change of a case.
+FIGURES: list[FigureDefinition] = [
+    FigureDefinition(
+        key="cases_opened",
+        label=gettext_lazy("Cases opened"),
+        model="cases.Case",
+        date_field="created_at",
+        category_field="source",
+        category_labels=dict(CaseSource.choices),
+        changed_field="updated_at",
+        police_only=True,
+    ),
+    FigureDefinition(
+        key="cases_solved",
+        label=gettext_lazy("Cases solved"),
+        model="cases.Case",
+        date_field="solved_at",
+        category_field="source",
+        category_labels=dict(CaseSource.choices),
+        changed_field="updated_at",
+        police_only=True,
+    ),
+    FigureDefinition(
+        key="cases_by_crime",
+        label=gettext_lazy("Cases opened, by crime"),
+        model="cases.Case",
+        date_field="created_at",
+        category_field="crimes__crime",
+        category_labels=dict(Crime.choices),
+        changed_field="updated_at",
+        multi_category=True,
+        police_only=True,
+    ),
+]
+
+
 def plan_counts(start: datetime, end: datetime) -> Counts:
     """Cases opened and cases solved in [start, end), per district."""
-    from django.db.models import Count
-
-    from homeward.core.counts import merge
-
-    return merge(
-        [
-            per_division(
-                Case.objects.filter(created_at__gte=start, created_at__lt=end),
-                cases_opened=Count("pk"),
-            ),
-            per_division(
-                Case.objects.filter(solved_at__gte=start, solved_at__lt=end),
-                cases_solved=Count("pk"),
-            ),
-        ]
-    )
+    return figure_counts(FIGURES[:2], start, end)
 
 
 def supervision_open_count(user: User) -> int:

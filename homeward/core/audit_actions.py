@@ -176,6 +176,14 @@ class AuditAction(StrEnum):
     SCREENING_TAKEDOWN_REQUEST = "screening_takedown_request"
     SCREENING_TAKEDOWN_UPDATE = "screening_takedown_update"
 
+    # Situation analysis and early warning (analysis)
+    ANALYSIS_WARNING_RAISE = "analysis_warning_raise"
+    ANALYSIS_WARNING_READ = "analysis_warning_read"
+    ANALYSIS_WARNING_LIST = "analysis_warning_list"
+    ANALYSIS_WARNING_CLOSE = "analysis_warning_close"
+    ANALYSIS_REPORT = "analysis_report"
+    ANALYSIS_ROLLUP_REBUILD = "analysis_rollup_rebuild"
+
     # Prevention
     LEDGER_ENTRY_CREATE = "ledger_entry_create"
     LEDGER_ENTRY_RISK = "ledger_entry_risk"

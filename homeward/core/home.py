@@ -48,7 +48,20 @@ HOME_WORK_SOURCES: tuple[str, ...] = (
     "homeward.victims.selectors.home_work",
     "homeward.coordination.selectors.home_work",
     "homeward.screening.selectors.home_work",
+    "homeward.analysis.selectors.home_work",
 )
+
+
+# Readers of one or two figures of the user's own work (this year, their area), shown
+# above the work lists: ``(user, *, today) -> list`` of items with label, value, note, url.
+HOME_FIGURE_SOURCES: tuple[str, ...] = ("homeward.analysis.selectors.home_figures",)
+
+
+def figures_for(user: User, *, today: date) -> list[object]:
+    figures: list[object] = []
+    for dotted in HOME_FIGURE_SOURCES:
+        figures.extend(import_string(dotted)(user, today=today))
+    return figures
 
 
 def previous_visit(user: User) -> datetime | None:

@@ -167,6 +167,18 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.REUNION_DUPLICATE_DISMISS: pgettext_lazy(
         "audit action", "Duplicate suggestion dismissed"
     ),
+    AuditAction.ANALYSIS_WARNING_RAISE: pgettext_lazy("audit action", "Early warning raised"),
+    AuditAction.ANALYSIS_WARNING_READ: pgettext_lazy("audit action", "Early warning read"),
+    AuditAction.ANALYSIS_WARNING_LIST: pgettext_lazy(
+        "audit action", "Key region listed from an early warning"
+    ),
+    AuditAction.ANALYSIS_WARNING_CLOSE: pgettext_lazy(
+        "audit action", "Early warning closed without listing"
+    ),
+    AuditAction.ANALYSIS_REPORT: pgettext_lazy(
+        "audit action", "Yearly situation analysis generated"
+    ),
+    AuditAction.ANALYSIS_ROLLUP_REBUILD: pgettext_lazy("audit action", "Situation figures rebuilt"),
     AuditAction.REUNION_FOUND_REGISTER: pgettext_lazy(
         "audit action", "Found person registered for finding relatives"
     ),

@@ -8,10 +8,12 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
-from homeward.core.counts import Counts, per_division
+from homeward.core.counts import Counts
+from homeward.core.figures import FigureDefinition, figure_counts
 from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
@@ -142,6 +144,21 @@ def confirmed_family_for_child(person_id: int) -> int | None:
     return candidate.family.missing_child_id
 
 
+# The module's figure (core.figures): a number of specimens, never DNA data.
+FIGURES: list[FigureDefinition] = [
+    FigureDefinition(
+        key="dna_samples",
+        label=gettext_lazy("DNA specimens registered"),
+        model="dna.Specimen",
+        date_field="created_at",
+        category_field="sample_type",
+        category_labels=dict(Specimen.SampleType.choices),
+        changed_field="created_at",
+        police_only=True,
+    ),
+]
+
+
 @dataclass(frozen=True)
 class RunOutcome:
     """Where the DNA module's search of a specimen stands for one family: the run's
@@ -179,14 +196,7 @@ def run_outcome_for_child(run_id: int, missing_child_id: int | None) -> RunOutco
 
 def plan_counts(start: datetime, end: datetime) -> Counts:
     """DNA specimens registered in [start, end), per district (a number, no DNA data)."""
-    from django.db.models import Count
-
-    from homeward.dna.models import Specimen
-
-    return per_division(
-        Specimen.objects.filter(created_at__gte=start, created_at__lt=end),
-        dna_samples=Count("pk"),
-    )
+    return figure_counts(FIGURES, start, end)
 
 
 def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:

@@ -18,19 +18,23 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from homeward.core.audit import read_audited_or_404
-from homeward.core.counts import Counts, per_division
+from homeward.core.counts import Counts
+from homeward.core.figures import FigureDefinition, figure_counts
 from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import Division, Township, User
 from homeward.core.roles import Role
 from homeward.core.scoping import scope_filter, scope_of
+from homeward.prevention.models import Category as LedgerCategory
 from homeward.prevention.models import (
     DropoutFile,
     FoundChild,
     LedgerEntry,
     OffenderFollowUp,
     RegistrationCheck,
+    Visit,
     WorkArea,
 )
 
@@ -215,15 +219,52 @@ def overdue_by_division(user: User) -> dict[str, int]:
     }
 
 
+# The module's figures (core.figures), read by the plan's indicators and the situation
+# analysis.
+FIGURES: list[FigureDefinition] = [
+    FigureDefinition(
+        key="visits_done",
+        label=gettext_lazy("Ledger visits done"),
+        model="prevention.Visit",
+        date_field="visited_on",
+        division_field="entry__division",
+        category_field="kind",
+        category_labels=dict(Visit.Kind.choices),
+        changed_field="recorded_at",
+    ),
+    FigureDefinition(
+        key="ledger_entries",
+        label=gettext_lazy("People entered in the at-risk ledger"),
+        model="prevention.LedgerEntry",
+        date_field="opened_at",
+        category_field="category",
+        category_labels=dict(LedgerCategory.choices),
+        changed_field="opened_at",
+    ),
+    FigureDefinition(
+        key="dropouts",
+        label=gettext_lazy("Students who dropped out"),
+        model="prevention.DropoutFile",
+        date_field="left_on",
+        category_field="reason",
+        category_labels=dict(DropoutFile.Reason.choices),
+        changed_field="opened_at",
+    ),
+    FigureDefinition(
+        key="children_found_alone",
+        label=gettext_lazy("Street minors and abandoned infants found"),
+        model="prevention.FoundChild",
+        date_field="found_at",
+        category_field="kind",
+        category_labels=dict(FoundChild.Kind.choices),
+        changed_field="recorded_at",
+    ),
+]
+
+
 def plan_counts(start: datetime, end: datetime) -> Counts:
     """Visits to people in the ledger done in [start, end), per district."""
-    from homeward.prevention.models import Visit
-
-    return per_division(
-        Visit.objects.filter(visited_on__gte=start.date(), visited_on__lt=end.date()),
-        division_field="entry__division",
-        visits_done=Count("pk"),
-    )
+    return figure_counts(FIGURES[:1], start, end)
 
 
 def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "homeward.coordination",
     "homeward.reunion",
     "homeward.screening",
+    "homeward.analysis",
     "homeward.demo",
 ]
 
@@ -219,6 +220,12 @@ TIME_ZONE = "Asia/Shanghai"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Plotly's bundled plotly.min.js from the installed package (no CDN; analysis charts).
+    "homeward.analysis.staticfiles.PlotlyFinder",
+]
 MEDIA_ROOT = VAR_DIR / "media"  # never served directly; files go through authorised views
 MEDIA_URL = "/protected-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -271,6 +278,12 @@ DNA_SEARCH_SHARDS = env_int("HOMEWARD_DNA_SEARCH_SHARDS", 0, minimum=0, maximum=
 DNA_SHARD_QUEUE = env_str("HOMEWARD_DNA_SHARD_QUEUE", "dna-shards")
 # Scan threads per shard worker process (one per core is the most that helps).
 DNA_SHARD_THREADS = env_int("HOMEWARD_DNA_SHARD_THREADS", 1, minimum=1, maximum=16)
+
+# --- Situation analysis ------------------------------------------------------------------
+# H3 resolution of the clue hot spots (7: cells of about 5 km²).
+ANALYSIS_H3_RESOLUTION = env_int("HOMEWARD_ANALYSIS_H3_RESOLUTION", 7, minimum=4, maximum=10)
+# The monthly early warning catches up at most this many missed months.
+ANALYSIS_CATCH_UP_MONTHS = env_int("HOMEWARD_ANALYSIS_CATCH_UP_MONTHS", 12, minimum=1, maximum=120)
 
 # --- Clues -------------------------------------------------------------------------------
 TIP_HOURLY_LIMIT = env_int("HOMEWARD_TIP_HOURLY_LIMIT", 10, minimum=1)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from homeward.core.audit import read_audited_or_404
-from homeward.core.counts import Counts, per_division
+from homeward.core.counts import Counts
+from homeward.core.figures import FigureDefinition, figure_counts
 from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.scoping import scope_filter
@@ -91,16 +93,44 @@ def mandatory_reports_of(user: User) -> QuerySet[MandatoryReport]:
     )
 
 
+# The module's figures (core.figures): the plan's indicators and the situation
+# analysis read these. A clue has no change timestamp (its receipt is kept to the hour,
+# DP-08), so its rollup is rechecked by month.
+FIGURES: list[FigureDefinition] = [
+    FigureDefinition(
+        key="clues_received",
+        label=gettext_lazy("Clues received"),
+        model="tips.Tip",
+        date_field="received_hour",
+        category_field="category",
+        category_labels=dict(Tip.Category.choices),
+        point_fields=("latitude", "longitude"),
+    ),
+    FigureDefinition(
+        key="clues_substantiated",
+        label=gettext_lazy("Clues substantiated"),
+        model="tips.Tip",
+        date_field="received_hour",
+        category_field="category",
+        category_labels=dict(Tip.Category.choices),
+        condition=Q(status=Tip.Status.SUBSTANTIATED),
+    ),
+    FigureDefinition(
+        key="mandatory_reports",
+        label=gettext_lazy("Mandatory reports"),
+        model="tips.Tip",
+        date_field="received_hour",
+        category_field="mandatory__institution_kind",
+        category_labels=dict(MandatoryReport.InstitutionKind.choices),
+        condition=Q(channel=Tip.Channel.MANDATORY),
+    ),
+]
+
+
 def plan_counts(start: datetime, end: datetime) -> Counts:
     """Clues received and substantiated in [start, end), per district (the plan's
     indicators; numbers only)."""
-    from django.db.models import Count, Q
-
-    return per_division(
-        Tip.objects.filter(received_hour__gte=start, received_hour__lt=end),
-        clues_received=Count("pk"),
-        clues_substantiated=Count("pk", filter=Q(status=Tip.Status.SUBSTANTIATED)),
-    )
+    return figure_counts(FIGURES[:2], start, end)
 
 
 def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:

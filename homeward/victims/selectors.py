@@ -15,20 +15,26 @@ from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from homeward.core.audit import read_audited_or_404
-from homeward.core.counts import Counts, per_division
+from homeward.core.counts import Counts
+from homeward.core.figures import FigureDefinition, figure_counts
 from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.roles import P_VICTIM_MANAGE, P_VICTIM_VIEW
 from homeward.core.scoping import scope_filter
+from homeward.people.models import Person
 from homeward.people.selectors import mask
 from homeward.victims.models import (
     SERVICE_PROVIDERS,
+    AgeGroup,
     Institution,
     LegalAidApplication,
+    Origin,
     Placement,
     RegistrationTask,
+    ServiceKind,
     ServiceReferral,
     Victim,
 )
@@ -203,40 +209,76 @@ def legal_aid_queue(user: User) -> QuerySet[LegalAidApplication]:
     )
 
 
+# The module's figures (core.figures), read by the plan's indicators and the situation
+# analysis: victims by origin, age band and sex of the rescue's month; placements,
+# services, legal aid and follow-up visits.
+FIGURES: list[FigureDefinition] = [
+    FigureDefinition(
+        key="victims_rescued",
+        label=gettext_lazy("Victims rescued, by origin"),
+        model="victims.Victim",
+        date_field="rescued_at",
+        category_field="origin",
+        category_labels=dict(Origin.choices),
+        changed_field="registered_at",
+    ),
+    FigureDefinition(
+        key="victims_by_age",
+        label=gettext_lazy("Victims rescued, by age group"),
+        model="victims.Victim",
+        date_field="rescued_at",
+        category_field="age_group",
+        category_labels=dict(AgeGroup.choices),
+        changed_field="registered_at",
+    ),
+    FigureDefinition(
+        key="victims_by_sex",
+        label=gettext_lazy("Victims rescued, by sex"),
+        model="victims.Victim",
+        date_field="rescued_at",
+        category_field="person__sex",
+        category_labels=dict(Person.Sex.choices),
+        changed_field="registered_at",
+    ),
+    FigureDefinition(
+        key="victims_placed",
+        label=gettext_lazy("Victims placed"),
+        model="victims.Placement",
+        date_field="started_on",
+        division_field="victim__division",
+    ),
+    FigureDefinition(
+        key="services_done",
+        label=gettext_lazy("Services delivered"),
+        model="victims.ServiceReferral",
+        date_field="closed_at",
+        division_field="victim__division",
+        category_field="kind",
+        category_labels=dict(ServiceKind.choices),
+        condition=Q(status=ServiceReferral.Status.DONE),
+    ),
+    FigureDefinition(
+        key="legal_aid",
+        label=gettext_lazy("Legal-aid applications"),
+        model="victims.LegalAidApplication",
+        date_field="received_at",
+        changed_field="received_at",
+    ),
+    FigureDefinition(
+        key="follow_ups_done",
+        label=gettext_lazy("Follow-up visits done"),
+        model="victims.FollowUp",
+        date_field="done_on",
+        division_field="victim__division",
+    ),
+]
+_PLAN_FIGURES = frozenset({"victims_placed", "services_done", "legal_aid", "follow_ups_done"})
+
+
 def plan_counts(start: datetime, end: datetime) -> Counts:
     """Victims placed, services delivered, legal-aid applications and follow-up visits
     done in [start, end), per district."""
-    from django.db.models import Count
-
-    from homeward.core.counts import merge
-    from homeward.victims.models import FollowUp
-
-    first, last = start.date(), end.date()
-    return merge(
-        [
-            per_division(
-                Placement.objects.filter(started_on__gte=first, started_on__lt=last),
-                division_field="victim__division",
-                victims_placed=Count("pk"),
-            ),
-            per_division(
-                ServiceReferral.objects.filter(
-                    status=ServiceReferral.Status.DONE, closed_at__gte=start, closed_at__lt=end
-                ),
-                division_field="victim__division",
-                services_done=Count("pk"),
-            ),
-            per_division(
-                LegalAidApplication.objects.filter(received_at__gte=start, received_at__lt=end),
-                legal_aid=Count("pk"),
-            ),
-            per_division(
-                FollowUp.objects.filter(done_on__gte=first, done_on__lt=last),
-                division_field="victim__division",
-                follow_ups_done=Count("pk"),
-            ),
-        ]
-    )
+    return figure_counts([f for f in FIGURES if f.key in _PLAN_FIGURES], start, end)
 
 
 def home_work(user: User, *, since: datetime | None, today: date) -> list[WorkItem]:

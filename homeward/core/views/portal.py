@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
-from homeward.core.home import WorkKind, previous_visit, work_for
+from homeward.core.home import WorkKind, figures_for, previous_visit, work_for
 from homeward.core.maps import division_map_svg
 from homeward.core.models import Agency, User
 from homeward.core.permissions import current_user, requires
@@ -57,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "since": since,
         "groups": [group for group in groups if group[2]],
         "nothing_to_do": not items,
+        "my_figures": figures_for(user, today=timezone.localdate()),
     }
     return render(request, "core/home.html", context)
 

@@ -58,3 +58,11 @@ class Command(BaseCommand):
 
         seed_plan()
         self.stdout.write(self.style.SUCCESS("demo plan: a unit plan and a meeting"))
+        from homeward.demo.analysis import seed_analysis
+
+        history, warnings = seed_analysis()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo situation analysis: {history} clues of ten years, {warnings} early warnings"
+            )
+        )
