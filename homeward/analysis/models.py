@@ -164,6 +164,8 @@ class Warning(models.Model):
     class Meta:
         ordering = ["-month", "-pk"]
         indexes = [models.Index(fields=["division", "month"], name="analysis_wa_division_month")]
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
 
     def __str__(self) -> str:
         return f"warning {self.pk}"
@@ -186,6 +188,8 @@ class WarningNotice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["warning", "agency"], name="analysis_wn_once"),
         ]
+        verbose_name = _("warning notice")
+        verbose_name_plural = _("warning notices")
 
     def __str__(self) -> str:
         return f"warning notice {self.pk}"
