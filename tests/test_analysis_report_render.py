@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import io
+import os
 import re
 from datetime import UTC, datetime
 
