@@ -43,6 +43,8 @@ class MonthlyCount(models.Model):
                 name="analysis_mc_one_cell_outside",
             ),
         ]
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
 
     def __str__(self) -> str:
         return f"{self.figure} {self.division_id} {self.month} {self.category}: {self.count}"
@@ -67,6 +69,8 @@ class CellCount(models.Model):
                 fields=["figure", "month", "cell"], name="analysis_cc_one_cell"
             ),
         ]
+        verbose_name = _("hot-spot cell count")
+        verbose_name_plural = _("hot-spot cell counts")
 
     def __str__(self) -> str:
         return f"{self.figure} {self.cell} {self.month}: {self.count}"
@@ -79,6 +83,10 @@ class RollupState(models.Model):
     figure = models.CharField(max_length=40, unique=True)
     watermark = models.DateTimeField(null=True, blank=True)
     checked_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rollup state")
+        verbose_name_plural = _("rollup states")
 
     def __str__(self) -> str:
         return f"rollup {self.figure}"
@@ -112,6 +120,8 @@ class Assessment(models.Model):
                 name="analysis_as_one_per_series_month",
             ),
         ]
+        verbose_name = _("early-warning assessment")
+        verbose_name_plural = _("early-warning assessments")
 
     def __str__(self) -> str:
         return f"assessment {self.figure}/{self.category} {self.division_id} {self.month}"
@@ -126,6 +136,10 @@ class AssessmentRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     series = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("early-warning run")
+        verbose_name_plural = _("early-warning runs")
 
     def __str__(self) -> str:
         return f"assessment run {self.month}"

@@ -92,6 +92,7 @@ RET_SCREENING = (
     "a post confirmed illegal as long as its clue; a flagged post not confirmed 1 year after "
     "review; a post never flagged 90 days after intake (the operation keeps its figures)"
 )
+RET_ROLLUP = "recomputed from the modules' records; kept as long as the plan's records"
 RET_PLAN = "the plan's period (2021-2030) and 10 years after (government records)"
 
 # --- Who can see it (core.scoping, core.roles) ---------------------------------------------
@@ -129,6 +130,14 @@ VIS_SCREENING = (
     "audited; platforms see only their own takedown requests"
 )
 VIS_LEGAL = "the justice bureau, the assigned lawyer and the victim's civil-affairs unit"
+VIS_SITUATION = (
+    "command, joint-conference offices and analysts (the situation permission), their own "
+    "district's figures or, for municipal units, every district"
+)
+VIS_WARNING = (
+    "the situation permission's holders of the district; each notice only the unit it was "
+    "sent to (the joint-conference office and the district police)"
+)
 VIS_PLAN = "the unit itself, its joint-conference office and the levels above"
 
 
@@ -1044,6 +1053,60 @@ INVENTORY: dict[str, Table] = {
         retention=RET_PLAN,
         visible_to=VIS_PLAN,
         other="id evaluation agency scores total grade verdict grounds",
+    ),
+    "analysis.MonthlyCount": Table(
+        purpose="Situation analysis: monthly counts of each module's figures by district",
+        basis=BASIS_NONE,
+        retention=RET_ROLLUP,
+        visible_to=VIS_SITUATION,
+        other="id figure division month category count",
+    ),
+    "analysis.CellCount": Table(
+        purpose="Situation analysis: clue hot spots, counts per H3 cell and month",
+        basis=BASIS_NONE,
+        retention=RET_ROLLUP,
+        visible_to=VIS_SITUATION,
+        other="id figure division month cell count",
+    ),
+    "analysis.RollupState": Table(
+        purpose="Situation analysis: how far each figure's rollup has read",
+        basis=BASIS_NONE,
+        retention=RET_ROLLUP,
+        visible_to=VIS_NOBODY,
+        other="id figure watermark checked_on",
+    ),
+    "analysis.Assessment": Table(
+        purpose="Early warning: each series' expected count and threshold for a month",
+        basis=BASIS_NONE,
+        retention=RET_PLAN,
+        visible_to=VIS_SITUATION,
+        other=(
+            "id figure category division month observed expected threshold alarm score "
+            "dispersion trend_used model engine_version assessed_at"
+        ),
+    ),
+    "analysis.AssessmentRun": Table(
+        purpose="Early warning: the months assessed",
+        basis=BASIS_NONE,
+        retention=RET_PLAN,
+        visible_to=VIS_SITUATION,
+        other="id month started_at finished_at series warnings",
+    ),
+    "analysis.Warning": Table(
+        purpose="Early warning: counts above threshold and the office's decision on them",
+        basis=BASIS_DUTY,
+        retention=RET_PLAN,
+        visible_to=VIS_WARNING,
+        personal="decided_by decision_note",
+        other="id assessment figure category division month status listing created_at decided_at",
+    ),
+    "analysis.WarningNotice": Table(
+        purpose="Early warning: a warning in a unit's inbox",
+        basis=BASIS_DUTY,
+        retention=RET_PLAN,
+        visible_to=VIS_WARNING,
+        personal="read_by",
+        other="id warning agency created_at read_at",
     ),
     "coordination.RegionListing": Table(
         purpose="The plan: unit plans, annual reports, evaluations, meetings, funding and outreach",

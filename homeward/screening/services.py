@@ -23,7 +23,7 @@ from homeward.core.actors import require_permission
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.background import enqueue_after_commit
-from homeward.core.errors import DomainError
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.idempotency import app_hmac
 from homeward.core.imports import RowError
 from homeward.core.models import Division, User
@@ -63,6 +63,7 @@ class ScreeningError:
     IDEMPOTENCY_REUSED = "idempotency_key_reused"
     BATCH_TOO_LARGE = "screening_batch_too_large"
     FILE_TOO_LARGE = "screening_file_too_large"
+    NO_TAKEDOWN = "screening_no_such_takedown"
 
 
 # --- platforms ------------------------------------------------------------------------------
@@ -604,9 +605,7 @@ def post_review(
             ScreeningError.NOT_PENDING, _("This post was already reviewed."), status=409
         )
     if not scope_of(actor).allows_division(locked.division_id) and locked.division_id:
-        raise DomainError(
-            ScreeningError.NOT_PENDING, _("This post is not in your area."), status=404
-        )
+        raise DomainError(ActorError.OUT_OF_AREA, _("This post is not in your area."), status=404)
     chosen = label or locked.label
     if decision:
         if chosen not in LABELS or chosen == "benign":
@@ -731,7 +730,7 @@ def takedown_report(
         Takedown.objects.select_for_update().filter(pk=takedown_id, platform=platform).first()
     )
     if takedown is None:
-        raise DomainError("not_found", _("No such takedown request."), status=404)
+        raise DomainError(ScreeningError.NO_TAKEDOWN, _("No such takedown request."), status=404)
     if status == takedown.status:
         return takedown
     if status not in TAKEDOWN_TRANSITIONS.get(takedown.status, set()):

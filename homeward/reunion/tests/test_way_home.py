@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone, translation
 
-from homeward.core.errors import DomainError
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import AuditEvent, User
 from homeward.dna.models import MatchCandidate, MatchRun
 from homeward.reunion import services
@@ -125,10 +125,11 @@ def test_another_districts_police_cannot_record_a_reunion(
     owner: User, outsider: User, compared: Candidate, client_for: Callable[[User], Client]
 ) -> None:
     services.candidate_confirm(actor=owner, candidate=compared, note="DNA比中")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.candidate_reunite(
             actor=outsider, candidate=compared, reunited_on=timezone.localdate()
         )
+    assert refused.value.code == ActorError.OUT_OF_AREA
     response = client_for(outsider).post(
         f"/reunion/candidates/{compared.pk}/reunite/",
         {"reunited_on": timezone.localdate().isoformat(), "confirm": "on"},

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from homeward.core.errors import DomainError
+from homeward.core.errors import ActorError, DomainError
 from homeward.core.models import AuditEvent, Division, User
 from homeward.screening.models import Operation, Platform, Post, PostIdentifier, Takedown
 from homeward.screening.selectors import operation_figures, plan_counts, review_queue
 from homeward.screening.services import (
+    ScreeningError,
     post_paste,
     post_review,
     posts_submit_api,
@@ -123,6 +124,7 @@ def test_the_partner_api_is_idempotent_and_answers_each_item(wechat: Platform) -
     with pytest.raises(DomainError) as refused:
         posts_submit_api(platform=wechat, items=items[1:], idempotency_key="key-000001")
     assert refused.value.status == 409
+    assert refused.value.code == ScreeningError.IDEMPOTENCY_REUSED
 
 
 def test_confirming_a_sellers_post_opens_a_clue_with_the_phone_and_wechat_and_takedowns(
@@ -163,8 +165,9 @@ def test_confirming_a_sellers_post_opens_a_clue_with_the_phone_and_wechat_and_ta
     assert Post.objects.get(platform_post_id="d1").status == Post.Status.CONFIRMED
     assert AuditEvent.objects.filter(action="screening_review", object_id=str(post.pk)).exists()
     # reviewing it again is refused
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as again:
         post_review(actor=owner, post=post, decision=False)
+    assert again.value.code == ScreeningError.NOT_PENDING
 
 
 def test_a_confirmed_post_without_district_needs_the_clues_district(
@@ -206,6 +209,7 @@ def test_a_platform_reports_removal_of_its_own_requests_only(
     with pytest.raises(DomainError) as other:
         takedown_report(platform=douyin, takedown_id=takedown.pk, status="confirmed_removed")
     assert other.value.status == 404
+    assert other.value.code == ScreeningError.NO_TAKEDOWN
     takedown_report(platform=wechat, takedown_id=takedown.pk, status="acknowledged")
     done = takedown_report(
         platform=wechat, takedown_id=takedown.pk, status="confirmed_removed", reference="WX-1"
@@ -214,6 +218,7 @@ def test_a_platform_reports_removal_of_its_own_requests_only(
     with pytest.raises(DomainError) as back:
         takedown_report(platform=wechat, takedown_id=takedown.pk, status="refused")
     assert back.value.status == 409
+    assert back.value.code == ScreeningError.BAD_TRANSITION
 
 
 def test_operation_figures_are_computed_from_the_records(
@@ -254,16 +259,18 @@ def test_operation_figures_are_computed_from_the_records(
 def test_only_screening_roles_take_in_or_review_posts(
     make_user: object, wechat: Platform, no_role_user: User
 ) -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as paste:
         post_paste(actor=no_role_user, platform=wechat, text=SELLER_AD)
+    assert paste.value.code == ActorError.MISSING_PERMISSION
     _push(wechat, [{"post_id": "w1", "text": SELLER_AD, "district": "500103"}], key="k-roles-1")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as review:
         post_review(
             actor=no_role_user,
             post=Post.objects.get(platform_post_id="w1"),
             decision=True,
             label="illegal_adoption",
         )
+    assert review.value.code == ActorError.MISSING_PERMISSION
 
 
 def test_the_app_clusters_at_the_engines_own_threshold() -> None:
