@@ -13,7 +13,7 @@ through Django's test client in this process (no HTTP server): median and max of
 not included), and the number of SQL queries. The yearly report for the city is timed
 as PDF and Word. Prints the machine and the load average.
 
-Uses the database of DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/wt_analysis_app),
+Uses the database of DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/homeward_bench),
 migrated on first use; its analysis tables are emptied first.
 """
 
@@ -34,7 +34,7 @@ from costs import load, machine
 ROOT = Path(__file__).resolve().parents[1]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/wt_analysis_app")
+os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/homeward_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.test")
 
 

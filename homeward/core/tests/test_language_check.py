@@ -42,6 +42,7 @@ def test_english_a_user_would_see_is_found(html: str) -> None:
         '<option value="en" lang="en">English</option>',
         '<input type="hidden" name="version" value="3">',
         "<p>身份证号最后一位可以是 X</p>",
+        "<p>联系邮箱 help@homeward.cq.gov.cn，或来信至监督邮箱：jubao@cq.gov.cn。</p>",
     ],
 )
 def test_what_is_not_english_or_not_the_pages_own_words_is_let_through(html: str) -> None:
@@ -57,3 +58,15 @@ def test_the_report_names_the_words_and_their_context() -> None:
 def test_extra_allowed_words_are_let_through() -> None:
     assert english_words("乐乐 Lele", allowed={"Lele"}) == []
     assert english_words("乐乐 Lele") == ["Lele"]
+
+
+def test_english_beside_a_mail_address_is_still_found() -> None:
+    assert english_words("邮箱 help@homeward.cn Contact 我们") == ["Contact"]
+    assert english_words("请写信给 officer@gaj.cq.cn 或拨打 110") == []
+
+
+def test_a_long_page_of_chinese_with_one_english_word_is_read_whole() -> None:
+    # Pages are long runs of Chinese without spaces; the check reads all of it (the mail
+    # pattern once backtracked over such runs in quadratic time).
+    text = "线索已接收并研判，" * 4000 + "received" + "，已转交属地派出所。" * 4000
+    assert english_words(text) == ["received"]
