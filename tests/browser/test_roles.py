@@ -393,6 +393,49 @@ def role_the_womens_federation_follows_its_ledger() -> list[Role_]:
     return [("womens-federation", officer, story)]
 
 
+# --- The cyberspace office ---------------------------------------------------------------
+
+
+def role_the_cyberspace_officer_runs_an_operation() -> list[Role_]:
+    """市委网信办 (demo.cyberspace in the demo): an operation of its own, a pasted post in
+    the review queue, the operation form with a bad input, the paste form, takedowns."""
+    from homeward.screening.models import Operation
+    from homeward.screening.services import operation_create, platform_register, post_paste
+
+    officer = _user("cyberspace", "cq-cyberspace", Role.CYBERSPACE_OFFICER)
+    platform, _token = platform_register(actor=None, code="weixin", name="微信")
+    operation = operation_create(
+        actor=officer,
+        name="2026年冬季净网行动",
+        lead=Operation.Lead.CYBERSPACE,
+        starts_on=timezone.localdate() - timedelta(days=5),
+        platforms=[platform],
+    )
+    post = post_paste(
+        actor=officer,
+        platform=platform,
+        text="送养男宝，刚满月，健康，营养费私聊，加v：baobao_2026，电话138 2345 6789",
+        post_id="wx-0001",
+        division=Division.objects.get(code="500103"),
+        operation=operation,
+    )
+
+    def story(walk: Walk) -> None:
+        walk.allowed.update({"baobao_2026", "wx-0001"})
+        walk.menu_shows("网络巡查")
+        walk.go("/screening/", "queue")
+        walk.go(f"/screening/posts/{post.pk}/", "post")
+        walk.go("/screening/operations/", "operations")
+        walk.page.fill("input[name=name]", "春季净网行动")
+        walk.page.fill("input[name=starts_on]", "2026-11-05")
+        walk.submit_bad("form.card", "operation-bad-dates", {"input[name=ends_on]": "2026-11-01"})
+        walk.go(f"/screening/operations/{operation.pk}/", "operation")
+        walk.go("/screening/posts/new/", "paste")
+        walk.go("/screening/takedowns/", "takedowns")
+
+    return [("cyberspace", officer, story)]
+
+
 # --- The joint conference ---------------------------------------------------------------
 
 
@@ -572,6 +615,7 @@ ROLES = (
     role_the_village_worker_records_a_visit,
     role_the_teacher_files_a_mandatory_report,
     role_the_womens_federation_follows_its_ledger,
+    role_the_cyberspace_officer_runs_an_operation,
     role_the_office_follows_reports_and_supervision,
     role_the_district_coordinator_and_the_analyst,
     role_the_dna_analyst_and_the_auditor,
