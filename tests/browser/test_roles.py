@@ -420,8 +420,19 @@ def role_the_cyberspace_officer_runs_an_operation() -> list[Role_]:
         operation=operation,
     )
 
+    # One planned operation per device, started in each walk.
+    planned = {
+        device: operation_create(
+            actor=officer,
+            name=f"跨年净网行动（{'电脑版' if device == 'desktop' else '手机版'}）",
+            lead=Operation.Lead.CYBERSPACE,
+            starts_on=timezone.localdate() + timedelta(days=10),
+        )
+        for device in DEVICES
+    }
+
     def story(walk: Walk) -> None:
-        walk.allowed.update({"baobao_2026", "wx-0001"})
+        walk.allowed.update({"baobao_2026", "wx-0001", "weixin", f"ks-{walk.device}"})
         walk.menu_shows("网络巡查")
         walk.go("/screening/", "queue")
         walk.go(f"/screening/posts/{post.pk}/", "post")
@@ -430,8 +441,40 @@ def role_the_cyberspace_officer_runs_an_operation() -> list[Role_]:
         walk.page.fill("input[name=starts_on]", "2026-11-05")
         walk.submit_bad("form.card", "operation-bad-dates", {"input[name=ends_on]": "2026-11-01"})
         walk.go(f"/screening/operations/{operation.pk}/", "operation")
+        # The planned operation starts: a date in the future is refused beside the field.
+        walk.go(f"/screening/operations/{planned[walk.device].pk}/", "operation-planned")
+        walk.submit_bad(
+            "#operation-status", "operation-start-future", {"input[name=on]": "2099-01-01"}
+        )
+        walk.page.fill("input[name=on]", "")
+        with walk.page.expect_navigation():
+            walk.page.click("#operation-status button[type=submit]")
+        walk.check("operation-started")
+        assert "结束行动" in walk.page.inner_text("#operation-status")
         walk.go("/screening/posts/new/", "paste")
         walk.go("/screening/takedowns/", "takedowns")
+        # The platforms: one registered (a code with a space first), its token shown once,
+        # deactivated, given a new token.
+        walk.go("/screening/platforms/", "platforms")
+        walk.page.fill("#platform-new input[name=name]", "快手")
+        walk.submit_bad(
+            "#platform-new", "platform-bad-code", {"#platform-new input[name=code]": "快 手"}
+        )
+        walk.page.fill("#platform-new input[name=code]", f"ks-{walk.device}")
+        with walk.page.expect_navigation():
+            walk.page.click("#platform-new button[type=submit]")
+        walk.allowed.add(walk.page.inner_text("#new-token code").strip())
+        walk.check("platform-token")
+        row = f"tr.platform-row[data-code=ks-{walk.device}]"
+        with walk.page.expect_navigation():
+            walk.page.click(f"{row} form:has(input[name=active]) button")
+        walk.check("platform-deactivated")
+        assert "已停用" in walk.page.inner_text(row)
+        walk.page.click(f"{row} details.token-rotate summary")
+        with walk.page.expect_navigation():
+            walk.page.click(f"{row} details.token-rotate button")
+        walk.allowed.add(walk.page.inner_text("#new-token code").strip())
+        walk.check("platform-new-token")
 
     return [("cyberspace", officer, story)]
 
