@@ -179,7 +179,7 @@ class AuditAction(StrEnum):
     SCREENING_TAKEDOWN_REMINDER = "screening_takedown_reminder"
     SCREENING_OPERATION_STATUS = "screening_operation_status"
     SCREENING_PLATFORM_ACTIVE = "screening_platform_active"
-    SCREENING_PLATFORM_TOKEN_ROTATE = "screening_platform_token_rotate"
+    SCREENING_PLATFORM_REKEY = "screening_platform_token_rotate"
 
     # Situation analysis and early warning (analysis)
     ANALYSIS_WARNING_RAISE = "analysis_warning_raise"

@@ -226,7 +226,7 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.SCREENING_PLATFORM_ACTIVE: pgettext_lazy(
         "audit action", "Online platform deactivated or reactivated"
     ),
-    AuditAction.SCREENING_PLATFORM_TOKEN_ROTATE: pgettext_lazy(
+    AuditAction.SCREENING_PLATFORM_REKEY: pgettext_lazy(
         "audit action", "Online platform API token rotated"
     ),
     AuditAction.FOUND_CHILD_RECORD: pgettext_lazy("audit action", "Found child recorded"),

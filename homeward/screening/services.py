@@ -146,7 +146,7 @@ def platform_rotate_token(*, actor: User, platform: Platform) -> tuple[Platform,
     token = secrets.token_urlsafe(32)
     locked.token_digest = platform_token_digest(token)
     locked.save(update_fields=["token_digest"])
-    audit_record(actor=actor, action=AuditAction.SCREENING_PLATFORM_TOKEN_ROTATE, obj=locked)
+    audit_record(actor=actor, action=AuditAction.SCREENING_PLATFORM_REKEY, obj=locked)
     return locked, token
 
 
@@ -891,3 +891,49 @@ def takedown_report(
     )
     return takedown
 
+
+def takedowns_remind_overdue(now: datetime | None = None, *, batch: int | None = None) -> int:
+    """Tick job: an open takedown request past its due time is reminded to its platform
+    once — ``reminded_at`` is set (the partner API lists the request as reminded and
+    overdue, the takedown list shows it) and the reminder is audited.
+
+    Committed batches of ``TICK_BATCH_SIZE``; each reminder is a conditional update that
+    re-checks the condition, so two sweeps at once remind and audit every request once,
+    and a request answered meanwhile is left alone."""
+    from django.conf import settings
+
+    from homeward.core.tick import batch_pause
+
+    moment = now or timezone.now()
+    size = batch or settings.TICK_BATCH_SIZE
+    due = Takedown.objects.filter(
+        status__in=[Takedown.Status.REQUESTED, Takedown.Status.ACKNOWLEDGED],
+        reminded_at__isnull=True,
+        due_at__lt=moment,
+    )
+    count = 0
+    after = 0
+    while True:
+        rows = list(
+            due.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "platform__code", "due_at")[:size]
+        )
+        if not rows:
+            return count
+        if after:
+            batch_pause()
+        after = rows[-1][0]
+        with transaction.atomic():
+            for pk, platform_code, due_at in rows:
+                if not due.filter(pk=pk).update(reminded_at=moment):
+                    continue  # reminded meanwhile by another sweep, or answered
+                audit_record(
+                    actor=None,
+                    action=AuditAction.SCREENING_TAKEDOWN_REMINDER,
+                    object_type=Takedown._meta.label_lower,
+                    object_id=str(pk),
+                    actor_username="system",
+                    detail={"platform": platform_code, "due_at": due_at.isoformat()},
+                )
+                count += 1

@@ -420,6 +420,23 @@ def role_the_cyberspace_officer_runs_an_operation() -> list[Role_]:
         operation=operation,
     )
 
+    # A confirmed post whose takedown request went past its due time: the tick reminded
+    # the platform, the takedown list shows it overdue and reminded.
+    from homeward.screening.models import Takedown
+    from homeward.screening.services import post_review, takedowns_remind_overdue
+
+    confirmed = post_paste(
+        actor=officer,
+        platform=platform,
+        text="代孕包成功，包性别，试管婴儿一条龙，私聊，加v：daiyun_888",
+        post_id="wx-0002",
+        division=Division.objects.get(code="500103"),
+        operation=operation,
+    )
+    post_review(actor=officer, post=confirmed, decision=True, label="surrogacy")
+    Takedown.objects.filter(post=confirmed).update(due_at=timezone.now() - timedelta(hours=3))
+    takedowns_remind_overdue()
+
     # One planned operation per device, started in each walk.
     planned = {
         device: operation_create(
@@ -432,7 +449,9 @@ def role_the_cyberspace_officer_runs_an_operation() -> list[Role_]:
     }
 
     def story(walk: Walk) -> None:
-        walk.allowed.update({"baobao_2026", "wx-0001", "weixin", f"ks-{walk.device}"})
+        walk.allowed.update(
+            {"baobao_2026", "daiyun_888", "wx-0001", "wx-0002", "weixin", f"ks-{walk.device}"}
+        )
         walk.menu_shows("网络巡查")
         walk.go("/screening/", "queue")
         walk.go(f"/screening/posts/{post.pk}/", "post")
@@ -452,7 +471,8 @@ def role_the_cyberspace_officer_runs_an_operation() -> list[Role_]:
         walk.check("operation-started")
         assert "结束行动" in walk.page.inner_text("#operation-status")
         walk.go("/screening/posts/new/", "paste")
-        walk.go("/screening/takedowns/", "takedowns")
+        walk.go("/screening/takedowns/?overdue=1", "takedowns-overdue")
+        assert "已向平台催办" in walk.page.inner_text("#takedowns")
         # The platforms: one registered (a code with a space first), its token shown once,
         # deactivated, given a new token.
         walk.go("/screening/platforms/", "platforms")

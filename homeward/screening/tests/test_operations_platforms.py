@@ -69,9 +69,7 @@ def test_an_operation_starting_later_is_planned_then_started_and_ended_with_its_
         ([], "bogus"),
     ],
 )
-def test_a_bad_step_is_refused_with_its_reason(
-    cyberspace: User, steps: list[str], to: str
-) -> None:
+def test_a_bad_step_is_refused_with_its_reason(cyberspace: User, steps: list[str], to: str) -> None:
     operation = _planned(cyberspace)
     for step in steps:
         operation = operation_set_status(actor=cyberspace, operation=operation, to=step)
