@@ -225,6 +225,9 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "screening:post_detail": _from("screening.Post", pk="pk"),
     "screening:operation_detail": _from("screening.Operation", pk="pk"),
     "screening:operation_upload": _from("screening.Operation", pk="pk"),
+    "screening:operation_status": _from("screening.Operation", pk="pk"),
+    "screening:platform_active": _from("screening.Platform", pk="pk"),
+    "screening:platform_token": _from("screening.Platform", pk="pk"),
     "screening:intake_detail": _from("screening.IntakeBatch", pk="pk"),
 }
 

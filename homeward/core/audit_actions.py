@@ -79,6 +79,7 @@ class AuditAction(StrEnum):
     TIP_OVERDUE = "tip_overdue"
     TIP_JOINED_CASE = "tip_joined_case"
     TIP_FROM_ONLINE_POST = "tip_from_online_post"
+    TIP_IDENTIFIERS_REINDEX = "tip_identifiers_reindex"
     REWARD_APPLIED = "reward_applied"
     REWARD_UNIT_APPROVED = "reward_unit_approved"
     REWARD_MUNICIPAL_APPROVED = "reward_municipal_approved"
@@ -175,6 +176,10 @@ class AuditAction(StrEnum):
     SCREENING_REVIEW = "screening_review"
     SCREENING_TAKEDOWN_REQUEST = "screening_takedown_request"
     SCREENING_TAKEDOWN_UPDATE = "screening_takedown_update"
+    SCREENING_TAKEDOWN_REMINDER = "screening_takedown_reminder"
+    SCREENING_OPERATION_STATUS = "screening_operation_status"
+    SCREENING_PLATFORM_ACTIVE = "screening_platform_active"
+    SCREENING_PLATFORM_REKEY = "screening_platform_token_rotate"
 
     # Situation analysis and early warning (analysis)
     ANALYSIS_WARNING_RAISE = "analysis_warning_raise"

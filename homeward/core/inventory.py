@@ -858,8 +858,8 @@ INVENTORY: dict[str, Table] = {
         visible_to=VIS_SCREENING,
         personal="requested_by",
         other=(
-            "id post platform status because_of requested_at due_at acknowledged_at closed_at "
-            "platform_reference platform_note"
+            "id post platform status because_of requested_at due_at acknowledged_at "
+            "reminded_at closed_at platform_reference platform_note"
         ),
     ),
     "screening.IntakeBatch": Table(

@@ -202,6 +202,9 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     AuditAction.TIP_FROM_ONLINE_POST: pgettext_lazy(
         "audit action", "Clue opened from an online post"
     ),
+    AuditAction.TIP_IDENTIFIERS_REINDEX: pgettext_lazy(
+        "audit action", "Contact details of stored clues re-read"
+    ),
     AuditAction.SCREENING_PLATFORM_REGISTER: pgettext_lazy(
         "audit action", "Online platform registered"
     ),
@@ -213,6 +216,18 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     ),
     AuditAction.SCREENING_TAKEDOWN_UPDATE: pgettext_lazy(
         "audit action", "Platform answered a takedown request"
+    ),
+    AuditAction.SCREENING_TAKEDOWN_REMINDER: pgettext_lazy(
+        "audit action", "Overdue takedown request reminded to the platform"
+    ),
+    AuditAction.SCREENING_OPERATION_STATUS: pgettext_lazy(
+        "audit action", "净网 operation status changed"
+    ),
+    AuditAction.SCREENING_PLATFORM_ACTIVE: pgettext_lazy(
+        "audit action", "Online platform deactivated or reactivated"
+    ),
+    AuditAction.SCREENING_PLATFORM_REKEY: pgettext_lazy(
+        "audit action", "Online platform API token rotated"
     ),
     AuditAction.FOUND_CHILD_RECORD: pgettext_lazy("audit action", "Found child recorded"),
     AuditAction.FOUND_CHILD_STATUS: pgettext_lazy("audit action", "Found child status changed"),

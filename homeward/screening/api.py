@@ -4,7 +4,8 @@
   each item is answered on its own (``created``, ``exists`` — the same platform post id
   was already stored — or ``rejected`` with its field errors in Chinese). Retrying
   with the same key and items gives the first answer again.
-- ``GET /takedowns`` lists the platform's open takedown requests; ``POST
+- ``GET /takedowns`` lists the platform's open takedown requests (an overdue one says
+  so, and when it was reminded); ``POST
   /takedowns/{id}`` acknowledges one, confirms the removal or refuses it.
 
 A platform sees only its own requests; nothing of the classification, the reviews or
@@ -90,6 +91,23 @@ class TakedownOut(Schema):
     status: str
     requested_at: datetime
     due_at: datetime
+    overdue: bool = Field(False, description="still open past its due time")
+    reminded_at: datetime | None = Field(
+        None, description="when the request was reminded as overdue (once)"
+    )
+
+
+def _takedown_out(row: Takedown) -> TakedownOut:
+    return TakedownOut(
+        id=row.pk,
+        post_id=row.post.platform_post_id,
+        url=row.post.url,
+        status=row.status,
+        requested_at=row.requested_at,
+        due_at=row.due_at,
+        overdue=row.overdue(),
+        reminded_at=row.reminded_at,
+    )
 
 
 class TakedownIn(Schema):
@@ -146,17 +164,7 @@ def takedowns_pending(request: HttpRequest) -> list[TakedownOut]:
         .select_related("post")
         .order_by("due_at", "pk")[:500]
     )
-    return [
-        TakedownOut(
-            id=row.pk,
-            post_id=row.post.platform_post_id,
-            url=row.post.url,
-            status=row.status,
-            requested_at=row.requested_at,
-            due_at=row.due_at,
-        )
-        for row in rows
-    ]
+    return [_takedown_out(row) for row in rows]
 
 
 @router.post(
@@ -174,11 +182,4 @@ def takedown_update(request: HttpRequest, takedown_id: int, payload: TakedownIn)
         reference=payload.reference,
         note=payload.note,
     )
-    return TakedownOut(
-        id=row.pk,
-        post_id=row.post.platform_post_id,
-        url=row.post.url,
-        status=row.status,
-        requested_at=row.requested_at,
-        due_at=row.due_at,
-    )
+    return _takedown_out(row)

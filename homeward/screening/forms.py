@@ -110,3 +110,26 @@ class QueueFilterForm(forms.Form):
     label = forms.ChoiceField(
         label=_("Label"), choices=[("", _("All labels")), *ILLEGAL_LABELS], required=False
     )
+
+
+class OperationStatusForm(forms.Form):
+    """Start a planned operation or end a running one, with the day it happened."""
+
+    to = forms.ChoiceField(choices=Operation.Status.choices, widget=forms.HiddenInput)
+    on = forms.DateField(
+        label=_("Date (empty: today)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class PlatformForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Letters, digits, - and _ only: the platform's short name in export files."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    takedown_hours = forms.IntegerField(
+        label=_("Hours to remove a post"), min_value=1, max_value=720, initial=24
+    )

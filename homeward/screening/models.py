@@ -268,7 +268,7 @@ class Takedown(models.Model):
     near-duplicate of one), tracked until the platform confirms the removal."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("takedown status", "Requested")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged by the platform")
         CONFIRMED_REMOVED = "confirmed_removed", _("Removal confirmed")
         REFUSED = "refused", _("Refused by the platform")
@@ -283,9 +283,13 @@ class Takedown(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    requested_at = models.DateTimeField(_("Requested"), default=timezone.now)
+    requested_at = models.DateTimeField(pgettext_lazy("time", "Requested"), default=timezone.now)
     due_at = models.DateTimeField(pgettext_lazy("takedown", "Due"))
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Set once by the tick job when the request went past its due time still open: the
+    # platform sees the reminder in its list of requests (``reminded``), the takedown
+    # list shows it.
+    reminded_at = models.DateTimeField(_("Reminded"), null=True, blank=True)
     closed_at = models.DateTimeField(_("Closed"), null=True, blank=True)
     platform_reference = models.CharField(_("Platform's reference"), max_length=100, blank=True)
     platform_note = models.CharField(_("Platform's note"), max_length=300, blank=True)

@@ -18,7 +18,7 @@ from homeward.core.home import WorkItem, WorkKind
 from homeward.core.models import User
 from homeward.core.roles import P_SCREEN_OPERATE, P_SCREEN_REVIEW
 from homeward.core.scoping import scope_filter, scope_of
-from homeward.screening.models import Operation, Post, PostIdentifier, Takedown
+from homeward.screening.models import Operation, Platform, Post, PostIdentifier, Takedown
 
 
 def works_screening(user: User) -> bool:
@@ -207,6 +207,16 @@ def operations_visible_to(user: User) -> QuerySet[Operation]:
     ).distinct()
 
 
+def operation_changeable_by(user: User, operation: Operation) -> bool:
+    """Whether the user may start or end the operation: its own unit, or the municipal
+    unit of the same kind (``core.actors.require_unit``), with the operating permission."""
+    if not user.has_perm(P_SCREEN_OPERATE):
+        return False
+    if user.agency_id == operation.owning_agency_id:
+        return True
+    return bool(user.agency.is_municipal and user.agency.kind == operation.owning_agency.kind)
+
+
 FIGURES = ("screened", "flagged", "confirmed", "taken_down", "clues_opened")
 
 
@@ -267,6 +277,53 @@ def plan_counts(start: datetime, end: datetime) -> Counts:
     for district, figures in removed.items():
         counts.setdefault(district, {}).update(figures)
     return counts
+
+
+# --- platforms ------------------------------------------------------------------------------
+
+
+def manages_platforms(user: User) -> bool:
+    """Municipal units that run online screening manage the platforms."""
+    return bool(user.has_perm(P_SCREEN_OPERATE) and scope_of(user).all_divisions)
+
+
+@dataclass
+class PlatformRow:
+    platform: Platform
+    posts: int
+    open_takedowns: int
+    overdue_takedowns: int
+
+
+def platform_rows(now: datetime | None = None) -> list[PlatformRow]:
+    """Every platform with its posts and its open (and overdue) takedown requests:
+    figures only, no post is shown."""
+    moment = now or timezone.now()
+    # One grouped query per table (a join of posts and takedowns would multiply rows).
+    posts = dict(
+        Post.objects.values("platform_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("platform_id", "n")
+    )
+    takedowns = {
+        row["platform_id"]: row
+        for row in Takedown.objects.filter(
+            status__in=[Takedown.Status.REQUESTED, Takedown.Status.ACKNOWLEDGED]
+        )
+        .values("platform_id")
+        .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=Q(due_at__lt=moment)))
+        .order_by()
+    }
+    return [
+        PlatformRow(
+            platform=platform,
+            posts=posts.get(platform.pk, 0),
+            open_takedowns=takedowns.get(platform.pk, {}).get("n_open", 0),
+            overdue_takedowns=takedowns.get(platform.pk, {}).get("n_overdue", 0),
+        )
+        for platform in Platform.objects.order_by("-active", "code")
+    ]
 
 
 # --- takedowns ------------------------------------------------------------------------------

@@ -64,6 +64,9 @@ class ScreeningError:
     BATCH_TOO_LARGE = "screening_batch_too_large"
     FILE_TOO_LARGE = "screening_file_too_large"
     NO_TAKEDOWN = "screening_no_such_takedown"
+    OPERATION_BAD_TRANSITION = "screening_operation_bad_transition"
+    OPERATION_CLOSED = "screening_operation_closed"
+    PLATFORMS_MUNICIPAL = "screening_platforms_municipal_only"
 
 
 # --- platforms ------------------------------------------------------------------------------
@@ -81,7 +84,7 @@ def platform_register(
     """Register an online platform; returns it with its API token (shown once).
     ``actor`` None: the console command (``screening_platform_add``)."""
     if actor is not None:
-        require_permission(actor, P_SCREEN_OPERATE)
+        _require_platform_manager(actor)
     token = secrets.token_urlsafe(32)
     platform = Platform(
         code=code.strip(),
@@ -98,6 +101,53 @@ def platform_register(
         actor_username="" if actor else "console",
     )
     return platform, token
+
+
+def _require_platform_manager(actor: User) -> None:
+    """Platforms serve the whole city: the municipal units that run online screening
+    (the cyberspace office, the municipal police) register and manage them."""
+    require_permission(actor, P_SCREEN_OPERATE)
+    if not scope_of(actor).all_divisions:
+        raise DomainError(
+            ScreeningError.PLATFORMS_MUNICIPAL,
+            _(
+                "Only municipal units (the cyberspace office, the municipal police) manage platforms."
+            ),
+            status=403,
+        )
+
+
+@transaction.atomic
+def platform_set_active(*, actor: User, platform: Platform, active: bool) -> Platform:
+    """Deactivate a platform (its token is refused at once by the partner API; its
+    posts and takedown requests are kept) or reactivate it. Setting the current state
+    again changes nothing and records nothing."""
+    _require_platform_manager(actor)
+    locked = Platform.objects.select_for_update().get(pk=platform.pk)
+    if locked.active == active:
+        return locked
+    locked.active = active
+    locked.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.SCREENING_PLATFORM_ACTIVE,
+        obj=locked,
+        detail={"active": active},
+    )
+    return locked
+
+
+@transaction.atomic
+def platform_rotate_token(*, actor: User, platform: Platform) -> tuple[Platform, str]:
+    """A new API token for the platform, returned once; the old one is refused from
+    this commit on (only the new token's digest is stored)."""
+    _require_platform_manager(actor)
+    locked = Platform.objects.select_for_update().get(pk=platform.pk)
+    token = secrets.token_urlsafe(32)
+    locked.token_digest = platform_token_digest(token)
+    locked.save(update_fields=["token_digest"])
+    audit_record(actor=actor, action=AuditAction.SCREENING_PLATFORM_REKEY, obj=locked)
+    return locked, token
 
 
 def platform_for_token(token: str) -> Platform | None:
@@ -148,6 +198,11 @@ def operation_create(
     operation = Operation.objects.create(
         name=name.strip()[:120],
         lead=lead,
+        status=(
+            Operation.Status.PLANNED
+            if starts_on > timezone.localdate()
+            else Operation.Status.RUNNING
+        ),
         starts_on=starts_on,
         ends_on=ends_on,
         owning_agency=actor.agency,
@@ -157,6 +212,74 @@ def operation_create(
     operation.platforms.set(list(platforms))
     audit_record(actor=actor, action=AuditAction.SCREENING_OPERATION_SAVE, obj=operation)
     return operation
+
+
+OPERATION_TRANSITIONS: dict[str, set[str]] = {
+    Operation.Status.PLANNED: {Operation.Status.RUNNING},
+    Operation.Status.RUNNING: {Operation.Status.CLOSED},
+    Operation.Status.CLOSED: set(),
+}
+
+
+@transaction.atomic
+def operation_set_status(
+    *, actor: User, operation: Operation, to: str, on: date | None = None
+) -> Operation:
+    """Start a planned operation (``running``, from ``on``: its start date) or end a
+    running one (``closed``, on ``on``: its end date); ``on`` defaults to today and is
+    never in the future. Only the unit that runs the operation (or the municipal unit of
+    its kind) changes it; any other step (a closed operation reopened, a planned one
+    closed unstarted) is refused with the reason."""
+    from homeward.core.actors import require_unit
+
+    require_permission(actor, P_SCREEN_OPERATE)
+    locked = (
+        Operation.objects.select_for_update().select_related("owning_agency").get(pk=operation.pk)
+    )
+    require_unit(actor, locked.owning_agency, _("Only the unit running the operation changes it."))
+    status_names = dict(Operation.Status.choices)
+    if to not in OPERATION_TRANSITIONS.get(locked.status, set()):
+        raise DomainError(
+            ScreeningError.OPERATION_BAD_TRANSITION,
+            _("An operation cannot go from %(from)s to %(to)s.")
+            % {"from": locked.get_status_display(), "to": status_names.get(to, to)},
+            status=409,
+        )
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"on": [_("The date is in the future.")]})
+    before = locked.status
+    if to == Operation.Status.RUNNING:
+        if locked.ends_on is not None and locked.ends_on < day:
+            raise ValidationError(
+                {
+                    "on": [
+                        _("The operation was planned to end on %(end)s, before this date.")
+                        % {"end": locked.ends_on.isoformat()}
+                    ]
+                }
+            )
+        locked.starts_on = day
+    else:
+        if day < locked.starts_on:
+            raise ValidationError(
+                {
+                    "on": [
+                        _("The operation ends before it started (%(start)s).")
+                        % {"start": locked.starts_on.isoformat()}
+                    ]
+                }
+            )
+        locked.ends_on = day
+    locked.status = to
+    locked.save(update_fields=["status", "starts_on", "ends_on"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.SCREENING_OPERATION_STATUS,
+        obj=locked,
+        detail={"from": before, "to": to, "on": day.isoformat()},
+    )
+    return locked
 
 
 # --- intake ---------------------------------------------------------------------------------
@@ -274,6 +397,12 @@ def intake_request_upload(
     imported by a background run (:func:`intake_execute`): all or nothing, every bad
     row listed; the posts are then classified in committed batches with progress."""
     require_permission(actor, P_SCREEN_OPERATE)
+    if operation.status == Operation.Status.CLOSED:
+        raise DomainError(
+            ScreeningError.OPERATION_CLOSED,
+            _("This operation has ended: its figures are final. Upload to a running one."),
+            status=409,
+        )
     if len(content) > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": [_("The file is larger than 30 MB; split it.")]})
     if not file_name.lower().endswith(
@@ -761,3 +890,50 @@ def takedown_report(
         detail={"from": before, "to": status},
     )
     return takedown
+
+
+def takedowns_remind_overdue(now: datetime | None = None, *, batch: int | None = None) -> int:
+    """Tick job: an open takedown request past its due time is reminded to its platform
+    once — ``reminded_at`` is set (the partner API lists the request as reminded and
+    overdue, the takedown list shows it) and the reminder is audited.
+
+    Committed batches of ``TICK_BATCH_SIZE``; each reminder is a conditional update that
+    re-checks the condition, so two sweeps at once remind and audit every request once,
+    and a request answered meanwhile is left alone."""
+    from django.conf import settings
+
+    from homeward.core.tick import batch_pause
+
+    moment = now or timezone.now()
+    size = batch or settings.TICK_BATCH_SIZE
+    due = Takedown.objects.filter(
+        status__in=[Takedown.Status.REQUESTED, Takedown.Status.ACKNOWLEDGED],
+        reminded_at__isnull=True,
+        due_at__lt=moment,
+    )
+    count = 0
+    after = 0
+    while True:
+        rows = list(
+            due.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "platform__code", "due_at")[:size]
+        )
+        if not rows:
+            return count
+        if after:
+            batch_pause()
+        after = rows[-1][0]
+        with transaction.atomic():
+            for pk, platform_code, due_at in rows:
+                if not due.filter(pk=pk).update(reminded_at=moment):
+                    continue  # reminded meanwhile by another sweep, or answered
+                audit_record(
+                    actor=None,
+                    action=AuditAction.SCREENING_TAKEDOWN_REMINDER,
+                    object_type=Takedown._meta.label_lower,
+                    object_id=str(pk),
+                    actor_username="system",
+                    detail={"platform": platform_code, "due_at": due_at.isoformat()},
+                )
+                count += 1

@@ -23,7 +23,9 @@ from homeward.core.scoping import divisions_in_scope
 from homeward.screening import selectors, services
 from homeward.screening.forms import (
     OperationForm,
+    OperationStatusForm,
     PasteForm,
+    PlatformForm,
     QueueFilterForm,
     ReviewForm,
     UploadForm,
@@ -215,15 +217,36 @@ def operation_list(request: HttpRequest) -> HttpResponse:
             "rows": [(o, figures.get(o.pk, {})) for o in operations],
             "form": form,
             "operates": operates,
+            "manages_platforms": selectors.manages_platforms(user),
         },
     )
 
 
-@requires(P_SCREEN_REVIEW)
-def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _status_form(operation: Operation, data: Any = None) -> OperationStatusForm | None:
+    """The form of the operation's next step (start or end), None once it has ended."""
+    following = sorted(services.OPERATION_TRANSITIONS.get(operation.status, set()))
+    if not following and data is None:
+        return None
+    to = following[0] if following else ""
+    form = OperationStatusForm(data, initial={"to": to})
+    if to == Operation.Status.RUNNING:
+        form.fields["on"].label = _("Started on (empty: today)")
+    else:
+        form.fields["on"].label = _("Ended on (empty: today)")
+    return form
+
+
+def _operation_page(
+    request: HttpRequest,
+    operation: Operation,
+    *,
+    upload_form: UploadForm | None = None,
+    status_form: OperationStatusForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = current_user(request)
-    operation = _operation_or_404(user, pk)
     figures = selectors.operation_figures([operation.pk])[operation.pk]
+    changes = selectors.operation_changeable_by(user, operation)
     return render(
         request,
         "screening/operation_detail.html",
@@ -231,10 +254,19 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "operation": operation,
             "figures": figures,
             "intakes": list(operation.intakes.order_by("-requested_at")[:20]),
-            "upload_form": UploadForm(),
+            "upload_form": upload_form or UploadForm(),
             "operates": user.has_perm(P_SCREEN_OPERATE),
+            "status_form": (status_form or _status_form(operation)) if changes else None,
+            "next_status": sorted(services.OPERATION_TRANSITIONS.get(operation.status, set())),
         },
+        status=status,
     )
+
+
+@requires(P_SCREEN_REVIEW)
+def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    return _operation_page(request, _operation_or_404(user, pk))
 
 
 def _operation_or_404(user: Any, pk: int) -> Operation:
@@ -264,19 +296,38 @@ def operation_upload(request: HttpRequest, pk: int) -> HttpResponse:
             _form_errors(form, error)
         else:
             return redirect("screening:intake_detail", pk=batch.pk)
-    figures = selectors.operation_figures([operation.pk])[operation.pk]
-    return render(
-        request,
-        "screening/operation_detail.html",
-        {
-            "operation": operation,
-            "figures": figures,
-            "intakes": list(operation.intakes.order_by("-requested_at")[:20]),
-            "upload_form": form,
-            "operates": True,
-        },
-        status=400,
-    )
+    return _operation_page(request, operation, upload_form=form, status=400)
+
+
+@requires(P_SCREEN_OPERATE)
+@require_POST
+def operation_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a planned operation or end a running one (the unit running it only)."""
+    user = current_user(request)
+    operation = _operation_or_404(user, pk)
+    form = _status_form(operation, request.POST) or OperationStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            changed = services.operation_set_status(
+                actor=user,
+                operation=operation,
+                to=form.cleaned_data["to"],
+                on=form.cleaned_data.get("on"),
+            )
+        except DomainError as error:
+            if error.status == 403:
+                raise
+            _form_errors(form, error)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The operation is now: %(status)s.") % {"status": changed.get_status_display()},
+            )
+            return redirect("screening:operation_detail", pk=operation.pk)
+    operation.refresh_from_db()
+    return _operation_page(request, operation, status_form=form, status=400)
 
 
 @requires(P_SCREEN_REVIEW)
@@ -325,3 +376,103 @@ def takedown_list(request: HttpRequest) -> HttpResponse:
             "platforms": Platform.objects.count(),
         },
     )
+
+
+# --- platforms -----------------------------------------------------------------------------
+
+
+def _platform_page(
+    request: HttpRequest,
+    *,
+    form: PlatformForm | None = None,
+    issued: tuple[Platform, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    response = render(
+        request,
+        "screening/platform_list.html",
+        {
+            "rows": selectors.platform_rows(),
+            "form": form or PlatformForm(),
+            "issued": issued,
+        },
+        status=status,
+    )
+    if issued is not None:
+        # The token is shown once: no cache keeps the page.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _platform_manager(request: HttpRequest) -> Any:
+    from django.core.exceptions import PermissionDenied
+
+    user = current_user(request)
+    if not selectors.manages_platforms(user):
+        raise PermissionDenied
+    return user
+
+
+def _platform_or_404(pk: int) -> Platform:
+    from django.http import Http404
+
+    platform = Platform.objects.filter(pk=pk).first()
+    if platform is None:
+        raise Http404
+    return platform
+
+
+@requires(P_SCREEN_OPERATE)
+@require_http_methods(["GET", "POST"])
+def platform_list(request: HttpRequest) -> HttpResponse:
+    """The platforms of the partner API: register one (its token shown once),
+    deactivate or reactivate one, give one a new token. Municipal units only."""
+    user = _platform_manager(request)
+    if request.method != "POST":
+        return _platform_page(request)
+    form = PlatformForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            issued = services.platform_register(
+                actor=user,
+                code=data["code"],
+                name=data["name"],
+                takedown_hours=data["takedown_hours"],
+            )
+        except (ValidationError, DomainError) as error:
+            _form_errors(form, error)
+        else:
+            return _platform_page(request, issued=issued)
+    return _platform_page(request, form=form, status=400)
+
+
+@requires(P_SCREEN_OPERATE)
+@require_POST
+def platform_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _platform_manager(request)
+    platform = _platform_or_404(pk)
+    choice = request.POST.get("active", "")
+    if choice not in {"0", "1"}:
+        messages.error(request, _("Choose to deactivate or to reactivate the platform."))
+        return redirect("screening:platforms")
+    changed = services.platform_set_active(actor=user, platform=platform, active=choice == "1")
+    messages.success(
+        request,
+        (
+            _("%(name)s is active again: its token is accepted.")
+            if changed.active
+            else _("%(name)s is deactivated: its token is refused from now on.")
+        )
+        % {"name": changed.name},
+    )
+    return redirect("screening:platforms")
+
+
+@requires(P_SCREEN_OPERATE)
+@require_POST
+def platform_token(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _platform_manager(request)
+    platform = _platform_or_404(pk)
+    issued = services.platform_rotate_token(actor=user, platform=platform)
+    return _platform_page(request, issued=issued)

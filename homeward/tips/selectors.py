@@ -56,7 +56,8 @@ def _bigrams(text: str) -> set[str]:
 
 def related_tips(user: User, tip: Tip, *, limit: int = 10) -> list[tuple[Tip, list[str]]]:
     """Possible duplicates or related clues in the user's scope, with the reasons:
-    same phone or plate, same district and category within 7 days, similar text."""
+    same contact detail (phone, WeChat, QQ, account or plate), same district and
+    category within 7 days, similar text."""
     candidates = tips_visible_to(user).exclude(pk=tip.pk)
     reasons: dict[int, list[str]] = {}
     digests = list(tip.identifiers.values_list("digest", flat=True))
@@ -65,7 +66,9 @@ def related_tips(user: User, tip: Tip, *, limit: int = 10) -> list[tuple[Tip, li
         .exclude(tip=tip)
         .values_list("tip_id", flat=True)
     ):
-        reasons.setdefault(other_id, []).append(str(_("same phone or plate")))
+        reasons.setdefault(other_id, []).append(
+            str(_("same contact detail (phone, WeChat, QQ or plate)"))
+        )
     window = timedelta(days=7)
     nearby = candidates.filter(
         division=tip.division,

@@ -155,11 +155,38 @@ def identifier_digest(kind: str, value: str) -> str:
     return blind_index(keyring(), value, context=f"tips.identifier.{kind}")
 
 
-def _identifiers(narrative: str, contact: str) -> set[tuple[str, str]]:
+# Kinds of contact detail a clue is linked by: the screening engine's, less places, and
+# plates (which posts do not carry).
+CONTACT_KINDS = frozenset({"phone", "wechat", "qq", "bank_account", "alipay", "email"})
+
+
+def identifier_values(narrative: str, contact: str = "") -> set[tuple[str, str]]:
+    """The contact details named in a clue, as ``(kind, normalised value)``: phones
+    however written (spaces, dashes, full-width or circled digits, 一三八, 幺), WeChat and
+    QQ ids after their spellings (加v, 威信, 扣扣 ...), accounts and e-mail addresses, by
+    the screening engine's extractor — so a clue carries the very values (and digests)
+    that the screening app stores for a post — and plates."""
+    from homeward.screening_engine import extract_identifiers
+
+    found: set[tuple[str, str]] = set()
+    for part in (narrative, contact):
+        found |= {
+            (identifier.kind, identifier.value[:200])
+            for identifier in extract_identifiers(part)
+            if identifier.kind in CONTACT_KINDS and identifier.value
+        }
     text = f"{narrative}\n{contact}"
-    found = {("phone", m) for m in PHONE_RE.findall(text)}
+    # A bare eleven-digit mobile number, as the clue module always read it.
+    found |= {("phone", m) for m in PHONE_RE.findall(text)}
     found |= {("plate", m.upper()) for m in PLATE_RE.findall(text.upper())}
-    return {(kind, identifier_digest(kind, value)) for kind, value in found}
+    return found
+
+
+def _identifiers(narrative: str, contact: str) -> set[tuple[str, str]]:
+    return {
+        (kind, identifier_digest(kind, value))
+        for kind, value in identifier_values(narrative, contact)
+    }
 
 
 def _store_attachments(tip: Tip, attachments: list[UploadedFile]) -> None:
@@ -573,3 +600,47 @@ def tip_record_from_online_post(
             detail={"label": label, "identifiers": len(identifiers)},
         )
     return tip
+
+
+def tips_reindex_identifiers(*, batch: int | None = None, after: int = 0) -> tuple[int, int]:
+    """Add the contact details that the current extraction finds in stored clues (a
+    WeChat or QQ id, a phone written in full-width digits or in words) and that an
+    older release did not record. Nothing is removed: a clue keeps every identifier it
+    has. Committed batches of ``TICK_BATCH_SIZE`` clues; run twice, the second run adds
+    nothing. Returns ``(clues read, identifiers added)``."""
+    size = batch or settings.TICK_BATCH_SIZE
+    read = added = 0
+    while True:
+        tips = list(
+            Tip.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .only("pk", "narrative", "contact")[:size]
+        )
+        if not tips:
+            break
+        if read:
+            batch_pause()
+        after = tips[-1].pk
+        with transaction.atomic():
+            have = set(
+                TipIdentifier.objects.filter(tip__in=[t.pk for t in tips]).values_list(
+                    "tip_id", "kind", "digest"
+                )
+            )
+            new = [
+                TipIdentifier(tip_id=tip.pk, kind=kind, digest=digest)
+                for tip in tips
+                for kind, digest in sorted(_identifiers(tip.narrative, tip.contact))
+                if (tip.pk, kind, digest) not in have
+            ]
+            TipIdentifier.objects.bulk_create(new, ignore_conflicts=True)
+        read += len(tips)
+        added += len(new)
+    audit_record(
+        actor=None,
+        action=AuditAction.TIP_IDENTIFIERS_REINDEX,
+        object_type=Tip._meta.label_lower,
+        actor_username="console",
+        detail={"clues": read, "added": added},
+    )
+    return read, added

@@ -393,6 +393,112 @@ def role_the_womens_federation_follows_its_ledger() -> list[Role_]:
     return [("womens-federation", officer, story)]
 
 
+# --- The cyberspace office ---------------------------------------------------------------
+
+
+def role_the_cyberspace_officer_runs_an_operation() -> list[Role_]:
+    """市委网信办 (demo.cyberspace in the demo): an operation of its own, a pasted post in
+    the review queue, the operation form with a bad input, the paste form, takedowns."""
+    from homeward.screening.models import Operation
+    from homeward.screening.services import operation_create, platform_register, post_paste
+
+    officer = _user("cyberspace", "cq-cyberspace", Role.CYBERSPACE_OFFICER)
+    platform, _token = platform_register(actor=None, code="weixin", name="微信")
+    operation = operation_create(
+        actor=officer,
+        name="2026年冬季净网行动",
+        lead=Operation.Lead.CYBERSPACE,
+        starts_on=timezone.localdate() - timedelta(days=5),
+        platforms=[platform],
+    )
+    post = post_paste(
+        actor=officer,
+        platform=platform,
+        text="送养男宝，刚满月，健康，营养费私聊，加v：baobao_2026，电话138 2345 6789",
+        post_id="wx-0001",
+        division=Division.objects.get(code="500103"),
+        operation=operation,
+    )
+
+    # A confirmed post whose takedown request went past its due time: the tick reminded
+    # the platform, the takedown list shows it overdue and reminded.
+    from homeward.screening.models import Takedown
+    from homeward.screening.services import post_review, takedowns_remind_overdue
+
+    confirmed = post_paste(
+        actor=officer,
+        platform=platform,
+        text="代孕包成功，包性别，试管婴儿一条龙，私聊，加v：daiyun_888",
+        post_id="wx-0002",
+        division=Division.objects.get(code="500103"),
+        operation=operation,
+    )
+    post_review(actor=officer, post=confirmed, decision=True, label="surrogacy")
+    Takedown.objects.filter(post=confirmed).update(due_at=timezone.now() - timedelta(hours=3))
+    takedowns_remind_overdue()
+
+    # One planned operation per device, started in each walk.
+    planned = {
+        device: operation_create(
+            actor=officer,
+            name=f"跨年净网行动（{'电脑版' if device == 'desktop' else '手机版'}）",
+            lead=Operation.Lead.CYBERSPACE,
+            starts_on=timezone.localdate() + timedelta(days=10),
+        )
+        for device in DEVICES
+    }
+
+    def story(walk: Walk) -> None:
+        walk.allowed.update(
+            {"baobao_2026", "daiyun_888", "wx-0001", "wx-0002", "weixin", f"ks-{walk.device}"}
+        )
+        walk.menu_shows("网络巡查")
+        walk.go("/screening/", "queue")
+        walk.go(f"/screening/posts/{post.pk}/", "post")
+        walk.go("/screening/operations/", "operations")
+        walk.page.fill("input[name=name]", "春季净网行动")
+        walk.page.fill("input[name=starts_on]", "2026-11-05")
+        walk.submit_bad("form.card", "operation-bad-dates", {"input[name=ends_on]": "2026-11-01"})
+        walk.go(f"/screening/operations/{operation.pk}/", "operation")
+        # The planned operation starts: a date in the future is refused beside the field.
+        walk.go(f"/screening/operations/{planned[walk.device].pk}/", "operation-planned")
+        walk.submit_bad(
+            "#operation-status", "operation-start-future", {"input[name=on]": "2099-01-01"}
+        )
+        walk.page.fill("input[name=on]", "")
+        with walk.page.expect_navigation():
+            walk.page.click("#operation-status button[type=submit]")
+        walk.check("operation-started")
+        assert "结束行动" in walk.page.inner_text("#operation-status")
+        walk.go("/screening/posts/new/", "paste")
+        walk.go("/screening/takedowns/?overdue=1", "takedowns-overdue")
+        assert "已向平台催办" in walk.page.inner_text("#takedowns")
+        # The platforms: one registered (a code with a space first), its token shown once,
+        # deactivated, given a new token.
+        walk.go("/screening/platforms/", "platforms")
+        walk.page.fill("#platform-new input[name=name]", "快手")
+        walk.submit_bad(
+            "#platform-new", "platform-bad-code", {"#platform-new input[name=code]": "快 手"}
+        )
+        walk.page.fill("#platform-new input[name=code]", f"ks-{walk.device}")
+        with walk.page.expect_navigation():
+            walk.page.click("#platform-new button[type=submit]")
+        walk.allowed.add(walk.page.inner_text("#new-token code").strip())
+        walk.check("platform-token")
+        row = f"tr.platform-row[data-code=ks-{walk.device}]"
+        with walk.page.expect_navigation():
+            walk.page.click(f"{row} form:has(input[name=active]) button")
+        walk.check("platform-deactivated")
+        assert "已停用" in walk.page.inner_text(row)
+        walk.page.click(f"{row} details.token-rotate summary")
+        with walk.page.expect_navigation():
+            walk.page.click(f"{row} details.token-rotate button")
+        walk.allowed.add(walk.page.inner_text("#new-token code").strip())
+        walk.check("platform-new-token")
+
+    return [("cyberspace", officer, story)]
+
+
 # --- The joint conference ---------------------------------------------------------------
 
 
@@ -572,6 +678,7 @@ ROLES = (
     role_the_village_worker_records_a_visit,
     role_the_teacher_files_a_mandatory_report,
     role_the_womens_federation_follows_its_ledger,
+    role_the_cyberspace_officer_runs_an_operation,
     role_the_office_follows_reports_and_supervision,
     role_the_district_coordinator_and_the_analyst,
     role_the_dna_analyst_and_the_auditor,
