@@ -47,8 +47,20 @@ class Series:
 
 def watched_figures() -> list[FigureDefinition]:
     """Figures the early warning assesses: all but multi-category breakdowns (whose
-    categories overlap, so their sum is not a count of anything)."""
-    return [definition for definition in all_figures() if not definition.multi_category]
+    categories overlap, so their sum is not a count of anything), and each count once:
+    a figure that counts the same rows as an earlier one, broken down otherwise (victims
+    rescued by origin, by province, by age, by sex), has the same monthly totals, and
+    assessing it again would raise the same warning several times."""
+    watched: list[FigureDefinition] = []
+    for definition in all_figures():
+        if definition.multi_category:
+            continue
+        if definition.key not in CATEGORY_SERIES and any(
+            definition.same_total_as(earlier) for earlier in watched
+        ):
+            continue
+        watched.append(definition)
+    return watched
 
 
 def _histories(month: date) -> tuple[dict[tuple[Series, int], dict[date, int]], dict[str, date]]:

@@ -22,7 +22,7 @@
     if (element.dataset.kind === "bar") {
       traces.push({ type: "bar", orientation: "h", y: data.labels, x: data.values,
                     marker: { color: colors[0] } });
-      layout.margin.l = 160;
+      layout.margin.l = element.dataset.margin ? parseInt(element.dataset.margin, 10) : 160;
       layout.height = Math.max(200, 34 * data.labels.length + 60);
       layout.yaxis = { automargin: true, autorange: "reversed" };
       layout.xaxis = { rangemode: "tozero" };
