@@ -137,6 +137,7 @@ def _warning_context(user: User, warning: Warning) -> dict[str, Any]:
             "threshold": warning.assessment.threshold,
         },
         "municipal_office": services.is_municipal_office(user),
+        "progress": list(warning.listing.progress.all()[:5]) if warning.listing else [],
     }
 
 
@@ -217,6 +218,46 @@ def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
     context["form"] = ListingForm()
     context["close_form"] = form
     return render(request, "analysis/warning_detail.html", context, status=400)
+
+
+@requires(P_PORTAL)
+@require_POST
+def warning_lift_listing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lifting takes two steps: the button on the warning, then a page that names the
+    district, the listing and what lifting does, with the confirming button."""
+    user = _viewer(request)
+    warning = selectors.warning_get_for_user(user, pk)
+    if not services.is_municipal_office(user):
+        raise PermissionDenied
+    listing = warning.listing
+    if listing is None or listing.lifted_at is not None:
+        messages.error(
+            request,
+            _("This listing has been lifted.")
+            if listing is not None
+            else _("No key region was listed from this warning."),
+        )
+        return redirect("analysis:warning_detail", pk=warning.pk)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "analysis/listing_lift_confirm.html",
+            {
+                "warning": warning,
+                "listing": listing,
+                "progress": list(listing.progress.all()[:5]),
+                "progress_count": listing.progress.count(),
+            },
+        )
+    try:
+        services.warning_listing_lift(actor=user, warning=warning)
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The key-region listing is lifted."))
+    return redirect("analysis:warning_detail", pk=warning.pk)
 
 
 @requires(P_PORTAL)
