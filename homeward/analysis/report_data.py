@@ -198,10 +198,13 @@ def _warning_rows(user: User, area: Area, year: int) -> list[WarningRow]:
         if area.division is None:
             label = f"{warning.division.display_name} · {label}"
         observed = shown(warning.assessment.observed, exact)
+        period = warning.month.strftime("%Y-%m")
+        if warning.continues:
+            period += "–" + warning.last_month.strftime("%Y-%m")
         rows.append(
             WarningRow(
                 figure_label=label,
-                period=warning.month.strftime("%Y-%m"),
+                period=period,
                 observed=observed if observed is not None else 0,
                 expected=round(warning.assessment.expected, 1),
                 threshold=warning.assessment.threshold,
