@@ -109,7 +109,7 @@ def warning_listing_lift(*, actor: User, warning: Warning) -> Warning:
             _("The municipal joint-conference office does this."),
             status=403,
         )
-    locked = Warning.objects.select_for_update().select_related("listing").get(pk=warning.pk)
+    locked = Warning.objects.select_for_update().get(pk=warning.pk)
     if locked.listing is None:
         raise DomainError(WarningError.NOT_LISTED, _("No key region was listed from this warning."))
     region_listing_lift(actor=actor, listing=locked.listing)
