@@ -213,6 +213,7 @@ SAMPLES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "analysis:warning_detail": _from("analysis.Warning", pk="pk"),
     "analysis:warning_list_region": _from("analysis.Warning", pk="pk"),
     "analysis:warning_close": _from("analysis.Warning", pk="pk"),
+    "analysis:warning_lift_listing": _from("analysis.Warning", pk="pk"),
     "reunion:search_action": _from("reunion.SearchRegistration", pk="pk"),
     "reunion:search_edit": _from("reunion.SearchRegistration", pk="pk"),
     "reunion:search_not_duplicate": _from("reunion.SearchRegistration", pk="pk"),

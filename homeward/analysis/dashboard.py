@@ -21,6 +21,11 @@ from homeward.core.models import Division, User
 from homeward.geotarget import MapPoint, MapRegion, render_svg_map
 
 BANDS = 5
+# Province flows (issue 16): victims rescued here by province of origin, and children lost
+# from here whose family was found, by the province where they were found.
+FLOW_IN = "victims_by_province"
+FLOW_OUT = "found_by_province"
+FLOW_CHART_BARS = 10  # the chart shows the largest; the table lists every province
 
 
 @dataclass
@@ -60,6 +65,9 @@ class Dashboard:
     hot_spots: list[tuple[str, float, float, int | None]]
     map_svg: SafeString
     exact: bool
+    flows_in: list[tuple[str, int | None]] = field(default_factory=list)
+    flows_out: list[tuple[str, int | None]] = field(default_factory=list)
+    flows_shown: bool = False
     charts: dict[str, Any] = field(default_factory=dict)
 
     def trend_rows(self) -> list[tuple[str, int | None, int | None]]:
@@ -89,6 +97,36 @@ def months_of(year: int, today: date) -> tuple[date, date]:
     if year == today.year:
         last = max(first, add_months(today.replace(day=1), -1))
     return first, last
+
+
+def flows(
+    user: User, area: Area, first: date, last: date, *, exact: bool
+) -> tuple[list[tuple[str, int | None]], list[tuple[str, int | None]]] | None:
+    """(victims rescued in the area by province of origin, children lost from the area
+    found elsewhere by province where found), each as (label, count) largest first, from
+    the rollups (two grouped queries); None when the user sees neither figure."""
+    visible = {f.key: f for f in selectors.figures_for(user)}
+    if FLOW_IN not in visible and FLOW_OUT not in visible:
+        return None
+    result: list[list[tuple[str, int | None]]] = []
+    for key in (FLOW_IN, FLOW_OUT):
+        definition = visible.get(key)
+        if definition is None:
+            result.append([])
+            continue
+        totals = selectors.totals_by_category(key, area, first, last)
+        result.append(
+            [
+                (definition.category_label(code) if code else _("Not given"), shown(n, exact))
+                for code, n in sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+            ]
+        )
+    return result[0], result[1]
+
+
+def _bars(rows: list[tuple[str, int | None]]) -> dict[str, list[Any]]:
+    top = rows[:FLOW_CHART_BARS]
+    return {"labels": [label for label, _n in top], "values": [n for _label, n in top]}
 
 
 def dashboard_for(
@@ -182,7 +220,13 @@ def dashboard_for(
         map_svg=choropleth(districts, area, hot),
         exact=exact,
     )
+    flow = flows(user, area, first, last, exact=exact)
+    if flow is not None:
+        dashboard.flows_in, dashboard.flows_out = flow
+        dashboard.flows_shown = True
     dashboard.charts = {
+        "flows_in": _bars(dashboard.flows_in),
+        "flows_out": _bars(dashboard.flows_out),
         "trend": {
             "months": [f"{m:02d}" for m in range(1, len(this_series) + 1)],
             "series": [

@@ -7,7 +7,11 @@ compared with the district's own earlier months only (seasonality and trend from
 least ``FarringtonParams.min_history`` months; a shorter history is not assessed). A
 count above the threshold (with the engine's minimum of recent cases) becomes a
 :class:`~homeward.analysis.models.Warning`, and a notice goes to the municipal
-joint-conference office, the district's office and the district police.
+joint-conference office, the district's office and the district police — once a spike:
+the figure's total above its threshold in the month one of its categories raised a
+warning, and the months a spike continues (the next month above the threshold again,
+while the warning is open or its listing in force), are attached to that warning, which
+says so, and nobody is notified again.
 
 The job is idempotent: an assessed month is recorded (``AssessmentRun``) and never
 repeated; missed months are caught up, oldest first, at most
@@ -47,8 +51,20 @@ class Series:
 
 def watched_figures() -> list[FigureDefinition]:
     """Figures the early warning assesses: all but multi-category breakdowns (whose
-    categories overlap, so their sum is not a count of anything)."""
-    return [definition for definition in all_figures() if not definition.multi_category]
+    categories overlap, so their sum is not a count of anything), and each count once:
+    a figure that counts the same rows as an earlier one, broken down otherwise (victims
+    rescued by origin, by province, by age, by sex), has the same monthly totals, and
+    assessing it again would raise the same warning several times."""
+    watched: list[FigureDefinition] = []
+    for definition in all_figures():
+        if definition.multi_category:
+            continue
+        if definition.key not in CATEGORY_SERIES and any(
+            definition.same_total_as(earlier) for earlier in watched
+        ):
+            continue
+        watched.append(definition)
+    return watched
 
 
 def _histories(month: date) -> tuple[dict[tuple[Series, int], dict[date, int]], dict[str, date]]:
@@ -117,9 +133,15 @@ def month_assess(month: date) -> AssessmentRun:
         Assessment.objects.filter(month=month).delete()
         Assessment.objects.bulk_create(assessed, batch_size=1000)
         warnings = 0
-        for row in Assessment.objects.filter(month=month, alarm=True):
-            warning_raise(row)
-            warnings += 1
+        # Categories first, the largest excess first: a figure's total then joins the
+        # warning of the category that drove it (one warning a spike).
+        alarms = sorted(
+            Assessment.objects.filter(month=month, alarm=True),
+            key=lambda row: (row.category == "", -(row.observed - row.threshold), row.pk),
+        )
+        for row in alarms:
+            if warning_raise(row).assessment_id == row.pk:
+                warnings += 1
         run.series = len(assessed)
         run.warnings = warnings
         run.finished_at = timezone.now()
@@ -146,8 +168,70 @@ def warning_recipients(division_id: int) -> list[Agency]:
     )
 
 
+def _open_for(assessment: Assessment) -> Warning | None:
+    """The warning an alarming assessment belongs to, if one is already raised for the
+    same district and figure:
+
+    - the spike continues: a warning of the same series whose last month is the month
+      before (open or listed with its listing in force; a warning the office closed, or
+      whose listing was lifted, does not continue: a new spike is news);
+    - the figure's total is above its threshold in a month when one of its categories
+      already raised (or continued) a warning: the total belongs to that spike.
+    """
+    same = Warning.objects.select_for_update().filter(
+        division_id=assessment.division_id, figure=assessment.figure
+    )
+    before = add_months(assessment.month, -1)
+    for warning in same.filter(last_month=before).exclude(status=Warning.Status.CLOSED):
+        listing = warning.listing
+        if listing is not None and listing.lifted_at is not None:
+            continue
+        series = {warning.category} | set(
+            warning.attached.filter(month=before).values_list("category", flat=True)
+        )
+        if assessment.category in series:
+            return warning
+    if assessment.category == "":
+        return (
+            same.filter(last_month=assessment.month)
+            .exclude(category="")
+            .exclude(status=Warning.Status.CLOSED)
+            .order_by("pk")
+            .first()
+        )
+    return None
+
+
 def warning_raise(assessment: Assessment) -> Warning:
-    """The warning of an alarming assessment and its notices (idempotent)."""
+    """The warning of an alarming assessment and its notices (idempotent). An alarm that
+    belongs to a warning already raised (the spike continues, or it is the total of the
+    category that raised it) is attached to that warning — which then says so — and
+    nobody is notified again."""
+    if assessment.attached_to_id is not None:
+        return Warning.objects.get(pk=assessment.attached_to_id)
+    existing = Warning.objects.filter(assessment=assessment).first()
+    if existing is not None:
+        return existing
+    joined = _open_for(assessment)
+    if joined is not None:
+        assessment.attached_to = joined
+        assessment.save(update_fields=["attached_to"])
+        if assessment.month > joined.last_month:
+            joined.last_month = assessment.month
+            joined.save(update_fields=["last_month"])
+        audit_record(
+            actor=None,
+            action=AuditAction.ANALYSIS_WARNING_CONTINUE,
+            obj=joined,
+            detail={
+                "figure": assessment.figure,
+                "category": assessment.category,
+                "month": assessment.month.isoformat(),
+                "observed": assessment.observed,
+                "threshold": assessment.threshold,
+            },
+        )
+        return joined
     warning, created = Warning.objects.get_or_create(
         assessment=assessment,
         defaults={
@@ -155,6 +239,7 @@ def warning_raise(assessment: Assessment) -> Warning:
             "category": assessment.category,
             "division_id": assessment.division_id,
             "month": assessment.month,
+            "last_month": assessment.month,
         },
     )
     if created:

@@ -8,6 +8,8 @@ definitions the modules declare (core.figures).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -111,6 +113,17 @@ class Assessment(models.Model):
     model = models.CharField(max_length=16)
     engine_version = models.CharField(max_length=40)
     assessed_at = models.DateTimeField(default=timezone.now)
+    # An alarm that belongs to a warning already raised (one warning a spike): the
+    # figure's total in the month its category's warning was raised, or the month after,
+    # when the spike continues (early_warning.warning_raise).
+    attached_to = models.ForeignKey(
+        "Warning",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attached",
+        verbose_name=_("early warning it belongs to"),
+    )
 
     class Meta:
         indexes = [models.Index(fields=["month", "alarm"], name="analysis_as_month_alarm")]
@@ -160,6 +173,8 @@ class Warning(models.Model):
     category = models.CharField(max_length=40, blank=True)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
+    # The last month the spike was above its threshold (= ``month`` until it continues).
+    last_month = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     listing = models.ForeignKey(
         "coordination.RegionListing",
@@ -183,6 +198,16 @@ class Warning(models.Model):
 
     def __str__(self) -> str:
         return f"warning {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.last_month is None:
+            self.last_month = self.month
+        super().save(*args, **kwargs)
+
+    @property
+    def continues(self) -> bool:
+        """Whether the spike went on past its first month (one warning a spike)."""
+        return self.last_month > self.month
 
 
 class WarningNotice(models.Model):

@@ -126,6 +126,38 @@ def _district_table(user: User, area: Area, year: int) -> list[tuple[str, ...]] 
     return rows
 
 
+def _flow_table(user: User, area: Area, year: int) -> list[tuple[str, ...]]:
+    """Province flows of the year: victims rescued in the area by province of origin, and
+    children lost from the area found elsewhere, by province where found."""
+    from homeward.analysis.dashboard import flows
+
+    exact = selectors.sees_exact_counts(user)
+    found = flows(user, area, date(year, 1, 1), date(year, 12, 1), exact=exact)
+    rows: list[tuple[str, ...]] = [
+        (
+            _("Province or country"),
+            _("Victims rescued here who came from it"),
+            _("Children lost from here found in it"),
+        )
+    ]
+    if found is None:
+        return rows
+    came, went = (dict(side) for side in found)
+    order = list(
+        dict.fromkeys([label for label, _n in found[0]] + [label for label, _n in found[1]])
+    )
+
+    def cell(values: dict[str, int | None], label: str) -> str:
+        if label not in values:
+            return "0"
+        value = values[label]
+        return "<5" if value is None else str(value)
+
+    for label in order:
+        rows.append((label, cell(came, label), cell(went, label)))
+    return rows
+
+
 def _action_of(warning: Warning) -> str:
     if warning.listing is not None:
         listing = warning.listing
@@ -166,10 +198,13 @@ def _warning_rows(user: User, area: Area, year: int) -> list[WarningRow]:
         if area.division is None:
             label = f"{warning.division.display_name} · {label}"
         observed = shown(warning.assessment.observed, exact)
+        period = warning.month.strftime("%Y-%m")
+        if warning.continues:
+            period += "–" + warning.last_month.strftime("%Y-%m")
         rows.append(
             WarningRow(
                 figure_label=label,
-                period=warning.month.strftime("%Y-%m"),
+                period=period,
                 observed=observed if observed is not None else 0,
                 expected=round(warning.assessment.expected, 1),
                 threshold=warning.assessment.threshold,
@@ -232,6 +267,7 @@ def report_data(user: User, area: Area, year: int) -> ReportData:
         warnings=warnings,
         plan_rows=plan_rows,
         audience="" if exact else _("beyond the police: counts under 5 suppressed"),
+        flows=_flow_table(user, area, year),
     )
 
 

@@ -103,6 +103,9 @@ class ReportData:
     warnings: list[WarningRow]
     plan_rows: list[tuple[str, int, int]]
     audience: str = ""
+    # Province flows: the header row, then one province or country each (already
+    # formatted, suppressed cells as "<5"); None when not computed.
+    flows: list[tuple[str, ...]] | None = None
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -400,7 +403,14 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
     if data.district_table:
         heading(_("4. Districts"))
         story.append(table(data.district_table, header=True))
-    heading(_("5. Early warnings and what was done"))
+    heading(_("5. Province flows"))
+    if data.flows and len(data.flows) > 1:
+        story.append(table(data.flows, header=True, widths=(50 * mm, 60 * mm, 60 * mm)))
+    else:
+        story.append(
+            Paragraph(escape(_("No victims or found children in the year.")), style["body"])
+        )
+    heading(_("6. Early warnings and what was done"))
     if data.warnings:
         story.append(
             table(
@@ -413,7 +423,7 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
         story.append(
             Paragraph(escape(_("No early warning was raised in the year.")), style["body"])
         )
-    heading(_("6. Completion of the plan"))
+    heading(_("7. Completion of the plan"))
     if data.plan_rows:
         story.append(table(plan_table(data), header=True))
     else:
@@ -503,12 +513,17 @@ def render_docx(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
     if data.district_table:
         document.add_heading(_("4. Districts"), level=1)
         _docx_table(document, data.district_table)
-    document.add_heading(_("5. Early warnings and what was done"), level=1)
+    document.add_heading(_("5. Province flows"), level=1)
+    if data.flows and len(data.flows) > 1:
+        _docx_table(document, data.flows)
+    else:
+        document.add_paragraph(_("No victims or found children in the year."))
+    document.add_heading(_("6. Early warnings and what was done"), level=1)
     if data.warnings:
         _docx_table(document, warning_rows(data))
     else:
         document.add_paragraph(_("No early warning was raised in the year."))
-    document.add_heading(_("6. Completion of the plan"), level=1)
+    document.add_heading(_("7. Completion of the plan"), level=1)
     if data.plan_rows:
         _docx_table(document, plan_table(data))
     else:

@@ -77,17 +77,22 @@ def _truncated_month(definition: FigureDefinition) -> TruncMonth:
 
 def _grouped(definition: FigureDefinition, queryset: Any, *, by_month: bool) -> Any:
     fields: dict[str, Any] = {"_division": F(definition.division_field)}
-    if definition.category_field:
-        fields["_category"] = F(definition.category_field)
+    for index, name in enumerate(definition.grouped_category_fields()):
+        fields[f"_category{index}"] = F(name)
     if by_month:
         fields["_month"] = _truncated_month(definition)
     return queryset.annotate(**fields).values(*fields).annotate(n=Count("pk")).order_by()
 
 
+def _category(definition: FigureDefinition, row: dict[str, Any]) -> str:
+    count = len(definition.grouped_category_fields())
+    return definition.category_of([row[f"_category{index}"] for index in range(count)])
+
+
 def _cells_of(definition: FigureDefinition, rows: Iterable[dict[str, Any]]) -> dict[Cell, int]:
     cells: dict[Cell, int] = {}
     for row in rows:
-        key = (row["_division"], str(row.get("_category") or ""))
+        key = (row["_division"], _category(definition, row))
         cells[key] = cells.get(key, 0) + int(row["n"])
     return cells
 
@@ -182,7 +187,7 @@ def rollup_figure_full(definition: FigureDefinition) -> int:
     queryset = definition.base_queryset().exclude(**{f"{definition.date_field}__isnull": True})
     for row in _grouped(definition, queryset, by_month=True).iterator(chunk_size=5000):
         month = _month_of(row["_month"])
-        cell = (row["_division"], str(row.get("_category") or ""))
+        cell = (row["_division"], _category(definition, row))
         cells = by_month.setdefault(month, {})
         cells[cell] = cells.get(cell, 0) + int(row["n"])
     stored_months = set(

@@ -190,7 +190,7 @@ def warning_get_for_user(user: User, pk: int) -> Warning:
 def open_warnings_by_district(user: User, since: date) -> dict[int, int]:
     rows = (
         warnings_visible_to(user)
-        .filter(month__gte=since)
+        .filter(last_month__gte=since)
         .exclude(status=Warning.Status.CLOSED)
         .values("division_id")
         .annotate(n=Count("pk"))

@@ -24,6 +24,7 @@ from homeward.core.roles import P_PLAN_OVERSEE
 class WarningError(StrEnum):
     NOT_MUNICIPAL_OFFICE = "not_municipal_office"
     ALREADY_DECIDED = "already_decided"
+    NOT_LISTED = "not_listed"
 
 
 def is_municipal_office(user: User) -> bool:
@@ -92,6 +93,26 @@ def warning_close(*, actor: User, warning: Warning, note: str) -> Warning:
     locked.decision_note = note.strip()[:300]
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_record(actor=actor, action=AuditAction.ANALYSIS_WARNING_CLOSE, obj=locked)
+    return locked
+
+
+@transaction.atomic
+def warning_listing_lift(*, actor: User, warning: Warning) -> Warning:
+    """Lift the key-region listing made from the warning (the municipal office alone,
+    after a confirmation step in the page; coordination.region_listing_lift checks the
+    actor again, refuses a listing already lifted and audits the lift)."""
+    from homeward.coordination.services import region_listing_lift
+
+    if not is_municipal_office(actor):
+        raise DomainError(
+            WarningError.NOT_MUNICIPAL_OFFICE,
+            _("The municipal joint-conference office does this."),
+            status=403,
+        )
+    locked = Warning.objects.select_for_update().get(pk=warning.pk)
+    if locked.listing is None:
+        raise DomainError(WarningError.NOT_LISTED, _("No key region was listed from this warning."))
+    region_listing_lift(actor=actor, listing=locked.listing)
     return locked
 
 

@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "years": list(range(today.year, FIRST_YEAR - 1, -1)),
             "category_choices": sorted(figure.category_labels.items(), key=lambda c: str(c[1])),
             "recent_warnings": selectors.warnings_visible_to(user)
-            .filter(month__gte=add_months(today.replace(day=1), -3))
+            .filter(last_month__gte=add_months(today.replace(day=1), -3))
             .filter(**({"division": area.division} if area.division else {}))[:10],
             "unread": selectors.unread_notices(user),
         },
@@ -117,10 +117,31 @@ def _warning_context(user: User, warning: Warning) -> dict[str, Any]:
     figure = selectors.figure_for(user, warning.figure)
     exact = True  # pages: exact counts for the users entitled to them (exports suppress)
     area = selectors.Area(warning.division)
-    first = add_months(warning.month, -35)
-    history = selectors.monthly_series(figure.key, area, first, warning.month, warning.category)
+    first = add_months(warning.last_month, -35)
+    history = selectors.monthly_series(
+        figure.key, area, first, warning.last_month, warning.category
+    )
     months = [add_months(first, i) for i in range(len(history))]
+    labels = {f.key: f for f in selectors.figures_for(user)}
+    attached = [
+        {
+            "month": row.month,
+            "series": (
+                labels[row.figure].category_label(row.category)
+                if row.category
+                else _("%(figure)s, all categories") % {"figure": labels[row.figure].label}
+            )
+            if row.figure in labels
+            else row.figure,
+            "observed_text": "<5"
+            if selectors.shown(row.observed, exact) is None
+            else str(row.observed),
+            "threshold": row.threshold,
+        }
+        for row in warning.attached.order_by("month", "category")
+    ]
     return {
+        "attached": attached,
         "warning": warning,
         "figure": figure,
         "category": figure.category_label(warning.category) if warning.category else "",
@@ -137,6 +158,7 @@ def _warning_context(user: User, warning: Warning) -> dict[str, Any]:
             "threshold": warning.assessment.threshold,
         },
         "municipal_office": services.is_municipal_office(user),
+        "progress": list(warning.listing.progress.all()[:5]) if warning.listing else [],
     }
 
 
@@ -217,6 +239,46 @@ def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
     context["form"] = ListingForm()
     context["close_form"] = form
     return render(request, "analysis/warning_detail.html", context, status=400)
+
+
+@requires(P_PORTAL)
+@require_POST
+def warning_lift_listing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lifting takes two steps: the button on the warning, then a page that names the
+    district, the listing and what lifting does, with the confirming button."""
+    user = _viewer(request)
+    warning = selectors.warning_get_for_user(user, pk)
+    if not services.is_municipal_office(user):
+        raise PermissionDenied
+    listing = warning.listing
+    if listing is None or listing.lifted_at is not None:
+        messages.error(
+            request,
+            _("This listing has been lifted.")
+            if listing is not None
+            else _("No key region was listed from this warning."),
+        )
+        return redirect("analysis:warning_detail", pk=warning.pk)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "analysis/listing_lift_confirm.html",
+            {
+                "warning": warning,
+                "listing": listing,
+                "progress": list(listing.progress.all()[:5]),
+                "progress_count": listing.progress.count(),
+            },
+        )
+    try:
+        services.warning_listing_lift(actor=user, warning=warning)
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The key-region listing is lifted."))
+    return redirect("analysis:warning_detail", pk=warning.pk)
 
 
 @requires(P_PORTAL)

@@ -757,11 +757,17 @@ def region_progress_add(*, actor: User, listing: RegionListing, text: str) -> Re
 
 @transaction.atomic
 def region_listing_lift(*, actor: User, listing: RegionListing) -> RegionListing:
+    """The municipal joint-conference office lifts a key-region listing (once: a second
+    lift, from another page or a double submit, is refused and keeps the first date)."""
     _municipal_office(actor)
-    listing.lifted_at = timezone.now()
-    listing.save(update_fields=["lifted_at"])
-    audit_record(actor=actor, action=AuditAction.REGION_LISTING_LIFT, obj=listing)
-    return listing
+    locked = RegionListing.objects.select_for_update().get(pk=listing.pk)
+    if locked.lifted_at is not None:
+        raise DomainError(PlanError.BAD_STEP, _("This listing has been lifted."))
+    locked.lifted_at = timezone.now()
+    locked.save(update_fields=["lifted_at"])
+    audit_record(actor=actor, action=AuditAction.REGION_LISTING_LIFT, obj=locked)
+    listing.lifted_at = locked.lifted_at
+    return locked
 
 
 @transaction.atomic

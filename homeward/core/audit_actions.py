@@ -183,6 +183,7 @@ class AuditAction(StrEnum):
 
     # Situation analysis and early warning (analysis)
     ANALYSIS_WARNING_RAISE = "analysis_warning_raise"
+    ANALYSIS_WARNING_CONTINUE = "analysis_warning_continue"
     ANALYSIS_WARNING_READ = "analysis_warning_read"
     ANALYSIS_WARNING_LIST = "analysis_warning_list"
     ANALYSIS_WARNING_CLOSE = "analysis_warning_close"

@@ -10,7 +10,7 @@ thing everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -36,6 +36,12 @@ class FigureDefinition:
     it the rollup rechecks the current and previous month on every tick and every month
     nightly. ``police_only`` figures are shown to public-security users only;
     ``point_fields`` name a location (latitude, longitude) counted on H3 cells.
+
+    ``categorise`` (optional) makes the category from free text: the rollup groups the
+    rows by the raw values of ``category_fields`` (one grouped query, as for
+    ``category_field``) and passes each group's values to ``categorise``, whose result is
+    the category stored (a victim's origin and "province or nationality" become a
+    province, see core.provinces).
     """
 
     key: str
@@ -50,6 +56,8 @@ class FigureDefinition:
     multi_category: bool = False
     police_only: bool = False
     point_fields: tuple[str, str] | None = None  # (latitude, longitude) for hot spots
+    category_fields: tuple[str, ...] = ()
+    categorise: Callable[..., str] | None = None
 
     def base_queryset(self) -> QuerySet[Any]:
         queryset: QuerySet[Any] = apps.get_model(self.model)._default_manager.all()
@@ -74,6 +82,30 @@ class FigureDefinition:
         if self.date_is_day():
             first, last = start.date(), end.date()
         return Q(**{f"{self.date_field}__gte": first, f"{self.date_field}__lt": last})
+
+    def has_category(self) -> bool:
+        return bool(self.category_field or self.categorise)
+
+    def grouped_category_fields(self) -> tuple[str, ...]:
+        """The fields the rollup groups by to find a row's category."""
+        if self.categorise is not None:
+            return self.category_fields
+        return (self.category_field,) if self.category_field else ()
+
+    def category_of(self, values: Sequence[Any]) -> str:
+        """The category of a group of rows from the values of its grouped fields."""
+        if self.categorise is not None:
+            return self.categorise(*[value if value is not None else "" for value in values])
+        return str(values[0] or "") if values else ""
+
+    def same_total_as(self, other: FigureDefinition) -> bool:
+        """Whether the two figures count the same rows (only their breakdown differs)."""
+        return (self.model, self.date_field, self.division_field, self.condition) == (
+            other.model,
+            other.date_field,
+            other.division_field,
+            other.condition,
+        )
 
     def category_label(self, category: str) -> str:
         label = self.category_labels.get(category)
@@ -116,6 +148,7 @@ FIGURE_SOURCES: tuple[str, ...] = (
     "homeward.cases.selectors.FIGURES",
     "homeward.dna.selectors.FIGURES",
     "homeward.victims.selectors.FIGURES",
+    "homeward.reunion.selectors.FIGURES",
     "homeward.prevention.selectors.FIGURES",
 )
 

@@ -1082,7 +1082,7 @@ INVENTORY: dict[str, Table] = {
         visible_to=VIS_SITUATION,
         other=(
             "id figure category division month observed expected threshold alarm score "
-            "dispersion trend_used model engine_version assessed_at"
+            "dispersion trend_used model engine_version assessed_at attached_to"
         ),
     ),
     "analysis.AssessmentRun": Table(
@@ -1098,7 +1098,10 @@ INVENTORY: dict[str, Table] = {
         retention=RET_PLAN,
         visible_to=VIS_WARNING,
         personal="decided_by decision_note",
-        other="id assessment figure category division month status listing created_at decided_at",
+        other=(
+            "id assessment figure category division month last_month status listing "
+            "created_at decided_at"
+        ),
     ),
     "analysis.WarningNotice": Table(
         purpose="Early warning: a warning in a unit's inbox",

@@ -168,6 +168,9 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
         "audit action", "Duplicate suggestion dismissed"
     ),
     AuditAction.ANALYSIS_WARNING_RAISE: pgettext_lazy("audit action", "Early warning raised"),
+    AuditAction.ANALYSIS_WARNING_CONTINUE: pgettext_lazy(
+        "audit action", "Alarm added to an early warning already raised"
+    ),
     AuditAction.ANALYSIS_WARNING_READ: pgettext_lazy("audit action", "Early warning read"),
     AuditAction.ANALYSIS_WARNING_LIST: pgettext_lazy(
         "audit action", "Key region listed from an early warning"

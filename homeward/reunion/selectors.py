@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
+from homeward.core import provinces
 from homeward.core.audit import audit_record, read_audited_or_404
 from homeward.core.audit_actions import AuditAction
+from homeward.core.figures import FigureDefinition
 from homeward.core.models import User
 from homeward.core.roles import P_REUNION_MATCH, P_REUNION_VIEW
 from homeward.core.scoping import scope_filter
@@ -120,3 +123,23 @@ def confirmed_search_for_person(person_id: int) -> SearchRegistration | None:
         .first()
     )
     return candidate.search if candidate is not None else None
+
+
+# The module's figures (core.figures), read by the situation analysis: children lost
+# from a district of Chongqing whose family search was confirmed by DNA, by the province
+# where the child was found or now lives (the found person's free-text province,
+# normalised by core.provinces), in the month of the confirmation.
+FIGURES: list[FigureDefinition] = [
+    FigureDefinition(
+        key="found_by_province",
+        label=gettext_lazy("Children lost from here found, by province where found"),
+        model="reunion.Candidate",
+        date_field="decided_at",
+        division_field="search__division",
+        condition=Q(state=Candidate.State.CONFIRMED, search__kind=SearchRegistration.Kind.FAMILY),
+        category_fields=("found__found_province",),
+        categorise=provinces.place_category,
+        category_labels=provinces.category_labels(),
+        changed_field="decided_at",
+    ),
+]

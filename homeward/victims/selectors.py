@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from homeward.core import provinces
 from homeward.core.audit import read_audited_or_404
 from homeward.core.counts import Counts
 from homeward.core.figures import FigureDefinition, figure_counts
@@ -210,7 +211,8 @@ def legal_aid_queue(user: User) -> QuerySet[LegalAidApplication]:
 
 
 # The module's figures (core.figures), read by the plan's indicators and the situation
-# analysis: victims by origin, age band and sex of the rescue's month; placements,
+# analysis: victims by origin, province of origin (the free-text "province or
+# nationality" normalised by core.provinces), age band and sex of the rescue's month; placements,
 # services, legal aid and follow-up visits.
 FIGURES: list[FigureDefinition] = [
     FigureDefinition(
@@ -220,6 +222,16 @@ FIGURES: list[FigureDefinition] = [
         date_field="rescued_at",
         category_field="origin",
         category_labels=dict(Origin.choices),
+        changed_field="registered_at",
+    ),
+    FigureDefinition(
+        key="victims_by_province",
+        label=gettext_lazy("Victims rescued, by province of origin"),
+        model="victims.Victim",
+        date_field="rescued_at",
+        category_fields=("origin", "origin_detail"),
+        categorise=provinces.origin_category,
+        category_labels=provinces.category_labels(),
         changed_field="registered_at",
     ),
     FigureDefinition(

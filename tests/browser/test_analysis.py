@@ -78,6 +78,12 @@ def _download(walk: Walk, area: str, year: int, fmt: str) -> bytes:
     return Path(download.value.path()).read_bytes()
 
 
+def _shot(name: str) -> Path:
+    folder = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"analysis-{name}.png"
+
+
 def _office_story(chromium: Any, url: str, device: str, office: Any, shots: int) -> None:
     month = latest_complete_month()
     label = month.strftime("%Y-%m")
@@ -110,6 +116,14 @@ def _office_story(chromium: Any, url: str, device: str, office: Any, shots: int)
         # The city map: 万州区 is marked for its warning.
         walk.go(f"/analysis/?figure=clues_received&year={month.year}", "city-map")
         _charts_drawn(walk, console)
+        # Province flows: where the victims rescued in the city came from, where the
+        # children lost from it were found, as bar charts drawn by Plotly.
+        flows = page.locator("[data-testid=flows]")
+        flows.scroll_into_view_if_needed()
+        assert page.locator("[data-chart=chart-flows-in][data-drawn]").count() == 1
+        assert page.locator("[data-chart=chart-flows-out][data-drawn]").count() == 1
+        assert "贵州" in flows.inner_text()
+        page.screenshot(path=str(_shot(f"flows-{device}")), full_page=False)
         marked = page.locator("[data-testid=map] .region.has-warning")
         assert marked.count() >= 1
         assert page.locator(f"[data-testid=map] .has-warning[data-code='{WANZHOU}']").count() == 1
@@ -148,6 +162,32 @@ def _office_story(chromium: Any, url: str, device: str, office: Any, shots: int)
             assert "万州区" in text, fmt
             assert label in text, fmt
             assert "挂牌督办" in text and "强迫劳动招工线索突增" in text, fmt
+            assert "省份流向" in text, fmt
+        if device == "desktop":
+            # The lift asks first; cancelling keeps the listing.
+            walk.go(f"/analysis/warnings/{warning.pk}/", "warning-listed")
+            page.click("[data-testid=lift-listing]")
+            page.wait_for_selector("[data-testid=lift-confirm]")
+            walk.check("lift-confirm")
+            with page.expect_navigation():
+                page.click("[data-testid=lift-confirm] a.button")
+            assert "督办中" in page.inner_text("[data-testid=listing-state]")
+            assert RegionListing.objects.get().lifted_at is None
+        if device == "phone":
+            # Lifting the listing takes a confirmation that names the district.
+            walk.go(f"/analysis/warnings/{warning.pk}/", "warning-listed")
+            assert "督办中" in page.inner_text("[data-testid=listing-state]")
+            page.click("[data-testid=lift-listing]")
+            page.wait_for_selector("[data-testid=lift-confirm]")
+            walk.check("lift-confirm")
+            assert "万州区" in page.inner_text("[data-testid=lift-confirm] h1")
+            listing = RegionListing.objects.get()
+            assert listing.lifted_at is None
+            with page.expect_navigation():
+                page.click("[data-testid=confirm-lift]")
+            walk.check("lifted")
+            assert "解除督办" in page.inner_text("[data-testid=listing-state]")
+            assert page.locator("[data-testid=lift-listing]").count() == 0
 
 
 def _district_story(chromium: Any, url: str, device: str, coordinator: Any, shots: int) -> None:
@@ -196,3 +236,6 @@ def test_the_early_warning_flags_the_demo_spike_and_the_office_acts(
     assert listing.division.code == WANZHOU and listing.deadline > timezone.localdate()
     assert AuditEvent.objects.filter(action="analysis_warning_list").count() == 1
     assert AuditEvent.objects.filter(action="analysis_report").count() == 4
+    # and lifted once, on the phone, after its confirmation
+    assert listing.lifted_at is not None
+    assert AuditEvent.objects.filter(action="region_listing_lift").count() == 1

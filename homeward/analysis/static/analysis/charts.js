@@ -20,12 +20,16 @@
       yaxis: { rangemode: "tozero" }
     };
     if (element.dataset.kind === "bar") {
+      // Counts on the bars (readable on a phone); whole-number ticks for small counts.
       traces.push({ type: "bar", orientation: "h", y: data.labels, x: data.values,
-                    marker: { color: colors[0] } });
-      layout.margin.l = 160;
+                    text: data.values.map(function (v) { return v === null ? "<5" : String(v); }),
+                    textposition: "auto", marker: { color: colors[0] } });
+      layout.margin.l = element.dataset.margin ? parseInt(element.dataset.margin, 10) : 160;
       layout.height = Math.max(200, 34 * data.labels.length + 60);
       layout.yaxis = { automargin: true, autorange: "reversed" };
-      layout.xaxis = { rangemode: "tozero" };
+      var largest = Math.max.apply(null, data.values.concat([0]));
+      layout.xaxis = { rangemode: "tozero", tickformat: ",d" };
+      if (largest <= 10) { layout.xaxis.dtick = 1; }
     } else {
       data.series.forEach(function (series, index) {
         traces.push({ type: "scatter", mode: "lines+markers", name: series.name,
