@@ -57,6 +57,7 @@ def _cells(events: int, seed: int) -> int:
     from homeward.core.figures import all_figures
     from homeward.core.models import Division
 
+    Assessment.objects.update(attached_to=None)
     Warning.objects.all().delete()
     Assessment.objects.all().delete()
     AssessmentRun.objects.all().delete()
@@ -146,6 +147,13 @@ def main() -> int:
     else:
         _cells(args.events, args.seed)
         print(f"inserted in {time.perf_counter() - started:.0f} s; load {load()}")
+        # What autovacuum does after a bulk load in operation: table statistics and the
+        # visibility map (without it the covering index cannot answer alone).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE analysis_monthlycount")
+        print(f"VACUUM ANALYZE analysis_monthlycount done; load {load()}")
     latest = add_months(datetime.now(tz=SHANGHAI).date().replace(day=1), -1)
     wall, cpu = time.perf_counter(), time.process_time()
     run = month_assess(latest)
