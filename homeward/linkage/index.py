@@ -28,6 +28,7 @@ from .comparisons import (
     AGE_MIN_SD,
     AGE_TIGHT_SD,
     COMPARISONS,
+    CONTEXT_STRIDE,
     HEIGHT_SLACK_CM,
     HEIGHT_WINDOW_YEARS,
     N_COMPARISONS,
@@ -35,6 +36,7 @@ from .comparisons import (
     TIME_HARD_LIMIT_YEARS,
     TIME_MONTH_YEARS,
     TIME_SOON_YEARS,
+    interaction_condition,
 )
 from .model import Model
 from .records import Found, Report
@@ -395,18 +397,23 @@ class FoundIndex:
                 combo[shared] = _isin_rows(c.combo[_subset(rows, shared)], q.combo)
             if q.nick:
                 nick_eq = c.nick[rows] == q.nick
-                core = _isin_rows(nick_core, q.nick_core)
-                if gchar is not None:
-                    core |= _isin_rows(gchar, q.nick_core)
+                core = _isin_rows(nick_core, q.nick_core) | _isin_rows(
+                    c.gchar_own[rows], q.nick_core
+                )
+                # only a character of the current name (often the buyers' choice)
+                core_current = (
+                    _isin_rows(gchar, q.nick_core) & ~core if gchar is not None else zero
+                )
             else:
-                nick_eq = core = zero
+                nick_eq = core = core_current = zero
             if q.has_name:
                 # the found person's 小名 core is a character of the given name
                 core = core | _isin_rows(nick_core, q.gchar)
+                core_current = core_current & ~core
             level = np.select(
-                [full_eq, given_eq, combo & surname, nick_eq, combo, core, partial & surname,
-                 partial, surname],
-                [1, 2, 3, 4, 5, 6, 7, 8, 9],
+                [full_eq, given_eq, combo & surname, nick_eq, combo, core, core_current,
+                 partial & surname, partial, surname],
+                [1, 2, 3, 4, 5, 6, 12, 7, 8, 9],
                 np.where(c.nick[rows] != 0, 11, 10),
             )  # fmt: skip
             ci = C["name"]
@@ -415,10 +422,11 @@ class FoundIndex:
             full_freq = self._tf("full", q.full, ci, 1) if q.full else None
             if full_freq is not None:
                 tf[name_level == 1, ci] += model.tf_adjustment(ci, 1, full_freq)
-            core_rows = np.flatnonzero(name_level == 6)
-            if len(core_rows):
-                # the rarest character key met (a 小名 core of 强 says less than of 琪)
-                tf[core_rows, ci] += self._char_tf(q, rows, core_rows, ci)
+            for core_level in (6, 12):
+                core_rows = np.flatnonzero(name_level == core_level)
+                if len(core_rows):
+                    # the rarest character key met (a 小名 core of 强 says less than of 琪)
+                    tf[core_rows, ci] += self._char_tf(q, rows, core_rows, ci, core_level)
             given_freq = self._tf("given", q.given, ci, 2) if q.given else None
             if given_freq is not None:
                 tf[name_level == 2, ci] += model.tf_adjustment(ci, 2, given_freq)
@@ -454,13 +462,21 @@ class FoundIndex:
                     level == 1, model.tf_adjustment(C["parent"], 1, max(parent_freqs)), 0.0
                 )
         # comparisons that are not independent (comparisons.INTERACTIONS)
+        if self.interaction_bits:
+            context = self.context(q, rows)
         for key, bits in self.interaction_bits.items():
             first, _, second = key.partition("|")
-            condition = c.source_class[rows] if second == "source" else gamma[:, C[second]]
+            condition = interaction_condition(second, gamma, context)
             tf[:, C[first]] += bits[condition, gamma[:, C[first]]]
         return gamma, tf, ok
 
-    def _char_tf(self, q: Query, rows: slice | IntArray, sub: IntArray, ci: int) -> Float:
+    def context(self, q: Query, rows: slice | IntArray) -> npt.NDArray[np.int8]:
+        """Each pair's context (comparisons.CONTEXT_STRIDE): source and age at loss."""
+        return (self.cols.source_class[rows] + CONTEXT_STRIDE * q.loss_age).astype(np.int8)
+
+    def _char_tf(
+        self, q: Query, rows: slice | IntArray, sub: IntArray, ci: int, level: int = 6
+    ) -> Float:
         """TF bits of the 小名-core level for the rows ``sub`` (positions in ``rows``):
         by the rarest of the report's core or given-name keys the row holds."""
         picked = _subset(rows, sub)
@@ -468,7 +484,7 @@ class FoundIndex:
         gchar = self.cols.gchar[picked]
         best = np.full(len(picked), np.inf)
         for key in {int(k) for k in (*q.nick_core.tolist(), *q.gchar.tolist()) if k}:
-            frequency = self._tf("char", key, ci, 6)
+            frequency = self._tf("char", key, ci, level)
             if frequency is None:
                 continue
             in_core = _any_rows(nick_core == key)
@@ -476,7 +492,7 @@ class FoundIndex:
             best = np.where(in_core | in_given, np.minimum(best, frequency), best)
         out = np.zeros(len(picked))
         known = np.isfinite(best)
-        u = max(float(self.model.u[ci][6]), 1e-6)
+        u = max(float(self.model.u[ci][level]), 1e-6)
         out[known] = self.model.tf_weight * np.log2(u / np.maximum(best[known], self.model.tf_min))
         return out
 

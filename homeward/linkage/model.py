@@ -347,7 +347,7 @@ def default_model() -> Model:
 # of EM and the shape of its Dirichlet prior. (Renamed children make "different" the
 # commonest name level even among true matches.)
 PRIOR_M: dict[str, tuple[float, ...]] = {
-    "name": (0.08, 0.05, 0.03, 0.15, 0.03, 0.10, 0.05, 0.08, 0.05, 0.33, 0.05),
+    "name": (0.08, 0.05, 0.03, 0.15, 0.03, 0.08, 0.05, 0.08, 0.05, 0.33, 0.05, 0.02),
     "parent": (0.85, 0.15),
     "sex": (0.99, 0.01),
     "age": (0.08, 0.25, 0.15, 0.25, 0.15, 0.08, 0.04),
