@@ -262,7 +262,10 @@ def report_from_fields(fields: Mapping[str, str]) -> Report:
     height_text = _get(fields, "height_band_cm")
     father = _get(fields, "father_name")
     mother = _get(fields, "mother_name")
-    home = " ".join(_get(fields, k) for k in ("home_features", "missing_place"))
+    # What the family says of home, not where the child was lost (场镇上, 学校门口): the
+    # place of the loss is not what a child remembers of home, and read as a landmark
+    # it agreed by chance with many found persons' memories.
+    home = _get(fields, "home_features")
     return Report(
         id=report_id,
         sex=sex_code(_get(fields, "sex")),
