@@ -30,7 +30,9 @@ marks      a mark of the same kind at the same place; same kind, compatible plac
            in the report only; marks on the found person only
 blood      same type; different
 height     height at finding fits the band at loss (found within a year); does not
-landmarks  two or more remembered landmarks shared; one shared; none shared
+landmarks  two or more remembered landmarks shared; one shared; none shared; one shared
+           but two or more others remembered that the family does not name; none
+           shared and two or more remembered
 ========== ==========================================================================
 """
 
@@ -96,7 +98,10 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison("blood", ("null", "agree", "different"), frozenset({1})),
     Comparison("height", ("null", "consistent", "inconsistent")),
-    Comparison("landmarks", ("null", "several", "one", "none"), frozenset({2})),
+    Comparison(
+        "landmarks", ("null", "several", "one", "none", "one_among_others", "none_of_several"),
+        frozenset({2, 4}),
+    ),
 )  # fmt: skip
 
 COMPARISON_INDEX: dict[str, int] = {c.name: i for i, c in enumerate(COMPARISONS)}
@@ -401,7 +406,17 @@ def landmarks_level(report: Report, found: Found) -> int:
     if not report.home_keys or not found.landmarks:
         return 0
     shared = len(report.home_keys & found.landmarks)
-    return 1 if shared >= 2 else 2 if shared == 1 else 3
+    others = len(found.landmarks - report.home_keys)
+    if shared >= 2:
+        return 1
+    if shared == 1:
+        return 4 if others >= LANDMARKS_MANY_OTHERS else 2
+    return 5 if others >= LANDMARKS_MANY_OTHERS else 3
+
+
+# Landmarks the found person remembers that the family does not name: one may be a
+# memory of another place, several say it was another home.
+LANDMARKS_MANY_OTHERS = 2
 
 
 LEVEL_FUNCTIONS = (

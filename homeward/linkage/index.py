@@ -31,6 +31,7 @@ from .comparisons import (
     CONTEXT_STRIDE,
     HEIGHT_SLACK_CM,
     HEIGHT_WINDOW_YEARS,
+    LANDMARKS_MANY_OTHERS,
     N_COMPARISONS,
     TIME_DECADES_YEARS,
     TIME_HARD_LIMIT_YEARS,
@@ -364,21 +365,19 @@ class FoundIndex:
         if q.landmarks:
             marks = c.landmarks[rows]
             shared = np.bitwise_count(marks & q.landmarks)
-            level = np.where(marks == 0, 0, np.where(shared >= 2, 1, np.where(shared == 1, 2, 3)))
+            many_others = np.bitwise_count(marks & ~q.landmarks) >= LANDMARKS_MANY_OTHERS
+            level = np.where(
+                marks == 0,
+                0,
+                np.where(
+                    shared >= 2,
+                    1,
+                    np.where(shared == 1, np.where(many_others, 4, 2), np.where(many_others, 5, 3)),
+                ),
+            )
             gamma[:, C["landmarks"]] = level
-            one = level == 2
-            if one.any():
-                common = marks[one] & q.landmarks
-                freqs = np.ones(int(one.sum()))
-                for bit in range(64):
-                    if not q.landmarks & (1 << bit):
-                        continue
-                    landmark_freq = self._tf("landmark", bit, C["landmarks"], 2)
-                    if landmark_freq is not None:
-                        freqs = np.where((common & (1 << bit)) != 0, landmark_freq, freqs)
-                tf[one, C["landmarks"]] += model.tf_weight * np.log2(
-                    max(float(model.u[C["landmarks"]][2]), 1e-6) / np.maximum(freqs, model.tf_min)
-                )
+            for one_level in (2, 4):
+                self._landmark_tf(q, marks, level, one_level, tf)
 
         # names and 小名 (one comparison)
         has_names = c.has_names[rows]
@@ -469,6 +468,26 @@ class FoundIndex:
             condition = interaction_condition(second, gamma, context)
             tf[:, C[first]] += bits[condition, gamma[:, C[first]]]
         return gamma, tf, ok
+
+    def _landmark_tf(
+        self, q: Query, marks: npt.NDArray[np.int64], level: npt.NDArray[np.int8], lv: int,
+        tf: Float,
+    ) -> None:
+        """TF bits of a one-landmark level: by the frequency of the shared landmark."""
+        one = level == lv
+        if not one.any():
+            return
+        common = marks[one] & q.landmarks
+        freqs = np.ones(int(one.sum()))
+        for bit in range(64):
+            if not q.landmarks & (1 << bit):
+                continue
+            landmark_freq = self._tf("landmark", bit, C["landmarks"], lv)
+            if landmark_freq is not None:
+                freqs = np.where((common & (1 << bit)) != 0, landmark_freq, freqs)
+        tf[one, C["landmarks"]] += self.model.tf_weight * np.log2(
+            max(float(self.model.u[C["landmarks"]][lv]), 1e-6) / np.maximum(freqs, self.model.tf_min)
+        )
 
     def context(self, q: Query, rows: slice | IntArray) -> npt.NDArray[np.int8]:
         """Each pair's context (comparisons.CONTEXT_STRIDE): source and age at loss."""
