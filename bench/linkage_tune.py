@@ -15,6 +15,7 @@ import argparse
 import pickle
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,7 @@ def main() -> None:
     parser.add_argument("--no-match-likely", type=float, default=0.06)
     parser.add_argument("--cache", default="/tmp/linkage-tune")
     parser.add_argument("--save", help="write the fitted model here")
+    parser.add_argument("--tf-weight", type=float, help="the model's term-frequency weight")
     args = parser.parse_args()
     if REPORT_SEEDS & {args.train, args.test}:
         parser.error("the benchmark's report seeds are not for tuning")
@@ -66,6 +68,9 @@ def main() -> None:
     data = dataset(args.train, args.reports, args.found, cache)
     reports = [report_from_fields(r) for r in data.reports]
     index = FoundIndex.build([found_from_fields(f) for f in data.found], base)
+    if args.tf_weight is not None:
+        base = replace(base, tf_weight=args.tf_weight)
+        index.set_model(base)
     model = fit_from_truth(reports, index, data.truth, start=base, seed=args.train)
     index.set_model(estimate_u_only(reports, index, model))
     top_no_match = [
@@ -76,8 +81,6 @@ def main() -> None:
     likely = round(max(min(float(np.quantile(top_no_match, 1 - args.no_match_likely)), 0.9), 0.05), 3)
     bands = Bands(likely=likely, possible=base.bands.possible,
                   min_weight_possible=base.bands.min_weight_possible)  # fmt: skip
-    from dataclasses import replace
-
     model = replace(model, bands=bands)
     if args.save:
         io.write_model(args.save, model)

@@ -27,7 +27,9 @@ place      found in the same district; elsewhere in Chongqing; a neighbouring pr
 accent     Chongqing; south-western Mandarin; another accent
 marks      a mark of the same kind at the same place; same kind, compatible place;
            same kind, other place; marks on both sides, none of the same kind; marks
-           in the report only; marks on the found person only
+           in the report only; marks on the found person only; (7, 8) the last two
+           but the found person's marks are all acquired ones (scars), which the family
+           may never have seen
 blood      same type; different
 height     height at finding fits the band at loss (found within a year); does not
 landmarks  two or more remembered landmarks shared; one shared; none shared; one shared
@@ -42,6 +44,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .features import ACQUIRED_KINDS
 from .records import Found, NameForm, Report
 
 TIME_MONTH_YEARS = 0.085
@@ -92,7 +95,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         "marks",
         (
             "null", "same_place", "compatible_place", "other_place", "none_shared",
-            "found_unmarked", "report_unmarked",
+            "found_unmarked", "report_unmarked", "none_shared_acquired",
+            "report_unmarked_acquired",
         ),
         frozenset({1, 2}),
     ),
@@ -364,7 +368,9 @@ def marks_level(report: Report, found: Found) -> int:
         # so this is weak evidence, learnt like any level.
         if report.marks:
             return 5
-        return 6 if found.marks else 0
+        if not found.marks:
+            return 0
+        return 8 if _acquired_only(found) else 6
     best = 4
     for kind, place in report.marks:
         for f_kind, f_place in found.marks:
@@ -377,7 +383,14 @@ def marks_level(report: Report, found: Found) -> int:
             else:
                 level = 3
             best = min(best, level)
+    if best == 4 and _acquired_only(found):
+        return 7
     return best
+
+
+def _acquired_only(found: Found) -> bool:
+    """The found person's marks are all acquired ones (a scar may be newer than the loss)."""
+    return all(kind in ACQUIRED_KINDS for kind, _place in found.marks)
 
 
 def _region(place: str) -> str:

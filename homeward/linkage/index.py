@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .columns import FoundColumns, Query, encode_found, encode_report
+from .features import ACQUIRED_MASK
 from .comparisons import (
     AGE_CLOSE_SD,
     AGE_MIN_SD,
@@ -349,6 +350,8 @@ class FoundIndex:
                 kind_freq = self._tf("mark_kind", kind, C["marks"], 2)
                 if kind_freq is not None:
                     tf_kind = np.where(kind_hit, np.minimum(tf_kind, kind_freq), tf_kind)
+            acquired_only = has & ((kinds & ~ACQUIRED_MASK) == 0)
+            level = np.where((level == 4) & acquired_only, 7, level).astype(np.int8)
             gamma[:, C["marks"]] = np.where(has, level, 5)
             ci = C["marks"]
             for lv, freqs in ((1, tf_code), (2, tf_kind)):
@@ -359,7 +362,10 @@ class FoundIndex:
                     tf[sel, ci] += adjust
 
         else:
-            gamma[:, C["marks"]] = np.where(c.mark_kinds[rows] != 0, 6, 0)
+            kinds = c.mark_kinds[rows]
+            gamma[:, C["marks"]] = np.where(
+                kinds != 0, np.where((kinds & ~ACQUIRED_MASK) == 0, 8, 6), 0
+            )
 
         # landmarks
         if q.landmarks:
