@@ -459,13 +459,24 @@ class FoundIndex:
             )
             level = np.where(family_known, np.where(agree, 1, 2), 0)
             gamma[with_parent, C["parent"]] = level
-            parent_freqs = [
-                f for k in q.family if (f := self._tf("parent", int(k), C["parent"], 1)) is not None
-            ]
-            if parent_freqs:
-                tf[with_parent, C["parent"]] += np.where(
-                    level == 1, model.tf_adjustment(C["parent"], 1, max(parent_freqs)), 0.0
-                )
+            # by the frequency of the surname that agrees (the commonest of its readings),
+            # not of the family's commonest: a remembered 覃 of the mother says more than
+            # the father's 王 would
+            agreeing = np.flatnonzero(level == 1)
+            if len(agreeing):
+                frequency = np.full(len(agreeing), -1.0)
+                for k in q.family.tolist():
+                    f = self._tf("parent", int(k), C["parent"], 1)
+                    if f is None:
+                        continue
+                    hit = _any_rows(parent[agreeing] == k)
+                    frequency = np.where(hit, np.maximum(frequency, f), frequency)
+                known = frequency > 0
+                if known.any():
+                    u = max(float(model.u[C["parent"]][1]), 1e-6)
+                    tf[with_parent[agreeing[known]], C["parent"]] += model.tf_weight * np.log2(
+                        u / np.maximum(frequency[known], model.tf_min)
+                    )
         # comparisons that are not independent (comparisons.INTERACTIONS)
         if self.interaction_bits:
             context = self.context(q, rows)
