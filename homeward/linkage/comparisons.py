@@ -141,7 +141,7 @@ def source_class(source: str) -> int:
 # rarely the child (name, landmarks, parent, accent given "loss_age").
 INTERACTIONS: tuple[tuple[str, str], ...] = (
     ("time", "place"), ("time", "source"), ("name", "loss_age"), ("landmarks", "loss_age"),
-    ("parent", "loss_age"), ("accent", "loss_age"), ("name", "source"), ("accent", "time"),
+    ("parent", "loss_age"), ("accent", "loss_age"),
 )  # fmt: skip
 
 # Age at the loss (years, from the report's dates) in classes; 0 unknown.

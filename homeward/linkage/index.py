@@ -38,7 +38,6 @@ from .comparisons import (
     TIME_HARD_LIMIT_YEARS,
     TIME_MONTH_YEARS,
     TIME_SOON_YEARS,
-    interaction_condition,
 )
 from .model import Model
 from .records import Found, Report
@@ -154,6 +153,19 @@ class FoundIndex:
         self.model = model
         self.weights = [w.astype(np.float64) for w in model.weights()]
         self.interaction_bits = model.interaction_bits()
+
+    @property
+    def interaction_bits(self) -> dict[str, Float]:
+        return self._interaction_bits
+
+    @interaction_bits.setter
+    def interaction_bits(self, bits: dict[str, Float]) -> None:
+        self._interaction_bits = bits
+        by_first: dict[str, list[tuple[str, Float]]] = {}
+        for key, table in bits.items():
+            first, _, second = key.partition("|")
+            by_first.setdefault(first, []).append((second, table))
+        self._interactions_by_first = by_first
 
     @classmethod
     def build(cls, records: Sequence[Found], model: Model) -> FoundIndex:
@@ -479,12 +491,35 @@ class FoundIndex:
                     )
         # comparisons that are not independent (comparisons.INTERACTIONS)
         if self.interaction_bits:
-            context = self.context(q, rows)
-        for key, bits in self.interaction_bits.items():
-            first, _, second = key.partition("|")
-            condition = interaction_condition(second, gamma, context)
-            tf[:, C[first]] += bits[condition, gamma[:, C[first]]]
+            self._add_interactions(q, rows, gamma, tf)
         return gamma, tf, ok
+
+    def _add_interactions(
+        self, q: Query, rows: slice | IntArray, gamma: npt.NDArray[np.int8], tf: Float
+    ) -> None:
+        """Bits of the interactions, one table lookup per comparison: those conditioned
+        on the report's age at loss are the same for every row, so they are folded
+        into the comparison's other table (or read by level alone)."""
+        source: npt.NDArray[np.int8] | None = None
+        for first, parts in self._interactions_by_first.items():
+            ci = C[first]
+            level = gamma[:, ci]
+            constant = [bits[q.loss_age] for second, bits in parts if second == "loss_age"]
+            row_bits: Float | None = np.sum(constant, axis=0) if q.loss_age and constant else None
+            varying = [(second, bits) for second, bits in parts if second != "loss_age"]
+            if not varying:
+                if row_bits is not None:
+                    tf[:, ci] += row_bits[level]
+                continue
+            for k, (second, bits) in enumerate(varying):
+                table = bits + row_bits if k == 0 and row_bits is not None else bits
+                if second == "source":
+                    if source is None:
+                        source = self.cols.source_class[rows]
+                    condition = source
+                else:
+                    condition = gamma[:, C[second]]
+                tf[:, ci] += table[condition, level]
 
     def _landmark_tf(
         self, q: Query, marks: npt.NDArray[np.int64], level: npt.NDArray[np.int8], lv: int,

@@ -44,7 +44,7 @@ from .comparisons import (
     interaction_key_levels,
 )
 
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "1.2.0"
 MIN_PROBABILITY = 1e-6
 Float = npt.NDArray[np.float64]
 Levels = npt.NDArray[np.int8]
