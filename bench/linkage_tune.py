@@ -6,7 +6,7 @@ as ``bench/linkage_fit.py`` does (6 % of the training seed's no-match reports), 
 ranks the test seed as the bench ranks (u re-estimated from its records, no labels) and
 prints recall@1, recall@10, MRR and the no-match "likely" share. Both seeds must be
 tuning seeds: the benchmark's report seeds (20261204, 99) are refused. The generated
-rows are cached under ``--cache`` (the generator does not depend on the engine).
+rows are cached under ``--cache`` (default ``var/linkage-tune``; the generator does not depend on the engine).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--found", type=int, default=51500)
     parser.add_argument("--no-match-likely", type=float, default=0.06)
-    parser.add_argument("--cache", default="/tmp/linkage-tune")
+    parser.add_argument("--cache", default=str(ROOT / "var" / "linkage-tune"))
     parser.add_argument("--save", help="write the fitted model here")
     parser.add_argument("--tf-weight", type=float, help="the model's term-frequency weight")
     args = parser.parse_args()
@@ -78,7 +78,9 @@ def main() -> None:
         for r in reports
         if r.id not in data.truth and (best := index.search(r, top=1))
     ]
-    likely = round(max(min(float(np.quantile(top_no_match, 1 - args.no_match_likely)), 0.9), 0.05), 3)
+    likely = round(
+        max(min(float(np.quantile(top_no_match, 1 - args.no_match_likely)), 0.9), 0.05), 3
+    )
     bands = Bands(likely=likely, possible=base.bands.possible,
                   min_weight_possible=base.bands.min_weight_possible)  # fmt: skip
     model = replace(model, bands=bands)
@@ -94,7 +96,9 @@ def main() -> None:
     for report in reports:
         candidates = index.search(report, top=10)
         unbanded[report.id] = [(c.found_id, c.band) for c in candidates]
-        kept = [(c.found_id, c.band) for c in candidates if BANDS.get(c.band, 0) >= BANDS["possible"]]
+        kept = [
+            (c.found_id, c.band) for c in candidates if BANDS.get(c.band, 0) >= BANDS["possible"]
+        ]
         if kept:
             ranked[report.id] = kept
     result = metrics(ranked, truth=data.truth, reports=[r.id for r in reports])

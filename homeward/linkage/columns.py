@@ -389,7 +389,5 @@ def encode_report(report: Report) -> Query:
         landmarks=features.landmark_mask(report.home_keys),
         blood=report.blood,
         surname_char_keys=tuple(int(x) for x in sur),
-        loss_age=comparisons.loss_age_class(
-            report.birth.low, report.birth.high, report.missing_t
-        ),
+        loss_age=comparisons.loss_age_class(report.birth.low, report.birth.high, report.missing_t),
     )

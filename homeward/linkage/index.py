@@ -23,7 +23,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .columns import FoundColumns, Query, encode_found, encode_report
-from .features import ACQUIRED_MASK
 from .comparisons import (
     AGE_CLOSE_SD,
     AGE_MIN_SD,
@@ -39,6 +38,7 @@ from .comparisons import (
     TIME_MONTH_YEARS,
     TIME_SOON_YEARS,
 )
+from .features import ACQUIRED_MASK
 from .model import Model
 from .records import Found, Report
 
@@ -418,9 +418,7 @@ class FoundIndex:
                     c.gchar_own[rows], q.nick_core
                 )
                 # only a character of the current name (often the buyers' choice)
-                core_current = (
-                    _isin_rows(gchar, q.nick_core) & ~core if gchar is not None else zero
-                )
+                core_current = _isin_rows(gchar, q.nick_core) & ~core if gchar is not None else zero
             else:
                 nick_eq = core = core_current = zero
             if q.has_name:
@@ -476,18 +474,18 @@ class FoundIndex:
             # the father's 王 would
             agreeing = np.flatnonzero(level == 1)
             if len(agreeing):
-                frequency = np.full(len(agreeing), -1.0)
+                agree_freq = np.full(len(agreeing), -1.0)
                 for k in q.family.tolist():
-                    f = self._tf("parent", int(k), C["parent"], 1)
-                    if f is None:
+                    key_freq = self._tf("parent", int(k), C["parent"], 1)
+                    if key_freq is None:
                         continue
                     hit = _any_rows(parent[agreeing] == k)
-                    frequency = np.where(hit, np.maximum(frequency, f), frequency)
-                known = frequency > 0
+                    agree_freq = np.where(hit, np.maximum(agree_freq, key_freq), agree_freq)
+                known = agree_freq > 0
                 if known.any():
                     u = max(float(model.u[C["parent"]][1]), 1e-6)
                     tf[with_parent[agreeing[known]], C["parent"]] += model.tf_weight * np.log2(
-                        u / np.maximum(frequency[known], model.tf_min)
+                        u / np.maximum(agree_freq[known], model.tf_min)
                     )
         # comparisons that are not independent (comparisons.INTERACTIONS)
         if self.interaction_bits:
@@ -522,7 +520,11 @@ class FoundIndex:
                 tf[:, ci] += table[condition, level]
 
     def _landmark_tf(
-        self, q: Query, marks: npt.NDArray[np.int64], level: npt.NDArray[np.int8], lv: int,
+        self,
+        q: Query,
+        marks: npt.NDArray[np.int64],
+        level: npt.NDArray[np.int8],
+        lv: int,
         tf: Float,
     ) -> None:
         """TF bits of a one-landmark level: by the frequency of the shared landmark."""
@@ -538,7 +540,8 @@ class FoundIndex:
             if landmark_freq is not None:
                 freqs = np.where((common & (1 << bit)) != 0, landmark_freq, freqs)
         tf[one, C["landmarks"]] += self.model.tf_weight * np.log2(
-            max(float(self.model.u[C["landmarks"]][lv]), 1e-6) / np.maximum(freqs, self.model.tf_min)
+            max(float(self.model.u[C["landmarks"]][lv]), 1e-6)
+            / np.maximum(freqs, self.model.tf_min)
         )
 
     def context(self, q: Query, rows: slice | IntArray) -> npt.NDArray[np.int8]:

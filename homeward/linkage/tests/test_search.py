@@ -24,7 +24,6 @@ from homeward.linkage.records import (
     report_from_fields,
 )
 
-
 ALL_INTERACTIONS = {f"{first}|{second}" for first, second in INTERACTIONS}
 
 
@@ -474,7 +473,9 @@ def test_the_model_trained_without_labels_ships_with_its_distance_from_the_label
 
 def test_landmarks_remembered_beyond_the_familys_have_their_own_levels() -> None:
     family = report(home_features="家门口有小河，屋后有竹林")
-    assert _level(family, found(landmarks_remembered="记得小溪，记得竹子"), "landmarks") == "several"
+    assert (
+        _level(family, found(landmarks_remembered="记得小溪，记得竹子"), "landmarks") == "several"
+    )
     assert _level(family, found(landmarks_remembered="记得河沟"), "landmarks") == "one"
     assert _level(family, found(landmarks_remembered="记得河沟，记得庙"), "landmarks") == "one"
     many = found(landmarks_remembered="记得河沟，记得寺庙，记得煤矿")
