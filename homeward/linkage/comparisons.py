@@ -144,6 +144,19 @@ INTERACTIONS: tuple[tuple[str, str], ...] = (
     ("parent", "loss_age"), ("accent", "loss_age"),
 )  # fmt: skip
 
+# Levels the age at the loss does not discount: an agreeing name, landmark or parent's
+# surname is evidence however young the child was (a note left with an infant, a name
+# told by the buyers). Learnt from the generator, the interaction made an exact full
+# name weigh less than a pinyin spelling for a child lost at three; only the levels of
+# absence and disagreement are conditioned on the age at loss.
+LOSS_AGE_FREE_LEVELS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin", "nickname_core",
+    ),
+    "landmarks": ("several", "one"),
+    "parent": ("agree",),
+}  # fmt: skip
+
 # Age at the loss (years, from the report's dates) in classes; 0 unknown.
 LOSS_AGE_CLASSES: tuple[str, ...] = ("", "under_2_5", "2_5_to_4", "4_to_6", "6_to_9", "9_plus")
 LOSS_AGE_BOUNDS: tuple[float, ...] = (2.5, 4.0, 6.0, 9.0)

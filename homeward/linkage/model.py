@@ -39,6 +39,7 @@ from .comparisons import (
     COMPARISON_INDEX,
     COMPARISONS,
     INTERACTIONS,
+    LOSS_AGE_FREE_LEVELS,
     N_COMPARISONS,
     NEAR_HARD_FLOORS,
     interaction_key_levels,
@@ -99,7 +100,7 @@ class Model:
         second, level of the first]: log2(m(a|b)/m(a)) - log2(u(a|b)/u(a)), 0 on nulls."""
         out: dict[str, Float] = {}
         for key, (m_cond, u_cond) in self.interactions.items():
-            first, _second = _interaction(key)
+            first, second = _interaction(key)
             ci = COMPARISON_INDEX[first]
             m = np.maximum(self.m[ci], MIN_PROBABILITY)
             u = np.maximum(self.u[ci], MIN_PROBABILITY)
@@ -109,6 +110,10 @@ class Model:
             bits = np.clip(bits, -INTERACTION_CLIP_BITS, INTERACTION_CLIP_BITS)
             bits[0, :] = 0.0
             bits[:, 0] = 0.0
+            if second == "loss_age":
+                levels = COMPARISONS[ci].levels
+                for level in LOSS_AGE_FREE_LEVELS.get(first, ()):
+                    bits[:, levels.index(level)] = 0.0
             out[key] = bits
         return out
 
