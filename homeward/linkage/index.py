@@ -414,11 +414,16 @@ class FoundIndex:
                 combo[shared] = _isin_rows(c.combo[_subset(rows, shared)], q.combo)
             if q.nick:
                 nick_eq = c.nick[rows] == q.nick
-                core = _isin_rows(nick_core, q.nick_core) | _isin_rows(
-                    c.gchar_own[rows], q.nick_core
-                )
-                # only a character of the current name (often the buyers' choice)
-                core_current = _isin_rows(gchar, q.nick_core) & ~core if gchar is not None else zero
+                core = _isin_rows(nick_core, q.nick_core)
+                in_names = _isin_rows(gchar, q.nick_core) if gchar is not None else zero
+                # of the rows whose names hold the core, those where a name the person
+                # gave holds it (its keys are among gchar's): the others hold it only in
+                # the current name, often the buyers' choice
+                check = np.flatnonzero(in_names & ~core)
+                if len(check):
+                    own = c.gchar_own[_subset(rows, check)]
+                    core[check] = _isin_rows(own, q.nick_core)
+                core_current = in_names & ~core
             else:
                 nick_eq = core = core_current = zero
             if q.has_name:
