@@ -132,10 +132,10 @@ def main() -> None:
         )
         g = gamma[row]
         identifying = (
-            g[names.index("name")] in range(1, 9)
+            g[names.index("name")] in (*range(1, 9), 12)
             or g[names.index("parent")] == 1
             or g[names.index("marks")] in (1, 2)
-            or g[names.index("landmarks")] in (1, 2)
+            or g[names.index("landmarks")] in (1, 2, 4)
             or g[names.index("blood")] == 1
             or g[names.index("height")] == 1
             or g[names.index("place")] == 1

@@ -263,9 +263,11 @@ def birth_from_estimate(
     slack = at.half_width_years + SIGMA_MULTIPLE * sigma
     # An estimated range's bounds are approximate ages (a bone age of "about 4"), not
     # completed years: the range is centred on (lo + hi) / 2, ± half a year of rounding.
-    # Its spread: the method's error, the stated range (uniform) and the rounding.
+    # Its spread: the method's error or the stated range (uniform), whichever is wider
+    # (the range is the examiner's own statement of that error, not a second error on
+    # top of it), and the rounding.
     half_range = (hi - lo) / 2
-    sd = math.sqrt(sigma**2 + (half_range**2 + 0.25 + at.half_width_years**2) / 3.0)
+    sd = math.sqrt(max(sigma**2, half_range**2 / 3.0) + (0.25 + at.half_width_years**2) / 3.0)
     return BirthInterval(ref - hi - 0.5 - slack, ref - lo + 0.5 + slack, sd)
 
 

@@ -26,6 +26,7 @@ SUR_WIDTH = 6  # surname keys per found row (all name forms)
 FORM_WIDTH = 2  # name forms kept per found row (full-name and given-name hashes)
 COMBO_WIDTH = 12  # given-name key sequences per row
 CHAR_WIDTH = 12  # given-name character keys per row
+OWN_CHAR_WIDTH = 8  # ... of the names the person gave of their own
 NICK_WIDTH = 4  # nickname core keys per row
 PARENT_WIDTH = 4
 MARK_WIDTH = 4  # marks with a place per row
@@ -83,6 +84,7 @@ class FoundColumns:
     given_len: npt.NDArray[np.int8]  # (n, FORM_WIDTH) characters of each given name
     combo: I64  # (n, COMBO_WIDTH), hashes of (length, key sequence)
     gchar: I32  # (n, CHAR_WIDTH)
+    gchar_own: I32  # (n, OWN_CHAR_WIDTH): of the names the person gave (remembered, pinyin)
     nick: I64
     nick_core: I32  # (n, NICK_WIDTH)
     parent: I32  # (n, PARENT_WIDTH)
@@ -108,7 +110,7 @@ class FoundColumns:
 COLUMN_NAMES: tuple[str, ...] = (
     "ids", "sex", "birth_lo", "birth_hi", "birth_sd", "found_t", "province", "division", "city",
     "accent", "blood", "height", "mark_kinds", "mark_unplaced", "mark_codes", "landmarks", "has_names",
-    "sur", "full", "given", "given_len", "combo", "gchar", "nick", "nick_core", "parent",
+    "sur", "full", "given", "given_len", "combo", "gchar", "gchar_own", "nick", "nick_core", "parent",
     "parent_rel", "source_class",
 )  # fmt: skip
 
@@ -164,6 +166,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
     given_len = np.zeros((n, FORM_WIDTH), np.int8)
     combo = np.zeros((n, COMBO_WIDTH), np.int64)
     gchar = np.zeros((n, CHAR_WIDTH), np.int32)
+    gchar_own = np.zeros((n, OWN_CHAR_WIDTH), np.int32)
     nick = np.zeros(n, np.int64)
     nick_core = np.zeros((n, NICK_WIDTH), np.int32)
     parent = np.zeros((n, PARENT_WIDTH), np.int32)
@@ -217,6 +220,10 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         )
         gchar[i] = _pad(
             (h32(k) for f in forms for keys in f.given_keys for k in sorted(keys)), CHAR_WIDTH
+        )
+        gchar_own[i] = _pad(
+            (h32(k) for f in record.own_names for keys in f.given_keys for k in sorted(keys)),
+            OWN_CHAR_WIDTH,
         )
         nick[i] = h64(record.remembered)
         nick_core[i] = _pad((h32(k) for k in sorted(record.nick_core_keys)), NICK_WIDTH)
@@ -283,6 +290,7 @@ def encode_found(records: Sequence[Found]) -> FoundColumns:
         given_len=given_len,
         combo=combo,
         gchar=gchar,
+        gchar_own=gchar_own,
         nick=nick,
         nick_core=nick_core,
         parent=parent,
@@ -325,6 +333,7 @@ class Query:
     landmarks: int
     blood: int
     surname_char_keys: tuple[int, ...]
+    loss_age: int = 0  # comparisons.LOSS_AGE_CLASSES
 
 
 def _arr32(values: Iterable[int]) -> I32:
@@ -380,4 +389,5 @@ def encode_report(report: Report) -> Query:
         landmarks=features.landmark_mask(report.home_keys),
         blood=report.blood,
         surname_char_keys=tuple(int(x) for x in sur),
+        loss_age=comparisons.loss_age_class(report.birth.low, report.birth.high, report.missing_t),
     )

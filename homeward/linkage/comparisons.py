@@ -12,7 +12,8 @@ name       full name same; given name same (new surname); full name same by dial
            readings; same 小名; given name same by readings; same 小名 core (强娃 ~
            小强, or the core is a given-name character); surname and one given
            character; one given character; surname only; different; different although
-           the found person remembers a name or 小名
+           the found person remembers a name or 小名; the 小名 core is a character of
+           the found person's current name only (level 12: buyers often renamed)
 parent     a parent's surname remembered matches the family's; different
 sex        same; different (a near-hard constraint: records are sometimes wrong)
 age        dates of birth (centre and σ) within 1 σ, combined σ ≤ 1.2 y; within 1 σ,
@@ -26,10 +27,14 @@ place      found in the same district; elsewhere in Chongqing; a neighbouring pr
 accent     Chongqing; south-western Mandarin; another accent
 marks      a mark of the same kind at the same place; same kind, compatible place;
            same kind, other place; marks on both sides, none of the same kind; marks
-           in the report only; marks on the found person only
+           in the report only; marks on the found person only; (7, 8) the last two
+           but the found person's marks are all acquired ones (scars), which the family
+           may never have seen
 blood      same type; different
 height     height at finding fits the band at loss (found within a year); does not
-landmarks  two or more remembered landmarks shared; one shared; none shared
+landmarks  two or more remembered landmarks shared; one shared; none shared; one shared
+           but two or more others remembered that the family does not name; none
+           shared and two or more remembered
 ========== ==========================================================================
 """
 
@@ -37,7 +42,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
+from .features import ACQUIRED_KINDS
 from .records import Found, NameForm, Report
 
 TIME_MONTH_YEARS = 0.085
@@ -65,9 +72,9 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             "null", "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin",
             "nickname_core", "surname_and_partial", "partial", "surname_only", "different",
-            "remembered_different",
+            "remembered_different", "nickname_core_current",
         ),
-        frozenset({1, 2, 4, 6, 9}),
+        frozenset({1, 2, 4, 6, 9, 12}),
     ),
     Comparison("parent", ("null", "agree", "different"), frozenset({1})),
     Comparison("sex", ("null", "agree", "different")),
@@ -88,13 +95,17 @@ COMPARISONS: tuple[Comparison, ...] = (
         "marks",
         (
             "null", "same_place", "compatible_place", "other_place", "none_shared",
-            "found_unmarked", "report_unmarked",
+            "found_unmarked", "report_unmarked", "none_shared_acquired",
+            "report_unmarked_acquired",
         ),
         frozenset({1, 2}),
     ),
     Comparison("blood", ("null", "agree", "different"), frozenset({1})),
     Comparison("height", ("null", "consistent", "inconsistent")),
-    Comparison("landmarks", ("null", "several", "one", "none"), frozenset({2})),
+    Comparison(
+        "landmarks", ("null", "several", "one", "none", "one_among_others", "none_of_several"),
+        frozenset({2, 4}),
+    ),
 )  # fmt: skip
 
 COMPARISON_INDEX: dict[str, int] = {c.name: i for i, c in enumerate(COMPARISONS)}
@@ -122,14 +133,69 @@ def source_class(source: str) -> int:
 # second (or by the found person's source class). A child found soon after the loss
 # is found near home (time and place); a self-searcher is found decades after the loss
 # and a street minor within months (time and source).
-INTERACTIONS: tuple[tuple[str, str], ...] = (("time", "place"), ("time", "source"))
+#
+# The report's age at the loss conditions what the found person can remember (a child
+# lost before 2½ remembers no name, before 3 no landmark, before 4 no parent's surname)
+# and how they speak: a name agreeing by chance with the family's says nothing for a
+# child lost as a baby, and one who was lost at 9 and remembers no name at all is
+# rarely the child (name, landmarks, parent, accent given "loss_age").
+INTERACTIONS: tuple[tuple[str, str], ...] = (
+    ("time", "place"), ("time", "source"), ("name", "loss_age"), ("landmarks", "loss_age"),
+    ("parent", "loss_age"), ("accent", "loss_age"),
+)  # fmt: skip
+
+# Levels the age at the loss does not discount: an agreeing name, landmark or parent's
+# surname is evidence however young the child was (a note left with an infant, a name
+# told by the buyers). Learnt from the generator, the interaction made an exact full
+# name weigh less than a pinyin spelling for a child lost at three; only the levels of
+# absence and disagreement are conditioned on the age at loss.
+LOSS_AGE_FREE_LEVELS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "exact", "given_exact", "pinyin_full", "nickname_exact", "given_pinyin", "nickname_core",
+    ),
+    "landmarks": ("several", "one"),
+    "parent": ("agree",),
+}  # fmt: skip
+
+# Age at the loss (years, from the report's dates) in classes; 0 unknown.
+LOSS_AGE_CLASSES: tuple[str, ...] = ("", "under_2_5", "2_5_to_4", "4_to_6", "6_to_9", "9_plus")
+LOSS_AGE_BOUNDS: tuple[float, ...] = (2.5, 4.0, 6.0, 9.0)
+
+# A pair's context: the found person's source class and the report's age-at-loss class
+# in one small integer (source + CONTEXT_STRIDE * loss age), what the interactions that
+# are not conditioned on a comparison read.
+CONTEXT_STRIDE = len(SOURCE_CLASSES)
+
+
+def loss_age_class(birth_low: float, birth_high: float, missing_t: float) -> int:
+    """Index in :data:`LOSS_AGE_CLASSES` of the age at the loss (0: unknown)."""
+    if math.isnan(birth_low) or math.isnan(birth_high) or math.isnan(missing_t):
+        return 0
+    age = missing_t - (birth_low + birth_high) / 2
+    return 1 + sum(age >= bound for bound in LOSS_AGE_BOUNDS)
 
 
 def interaction_key_levels(key: str) -> int:
     """Number of conditioning levels of an interaction's second member."""
     if key == "source":
         return len(SOURCE_CLASSES)
+    if key == "loss_age":
+        return len(LOSS_AGE_CLASSES)
     return COMPARISONS[COMPARISON_INDEX[key]].n_levels
+
+
+def interaction_condition(second: str, gamma: Any, context: Any) -> Any:
+    """The conditioning level of every pair (arrays: levels (n, C), context (n,))."""
+    if second == "source":
+        return context % CONTEXT_STRIDE
+    if second == "loss_age":
+        return context // CONTEXT_STRIDE
+    return gamma[:, COMPARISON_INDEX[second]]
+
+
+def is_context(second: str) -> bool:
+    """Whether an interaction's second member is the pair's context, not a comparison."""
+    return second in {"source", "loss_age"}
 
 
 # Levels whose m probability may not fall below a stated error rate: a record can be
@@ -179,7 +245,7 @@ def name_level(report: Report, found: Found) -> int:
     core = report.nick_core_keys
     if core and (
         found.nick_core_keys & core
-        or any(keys & core for form in forms for keys in form.given_keys)
+        or any(keys & core for form in found.own_names for keys in form.given_keys)
     ):
         return 6
     # The found person's 小名 core is a character of the family's given name (辉娃 or
@@ -190,6 +256,10 @@ def name_level(report: Report, found: Found) -> int:
         and any(keys & found.nick_core_keys for keys in q.given_keys)
     ):
         return 6
+    # The family's 小名 core is only a character of the current name, which buyers
+    # often chose: weaker than the person's own memory of it.
+    if core and any(keys & core for form in forms for keys in form.given_keys):
+        return 12
     partial = q is not None and any(_partial(q, f) for f in forms)
     if partial:
         return 7 if surname_match else 8
@@ -311,7 +381,9 @@ def marks_level(report: Report, found: Found) -> int:
         # so this is weak evidence, learnt like any level.
         if report.marks:
             return 5
-        return 6 if found.marks else 0
+        if not found.marks:
+            return 0
+        return 8 if _acquired_only(found) else 6
     best = 4
     for kind, place in report.marks:
         for f_kind, f_place in found.marks:
@@ -324,7 +396,14 @@ def marks_level(report: Report, found: Found) -> int:
             else:
                 level = 3
             best = min(best, level)
+    if best == 4 and _acquired_only(found):
+        return 7
     return best
+
+
+def _acquired_only(found: Found) -> bool:
+    """The found person's marks are all acquired ones (a scar may be newer than the loss)."""
+    return all(kind in ACQUIRED_KINDS for kind, _place in found.marks)
 
 
 def _region(place: str) -> str:
@@ -353,7 +432,17 @@ def landmarks_level(report: Report, found: Found) -> int:
     if not report.home_keys or not found.landmarks:
         return 0
     shared = len(report.home_keys & found.landmarks)
-    return 1 if shared >= 2 else 2 if shared == 1 else 3
+    others = len(found.landmarks - report.home_keys)
+    if shared >= 2:
+        return 1
+    if shared == 1:
+        return 4 if others >= LANDMARKS_MANY_OTHERS else 2
+    return 5 if others >= LANDMARKS_MANY_OTHERS else 3
+
+
+# Landmarks the found person remembers that the family does not name: one may be a
+# memory of another place, several say it was another home.
+LANDMARKS_MANY_OTHERS = 2
 
 
 LEVEL_FUNCTIONS = (

@@ -88,6 +88,10 @@ BODY_PLACES: dict[str, tuple[str, ...]] = {
 SIDES = {"左": "左", "右": "右", "left": "左", "right": "右"}
 
 MARK_KIND_LIST: tuple[str, ...] = tuple(MARK_KINDS)
+# Marks acquired after birth (a scar, a lost finger): a found person may carry one that
+# the family never saw; a birthmark or a mole the family does not name says more.
+ACQUIRED_KINDS = frozenset({"疤痕", "残疾"})
+ACQUIRED_MASK = sum(1 << MARK_KIND_LIST.index(k) for k in ACQUIRED_KINDS)
 BODY_PLACE_LIST: tuple[str, ...] = tuple(BODY_PLACES)
 # Bits: 12 kinds x (1 "place unknown" + 18 places x 3 sides (none, left, right)) does not
 # fit one int64; so marks are two words: a kind mask and a (kind, place, side) hash.

@@ -28,14 +28,17 @@ from .comparisons import (
     AGE_MIN_SD,
     AGE_TIGHT_SD,
     COMPARISONS,
+    CONTEXT_STRIDE,
     HEIGHT_SLACK_CM,
     HEIGHT_WINDOW_YEARS,
+    LANDMARKS_MANY_OTHERS,
     N_COMPARISONS,
     TIME_DECADES_YEARS,
     TIME_HARD_LIMIT_YEARS,
     TIME_MONTH_YEARS,
     TIME_SOON_YEARS,
 )
+from .features import ACQUIRED_MASK
 from .model import Model
 from .records import Found, Report
 
@@ -150,6 +153,19 @@ class FoundIndex:
         self.model = model
         self.weights = [w.astype(np.float64) for w in model.weights()]
         self.interaction_bits = model.interaction_bits()
+
+    @property
+    def interaction_bits(self) -> dict[str, Float]:
+        return self._interaction_bits
+
+    @interaction_bits.setter
+    def interaction_bits(self, bits: dict[str, Float]) -> None:
+        self._interaction_bits = bits
+        by_first: dict[str, list[tuple[str, Float]]] = {}
+        for key, table in bits.items():
+            first, _, second = key.partition("|")
+            by_first.setdefault(first, []).append((second, table))
+        self._interactions_by_first = by_first
 
     @classmethod
     def build(cls, records: Sequence[Found], model: Model) -> FoundIndex:
@@ -346,6 +362,8 @@ class FoundIndex:
                 kind_freq = self._tf("mark_kind", kind, C["marks"], 2)
                 if kind_freq is not None:
                     tf_kind = np.where(kind_hit, np.minimum(tf_kind, kind_freq), tf_kind)
+            acquired_only = has & ((kinds & ~ACQUIRED_MASK) == 0)
+            level = np.where((level == 4) & acquired_only, 7, level).astype(np.int8)
             gamma[:, C["marks"]] = np.where(has, level, 5)
             ci = C["marks"]
             for lv, freqs in ((1, tf_code), (2, tf_kind)):
@@ -356,27 +374,28 @@ class FoundIndex:
                     tf[sel, ci] += adjust
 
         else:
-            gamma[:, C["marks"]] = np.where(c.mark_kinds[rows] != 0, 6, 0)
+            kinds = c.mark_kinds[rows]
+            gamma[:, C["marks"]] = np.where(
+                kinds != 0, np.where((kinds & ~ACQUIRED_MASK) == 0, 8, 6), 0
+            )
 
         # landmarks
         if q.landmarks:
             marks = c.landmarks[rows]
             shared = np.bitwise_count(marks & q.landmarks)
-            level = np.where(marks == 0, 0, np.where(shared >= 2, 1, np.where(shared == 1, 2, 3)))
+            many_others = np.bitwise_count(marks & ~q.landmarks) >= LANDMARKS_MANY_OTHERS
+            level = np.where(
+                marks == 0,
+                0,
+                np.where(
+                    shared >= 2,
+                    1,
+                    np.where(shared == 1, np.where(many_others, 4, 2), np.where(many_others, 5, 3)),
+                ),
+            )
             gamma[:, C["landmarks"]] = level
-            one = level == 2
-            if one.any():
-                common = marks[one] & q.landmarks
-                freqs = np.ones(int(one.sum()))
-                for bit in range(64):
-                    if not q.landmarks & (1 << bit):
-                        continue
-                    landmark_freq = self._tf("landmark", bit, C["landmarks"], 2)
-                    if landmark_freq is not None:
-                        freqs = np.where((common & (1 << bit)) != 0, landmark_freq, freqs)
-                tf[one, C["landmarks"]] += model.tf_weight * np.log2(
-                    max(float(model.u[C["landmarks"]][2]), 1e-6) / np.maximum(freqs, model.tf_min)
-                )
+            for one_level in (2, 4):
+                self._landmark_tf(q, marks, level, one_level, tf)
 
         # names and 小名 (one comparison)
         has_names = c.has_names[rows]
@@ -396,17 +415,25 @@ class FoundIndex:
             if q.nick:
                 nick_eq = c.nick[rows] == q.nick
                 core = _isin_rows(nick_core, q.nick_core)
-                if gchar is not None:
-                    core |= _isin_rows(gchar, q.nick_core)
+                in_names = _isin_rows(gchar, q.nick_core) if gchar is not None else zero
+                # of the rows whose names hold the core, those where a name the person
+                # gave holds it (its keys are among gchar's): the others hold it only in
+                # the current name, often the buyers' choice
+                check = np.flatnonzero(in_names & ~core)
+                if len(check):
+                    own = c.gchar_own[_subset(rows, check)]
+                    core[check] = _isin_rows(own, q.nick_core)
+                core_current = in_names & ~core
             else:
-                nick_eq = core = zero
+                nick_eq = core = core_current = zero
             if q.has_name:
                 # the found person's 小名 core is a character of the given name
                 core = core | _isin_rows(nick_core, q.gchar)
+                core_current = core_current & ~core
             level = np.select(
-                [full_eq, given_eq, combo & surname, nick_eq, combo, core, partial & surname,
-                 partial, surname],
-                [1, 2, 3, 4, 5, 6, 7, 8, 9],
+                [full_eq, given_eq, combo & surname, nick_eq, combo, core, core_current,
+                 partial & surname, partial, surname],
+                [1, 2, 3, 4, 5, 6, 12, 7, 8, 9],
                 np.where(c.nick[rows] != 0, 11, 10),
             )  # fmt: skip
             ci = C["name"]
@@ -415,10 +442,11 @@ class FoundIndex:
             full_freq = self._tf("full", q.full, ci, 1) if q.full else None
             if full_freq is not None:
                 tf[name_level == 1, ci] += model.tf_adjustment(ci, 1, full_freq)
-            core_rows = np.flatnonzero(name_level == 6)
-            if len(core_rows):
-                # the rarest character key met (a 小名 core of 强 says less than of 琪)
-                tf[core_rows, ci] += self._char_tf(q, rows, core_rows, ci)
+            for core_level in (6, 12):
+                core_rows = np.flatnonzero(name_level == core_level)
+                if len(core_rows):
+                    # the rarest character key met (a 小名 core of 强 says less than of 琪)
+                    tf[core_rows, ci] += self._char_tf(q, rows, core_rows, ci, core_level)
             given_freq = self._tf("given", q.given, ci, 2) if q.given else None
             if given_freq is not None:
                 tf[name_level == 2, ci] += model.tf_adjustment(ci, 2, given_freq)
@@ -446,21 +474,88 @@ class FoundIndex:
             )
             level = np.where(family_known, np.where(agree, 1, 2), 0)
             gamma[with_parent, C["parent"]] = level
-            parent_freqs = [
-                f for k in q.family if (f := self._tf("parent", int(k), C["parent"], 1)) is not None
-            ]
-            if parent_freqs:
-                tf[with_parent, C["parent"]] += np.where(
-                    level == 1, model.tf_adjustment(C["parent"], 1, max(parent_freqs)), 0.0
-                )
+            # by the frequency of the surname that agrees (the commonest of its readings),
+            # not of the family's commonest: a remembered 覃 of the mother says more than
+            # the father's 王 would
+            agreeing = np.flatnonzero(level == 1)
+            if len(agreeing):
+                agree_freq = np.full(len(agreeing), -1.0)
+                for k in q.family.tolist():
+                    key_freq = self._tf("parent", int(k), C["parent"], 1)
+                    if key_freq is None:
+                        continue
+                    hit = _any_rows(parent[agreeing] == k)
+                    agree_freq = np.where(hit, np.maximum(agree_freq, key_freq), agree_freq)
+                known = agree_freq > 0
+                if known.any():
+                    u = max(float(model.u[C["parent"]][1]), 1e-6)
+                    tf[with_parent[agreeing[known]], C["parent"]] += model.tf_weight * np.log2(
+                        u / np.maximum(agree_freq[known], model.tf_min)
+                    )
         # comparisons that are not independent (comparisons.INTERACTIONS)
-        for key, bits in self.interaction_bits.items():
-            first, _, second = key.partition("|")
-            condition = c.source_class[rows] if second == "source" else gamma[:, C[second]]
-            tf[:, C[first]] += bits[condition, gamma[:, C[first]]]
+        if self.interaction_bits:
+            self._add_interactions(q, rows, gamma, tf)
         return gamma, tf, ok
 
-    def _char_tf(self, q: Query, rows: slice | IntArray, sub: IntArray, ci: int) -> Float:
+    def _add_interactions(
+        self, q: Query, rows: slice | IntArray, gamma: npt.NDArray[np.int8], tf: Float
+    ) -> None:
+        """Bits of the interactions, one table lookup per comparison: those conditioned
+        on the report's age at loss are the same for every row, so they are folded
+        into the comparison's other table (or read by level alone)."""
+        source: npt.NDArray[np.int8] | None = None
+        for first, parts in self._interactions_by_first.items():
+            ci = C[first]
+            level = gamma[:, ci]
+            constant = [bits[q.loss_age] for second, bits in parts if second == "loss_age"]
+            row_bits: Float | None = np.sum(constant, axis=0) if q.loss_age and constant else None
+            varying = [(second, bits) for second, bits in parts if second != "loss_age"]
+            if not varying:
+                if row_bits is not None:
+                    tf[:, ci] += row_bits[level]
+                continue
+            for k, (second, bits) in enumerate(varying):
+                table = bits + row_bits if k == 0 and row_bits is not None else bits
+                if second == "source":
+                    if source is None:
+                        source = self.cols.source_class[rows]
+                    condition = source
+                else:
+                    condition = gamma[:, C[second]]
+                tf[:, ci] += table[condition, level]
+
+    def _landmark_tf(
+        self,
+        q: Query,
+        marks: npt.NDArray[np.int64],
+        level: npt.NDArray[np.int8],
+        lv: int,
+        tf: Float,
+    ) -> None:
+        """TF bits of a one-landmark level: by the frequency of the shared landmark."""
+        one = level == lv
+        if not one.any():
+            return
+        common = marks[one] & q.landmarks
+        freqs = np.ones(int(one.sum()))
+        for bit in range(64):
+            if not q.landmarks & (1 << bit):
+                continue
+            landmark_freq = self._tf("landmark", bit, C["landmarks"], lv)
+            if landmark_freq is not None:
+                freqs = np.where((common & (1 << bit)) != 0, landmark_freq, freqs)
+        tf[one, C["landmarks"]] += self.model.tf_weight * np.log2(
+            max(float(self.model.u[C["landmarks"]][lv]), 1e-6)
+            / np.maximum(freqs, self.model.tf_min)
+        )
+
+    def context(self, q: Query, rows: slice | IntArray) -> npt.NDArray[np.int8]:
+        """Each pair's context (comparisons.CONTEXT_STRIDE): source and age at loss."""
+        return (self.cols.source_class[rows] + CONTEXT_STRIDE * q.loss_age).astype(np.int8)
+
+    def _char_tf(
+        self, q: Query, rows: slice | IntArray, sub: IntArray, ci: int, level: int = 6
+    ) -> Float:
         """TF bits of the 小名-core level for the rows ``sub`` (positions in ``rows``):
         by the rarest of the report's core or given-name keys the row holds."""
         picked = _subset(rows, sub)
@@ -468,7 +563,7 @@ class FoundIndex:
         gchar = self.cols.gchar[picked]
         best = np.full(len(picked), np.inf)
         for key in {int(k) for k in (*q.nick_core.tolist(), *q.gchar.tolist()) if k}:
-            frequency = self._tf("char", key, ci, 6)
+            frequency = self._tf("char", key, ci, level)
             if frequency is None:
                 continue
             in_core = _any_rows(nick_core == key)
@@ -476,7 +571,7 @@ class FoundIndex:
             best = np.where(in_core | in_given, np.minimum(best, frequency), best)
         out = np.zeros(len(picked))
         known = np.isfinite(best)
-        u = max(float(self.model.u[ci][6]), 1e-6)
+        u = max(float(self.model.u[ci][level]), 1e-6)
         out[known] = self.model.tf_weight * np.log2(u / np.maximum(best[known], self.model.tf_min))
         return out
 

@@ -39,12 +39,13 @@ from .comparisons import (
     COMPARISON_INDEX,
     COMPARISONS,
     INTERACTIONS,
+    LOSS_AGE_FREE_LEVELS,
     N_COMPARISONS,
     NEAR_HARD_FLOORS,
     interaction_key_levels,
 )
 
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "1.2.0"
 MIN_PROBABILITY = 1e-6
 Float = npt.NDArray[np.float64]
 Levels = npt.NDArray[np.int8]
@@ -99,7 +100,7 @@ class Model:
         second, level of the first]: log2(m(a|b)/m(a)) - log2(u(a|b)/u(a)), 0 on nulls."""
         out: dict[str, Float] = {}
         for key, (m_cond, u_cond) in self.interactions.items():
-            first, _second = _interaction(key)
+            first, second = _interaction(key)
             ci = COMPARISON_INDEX[first]
             m = np.maximum(self.m[ci], MIN_PROBABILITY)
             u = np.maximum(self.u[ci], MIN_PROBABILITY)
@@ -109,6 +110,10 @@ class Model:
             bits = np.clip(bits, -INTERACTION_CLIP_BITS, INTERACTION_CLIP_BITS)
             bits[0, :] = 0.0
             bits[:, 0] = 0.0
+            if second == "loss_age":
+                levels = COMPARISONS[ci].levels
+                for level in LOSS_AGE_FREE_LEVELS.get(first, ()):
+                    bits[:, levels.index(level)] = 0.0
             out[key] = bits
         return out
 
@@ -347,17 +352,17 @@ def default_model() -> Model:
 # of EM and the shape of its Dirichlet prior. (Renamed children make "different" the
 # commonest name level even among true matches.)
 PRIOR_M: dict[str, tuple[float, ...]] = {
-    "name": (0.08, 0.05, 0.03, 0.15, 0.03, 0.10, 0.05, 0.08, 0.05, 0.33, 0.05),
+    "name": (0.08, 0.05, 0.03, 0.15, 0.03, 0.08, 0.05, 0.08, 0.05, 0.33, 0.05, 0.02),
     "parent": (0.85, 0.15),
     "sex": (0.99, 0.01),
     "age": (0.08, 0.25, 0.15, 0.25, 0.15, 0.08, 0.04),
     "time": (0.15, 0.15, 0.10, 0.30, 0.02, 0.01, 0.27),
     "place": (0.15, 0.15, 0.20, 0.50),
     "accent": (0.35, 0.25, 0.40),
-    "marks": (0.35, 0.15, 0.05, 0.15, 0.15, 0.15),
+    "marks": (0.35, 0.15, 0.05, 0.05, 0.15, 0.05, 0.10, 0.10),
     "blood": (0.95, 0.05),
     "height": (0.80, 0.20),
-    "landmarks": (0.25, 0.45, 0.30),
+    "landmarks": (0.25, 0.40, 0.25, 0.05, 0.05),
 }
 
 

@@ -145,6 +145,9 @@ class Found:
     id: str
     sex: int = SEX_UNKNOWN
     names: tuple[NameForm, ...] = ()
+    # The forms the person gave of their own name (remembered, typed in pinyin): the
+    # current name is often the buyers' and agrees with a family's name only by chance.
+    own_names: tuple[NameForm, ...] = ()
     remembered: str = ""  # the remembered name, simplified (often a 小名)
     nick_core_keys: frozenset[str] = frozenset()
     birth: ages.BirthInterval = ages.UNKNOWN
@@ -259,7 +262,10 @@ def report_from_fields(fields: Mapping[str, str]) -> Report:
     height_text = _get(fields, "height_band_cm")
     father = _get(fields, "father_name")
     mother = _get(fields, "mother_name")
-    home = " ".join(_get(fields, k) for k in ("home_features", "missing_place"))
+    # What the family says of home, not where the child was lost (场镇上, 学校门口): the
+    # place of the loss is not what a child remembers of home, and read as a landmark
+    # it agreed by chance with many found persons' memories.
+    home = _get(fields, "home_features")
     return Report(
         id=report_id,
         sex=sex_code(_get(fields, "sex")),
@@ -307,10 +313,13 @@ def found_from_fields(fields: Mapping[str, str]) -> Found:
         if not birth.known:
             birth = estimate
     names: list[NameForm] = []
+    own: list[NameForm] = []
     for column in ("name", "name_remembered", "name_pinyin"):
         form = name_form(_get(fields, column))
         if form is not None and form not in names:
             names.append(form)
+        if form is not None and column != "name" and form not in own:
+            own.append(form)
     remembered = text.hanzi_only(text.simplified(_get(fields, "name_remembered")))
     province = features.province_code(
         _get(fields, "found_province_code"), _get(fields, "found_province")
@@ -329,6 +338,7 @@ def found_from_fields(fields: Mapping[str, str]) -> Found:
         id=found_id,
         sex=sex_code(_get(fields, "sex")),
         names=tuple(names),
+        own_names=tuple(own),
         remembered=remembered,
         nick_core_keys=_nick_core_keys(remembered),
         birth=birth,

@@ -50,7 +50,9 @@ from .comparisons import (
     COMPARISONS,
     INTERACTIONS,
     N_COMPARISONS,
+    interaction_condition,
     interaction_key_levels,
+    is_context,
 )
 from .index import FoundIndex
 from .model import ENGINE_VERSION, Model, estimate_u, interaction_key
@@ -212,7 +214,7 @@ def _random_u_and_sample(
             continue
         sample = rows[rng.integers(0, len(rows), min(per_report, len(rows)))]
         blocked.append(index.levels(q, sample)[0])
-        sources.append(index.cols.source_class[sample])
+        sources.append(index.context(q, sample))
     empty = (np.zeros((0, N_COMPARISONS), np.int8), np.zeros(0, np.int8))
     if not blocked:
         return u, empty, n_pairs
@@ -238,7 +240,7 @@ def conditional_levels(
     ``marginal`` with ``strength`` pseudo-pairs (rows, as comparisons.INTERACTIONS)."""
     ci = COMPARISON_INDEX[first]
     n_levels = COMPARISONS[ci].n_levels
-    condition = sources if second == "source" else gamma[:, COMPARISON_INDEX[second]]
+    condition = interaction_condition(second, gamma, sources)
     table = np.zeros((interaction_key_levels(second), n_levels))
     np.add.at(table, (condition.astype(np.intp), gamma[:, ci].astype(np.intp)), 1.0)
     out = np.empty_like(table)
@@ -298,7 +300,7 @@ def fit_from_truth(
     sources = np.zeros(len(pairs), np.int8)
     for j, (q, row) in enumerate(pairs):
         gammas[j] = index.levels(q, np.asarray([row], dtype=np.intp))[0][0]
-        sources[j] = index.cols.source_class[row]
+        sources[j] = index.context(q, np.asarray([row], dtype=np.intp))[0]
     m = []
     for ci, comparison in enumerate(COMPARISONS):
         counts = np.bincount(gammas[:, ci], minlength=comparison.n_levels).astype(np.float64)
@@ -374,7 +376,7 @@ def _candidates(
         best = best[np.isfinite(weight[best])]
         gammas.append(gamma[best])
         tfs.append(tf[best])
-        sources.append(index.cols.source_class[rows[best]])
+        sources.append(index.context(q, rows[best]))
     return gammas, tfs, sources
 
 
@@ -426,10 +428,10 @@ def _em_step(
         conditions = {}
         for key, table in bits.items():
             first, _, second = key.partition("|")
-            condition = source if second == "source" else gamma[:, COMPARISON_INDEX[second]]
+            condition = interaction_condition(second, gamma, source)
             conditions[key] = condition
             if active[COMPARISON_INDEX[first]] and (
-                second == "source" or active[COMPARISON_INDEX[second]]
+                is_context(second) or active[COMPARISON_INDEX[second]]
             ):
                 w += table[condition, gamma[:, COMPARISON_INDEX[first]]]
         top = float(w.max())

@@ -326,6 +326,9 @@ LEVEL_LABELS: Mapping[tuple[str, str], Promise] = {
     ("name", "surname_only"): _("same surname only"),
     ("name", "different"): _("names differ"),
     ("name", "remembered_different"): _("remembers a name or nickname that matches nothing"),
+    ("name", "nickname_core_current"): _(
+        "nickname's core appears only in the current name (often given by others)"
+    ),
     ("parent", "agree"): _("a parent's surname remembered matches"),
     ("parent", "different"): _("the parent's surname differs"),
     ("sex", "agree"): _("same sex"),
@@ -357,6 +360,12 @@ LEVEL_LABELS: Mapping[tuple[str, str], Promise] = {
     ("marks", "none_shared"): _("no mark in common"),
     ("marks", "found_unmarked"): _("marks reported, none recorded on the found person"),
     ("marks", "report_unmarked"): _("marks on the found person, none in the report"),
+    ("marks", "none_shared_acquired"): _(
+        "no mark in common; the found person's marks are scars that may be newer"
+    ),
+    ("marks", "report_unmarked_acquired"): _(
+        "only scars on the found person, none in the report (they may be newer)"
+    ),
     ("blood", "agree"): _("same blood type"),
     ("blood", "different"): _("different blood type"),
     ("height", "consistent"): _("height fits"),
@@ -364,6 +373,10 @@ LEVEL_LABELS: Mapping[tuple[str, str], Promise] = {
     ("landmarks", "several"): _("several landmarks near home in common"),
     ("landmarks", "one"): _("a landmark near home in common"),
     ("landmarks", "none"): _("no landmark in common"),
+    ("landmarks", "one_among_others"): _(
+        "one landmark in common, several others remembered that the family does not name"
+    ),
+    ("landmarks", "none_of_several"): _("several landmarks remembered, none in common"),
 }
 
 

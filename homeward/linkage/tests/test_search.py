@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from homeward.linkage.columns import encode_found, encode_report
 from homeward.linkage.comparisons import COMPARISON_INDEX as COMPARISONS_BY_NAME
-from homeward.linkage.comparisons import COMPARISONS, compare_pair
+from homeward.linkage.comparisons import COMPARISONS, INTERACTIONS, compare_pair
 from homeward.linkage.generate import Generator
 from homeward.linkage.index import FoundIndex
 from homeward.linkage.model import default_model, prior_model
@@ -23,6 +23,8 @@ from homeward.linkage.records import (
     found_from_fields,
     report_from_fields,
 )
+
+ALL_INTERACTIONS = {f"{first}|{second}" for first, second in INTERACTIONS}
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +136,25 @@ def test_a_remembered_nickname_meets_the_family_nickname() -> None:
         "nickname_exact"
     )
     r = report(nickname="强娃")
-    assert compare_pair(r, found(name="李强"))[0] == COMPARISONS[0].levels.index("nickname_core")
+    assert compare_pair(r, found(name_remembered="小强"))[0] == COMPARISONS[0].levels.index(
+        "nickname_core"
+    )
+    assert compare_pair(r, found(name_pinyin="Li Qiang"))[0] == COMPARISONS[0].levels.index(
+        "nickname_core"
+    )
+
+
+def test_a_nickname_core_met_only_in_the_current_name_is_its_own_weaker_level() -> None:
+    # 李强 may be the buyers' name: agreeing with 强娃 there is not the person's memory.
+    r = report(nickname="强娃", sex="男")
+    name = COMPARISONS_BY_NAME["name"]
+    levels = COMPARISONS[name].levels
+    assert compare_pair(r, found(name="李强"))[name] == levels.index("nickname_core_current")
+    assert compare_pair(r, found(name="李强", name_remembered="强娃"))[name] == levels.index(
+        "nickname_exact"
+    )
+    weights = default_model().weights()[name]
+    assert weights[levels.index("nickname_core_current")] < weights[levels.index("nickname_core")]
 
 
 def test_common_surnames_say_less_than_rare_ones() -> None:
@@ -301,7 +321,7 @@ def test_a_model_fitted_on_known_pairs_has_interactions_that_survive_json() -> N
     reports, people, truth = _small_world()
     index = FoundIndex.build(people, default_model())
     fitted = fit_from_truth(reports, index, truth, start=default_model(), random_pairs=20_000)
-    assert set(fitted.interactions) == {"time|place", "time|source"}
+    assert set(fitted.interactions) == ALL_INTERACTIONS
     again = Model.from_json(fitted.to_json())
     for key, bits in fitted.interaction_bits().items():
         assert np.allclose(again.interaction_bits()[key], bits, atol=1e-6)
@@ -388,7 +408,15 @@ def test_marks_on_one_side_only_have_their_own_levels() -> None:
     marked = report(marks="左肩有胎记")
     unmarked = report(name="王海辉")
     assert _level(marked, found(name="李刚"), "marks") == "found_unmarked"
-    assert _level(unmarked, found(marks="疤，右手"), "marks") == "report_unmarked"
+    assert _level(unmarked, found(marks="胎记，右手"), "marks") == "report_unmarked"
+    # a scar may be newer than the loss: only scars on the found person is its own level
+    assert _level(unmarked, found(marks="疤，右手"), "marks") == "report_unmarked_acquired"
+    assert _level(unmarked, found(marks="疤，右手;痣（脸上）"), "marks") == "report_unmarked"
+    assert _level(marked, found(marks="烫伤疤（右手）"), "marks") == "none_shared_acquired"
+    assert _level(marked, found(marks="黑痣（右手）"), "marks") == "none_shared"
+    weights = default_model().weights()[COMPARISONS_BY_NAME["marks"]]
+    levels = COMPARISONS[COMPARISONS_BY_NAME["marks"]].levels
+    assert weights[levels.index("none_shared_acquired")] > weights[levels.index("none_shared")]
     assert _level(unmarked, found(name="李刚"), "marks") == "null"
     assert _level(marked, found(marks="胎记（左肩膀）"), "marks") == "same_place"
 
@@ -409,7 +437,7 @@ def test_em_without_labels_estimates_m_and_the_interactions(leave_group_out: boo
     start = prior_model()
     model = train(reports, index, start=start, random_pairs=20_000, keep=50, iterations=5,
                   rounds=2, leave_group_out=leave_group_out, estimate_prior=True)  # fmt: skip
-    assert set(model.interactions) == {"time|place", "time|source"}
+    assert set(model.interactions) == ALL_INTERACTIONS
     for key, (m_cond, _u_cond) in model.interactions.items():
         first = key.partition("|")[0]
         marginal = start.m[COMPARISONS_BY_NAME[first]]
@@ -441,3 +469,60 @@ def test_the_model_trained_without_labels_ships_with_its_distance_from_the_label
     reports, people, _truth = _small_world()
     index = FoundIndex.build(people, em)
     assert index.search(reports[0], top=3)
+
+
+def test_landmarks_remembered_beyond_the_familys_have_their_own_levels() -> None:
+    family = report(home_features="家门口有小河，屋后有竹林")
+    assert (
+        _level(family, found(landmarks_remembered="记得小溪，记得竹子"), "landmarks") == "several"
+    )
+    assert _level(family, found(landmarks_remembered="记得河沟"), "landmarks") == "one"
+    assert _level(family, found(landmarks_remembered="记得河沟，记得庙"), "landmarks") == "one"
+    many = found(landmarks_remembered="记得河沟，记得寺庙，记得煤矿")
+    assert _level(family, many, "landmarks") == "one_among_others"
+    assert _level(family, found(landmarks_remembered="记得庙"), "landmarks") == "none"
+    several = found(landmarks_remembered="记得寺庙，记得煤矿")
+    assert _level(family, several, "landmarks") == "none_of_several"
+    levels = COMPARISONS[COMPARISONS_BY_NAME["landmarks"]].levels
+    weights = default_model().weights()[COMPARISONS_BY_NAME["landmarks"]]
+    assert weights[levels.index("one_among_others")] < weights[levels.index("one")]
+    assert weights[levels.index("none_of_several")] < weights[levels.index("none")]
+
+
+def test_the_place_of_the_loss_is_not_a_landmark_of_home() -> None:
+    family = report(missing_place="学校门口", home_features="屋后有竹林")
+    assert family.home_keys == frozenset({"竹林"})
+
+
+def test_the_age_at_the_loss_conditions_what_a_found_person_remembers() -> None:
+    from homeward.linkage.comparisons import LOSS_AGE_CLASSES, loss_age_class
+
+    baby = encode_report(report(birth_date="2001-03-01", missing_date="2002-05"))
+    older = encode_report(report(birth_date="2001-03-01", missing_date="2011-05"))
+    assert LOSS_AGE_CLASSES[baby.loss_age] == "under_2_5"
+    assert LOSS_AGE_CLASSES[older.loss_age] == "9_plus"
+    assert encode_report(report(missing_date="2011-05")).loss_age == 0
+    assert loss_age_class(2001.0, 2002.0, 2006.5) == LOSS_AGE_CLASSES.index("4_to_6")
+    # the bundled model: a child lost at nine who remembers no name at all is rarely the
+    # child; for one lost as a baby a name that agrees with nothing says little
+    bits = default_model().interaction_bits()["name|loss_age"]
+    different = COMPARISONS[COMPARISONS_BY_NAME["name"]].levels.index("different")
+    assert bits[baby.loss_age, different] > bits[older.loss_age, different]
+    # ... and the interaction is in the contributions of a search
+    people = [found("F", name="李刚", sex="男", found_date="2003-01-01")]
+    index = index_with(people)
+    family = report(birth_date="2001-03-01", missing_date="2002-05", sex="男", name="王海辉")
+    (candidate,) = [c for c in index.search(family, top=500) if c.found_id == "F"]
+    assert sum(candidate.contributions) == pytest.approx(candidate.weight)
+
+
+def test_a_parents_surname_is_weighed_by_the_surname_that_agrees() -> None:
+    # 覃 is rare, 王 common: remembering the mother's 覃 says more than the father's 王.
+    family = report(name="王海辉", father_name="王建国", mother_name="覃秀英")
+    rare = found("A", parent_surname_remembered="覃", parent_relation="母亲")
+    common = found("B", parent_surname_remembered="王", parent_relation="父亲")
+    index = index_with([rare, common])
+    parent = COMPARISONS_BY_NAME["parent"]
+    by_id = {c.found_id: c for c in index.search(family, top=500)}
+    assert by_id["A"].levels[parent] == by_id["B"].levels[parent] == 1
+    assert by_id["A"].contributions[parent] > by_id["B"].contributions[parent] + 0.5

@@ -270,3 +270,16 @@ def test_a_landmark_word_counts_once(words: str, keys: set[str]) -> None:
 
 def test_an_extra_finger_in_words() -> None:
     assert features.parse_marks("多一个手指（左手）") == {("六指", "左手")}
+
+
+def test_an_estimates_spread_is_the_method_error_or_the_stated_range_not_both() -> None:
+    # "骨龄 4–6" states the bone-age error the method already carries; a range wider
+    # than the method's error ("自述 2–8") widens it.
+    at = ages.PartialDate(2026, 3, 1)
+    bone_range = ages.birth_from_estimate(4, 6, method="骨龄", at=at)
+    bone_point = ages.birth_from_estimate(5, 5, method="骨龄", at=at)
+    assert bone_range.spread == pytest.approx(bone_point.spread)
+    assert bone_range.spread == pytest.approx((1.3**2 + 0.25 / 3) ** 0.5)
+    wide = ages.birth_from_estimate(2, 8, method="自述", at=at)
+    point = ages.birth_from_estimate(5, 5, method="自述", at=at)
+    assert wide.spread > point.spread + 0.2
