@@ -65,6 +65,10 @@ _MAX_ETA = 700.0
 _MAX_ITERATIONS = 25
 _TOLERANCE = 1e-8
 FITTERS = ("numpy", "statsmodels")
+# Thresholds of surveillance's farringtonFlexible (Noufaily et al. 2013): "nbPlugin" plugs the
+# fitted mean into the negative binomial; "muan" first moves the mean to the upper quantile of
+# its estimate (asymptotic normality of the linear predictor), see threshold_method.
+THRESHOLD_METHODS = ("nbPlugin", "muan")
 # Above this mean the threshold is the normal approximation (exact quantiles stall).
 _NORMAL_APPROXIMATION_ABOVE = 1e12
 # Fewer reference months than this: the mean of the whole history instead of the GLM.
@@ -113,6 +117,16 @@ class FarringtonParams:
         month-of-year factor instead (w = 0, 12 levels: enough data per level at high
         counts to follow a sharp seasonal peak) at ``fine_season_alpha`` (``alpha`` if
         None); ``Assessment.model`` is then ``"glm-month-of-year"``. 0 = off.
+    threshold_method
+        ``"nbPlugin"``: the ``1 - alpha`` quantile of the negative binomial with the fitted mean
+        ``mu0`` and dispersion ``phi``. ``"muan"``: the same quantile at ``exp(eta0 + z * se)``
+        instead of ``mu0``, ``eta0 = log(mu0)`` the linear predictor, ``se`` its standard error
+        (quasi-Poisson covariance with the unfloored dispersion, as R's ``predict.glm``) and
+        ``z`` the ``1 - 2 alpha`` normal quantile: surveillance's ``farringtonFlexible`` with
+        ``thresholdMethod = "muan"`` and ``alpha = 2 * alpha`` (it takes the ``1 - alpha/2``
+        quantile of the negative binomial and the ``1 - alpha`` quantile of ``eta0``). It
+        raises the threshold where the mean is poorly estimated (few reference months, many
+        parameters), so it needs a larger ``alpha`` for the same false-alarm rate.
     """
 
     years_back: int = 5
@@ -129,6 +143,7 @@ class FarringtonParams:
     fitter: str = "numpy"
     fine_season_from: float = 0.0
     fine_season_alpha: float | None = None
+    threshold_method: str = "nbPlugin"
 
     def __post_init__(self) -> None:
         if self.years_back < 1:
@@ -152,6 +167,8 @@ class FarringtonParams:
             raise ValueError("recent_periods must be >= 1 and min_recent_cases >= 0")
         if self.fitter not in FITTERS:
             raise ValueError(f"fitter must be one of {FITTERS}")
+        if self.threshold_method not in THRESHOLD_METHODS:
+            raise ValueError(f"threshold_method must be one of {THRESHOLD_METHODS}")
         if self.fine_season_from < 0:
             raise ValueError("fine_season_from must be >= 0 (0 = off)")
         if self.fine_season_alpha is not None and not 0.0 < self.fine_season_alpha < 0.5:
@@ -275,6 +292,7 @@ class _Fit:
     phi: float  # dispersion floored at 1
     trend_p: float  # p-value of the trend (1.0 without trend)
     trend_coef: float
+    se_eta0: float  # standard error of eta0 (quasi-Poisson, unfloored dispersion)
 
 
 def _design(levels: Sequence[int], times: FloatArray, trend: bool, season: bool) -> FloatArray:
@@ -430,14 +448,16 @@ def _fit_once(
         phi_raw = _pearson_dispersion(y, mu, weights, rank)
     trend_p = 1.0
     trend_coef = 0.0
+    df = len(y) - rank
+    # R's summary.glm / predict.glm for a quasi family: the unfloored Pearson dispersion.
+    root = np.sqrt(weights * mu)[:, None] * x
+    covariance = _solve(root.T @ root, np.eye(x.shape[1])) * phi_raw
+    se_eta0 = math.sqrt(max(float(covariance[0, 0]), 0.0)) if df > 0 else 0.0
+    if not math.isfinite(se_eta0):
+        se_eta0 = 0.0
     if trend_column is not None:
-        df = len(y) - rank
         trend_coef = float(params[trend_column])
         if df > 0:
-            # R's summary.glm for a quasi family: t test with the unfloored Pearson dispersion.
-            working = weights * mu
-            root = np.sqrt(working)[:, None] * x
-            covariance = _solve(root.T @ root, np.eye(x.shape[1])) * phi_raw
             se = math.sqrt(max(float(covariance[trend_column, trend_column]), 0.0))
             if se > 0:
                 # Student t survival function (scipy.special, without stats' overhead).
@@ -445,7 +465,7 @@ def _fit_once(
     eta0 = float(params[0])  # month assessed: level 0, time 0
     if not math.isfinite(eta0):
         return None
-    return _Fit(mu=mu, eta0=eta0, phi=phi, trend_p=trend_p, trend_coef=trend_coef)
+    return _Fit(mu=mu, eta0=eta0, phi=phi, trend_p=trend_p, trend_coef=trend_coef, se_eta0=se_eta0)
 
 
 # --------------------------------------------------------------------------- threshold
@@ -474,6 +494,21 @@ def nb_quantile(mean: float, dispersion: float, alpha: float) -> float:
         value = mean + z * math.sqrt(dispersion) * math.sqrt(mean)
         value = float(math.ceil(value)) if math.isfinite(value) else float(mean)
     return value
+
+
+def mean_quantile(expected: float, se_eta0: float, params: FarringtonParams) -> float:
+    """The mean the threshold's negative binomial uses: ``expected`` for ``"nbPlugin"``, the
+    upper ``1 - 2 alpha`` quantile of its estimate ``exp(eta0 + z * se)`` for ``"muan"``.
+
+    >>> muan = FarringtonParams(threshold_method="muan", alpha=0.025)
+    >>> round(mean_quantile(5.0, math.log(2.0), muan), 3)  # exp(log 5 + 1.645 log 2)
+    15.636
+    """
+    if params.threshold_method != "muan" or expected <= 0.0 or se_eta0 <= 0.0:
+        return expected
+    z = float(special.ndtri(1.0 - 2.0 * params.alpha))
+    value = math.exp(min(math.log(expected) + z * se_eta0, _MAX_ETA))
+    return value if math.isfinite(value) else expected
 
 
 def _score(observed: int, expected: float, threshold: float) -> float:
@@ -505,13 +540,19 @@ def _mean_model(y: FloatArray, weights: FloatArray | None = None) -> tuple[float
     return mean, phi
 
 
+def _mean_se(mean: float, phi: float, n: int) -> float:
+    """Standard error of ``log(mean)`` for the mean of ``n`` quasi-Poisson counts."""
+    return math.sqrt(phi / (n * mean)) if mean > 0.0 and n > 0 else 0.0
+
+
 def _fit_reference(
     y: FloatArray, levels: list[int], times: FloatArray, params: FarringtonParams
-) -> tuple[float, float, bool, str]:
-    """``(expected, dispersion, trend_used, model)`` for the reference data."""
+) -> tuple[float, float, float, bool, str]:
+    """``(expected, dispersion, se of log expected, trend_used, model)`` for the reference
+    data."""
     n = len(y)
     if n == 0 or not np.any(y > 0):
-        return 0.0, 1.0, False, "zero"
+        return 0.0, 1.0, 0.0, False, "zero"
     n_seasonal = len(set(levels) - {0})
     use_season = params.n_levels > 1 and n_seasonal > 0 and 0 in levels
     attempts: list[tuple[bool, bool]] = []  # (trend, season)
@@ -538,9 +579,10 @@ def _fit_reference(
                 continue  # the next attempt is the same model without trend
         if fit.eta0 > _MAX_ETA:
             continue
-        return math.exp(fit.eta0), fit.phi, trend, "glm" if season else "glm-no-season"
+        model = "glm" if season else "glm-no-season"
+        return math.exp(fit.eta0), fit.phi, fit.se_eta0, trend, model
     mean, phi = _mean_model(y)
-    return mean, phi, False, "mean"
+    return mean, phi, _mean_se(mean, phi, len(y)), False, "mean"
 
 
 def assess(
@@ -573,12 +615,13 @@ def assess(
     y = y_all[indices] if indices else np.zeros(0)
     times = np.asarray(indices, dtype=np.float64) - len(y_all)
     if len(indices) >= _MIN_REFERENCE_MONTHS or not np.any(y_all > 0):
-        expected, phi, trend_used, model = _fit_reference(y, levels, times, params)
+        expected, phi, se_eta0, trend_used, model = _fit_reference(y, levels, times, params)
     else:
         # Short history: the mean of every earlier month (no reference window yet).
         expected, phi = _mean_model(y_all)
+        se_eta0 = _mean_se(expected, phi, len(y_all))
         trend_used, model = False, "mean"
-    threshold = nb_quantile(expected, phi, params.alpha)
+    threshold = nb_quantile(mean_quantile(expected, se_eta0, params), phi, params.alpha)
     recent_start = max(0, len(y_all) - (params.recent_periods - 1))
     recent = float(np.sum(y_all[recent_start:])) if params.recent_periods > 1 else 0.0
     enough_cases = recent + observed >= params.min_recent_cases
@@ -612,6 +655,7 @@ class _BatchFit:
     eta0: FloatArray
     phi: FloatArray
     trend_p: FloatArray
+    se_eta0: FloatArray
 
 
 def _glm_batch(
@@ -691,18 +735,22 @@ def _batch_fit(
     phi_raw = np.sum(weights * (y - mu) ** 2 / safe_mu, axis=1) / df
     phi = np.maximum(phi_raw, 1.0)
     trend_p = np.ones(m)
+    root = np.sqrt(weights * mu)[:, :, None] * x
+    gram = np.einsum("mnp,mnq->mpq", root, root)
+    with np.errstate(invalid="ignore"):
+        inverse = np.linalg.pinv(gram)
+        variance0 = inverse[:, 0, 0] * phi_raw
+    se_eta0 = np.where(df > 0, np.sqrt(np.maximum(np.nan_to_num(variance0), 0.0)), 0.0)
     if trend:
-        root = np.sqrt(weights * mu)[:, :, None] * x
-        gram = np.einsum("mnp,mnq->mpq", root, root)
         with np.errstate(invalid="ignore"):
-            variance = np.linalg.pinv(gram)[:, 1, 1] * phi_raw
+            variance = inverse[:, 1, 1] * phi_raw
         se = np.sqrt(np.maximum(variance, 0.0))
         with np.errstate(divide="ignore", invalid="ignore"):
             t_value = np.abs(params[:, 1] / se)
         trend_p = np.where(se > 0, 2.0 * special.stdtr(df, -t_value), 1.0)
     eta0 = params[:, 0]
     ok &= np.isfinite(eta0) & (df > 0)
-    return _BatchFit(ok=ok, eta0=eta0, phi=phi, trend_p=trend_p)
+    return _BatchFit(ok=ok, eta0=eta0, phi=phi, trend_p=trend_p, se_eta0=se_eta0)
 
 
 def _nb_quantiles(means: FloatArray, dispersions: FloatArray, alpha: float) -> FloatArray:
@@ -807,6 +855,7 @@ def _assess_batch(
     x_flat = np.delete(x_trend, 1, axis=2)
     expected = np.zeros(m)
     phi = np.ones(m)
+    se_eta0 = np.zeros(m)
     trend_used = np.zeros(m, dtype=bool)
     decided = np.zeros(m, dtype=bool)
     if params.trend:
@@ -821,6 +870,7 @@ def _assess_batch(
             & (fit.eta0 <= _MAX_ETA)
         )
         expected[keep], phi[keep], trend_used[keep] = prediction[keep], fit.phi[keep], True
+        se_eta0[keep] = fit.se_eta0[keep]
         decided |= keep
     rest = np.flatnonzero(~decided)
     if rest.size:
@@ -828,8 +878,17 @@ def _assess_batch(
         good = fit.ok & (fit.eta0 <= _MAX_ETA)
         expected[rest[good]] = np.exp(fit.eta0[good])
         phi[rest[good]] = fit.phi[good]
+        se_eta0[rest[good]] = fit.se_eta0[good]
         decided[rest[good]] = True
-    thresholds = _nb_quantiles(expected, phi, params.alpha)
+    means = expected
+    if params.threshold_method == "muan":
+        z = float(special.ndtri(1.0 - 2.0 * params.alpha))
+        with np.errstate(over="ignore"):
+            shifted = np.exp(
+                np.minimum(np.log(np.maximum(expected, 1e-300)) + z * se_eta0, _MAX_ETA)
+            )
+        means = np.where((expected > 0) & (se_eta0 > 0) & np.isfinite(shifted), shifted, expected)
+    thresholds = _nb_quantiles(means, phi, params.alpha)
     for row, (item, _, _, _) in enumerate(batch):
         if not decided[row]:
             results[item] = assess(histories[item], observed[item], params)
