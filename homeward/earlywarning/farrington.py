@@ -67,8 +67,9 @@ _TOLERANCE = 1e-8
 FITTERS = ("numpy", "statsmodels")
 # Thresholds of surveillance's farringtonFlexible (Noufaily et al. 2013): "nbPlugin" plugs the
 # fitted mean into the negative binomial; "muan" first moves the mean to the upper quantile of
-# its estimate (asymptotic normality of the linear predictor), see threshold_method.
-THRESHOLD_METHODS = ("nbPlugin", "muan")
+# its estimate (asymptotic normality of the linear predictor); "predictive" widens the negative
+# binomial by the variance of the estimated mean (Farrington et al. 1996), see threshold_method.
+THRESHOLD_METHODS = ("nbPlugin", "muan", "predictive")
 # Above this mean the threshold is the normal approximation (exact quantiles stall).
 _NORMAL_APPROXIMATION_ABOVE = 1e12
 # Fewer reference months than this: the mean of the whole history instead of the GLM.
@@ -127,6 +128,11 @@ class FarringtonParams:
         quantile of the negative binomial and the ``1 - alpha`` quantile of ``eta0``). It
         raises the threshold where the mean is poorly estimated (few reference months, many
         parameters), so it needs a larger ``alpha`` for the same false-alarm rate.
+        ``"predictive"``: the negative binomial with mean ``mu0`` and the variance of the
+        prediction error, ``phi * mu0 + Var(mu0_hat)`` with ``Var(mu0_hat) = mu0**2 * se**2``
+        (delta method), i.e. dispersion ``tau = phi + mu0 * se**2``: the variance of the
+        original Farrington et al. (1996) threshold (surveillance's ``"delta"``, there with a
+        2/3-power normal approximation) under Noufaily's negative binomial quantile.
     """
 
     years_back: int = 5
@@ -511,6 +517,30 @@ def mean_quantile(expected: float, se_eta0: float, params: FarringtonParams) -> 
     return value if math.isfinite(value) else expected
 
 
+def threshold_dispersion(
+    expected: float, phi: float, se_eta0: float, params: FarringtonParams
+) -> float:
+    """The threshold's dispersion: ``phi``, or ``phi + mu0 * se**2`` for ``"predictive"``.
+
+    >>> predictive = FarringtonParams(threshold_method="predictive")
+    >>> threshold_dispersion(20.0, 1.5, 0.1, predictive)  # 1.5 + 20 * 0.01
+    1.7
+    """
+    if params.threshold_method != "predictive" or expected <= 0.0:
+        return phi
+    value = phi + expected * se_eta0**2
+    return value if math.isfinite(value) else phi
+
+
+def threshold(expected: float, phi: float, se_eta0: float, params: FarringtonParams) -> float:
+    """The month's upper threshold by ``params.threshold_method`` (see FarringtonParams)."""
+    return nb_quantile(
+        mean_quantile(expected, se_eta0, params),
+        threshold_dispersion(expected, phi, se_eta0, params),
+        params.alpha,
+    )
+
+
 def _score(observed: int, expected: float, threshold: float) -> float:
     if threshold > expected:
         return (observed - expected) / (threshold - expected)
@@ -621,19 +651,19 @@ def assess(
         expected, phi = _mean_model(y_all)
         se_eta0 = _mean_se(expected, phi, len(y_all))
         trend_used, model = False, "mean"
-    threshold = nb_quantile(mean_quantile(expected, se_eta0, params), phi, params.alpha)
+    upper = threshold(expected, phi, se_eta0, params)
     recent_start = max(0, len(y_all) - (params.recent_periods - 1))
     recent = float(np.sum(y_all[recent_start:])) if params.recent_periods > 1 else 0.0
     enough_cases = recent + observed >= params.min_recent_cases
-    alarm = bool(enough_cases and observed > 0 and observed > threshold)
+    alarm = bool(enough_cases and observed > 0 and observed > upper)
     return Assessment(
         expected=expected,
-        threshold=threshold,
+        threshold=upper,
         observed=int(observed),
         alarm=alarm,
         trend_used=trend_used,
         dispersion=phi,
-        score=_score(int(observed), expected, threshold),
+        score=_score(int(observed), expected, upper),
         model=model,
         reference_months=len(indices),
     )
@@ -888,7 +918,11 @@ def _assess_batch(
                 np.minimum(np.log(np.maximum(expected, 1e-300)) + z * se_eta0, _MAX_ETA)
             )
         means = np.where((expected > 0) & (se_eta0 > 0) & np.isfinite(shifted), shifted, expected)
-    thresholds = _nb_quantiles(means, phi, params.alpha)
+    dispersions = phi
+    if params.threshold_method == "predictive":
+        widened = phi + expected * se_eta0**2
+        dispersions = np.where((expected > 0) & np.isfinite(widened), widened, phi)
+    thresholds = _nb_quantiles(means, dispersions, params.alpha)
     for row, (item, _, _, _) in enumerate(batch):
         if not decided[row]:
             results[item] = assess(histories[item], observed[item], params)
