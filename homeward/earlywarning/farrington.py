@@ -96,8 +96,10 @@ class FarringtonParams:
         ``12 - (2w + 1)`` months between windows (w = 1, 4 levels: three blocks of 3 months).
     alpha
         The threshold is the ``1 - alpha`` quantile of the predictive negative binomial.
-    reweight
-        Down-weight past outbreaks (Anscombe residuals above 2.58).
+    reweight, reweight_threshold
+        Down-weight past outbreaks: months whose standardised Anscombe residual exceeds
+        ``reweight_threshold`` (Noufaily et al.: 2.58; Farrington et al. 1996: 1; the
+        ``weightsThreshold`` of surveillance's ``farringtonFlexible``).
     trend
         Try a linear trend (kept only if significant and not extrapolating).
     past_periods_excluded
@@ -150,6 +152,7 @@ class FarringtonParams:
     fine_season_from: float = 0.0
     fine_season_alpha: float | None = None
     threshold_method: str = "nbPlugin"
+    reweight_threshold: float = REWEIGHT_THRESHOLD
 
     def __post_init__(self) -> None:
         if self.years_back < 1:
@@ -173,6 +176,8 @@ class FarringtonParams:
             raise ValueError("recent_periods must be >= 1 and min_recent_cases >= 0")
         if self.fitter not in FITTERS:
             raise ValueError(f"fitter must be one of {FITTERS}")
+        if not self.reweight_threshold > 0:
+            raise ValueError("reweight_threshold must be positive")
         if self.threshold_method not in THRESHOLD_METHODS:
             raise ValueError(f"threshold_method must be one of {THRESHOLD_METHODS}")
         if self.fine_season_from < 0:
@@ -431,7 +436,12 @@ def outbreak_weights(residuals: FloatArray, threshold: float = REWEIGHT_THRESHOL
 
 
 def _fit_once(
-    y: FloatArray, x: FloatArray, reweight: bool, trend_column: int | None, fitter: str
+    y: FloatArray,
+    x: FloatArray,
+    reweight: bool,
+    trend_column: int | None,
+    fitter: str,
+    reweight_threshold: float = REWEIGHT_THRESHOLD,
 ) -> _Fit | None:
     ones = np.ones(len(y))
     fitted = _glm(y, x, ones, fitter)
@@ -443,7 +453,7 @@ def _fit_once(
     phi = max(_pearson_dispersion(y, mu, weights, rank), 1.0)
     if reweight:
         residuals = _anscombe_residuals(y, mu, x, phi)
-        weights = outbreak_weights(residuals)
+        weights = outbreak_weights(residuals, reweight_threshold)
         fitted = _glm(y, x, weights, fitter)
         if fitted is None:
             return None
@@ -595,7 +605,9 @@ def _fit_reference(
     y_max = float(y.max())
     for trend, season in attempts:
         x = _design(levels, times, trend, season)
-        fit = _fit_once(y, x, params.reweight, 1 if trend else None, params.fitter)
+        fit = _fit_once(
+            y, x, params.reweight, 1 if trend else None, params.fitter, params.reweight_threshold
+        )
         if fit is None:
             continue
         if trend:
@@ -738,7 +750,12 @@ def _poisson_deviance_rows(y: FloatArray, mu: FloatArray, weights: FloatArray) -
 
 
 def _batch_fit(
-    y: FloatArray, x: FloatArray, mask: FloatArray, reweight: bool, trend: bool
+    y: FloatArray,
+    x: FloatArray,
+    mask: FloatArray,
+    reweight: bool,
+    trend: bool,
+    reweight_threshold: float = REWEIGHT_THRESHOLD,
 ) -> _BatchFit:
     m, _, p = x.shape
     n_real = mask.sum(axis=1)
@@ -756,7 +773,7 @@ def _batch_fit(
             inverse = np.linalg.pinv(gram)
         hat = np.clip(np.einsum("mnp,mpq,mnq->mn", root, inverse, root), 0.0, 1.0 - 1e-8)
         residuals = raw / np.sqrt(phi[:, None] * (1.0 - hat))
-        high = (residuals > REWEIGHT_THRESHOLD) & (mask > 0)
+        high = (residuals > reweight_threshold) & (mask > 0)
         omega = np.where(high, np.where(high, residuals, 1.0) ** -2.0, 1.0) * mask
         weights = omega * (n_real / omega.sum(axis=1))[:, None]
         params, mu, ok_again = _glm_batch(y, x, weights)
@@ -889,7 +906,14 @@ def _assess_batch(
     trend_used = np.zeros(m, dtype=bool)
     decided = np.zeros(m, dtype=bool)
     if params.trend:
-        fit = _batch_fit(y, x_trend, mask, params.reweight, trend=True)
+        fit = _batch_fit(
+            y,
+            x_trend,
+            mask,
+            params.reweight,
+            trend=True,
+            reweight_threshold=params.reweight_threshold,
+        )
         y_max = y.max(axis=1)
         prediction = np.exp(np.minimum(fit.eta0, _MAX_ETA))
         keep = (
@@ -904,7 +928,14 @@ def _assess_batch(
         decided |= keep
     rest = np.flatnonzero(~decided)
     if rest.size:
-        fit = _batch_fit(y[rest], x_flat[rest], mask[rest], params.reweight, trend=False)
+        fit = _batch_fit(
+            y[rest],
+            x_flat[rest],
+            mask[rest],
+            params.reweight,
+            trend=False,
+            reweight_threshold=params.reweight_threshold,
+        )
         good = fit.ok & (fit.eta0 <= _MAX_ETA)
         expected[rest[good]] = np.exp(fit.eta0[good])
         phi[rest[good]] = fit.phi[good]
