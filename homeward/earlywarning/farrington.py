@@ -115,6 +115,10 @@ class FarringtonParams:
         :func:`detect` assesses a month only with at least this many earlier months.
     trend_p_value
         Significance level for keeping the trend.
+    trend_no_extrapolation
+        Drop the trend when its prediction exceeds the largest reference count (Farrington
+        et al. 1996; surveillance). With a month-of-year factor and a growing series every
+        seasonal peak exceeds the earlier ones, so this drops a real trend there.
     min_recent_cases, recent_periods
         No alarm with fewer than ``min_recent_cases`` cases in the last ``recent_periods``
         months including the month assessed (surveillance's ``limit54 = c(5, 4)``).
@@ -160,6 +164,7 @@ class FarringtonParams:
     fine_season_alpha: float | None = None
     threshold_method: str = "muan"
     reweight_threshold: float = REWEIGHT_THRESHOLD
+    trend_no_extrapolation: bool = True
 
     def __post_init__(self) -> None:
         if self.years_back < 1:
@@ -266,7 +271,8 @@ def seasonal_levels(history_length: int, params: FarringtonParams) -> tuple[list
     ``1 .. n_levels - 1`` for the blocks between windows (1 = the oldest block of a year).
     With ``n_levels == 1`` only the windows are used (the original Farrington reference data).
 
-    >>> idx, lev = seasonal_levels(48, FarringtonParams(years_back=1, past_periods_excluded=0))
+    >>> shape = FarringtonParams(years_back=1, window=1, n_levels=4, past_periods_excluded=0)
+    >>> idx, lev = seasonal_levels(48, shape)
     >>> list(zip(idx, lev))[:4]
     [(35, 0), (36, 0), (37, 0), (38, 1)]
     """
@@ -622,7 +628,7 @@ def _fit_reference(
             keep = (
                 params.years_back >= 3
                 and fit.trend_p < params.trend_p_value
-                and prediction <= y_max
+                and (prediction <= y_max or not params.trend_no_extrapolation)
             )
             if not keep:
                 continue  # the next attempt is the same model without trend
@@ -653,7 +659,7 @@ def assess(
 
     >>> a = assess([10, 12, 9, 11] * 12, 40)
     >>> a.alarm, round(a.expected, 1), a.threshold
-    (True, 11.0, 20.0)
+    (True, 10.0, 17.0)
     """
     y_all = _as_counts(history)
     if observed < 0:
@@ -927,7 +933,7 @@ def _assess_batch(
             fit.ok
             & (params.years_back >= 3)
             & (fit.trend_p < params.trend_p_value)
-            & (prediction <= y_max)
+            & ((prediction <= y_max) | (not params.trend_no_extrapolation))
             & (fit.eta0 <= _MAX_ETA)
         )
         expected[keep], phi[keep], trend_used[keep] = prediction[keep], fit.phi[keep], True
