@@ -151,7 +151,7 @@ class FarringtonParams:
     years_back: int = 7
     window: int = 0
     n_levels: int = 12
-    alpha: float = 0.025
+    alpha: float = 0.035
     reweight: bool = True
     trend: bool = True
     past_periods_excluded: int = 3
@@ -164,7 +164,7 @@ class FarringtonParams:
     fine_season_alpha: float | None = None
     threshold_method: str = "muan"
     reweight_threshold: float = REWEIGHT_THRESHOLD
-    trend_no_extrapolation: bool = True
+    trend_no_extrapolation: bool = False
 
     def __post_init__(self) -> None:
         if self.years_back < 1:
