@@ -457,3 +457,21 @@ def test_threshold_parameters_are_checked() -> None:
         FarringtonParams(threshold_method="delta")
     with pytest.raises(ValueError, match="reweight_threshold"):
         FarringtonParams(reweight_threshold=0.0)
+
+
+def test_growing_seasonal_peak_keeps_its_trend_without_the_extrapolation_check() -> None:
+    # given a noise-free series growing 20 % a year with a sharp annual peak in month 96
+    t = np.arange(97)
+    mean = 50.0 * 1.2 ** (t / 12.0) * np.exp(1.2 * np.cos(2 * np.pi * t / 12.0))
+    counts = [int(round(value)) for value in mean]
+    peak = 96
+    # when the peak month is assessed with and without the check (month-of-year factor)
+    checked = assess(counts[:peak], counts[peak], FarringtonParams(trend_no_extrapolation=True))
+    default = assess(counts[:peak], counts[peak], FarringtonParams())
+    # then the check drops the trend (the peak exceeds every earlier count) and expects far
+    # too little; without it the trend stays and the expected count is close
+    assert not checked.trend_used
+    assert checked.expected < 0.8 * counts[peak]
+    assert default.trend_used
+    assert default.expected == pytest.approx(counts[peak], rel=0.05)
+    assert not default.alarm
