@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     detect_parser.add_argument(
         "--threshold-method", choices=THRESHOLD_METHODS, default=defaults.threshold_method
     )
+    detect_parser.add_argument(
+        "--trend-no-extrapolation",
+        action="store_true",
+        help="drop the trend when it predicts above the largest reference count (v1)",
+    )
     detect_parser.add_argument("--no-reweight", action="store_true")
     detect_parser.add_argument("--no-trend", action="store_true")
     detect_parser.add_argument(
@@ -76,6 +81,7 @@ def _detect(args: argparse.Namespace) -> int:
             min_history=args.min_history,
             fitter=args.fitter,
             threshold_method=args.threshold_method,
+            trend_no_extrapolation=args.trend_no_extrapolation,
         )
     except ValueError as error:
         _say(f"error: {error}")

@@ -662,7 +662,7 @@ def assess(
 
     >>> a = assess([10, 12, 9, 11] * 12, 40)
     >>> a.alarm, round(a.expected, 1), a.threshold
-    (True, 10.0, 17.0)
+    (True, 10.0, 16.0)
     """
     y_all = _as_counts(history)
     if observed < 0:
