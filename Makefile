@@ -94,7 +94,7 @@ bench-analysis: $(DEV_STAMP) ## Situation analysis pages over 10 million events 
 bench-linkage: $(DEV_STAMP) ## Finding relatives: ranking quality on an untuned seed, and search speed at 1,000,000 found persons (~10 min, 5 GB)
 	$(PY) bench/linkage_bench.py --open-sample 1000
 
-bench-earlywarning: $(DEV_STAMP) ## Early warning: false alarms and detection of the improved Farrington on simulated monthly series (report seed 2; ~1 min CPU, 4 min wall at load 10)
+bench-earlywarning: $(DEV_STAMP) ## Early warning: false alarms and detection of the improved Farrington on simulated monthly series (report seed 2; ~1.5 min CPU, 1.5 min wall per worker at load 4)
 	$(PY) bench/earlywarning_bench.py --series 20 --trials 50 --jobs 2
 
 bench-screening-intake: $(DEV_STAMP) ## Online screening: a 10,000-post export imported, classified and clustered (SQLite; ~3 min)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from homeward.earlywarning import ENGINE_VERSION, FarringtonParams, detect
+from homeward.earlywarning.farrington import THRESHOLD_METHODS
 from homeward.earlywarning.series import (
     SeriesError,
     alarm_rows,
@@ -47,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     detect_parser.add_argument("--levels", type=int, default=defaults.n_levels)
     detect_parser.add_argument("--past-excluded", type=int, default=defaults.past_periods_excluded)
     detect_parser.add_argument("--min-history", type=int, default=defaults.min_history)
+    detect_parser.add_argument(
+        "--threshold-method", choices=THRESHOLD_METHODS, default=defaults.threshold_method
+    )
+    detect_parser.add_argument(
+        "--trend-no-extrapolation",
+        action="store_true",
+        help="drop the trend when it predicts above the largest reference count (v1)",
+    )
     detect_parser.add_argument("--no-reweight", action="store_true")
     detect_parser.add_argument("--no-trend", action="store_true")
     detect_parser.add_argument(
@@ -71,6 +80,8 @@ def _detect(args: argparse.Namespace) -> int:
             past_periods_excluded=args.past_excluded,
             min_history=args.min_history,
             fitter=args.fitter,
+            threshold_method=args.threshold_method,
+            trend_no_extrapolation=args.trend_no_extrapolation,
         )
     except ValueError as error:
         _say(f"error: {error}")

@@ -20,11 +20,15 @@ Schumacher, Höhle 2016), whose steps this module follows one by one:
    sum to the number of months and the model is refitted with them (prior weights); the
    dispersion is estimated again.
 5. The trend stays only if its coefficient is significant at 5% (t test with the quasi
-   dispersion, as R's ``summary.glm``) and the trend model's prediction for the month does not
+   dispersion, as R's ``summary.glm``) - and, with ``trend_no_extrapolation`` (off by default
+   since ``farrington-monthly/2``), if the trend model's prediction for the month does not
    exceed the largest count of the reference data; otherwise the whole fit (with reweighting)
    is repeated without it.
-6. Threshold: the ``1 - alpha`` quantile of a negative binomial with the fitted mean ``mu0``
-   and variance ``phi * mu0`` (Poisson if ``phi == 1``): ``thresholdMethod = "nbPlugin"``.
+6. Threshold: the ``1 - alpha`` quantile of a negative binomial with variance ``phi * mu``
+   (Poisson if ``phi == 1``) at ``mu = exp(eta0 + z * se(eta0))``, the upper ``1 - 2 alpha``
+   quantile of the estimated mean (``thresholdMethod = "muan"``, the default since
+   ``farrington-monthly/2``), or at the fitted mean ``mu0`` itself (``"nbPlugin"``, the
+   default of ``farrington-monthly/1``); see ``FarringtonParams.threshold_method``.
 7. An alarm needs ``observed > threshold`` and at least ``min_recent_cases`` cases in the
    last ``recent_periods`` months including the month assessed (``limit54``).
 
@@ -52,7 +56,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special, stats
 
-ENGINE_VERSION = "farrington-monthly/1"
+ENGINE_VERSION = "farrington-monthly/2"
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -65,6 +69,11 @@ _MAX_ETA = 700.0
 _MAX_ITERATIONS = 25
 _TOLERANCE = 1e-8
 FITTERS = ("numpy", "statsmodels")
+# Thresholds of surveillance's farringtonFlexible (Noufaily et al. 2013): "nbPlugin" plugs the
+# fitted mean into the negative binomial; "muan" first moves the mean to the upper quantile of
+# its estimate (asymptotic normality of the linear predictor); "predictive" widens the negative
+# binomial by the variance of the estimated mean (Farrington et al. 1996), see threshold_method.
+THRESHOLD_METHODS = ("nbPlugin", "muan", "predictive")
 # Above this mean the threshold is the normal approximation (exact quantiles stall).
 _NORMAL_APPROXIMATION_ABOVE = 1e12
 # Fewer reference months than this: the mean of the whole history instead of the GLM.
@@ -75,12 +84,16 @@ _MIN_REFERENCE_MONTHS = 3
 class FarringtonParams:
     """Parameters of the monthly improved Farrington algorithm.
 
-    The defaults carry the weekly recommendation of Noufaily et al. (b = 5 years, w = 3 of 52
-    weeks, 10 levels, the last 26 weeks left out) over to months: b = 5 years, w = 1 month,
-    4 levels (three blocks of three months between the windows), the last 3 months left out;
-    alpha = 0.008 was chosen on the tuning seed (1) of ``bench/earlywarning_bench.py`` for a
-    pooled false-alarm rate just under 1 % (between the measured 0.007 and 0.01); see the
-    README and docs/performance.md for the rates on the report seed.
+    Defaults (``farrington-monthly/2``): a month-of-year factor (w = 0, 12 levels: Noufaily's
+    weekly 7-week window and 5-week blocks resolve the season to about a month) over b = 7
+    years, the last 3 months left out, surveillance's ``"muan"`` threshold, which widens it
+    by the estimation error of the month's mean (7 values of the same month), and no
+    trend-extrapolation check (see ``trend_no_extrapolation``). alpha = 0.035 is calibrated
+    on the tuning seed (1) of ``bench/earlywarning_bench.py``: the largest alpha measured
+    (0.025, 0.035, 0.045) whose false alarms stay under 1 % pooled and at every count level
+    (1, 5, 20, 100 a month). With muan ``alpha`` is not the false-alarm rate (0.85 % there);
+    the previous defaults were b = 5, w = 1, 4 levels, ``"nbPlugin"``, alpha = 0.008, with
+    the check. See docs/performance.md for the rates on the report seed.
 
     years_back
         b: how many past years of the same season enter the reference data.
@@ -91,8 +104,10 @@ class FarringtonParams:
         ``12 - (2w + 1)`` months between windows (w = 1, 4 levels: three blocks of 3 months).
     alpha
         The threshold is the ``1 - alpha`` quantile of the predictive negative binomial.
-    reweight
-        Down-weight past outbreaks (Anscombe residuals above 2.58).
+    reweight, reweight_threshold
+        Down-weight past outbreaks: months whose standardised Anscombe residual exceeds
+        ``reweight_threshold`` (Noufaily et al.: 2.58; Farrington et al. 1996: 1; the
+        ``weightsThreshold`` of surveillance's ``farringtonFlexible``).
     trend
         Try a linear trend (kept only if significant and not extrapolating).
     past_periods_excluded
@@ -101,6 +116,12 @@ class FarringtonParams:
         :func:`detect` assesses a month only with at least this many earlier months.
     trend_p_value
         Significance level for keeping the trend.
+    trend_no_extrapolation
+        Drop the trend when its prediction exceeds the largest reference count (Farrington
+        et al. 1996; surveillance). Off by default: with a month-of-year factor and a growing
+        series every seasonal peak exceeds the earlier ones, so the check drops a real trend
+        exactly there and the peak month false-alarms (worst simulated scenario on the tuning
+        seed at alpha 0.025: 2.6 % with the check, 1.2 % without); the 5 % test stays.
     min_recent_cases, recent_periods
         No alarm with fewer than ``min_recent_cases`` cases in the last ``recent_periods``
         months including the month assessed (surveillance's ``limit54 = c(5, 4)``).
@@ -113,12 +134,27 @@ class FarringtonParams:
         month-of-year factor instead (w = 0, 12 levels: enough data per level at high
         counts to follow a sharp seasonal peak) at ``fine_season_alpha`` (``alpha`` if
         None); ``Assessment.model`` is then ``"glm-month-of-year"``. 0 = off.
+    threshold_method
+        ``"nbPlugin"``: the ``1 - alpha`` quantile of the negative binomial with the fitted mean
+        ``mu0`` and dispersion ``phi``. ``"muan"``: the same quantile at ``exp(eta0 + z * se)``
+        instead of ``mu0``, ``eta0 = log(mu0)`` the linear predictor, ``se`` its standard error
+        (quasi-Poisson covariance with the unfloored dispersion, as R's ``predict.glm``) and
+        ``z`` the ``1 - 2 alpha`` normal quantile: surveillance's ``farringtonFlexible`` with
+        ``thresholdMethod = "muan"`` and ``alpha = 2 * alpha`` (it takes the ``1 - alpha/2``
+        quantile of the negative binomial and the ``1 - alpha`` quantile of ``eta0``). It
+        raises the threshold where the mean is poorly estimated (few reference months, many
+        parameters), so it needs a larger ``alpha`` for the same false-alarm rate.
+        ``"predictive"``: the negative binomial with mean ``mu0`` and the variance of the
+        prediction error, ``phi * mu0 + Var(mu0_hat)`` with ``Var(mu0_hat) = mu0**2 * se**2``
+        (delta method), i.e. dispersion ``tau = phi + mu0 * se**2``: the variance of the
+        original Farrington et al. (1996) threshold (surveillance's ``"delta"``, there with a
+        2/3-power normal approximation) under Noufaily's negative binomial quantile.
     """
 
-    years_back: int = 5
-    window: int = 1
-    n_levels: int = 4
-    alpha: float = 0.008
+    years_back: int = 7
+    window: int = 0
+    n_levels: int = 12
+    alpha: float = 0.035
     reweight: bool = True
     trend: bool = True
     past_periods_excluded: int = 3
@@ -129,6 +165,9 @@ class FarringtonParams:
     fitter: str = "numpy"
     fine_season_from: float = 0.0
     fine_season_alpha: float | None = None
+    threshold_method: str = "muan"
+    reweight_threshold: float = REWEIGHT_THRESHOLD
+    trend_no_extrapolation: bool = False
 
     def __post_init__(self) -> None:
         if self.years_back < 1:
@@ -152,6 +191,10 @@ class FarringtonParams:
             raise ValueError("recent_periods must be >= 1 and min_recent_cases >= 0")
         if self.fitter not in FITTERS:
             raise ValueError(f"fitter must be one of {FITTERS}")
+        if not self.reweight_threshold > 0:
+            raise ValueError("reweight_threshold must be positive")
+        if self.threshold_method not in THRESHOLD_METHODS:
+            raise ValueError(f"threshold_method must be one of {THRESHOLD_METHODS}")
         if self.fine_season_from < 0:
             raise ValueError("fine_season_from must be >= 0 (0 = off)")
         if self.fine_season_alpha is not None and not 0.0 < self.fine_season_alpha < 0.5:
@@ -231,7 +274,8 @@ def seasonal_levels(history_length: int, params: FarringtonParams) -> tuple[list
     ``1 .. n_levels - 1`` for the blocks between windows (1 = the oldest block of a year).
     With ``n_levels == 1`` only the windows are used (the original Farrington reference data).
 
-    >>> idx, lev = seasonal_levels(48, FarringtonParams(years_back=1, past_periods_excluded=0))
+    >>> shape = FarringtonParams(years_back=1, window=1, n_levels=4, past_periods_excluded=0)
+    >>> idx, lev = seasonal_levels(48, shape)
     >>> list(zip(idx, lev))[:4]
     [(35, 0), (36, 0), (37, 0), (38, 1)]
     """
@@ -275,6 +319,7 @@ class _Fit:
     phi: float  # dispersion floored at 1
     trend_p: float  # p-value of the trend (1.0 without trend)
     trend_coef: float
+    se_eta0: float  # standard error of eta0 (quasi-Poisson, unfloored dispersion)
 
 
 def _design(levels: Sequence[int], times: FloatArray, trend: bool, season: bool) -> FloatArray:
@@ -407,7 +452,12 @@ def outbreak_weights(residuals: FloatArray, threshold: float = REWEIGHT_THRESHOL
 
 
 def _fit_once(
-    y: FloatArray, x: FloatArray, reweight: bool, trend_column: int | None, fitter: str
+    y: FloatArray,
+    x: FloatArray,
+    reweight: bool,
+    trend_column: int | None,
+    fitter: str,
+    reweight_threshold: float = REWEIGHT_THRESHOLD,
 ) -> _Fit | None:
     ones = np.ones(len(y))
     fitted = _glm(y, x, ones, fitter)
@@ -419,7 +469,7 @@ def _fit_once(
     phi = max(_pearson_dispersion(y, mu, weights, rank), 1.0)
     if reweight:
         residuals = _anscombe_residuals(y, mu, x, phi)
-        weights = outbreak_weights(residuals)
+        weights = outbreak_weights(residuals, reweight_threshold)
         fitted = _glm(y, x, weights, fitter)
         if fitted is None:
             return None
@@ -430,14 +480,16 @@ def _fit_once(
         phi_raw = _pearson_dispersion(y, mu, weights, rank)
     trend_p = 1.0
     trend_coef = 0.0
+    df = len(y) - rank
+    # R's summary.glm / predict.glm for a quasi family: the unfloored Pearson dispersion.
+    root = np.sqrt(weights * mu)[:, None] * x
+    covariance = _solve(root.T @ root, np.eye(x.shape[1])) * phi_raw
+    se_eta0 = math.sqrt(max(float(covariance[0, 0]), 0.0)) if df > 0 else 0.0
+    if not math.isfinite(se_eta0):
+        se_eta0 = 0.0
     if trend_column is not None:
-        df = len(y) - rank
         trend_coef = float(params[trend_column])
         if df > 0:
-            # R's summary.glm for a quasi family: t test with the unfloored Pearson dispersion.
-            working = weights * mu
-            root = np.sqrt(working)[:, None] * x
-            covariance = _solve(root.T @ root, np.eye(x.shape[1])) * phi_raw
             se = math.sqrt(max(float(covariance[trend_column, trend_column]), 0.0))
             if se > 0:
                 # Student t survival function (scipy.special, without stats' overhead).
@@ -445,7 +497,7 @@ def _fit_once(
     eta0 = float(params[0])  # month assessed: level 0, time 0
     if not math.isfinite(eta0):
         return None
-    return _Fit(mu=mu, eta0=eta0, phi=phi, trend_p=trend_p, trend_coef=trend_coef)
+    return _Fit(mu=mu, eta0=eta0, phi=phi, trend_p=trend_p, trend_coef=trend_coef, se_eta0=se_eta0)
 
 
 # --------------------------------------------------------------------------- threshold
@@ -474,6 +526,45 @@ def nb_quantile(mean: float, dispersion: float, alpha: float) -> float:
         value = mean + z * math.sqrt(dispersion) * math.sqrt(mean)
         value = float(math.ceil(value)) if math.isfinite(value) else float(mean)
     return value
+
+
+def mean_quantile(expected: float, se_eta0: float, params: FarringtonParams) -> float:
+    """The mean the threshold's negative binomial uses: ``expected`` for ``"nbPlugin"``, the
+    upper ``1 - 2 alpha`` quantile of its estimate ``exp(eta0 + z * se)`` for ``"muan"``.
+
+    >>> muan = FarringtonParams(threshold_method="muan", alpha=0.025)
+    >>> round(mean_quantile(5.0, math.log(2.0), muan), 3)  # exp(log 5 + 1.645 log 2)
+    15.636
+    """
+    if params.threshold_method != "muan" or expected <= 0.0 or se_eta0 <= 0.0:
+        return expected
+    z = float(special.ndtri(1.0 - 2.0 * params.alpha))
+    value = math.exp(min(math.log(expected) + z * se_eta0, _MAX_ETA))
+    return value if math.isfinite(value) else expected
+
+
+def threshold_dispersion(
+    expected: float, phi: float, se_eta0: float, params: FarringtonParams
+) -> float:
+    """The threshold's dispersion: ``phi``, or ``phi + mu0 * se**2`` for ``"predictive"``.
+
+    >>> predictive = FarringtonParams(threshold_method="predictive")
+    >>> threshold_dispersion(20.0, 1.5, 0.1, predictive)  # 1.5 + 20 * 0.01
+    1.7
+    """
+    if params.threshold_method != "predictive" or expected <= 0.0:
+        return phi
+    value = phi + expected * se_eta0**2
+    return value if math.isfinite(value) else phi
+
+
+def threshold(expected: float, phi: float, se_eta0: float, params: FarringtonParams) -> float:
+    """The month's upper threshold by ``params.threshold_method`` (see FarringtonParams)."""
+    return nb_quantile(
+        mean_quantile(expected, se_eta0, params),
+        threshold_dispersion(expected, phi, se_eta0, params),
+        params.alpha,
+    )
 
 
 def _score(observed: int, expected: float, threshold: float) -> float:
@@ -505,13 +596,19 @@ def _mean_model(y: FloatArray, weights: FloatArray | None = None) -> tuple[float
     return mean, phi
 
 
+def _mean_se(mean: float, phi: float, n: int) -> float:
+    """Standard error of ``log(mean)`` for the mean of ``n`` quasi-Poisson counts."""
+    return math.sqrt(phi / (n * mean)) if mean > 0.0 and n > 0 else 0.0
+
+
 def _fit_reference(
     y: FloatArray, levels: list[int], times: FloatArray, params: FarringtonParams
-) -> tuple[float, float, bool, str]:
-    """``(expected, dispersion, trend_used, model)`` for the reference data."""
+) -> tuple[float, float, float, bool, str]:
+    """``(expected, dispersion, se of log expected, trend_used, model)`` for the reference
+    data."""
     n = len(y)
     if n == 0 or not np.any(y > 0):
-        return 0.0, 1.0, False, "zero"
+        return 0.0, 1.0, 0.0, False, "zero"
     n_seasonal = len(set(levels) - {0})
     use_season = params.n_levels > 1 and n_seasonal > 0 and 0 in levels
     attempts: list[tuple[bool, bool]] = []  # (trend, season)
@@ -524,7 +621,9 @@ def _fit_reference(
     y_max = float(y.max())
     for trend, season in attempts:
         x = _design(levels, times, trend, season)
-        fit = _fit_once(y, x, params.reweight, 1 if trend else None, params.fitter)
+        fit = _fit_once(
+            y, x, params.reweight, 1 if trend else None, params.fitter, params.reweight_threshold
+        )
         if fit is None:
             continue
         if trend:
@@ -532,15 +631,16 @@ def _fit_reference(
             keep = (
                 params.years_back >= 3
                 and fit.trend_p < params.trend_p_value
-                and prediction <= y_max
+                and (prediction <= y_max or not params.trend_no_extrapolation)
             )
             if not keep:
                 continue  # the next attempt is the same model without trend
         if fit.eta0 > _MAX_ETA:
             continue
-        return math.exp(fit.eta0), fit.phi, trend, "glm" if season else "glm-no-season"
+        model = "glm" if season else "glm-no-season"
+        return math.exp(fit.eta0), fit.phi, fit.se_eta0, trend, model
     mean, phi = _mean_model(y)
-    return mean, phi, False, "mean"
+    return mean, phi, _mean_se(mean, phi, len(y)), False, "mean"
 
 
 def assess(
@@ -562,7 +662,7 @@ def assess(
 
     >>> a = assess([10, 12, 9, 11] * 12, 40)
     >>> a.alarm, round(a.expected, 1), a.threshold
-    (True, 11.0, 20.0)
+    (True, 10.0, 16.0)
     """
     y_all = _as_counts(history)
     if observed < 0:
@@ -573,24 +673,25 @@ def assess(
     y = y_all[indices] if indices else np.zeros(0)
     times = np.asarray(indices, dtype=np.float64) - len(y_all)
     if len(indices) >= _MIN_REFERENCE_MONTHS or not np.any(y_all > 0):
-        expected, phi, trend_used, model = _fit_reference(y, levels, times, params)
+        expected, phi, se_eta0, trend_used, model = _fit_reference(y, levels, times, params)
     else:
         # Short history: the mean of every earlier month (no reference window yet).
         expected, phi = _mean_model(y_all)
+        se_eta0 = _mean_se(expected, phi, len(y_all))
         trend_used, model = False, "mean"
-    threshold = nb_quantile(expected, phi, params.alpha)
+    upper = threshold(expected, phi, se_eta0, params)
     recent_start = max(0, len(y_all) - (params.recent_periods - 1))
     recent = float(np.sum(y_all[recent_start:])) if params.recent_periods > 1 else 0.0
     enough_cases = recent + observed >= params.min_recent_cases
-    alarm = bool(enough_cases and observed > 0 and observed > threshold)
+    alarm = bool(enough_cases and observed > 0 and observed > upper)
     return Assessment(
         expected=expected,
-        threshold=threshold,
+        threshold=upper,
         observed=int(observed),
         alarm=alarm,
         trend_used=trend_used,
         dispersion=phi,
-        score=_score(int(observed), expected, threshold),
+        score=_score(int(observed), expected, upper),
         model=model,
         reference_months=len(indices),
     )
@@ -612,6 +713,7 @@ class _BatchFit:
     eta0: FloatArray
     phi: FloatArray
     trend_p: FloatArray
+    se_eta0: FloatArray
 
 
 def _glm_batch(
@@ -664,7 +766,12 @@ def _poisson_deviance_rows(y: FloatArray, mu: FloatArray, weights: FloatArray) -
 
 
 def _batch_fit(
-    y: FloatArray, x: FloatArray, mask: FloatArray, reweight: bool, trend: bool
+    y: FloatArray,
+    x: FloatArray,
+    mask: FloatArray,
+    reweight: bool,
+    trend: bool,
+    reweight_threshold: float = REWEIGHT_THRESHOLD,
 ) -> _BatchFit:
     m, _, p = x.shape
     n_real = mask.sum(axis=1)
@@ -682,7 +789,7 @@ def _batch_fit(
             inverse = np.linalg.pinv(gram)
         hat = np.clip(np.einsum("mnp,mpq,mnq->mn", root, inverse, root), 0.0, 1.0 - 1e-8)
         residuals = raw / np.sqrt(phi[:, None] * (1.0 - hat))
-        high = (residuals > REWEIGHT_THRESHOLD) & (mask > 0)
+        high = (residuals > reweight_threshold) & (mask > 0)
         omega = np.where(high, np.where(high, residuals, 1.0) ** -2.0, 1.0) * mask
         weights = omega * (n_real / omega.sum(axis=1))[:, None]
         params, mu, ok_again = _glm_batch(y, x, weights)
@@ -691,18 +798,22 @@ def _batch_fit(
     phi_raw = np.sum(weights * (y - mu) ** 2 / safe_mu, axis=1) / df
     phi = np.maximum(phi_raw, 1.0)
     trend_p = np.ones(m)
+    root = np.sqrt(weights * mu)[:, :, None] * x
+    gram = np.einsum("mnp,mnq->mpq", root, root)
+    with np.errstate(invalid="ignore"):
+        inverse = np.linalg.pinv(gram)
+        variance0 = inverse[:, 0, 0] * phi_raw
+    se_eta0 = np.where(df > 0, np.sqrt(np.maximum(np.nan_to_num(variance0), 0.0)), 0.0)
     if trend:
-        root = np.sqrt(weights * mu)[:, :, None] * x
-        gram = np.einsum("mnp,mnq->mpq", root, root)
         with np.errstate(invalid="ignore"):
-            variance = np.linalg.pinv(gram)[:, 1, 1] * phi_raw
+            variance = inverse[:, 1, 1] * phi_raw
         se = np.sqrt(np.maximum(variance, 0.0))
         with np.errstate(divide="ignore", invalid="ignore"):
             t_value = np.abs(params[:, 1] / se)
         trend_p = np.where(se > 0, 2.0 * special.stdtr(df, -t_value), 1.0)
     eta0 = params[:, 0]
     ok &= np.isfinite(eta0) & (df > 0)
-    return _BatchFit(ok=ok, eta0=eta0, phi=phi, trend_p=trend_p)
+    return _BatchFit(ok=ok, eta0=eta0, phi=phi, trend_p=trend_p, se_eta0=se_eta0)
 
 
 def _nb_quantiles(means: FloatArray, dispersions: FloatArray, alpha: float) -> FloatArray:
@@ -807,29 +918,58 @@ def _assess_batch(
     x_flat = np.delete(x_trend, 1, axis=2)
     expected = np.zeros(m)
     phi = np.ones(m)
+    se_eta0 = np.zeros(m)
     trend_used = np.zeros(m, dtype=bool)
     decided = np.zeros(m, dtype=bool)
     if params.trend:
-        fit = _batch_fit(y, x_trend, mask, params.reweight, trend=True)
+        fit = _batch_fit(
+            y,
+            x_trend,
+            mask,
+            params.reweight,
+            trend=True,
+            reweight_threshold=params.reweight_threshold,
+        )
         y_max = y.max(axis=1)
         prediction = np.exp(np.minimum(fit.eta0, _MAX_ETA))
         keep = (
             fit.ok
             & (params.years_back >= 3)
             & (fit.trend_p < params.trend_p_value)
-            & (prediction <= y_max)
+            & ((prediction <= y_max) | (not params.trend_no_extrapolation))
             & (fit.eta0 <= _MAX_ETA)
         )
         expected[keep], phi[keep], trend_used[keep] = prediction[keep], fit.phi[keep], True
+        se_eta0[keep] = fit.se_eta0[keep]
         decided |= keep
     rest = np.flatnonzero(~decided)
     if rest.size:
-        fit = _batch_fit(y[rest], x_flat[rest], mask[rest], params.reweight, trend=False)
+        fit = _batch_fit(
+            y[rest],
+            x_flat[rest],
+            mask[rest],
+            params.reweight,
+            trend=False,
+            reweight_threshold=params.reweight_threshold,
+        )
         good = fit.ok & (fit.eta0 <= _MAX_ETA)
         expected[rest[good]] = np.exp(fit.eta0[good])
         phi[rest[good]] = fit.phi[good]
+        se_eta0[rest[good]] = fit.se_eta0[good]
         decided[rest[good]] = True
-    thresholds = _nb_quantiles(expected, phi, params.alpha)
+    means = expected
+    if params.threshold_method == "muan":
+        z = float(special.ndtri(1.0 - 2.0 * params.alpha))
+        with np.errstate(over="ignore"):
+            shifted = np.exp(
+                np.minimum(np.log(np.maximum(expected, 1e-300)) + z * se_eta0, _MAX_ETA)
+            )
+        means = np.where((expected > 0) & (se_eta0 > 0) & np.isfinite(shifted), shifted, expected)
+    dispersions = phi
+    if params.threshold_method == "predictive":
+        widened = phi + expected * se_eta0**2
+        dispersions = np.where((expected > 0) & np.isfinite(widened), widened, phi)
+    thresholds = _nb_quantiles(means, dispersions, params.alpha)
     for row, (item, _, _, _) in enumerate(batch):
         if not decided[row]:
             results[item] = assess(histories[item], observed[item], params)

@@ -17,6 +17,9 @@ from homeward.earlywarning import farrington as engine
 from homeward.earlywarning.simulate import Scenario, inject, outbreak_cases, simulate
 
 SEASONAL = Scenario(level=20.0, trend=0.0, seasonality="annual", dispersion=1.5)
+# The shape and threshold of farrington-monthly/1 (w = 1, 4 levels, plug-in threshold): the
+# tests of the reweighting and of the GLM by hand are written for it.
+FOUR_LEVELS = {"window": 1, "n_levels": 4, "alpha": 0.008, "threshold_method": "nbPlugin"}
 
 
 def seasonal_counts(seed: int, months: int = 120) -> list[int]:
@@ -79,8 +82,8 @@ def test_past_outbreak_is_down_weighted(outbreak: dict[int, int]) -> None:
     for month, cases in outbreak.items():
         spoiled[month] += cases
     # (three years back: 34 reference months, so that one outbreak weighs as in the paper)
-    params = FarringtonParams(trend=False, years_back=3)
-    unweighted = FarringtonParams(trend=False, reweight=False, years_back=3)
+    params = FarringtonParams(trend=False, years_back=3, **FOUR_LEVELS)
+    unweighted = FarringtonParams(trend=False, reweight=False, years_back=3, **FOUR_LEVELS)
     # when month 72 is assessed with and without reweighting
     with_reweighting = assess(spoiled, 20, params)
     without_reweighting = assess(spoiled, 20, unweighted)
@@ -124,7 +127,9 @@ def test_seasonal_levels_share_the_remainder_among_the_first_blocks() -> None:
 def test_expected_and_threshold_match_a_glm_fitted_by_hand() -> None:
     # given a small seasonal history (4 years) and the model without trend and reweighting
     counts = seasonal_counts(3, months=48)
-    params = FarringtonParams(trend=False, reweight=False, alpha=0.01, years_back=3)
+    params = FarringtonParams(
+        **{**FOUR_LEVELS, "alpha": 0.01}, trend=False, reweight=False, years_back=3
+    )
     result = assess(counts, 30, params)
     # when the same reference months and factor are fitted with statsmodels directly:
     # months 11-44 (t = 48, b = 3, w = 1, last 3 excluded), level by position in the year
@@ -297,6 +302,10 @@ def test_assess_never_raises_on_counts(history: list[int], observed: int) -> Non
         FarringtonParams(reweight=False),
         FarringtonParams(trend=False, alpha=0.005),
         FarringtonParams(fine_season_from=8.0, fine_season_alpha=0.004),
+        FarringtonParams(**FOUR_LEVELS),
+        FarringtonParams(**{**FOUR_LEVELS, "threshold_method": "muan", "alpha": 0.03}),
+        FarringtonParams(threshold_method="predictive", alpha=0.005),
+        FarringtonParams(reweight_threshold=1.0, trend_no_extrapolation=False),
     ],
 )
 def test_batched_detect_equals_month_by_month_assess(params: FarringtonParams) -> None:
@@ -357,7 +366,7 @@ def test_huge_means_use_the_normal_approximation_without_stalling() -> None:
 
 def test_month_of_year_factor_is_chosen_by_count_level() -> None:
     # given the same sharp seasonal shape at 100 and at 2 cases a month
-    params = FarringtonParams(fine_season_from=20.0, fine_season_alpha=0.003)
+    params = FarringtonParams(**FOUR_LEVELS, fine_season_from=20.0, fine_season_alpha=0.003)
     for level, expected_model in ((100.0, "glm-month-of-year"), (2.0, "glm")):
         scenario = Scenario(level=level, trend=0.0, seasonality="two-harmonics", dispersion=1.5)
         counts = simulate(scenario, 96, np.random.default_rng(5)).counts.tolist()
@@ -380,7 +389,7 @@ def test_month_of_year_factor_is_chosen_by_count_level() -> None:
     exact = [int(round(value)) for value in mean]
     peak = 96  # a multiple of 12: the top of the cosine
     fine = assess(exact[:peak], exact[peak], params)
-    coarse = assess(exact[:peak], exact[peak], FarringtonParams())
+    coarse = assess(exact[:peak], exact[peak], FarringtonParams(**FOUR_LEVELS))
     assert fine.expected == pytest.approx(exact[peak], rel=0.01)
     assert abs(coarse.expected - exact[peak]) > 0.05 * exact[peak]
 
@@ -390,3 +399,79 @@ def test_fine_season_parameters_are_checked() -> None:
         FarringtonParams(fine_season_from=-1.0)
     with pytest.raises(ValueError, match="fine_season_alpha"):
         FarringtonParams(fine_season_alpha=0.7)
+
+
+@pytest.mark.parametrize(
+    ("method", "phi", "upper"),
+    # surveillance's own test of algo.farrington.threshold.noufaily (predFit = log 5,
+    # predSeFit = log 2, its alpha = 0.05): upper bounds 26, 24 and 11
+    [("muan", 1.5, 26.0), ("muan", 1.0, 24.0), ("nbPlugin", 1.5, 11.0)],
+)
+def test_thresholds_match_surveillance(method: str, phi: float, upper: float) -> None:
+    # given the engine's one-sided alpha = surveillance's alpha / 2
+    params = FarringtonParams(threshold_method=method, alpha=0.025)
+    # when the threshold is computed from the same mean, its standard error and phi
+    # then it is surveillance's upper bound
+    assert engine.threshold(5.0, phi, math.log(2.0), params) == upper
+
+
+def test_threshold_methods_widen_with_the_error_of_the_mean() -> None:
+    # given one fitted mean, dispersion and alpha
+    plugin, muan, predictive = (
+        FarringtonParams(threshold_method=method, alpha=0.01)
+        for method in ("nbPlugin", "muan", "predictive")
+    )
+    # when the mean is known exactly (se = 0), all three are the plug-in quantile
+    exact = {engine.threshold(20.0, 2.0, 0.0, p) for p in (plugin, muan, predictive)}
+    assert exact == {engine.nb_quantile(20.0, 2.0, 0.01)}
+    # and when it is uncertain, muan and predictive rise above it, more so for a larger se
+    for method in (muan, predictive):
+        low = engine.threshold(20.0, 2.0, 0.05, method)
+        high = engine.threshold(20.0, 2.0, 0.3, method)
+        assert engine.nb_quantile(20.0, 2.0, 0.01) <= low < high
+    # predictive is the negative binomial with the prediction variance phi mu + mu^2 se^2
+    tau = 2.0 + 20.0 * 0.3**2
+    assert engine.threshold(20.0, 2.0, 0.3, predictive) == engine.nb_quantile(20.0, tau, 0.01)
+
+
+def test_standard_error_of_the_mean_matches_statsmodels() -> None:
+    # given a seasonal history, assessed without trend and reweighting (one quasi-Poisson fit)
+    counts = seasonal_counts(4, months=96)
+    params = FarringtonParams(trend=False, reweight=False, threshold_method="muan")
+    indices, levels = engine.seasonal_levels(96, params)
+    y = np.array([counts[i] for i in indices], dtype=float)
+    x = engine._design(levels, np.zeros(len(y)), trend=False, season=True)
+    # when statsmodels fits the same GLM with the Pearson scale
+    fit = sm.GLM(y, x, family=sm.families.Poisson()).fit(scale="X2")
+    se = float(fit.bse[0])
+    phi = max(float(fit.scale), 1.0)
+    mean = math.exp(fit.params[0] + stats.norm.ppf(1 - 2 * params.alpha) * se)
+    # then the engine's muan threshold is the quantile at the mean's upper quantile
+    result = assess(counts, 0, params)
+    assert result.threshold == engine.nb_quantile(mean, phi, params.alpha)
+    assert result.threshold > engine.nb_quantile(result.expected, phi, params.alpha)
+
+
+def test_threshold_parameters_are_checked() -> None:
+    with pytest.raises(ValueError, match="threshold_method"):
+        FarringtonParams(threshold_method="delta")
+    with pytest.raises(ValueError, match="reweight_threshold"):
+        FarringtonParams(reweight_threshold=0.0)
+
+
+def test_growing_seasonal_peak_keeps_its_trend_without_the_extrapolation_check() -> None:
+    # given a noise-free series growing 20 % a year with a sharp annual peak in month 96
+    t = np.arange(97)
+    mean = 50.0 * 1.2 ** (t / 12.0) * np.exp(1.2 * np.cos(2 * np.pi * t / 12.0))
+    counts = [int(round(value)) for value in mean]
+    peak = 96
+    # when the peak month is assessed with and without the check (month-of-year factor)
+    checked = assess(counts[:peak], counts[peak], FarringtonParams(trend_no_extrapolation=True))
+    default = assess(counts[:peak], counts[peak], FarringtonParams())
+    # then the check drops the trend (the peak exceeds every earlier count) and expects far
+    # too little; without it the trend stays and the expected count is close
+    assert not checked.trend_used
+    assert checked.expected < 0.8 * counts[peak]
+    assert default.trend_used
+    assert default.expected == pytest.approx(counts[peak], rel=0.05)
+    assert not default.alarm
