@@ -167,14 +167,17 @@ def test_pdf_has_the_chinese_text_figures_and_warnings() -> None:
     # then the title, the sections, the figures, the warnings and the plan are in it
     assert pdf.startswith(b"%PDF")
     assert "渝中区2025年形势分析报告" in compact
+    # (a district's report has no district table: its sections are numbered without a gap)
     for heading in (
         "一、总体情况",
         "二、主要数据及同比变化",
         "三、月度趋势",
+        "四、省份流向",
         "五、预警及处置情况",
         "六、行动计划完成情况",
     ):
         assert heading in compact
+    assert "七、" not in compact
     assert "1,234" in text and "+12.5%" in text and "-28.3%" in text
     assert "强迫劳动招工线索" in compact and "已确认挂牌督办" in compact
     assert "2025-07" in text and "2025-11" in text
@@ -201,6 +204,7 @@ def test_docx_is_editable_with_headings_tables_and_chart_images() -> None:
     ]
     # then the structure is real Word headings, paragraphs and tables
     assert headings[0] == "渝中区2025年形势分析报告"
+    assert [heading.split("、")[0] for heading in headings[1:]] == list("一二三四五六")
     assert "二、主要数据及同比变化" in headings and "五、预警及处置情况" in headings
     body = "\n".join(p.text for p in document.paragraphs)
     assert "同比增长 12.5%" in body
@@ -333,7 +337,7 @@ def test_a_city_year_with_38_districts_renders_in_both_formats() -> None:
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) >= 12
     text = re.sub(r"\s+", "", pdf_text(pdf))
-    assert "四、各区县情况" in text
+    assert "四、各区县情况" in text and "五、省份流向" in text and "七、行动计划完成情况" in text
     assert all(name in text for name in DISTRICTS)
     # the Word document has the 38 district rows under the header, and all 24 charts
     district_table = next(grid for grid in docx_tables(document) if grid[0][0] == "区县")
@@ -354,3 +358,11 @@ def test_a_long_action_wraps_inside_its_cell() -> None:
     lines = [line.strip() for line in pdf_text(pdf).splitlines()]
     assert action in "".join(lines)
     assert action not in lines  # (one table cell per line: unwrapped it would be one line)
+
+
+def test_sections_are_numbered_in_english_too() -> None:
+    with translation.override("en"):
+        document = Document(io.BytesIO(render_docx(report())))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert [heading.split(". ")[0] for heading in headings] == ["1", "2", "3", "4", "5", "6"]
+    assert headings[3] == "4. Province flows"

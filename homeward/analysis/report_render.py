@@ -25,6 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from django.utils.html import escape
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from homeward.core.pdf import Watermark, build, styles, table
@@ -46,6 +47,24 @@ CJK_FONT_CANDIDATES: Final = (
     "Microsoft YaHei",
     "Noto Sans CJK JP",
 )
+
+
+CHINESE_NUMERALS: Final = "一二三四五六七八九十"
+
+
+class SectionNumbers:
+    """Numbers the report's sections in the order they are written, so that a section
+    left out (the district table of a district's report, the charts of a year without
+    data) leaves no gap: 一、二、三… in Chinese, 1. 2. 3. otherwise."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, title: str) -> str:
+        self.count += 1
+        if (get_language() or "").startswith("zh"):
+            return f"{CHINESE_NUMERALS[self.count - 1]}、{title}"
+        return f"{self.count}. {title}"
 
 
 @dataclass(frozen=True)
@@ -379,11 +398,14 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
     def heading(text: str) -> None:
         story.append(Paragraph(escape(text), style["heading"]))
 
-    heading(_("1. Overview"))
+    numbered = SectionNumbers()
+    heading(numbered(pgettext("report section", "Overview of the year")))
     for paragraph in data.summary_paragraphs:
         story.append(Paragraph(escape(paragraph).replace("\n", "<br/>"), style["body"]))
         story.append(Spacer(1, 2 * mm))
-    heading(_("2. Figures of the year and changes against last year"))
+    heading(
+        numbered(pgettext("report section", "Figures of the year and changes against last year"))
+    )
     story.append(
         table(
             _wrapped(figure_rows(data), (0, 4), style["cell"]),
@@ -392,7 +414,7 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
         )
     )
     if data.charts:
-        heading(_("3. Trends by month"))
+        heading(numbered(pgettext("report section", "Trends by month")))
         for number, chart in enumerate(data.charts, start=1):
             image = Image(
                 io.BytesIO(chart_png(chart, data.year, font)), width=170 * mm, height=68 * mm
@@ -401,16 +423,16 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
             story.append(KeepTogether([image, Paragraph(escape(caption), style["subtitle"])]))
             story.append(Spacer(1, 3 * mm))
     if data.district_table:
-        heading(_("4. Districts"))
+        heading(numbered(pgettext("report section", "The districts")))
         story.append(table(data.district_table, header=True))
-    heading(_("5. Province flows"))
+    heading(numbered(pgettext("report section", "Province flows")))
     if data.flows and len(data.flows) > 1:
         story.append(table(data.flows, header=True, widths=(50 * mm, 60 * mm, 60 * mm)))
     else:
         story.append(
             Paragraph(escape(_("No victims or found children in the year.")), style["body"])
         )
-    heading(_("6. Early warnings and what was done"))
+    heading(numbered(pgettext("report section", "Early warnings and what was done")))
     if data.warnings:
         story.append(
             table(
@@ -423,7 +445,7 @@ def render_pdf(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
         story.append(
             Paragraph(escape(_("No early warning was raised in the year.")), style["body"])
         )
-    heading(_("7. Completion of the plan"))
+    heading(numbered(pgettext("report section", "Completion of the plan")))
     if data.plan_rows:
         story.append(table(plan_table(data), header=True))
     else:
@@ -497,13 +519,17 @@ def render_docx(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
     document.add_heading(report_title(data), level=0)
     for line in _facts(data):
         document.add_paragraph(line)
-    document.add_heading(_("1. Overview"), level=1)
+    numbered = SectionNumbers()
+    document.add_heading(numbered(pgettext("report section", "Overview of the year")), level=1)
     for paragraph in data.summary_paragraphs:
         document.add_paragraph(paragraph)
-    document.add_heading(_("2. Figures of the year and changes against last year"), level=1)
+    document.add_heading(
+        numbered(pgettext("report section", "Figures of the year and changes against last year")),
+        level=1,
+    )
     _docx_table(document, figure_rows(data))
     if data.charts:
-        document.add_heading(_("3. Trends by month"), level=1)
+        document.add_heading(numbered(pgettext("report section", "Trends by month")), level=1)
         for number, chart in enumerate(data.charts, start=1):
             document.add_picture(io.BytesIO(chart_png(chart, data.year, font)), width=Cm(16))
             caption = document.add_paragraph(
@@ -511,19 +537,21 @@ def render_docx(data: ReportData, *, chart_font: str | None = AUTO) -> bytes:
             )
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if data.district_table:
-        document.add_heading(_("4. Districts"), level=1)
+        document.add_heading(numbered(pgettext("report section", "The districts")), level=1)
         _docx_table(document, data.district_table)
-    document.add_heading(_("5. Province flows"), level=1)
+    document.add_heading(numbered(pgettext("report section", "Province flows")), level=1)
     if data.flows and len(data.flows) > 1:
         _docx_table(document, data.flows)
     else:
         document.add_paragraph(_("No victims or found children in the year."))
-    document.add_heading(_("6. Early warnings and what was done"), level=1)
+    document.add_heading(
+        numbered(pgettext("report section", "Early warnings and what was done")), level=1
+    )
     if data.warnings:
         _docx_table(document, warning_rows(data))
     else:
         document.add_paragraph(_("No early warning was raised in the year."))
-    document.add_heading(_("7. Completion of the plan"), level=1)
+    document.add_heading(numbered(pgettext("report section", "Completion of the plan")), level=1)
     if data.plan_rows:
         _docx_table(document, plan_table(data))
     else:
