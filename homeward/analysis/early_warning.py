@@ -168,6 +168,17 @@ def warning_recipients(division_id: int) -> list[Agency]:
     )
 
 
+def _alarm_detail(assessment: Assessment) -> dict[str, object]:
+    """What the audit trail keeps of an alarm, raised or joined to a warning."""
+    return {
+        "figure": assessment.figure,
+        "category": assessment.category,
+        "month": assessment.month.isoformat(),
+        "observed": assessment.observed,
+        "threshold": assessment.threshold,
+    }
+
+
 def _open_for(assessment: Assessment) -> Warning | None:
     """The warning an alarming assessment belongs to, if one is already raised for the
     same district and figure:
@@ -223,13 +234,7 @@ def warning_raise(assessment: Assessment) -> Warning:
             actor=None,
             action=AuditAction.ANALYSIS_WARNING_CONTINUE,
             obj=joined,
-            detail={
-                "figure": assessment.figure,
-                "category": assessment.category,
-                "month": assessment.month.isoformat(),
-                "observed": assessment.observed,
-                "threshold": assessment.threshold,
-            },
+            detail=_alarm_detail(assessment),
         )
         return joined
     warning, created = Warning.objects.get_or_create(
@@ -249,13 +254,7 @@ def warning_raise(assessment: Assessment) -> Warning:
             actor=None,
             action=AuditAction.ANALYSIS_WARNING_RAISE,
             obj=warning,
-            detail={
-                "figure": assessment.figure,
-                "category": assessment.category,
-                "month": assessment.month.isoformat(),
-                "observed": assessment.observed,
-                "threshold": assessment.threshold,
-            },
+            detail=_alarm_detail(assessment),
         )
     return warning
 

@@ -37,13 +37,17 @@ def is_municipal_office(user: User) -> bool:
     )
 
 
-def _decidable(actor: User, warning: Warning) -> Warning:
+def _require_municipal_office(actor: User) -> None:
     if not is_municipal_office(actor):
         raise DomainError(
             WarningError.NOT_MUNICIPAL_OFFICE,
             _("The municipal joint-conference office does this."),
             status=403,
         )
+
+
+def _decidable(actor: User, warning: Warning) -> Warning:
+    _require_municipal_office(actor)
     locked = Warning.objects.select_for_update().get(pk=warning.pk)
     if locked.status != Warning.Status.OPEN:
         raise DomainError(WarningError.ALREADY_DECIDED, _("This warning has been decided."))
@@ -103,12 +107,7 @@ def warning_listing_lift(*, actor: User, warning: Warning) -> Warning:
     actor again, refuses a listing already lifted and audits the lift)."""
     from homeward.coordination.services import region_listing_lift
 
-    if not is_municipal_office(actor):
-        raise DomainError(
-            WarningError.NOT_MUNICIPAL_OFFICE,
-            _("The municipal joint-conference office does this."),
-            status=403,
-        )
+    _require_municipal_office(actor)
     locked = Warning.objects.select_for_update().get(pk=warning.pk)
     if locked.listing is None:
         raise DomainError(WarningError.NOT_LISTED, _("No key region was listed from this warning."))

@@ -19,21 +19,16 @@ from typing import Final
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 
+from homeward.linkage.features import CHONGQING_PROVINCE, PROVINCE_NAMES
 from homeward.linkage.text import simplified
 
-CHONGQING: Final = "50"
+CHONGQING: Final = CHONGQING_PROVINCE
 ABROAD: Final = "abroad"
 UNKNOWN: Final = "unknown"
 
-# The 34 provincial-level divisions: code -> short name (as in 贵州, 广西, 内蒙古).
-PROVINCES: Final[dict[str, str]] = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁",
-    "22": "吉林", "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽",
-    "35": "福建", "36": "江西", "37": "山东", "41": "河南", "42": "湖北", "43": "湖南",
-    "44": "广东", "45": "广西", "46": "海南", "50": "重庆", "51": "四川", "52": "贵州",
-    "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃", "63": "青海", "64": "宁夏",
-    "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门",
-}  # fmt: skip
+# The 34 provincial-level divisions: code -> short name (as in 贵州, 广西, 内蒙古); the
+# linkage engine's table, which also reads provinces.
+PROVINCES: Final[dict[str, str]] = PROVINCE_NAMES
 
 # One-character abbreviations (简称) and other names of a province, and the prefecture-level
 # cities most often written without their province (the capitals and the cities of the

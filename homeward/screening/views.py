@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -413,15 +413,6 @@ def _platform_manager(request: HttpRequest) -> Any:
     return user
 
 
-def _platform_or_404(pk: int) -> Platform:
-    from django.http import Http404
-
-    platform = Platform.objects.filter(pk=pk).first()
-    if platform is None:
-        raise Http404
-    return platform
-
-
 @requires(P_SCREEN_OPERATE)
 @require_http_methods(["GET", "POST"])
 def platform_list(request: HttpRequest) -> HttpResponse:
@@ -451,7 +442,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def platform_active(request: HttpRequest, pk: int) -> HttpResponse:
     user = _platform_manager(request)
-    platform = _platform_or_404(pk)
+    platform = get_object_or_404(Platform, pk=pk)
     choice = request.POST.get("active", "")
     if choice not in {"0", "1"}:
         messages.error(request, _("Choose to deactivate or to reactivate the platform."))
@@ -473,6 +464,6 @@ def platform_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def platform_token(request: HttpRequest, pk: int) -> HttpResponse:
     user = _platform_manager(request)
-    platform = _platform_or_404(pk)
+    platform = get_object_or_404(Platform, pk=pk)
     issued = services.platform_rotate_token(actor=user, platform=platform)
     return _platform_page(request, issued=issued)
