@@ -14,7 +14,7 @@ not included), and the number of SQL queries. The yearly report for the city is 
 as PDF and Word. Prints the machine and the load average.
 
 Uses the database of DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/homeward_bench),
-migrated on first use; its analysis tables are emptied first.
+created and migrated on first use; its analysis tables are emptied first.
 """
 
 from __future__ import annotations
@@ -38,9 +38,28 @@ os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/home
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.test")
 
 
+def _create_database() -> None:
+    """Create the bench's database on first use (the server's ``postgres`` database is
+    the one connected to for that)."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+
+
 def _setup() -> None:
     import django
 
+    _create_database()
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
