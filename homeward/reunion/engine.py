@@ -254,24 +254,40 @@ def model() -> Model:
     return linkage_io.read_bundled_model()
 
 
+# The versioned records a found person's engine fields are read from (source_facts).
+SOURCE_VERSION_PATHS = (
+    "self_search",
+    "victim__person",
+    "found_child__person",
+    "registration_check__child",
+)
+
 _cached: tuple[tuple[Any, ...], float, FoundIndex] | None = None
 _cache_lock = threading.Lock()
 
 
 def matchable_index() -> FoundIndex:
-    """The index of every matchable found person, kept in this process while the table
-    has not changed (the same count, newest registration, highest id and sum of record
-    versions: a registration, a correction, a verification or a match changes one) and
-    for at most ``REUNION_INDEX_CACHE_SECONDS`` (an edit of a source record — a victim's
-    details — is seen after that); 0 rebuilds from the database each time. Building
-    reads and decrypts every found person, so a tick or a burst of verifications does it
-    once rather than once a search."""
+    """The index of every matchable found person, kept in this process while neither the
+    table nor the records it reads have changed, and for at most
+    ``REUNION_INDEX_CACHE_SECONDS``; 0 rebuilds from the database each time.
+
+    "Changed" is read from the count, the highest id, the newest registration and the
+    sums of record versions: of the found persons (a correction, a verification, a
+    match), of their source records (a self-search's details) and
+    of the persons those hold (a name, a sex or a date of birth corrected in the person
+    register: each write service there bumps its ``version``). Building reads and
+    decrypts every found person, so a tick or a burst of verifications does it once
+    rather than once a search."""
     global _cached
     found = matchable_found()
     stamp = found.aggregate(
-        n=Count("pk"), last=Max("pk"), newest=Max("registered_at"), versions=Sum("version")
+        n=Count("pk"),
+        last=Max("pk"),
+        newest=Max("registered_at"),
+        versions=Sum("version"),
+        **{f"v_{path}": Sum(f"{path}__version") for path in SOURCE_VERSION_PATHS},
     )
-    key = (stamp["n"], stamp["last"], stamp["newest"], stamp["versions"])
+    key = tuple(stamp[name] for name in sorted(stamp))
     ttl = float(settings.REUNION_INDEX_CACHE_SECONDS)
     with _cache_lock:
         now = time.monotonic()

@@ -247,6 +247,43 @@ def test_a_found_person_is_registered_once_from_a_victim_of_unknown_identity(
         )
 
 
+def test_a_correction_in_the_person_register_is_searched_at_once_not_after_the_cache(
+    owner: User, person_factory: Any, yuzhong: Division, settings: Any
+) -> None:
+    """A found person's name, sex and date of birth live on the person record of its
+    source (here a rescued victim). Correcting them there bumps that record's version, so
+    the cached index is rebuilt at the next search, not after REUNION_INDEX_CACHE_SECONDS."""
+    from django.utils import timezone
+
+    from homeward.people.services import person_update
+    from homeward.reunion import engine
+    from homeward.victims.services import victim_register
+
+    settings.REUNION_INDEX_CACHE_SECONDS = 86400
+    person = person_factory(full_name="无名氏", sex="male", created_by=owner)
+    victim = victim_register(
+        actor=owner,
+        person=person,
+        identity_status="unknown",
+        age_at_rescue=6,
+        origin="chongqing",
+        rescued_at=timezone.now(),
+        how_rescued="在车站解救",
+        division=yuzhong,
+    )
+    found = services.found_person_register(actor=owner, source="victim", source_id=victim.pk)
+    first = engine.matchable_index()
+    assert engine.matchable_index() is first
+    assert engine.found_fields(found)["name"] == ""  # a placeholder is no name
+    person.refresh_from_db()
+    person_update(actor=owner, person=person, version=person.version, full_name="李小军")
+    second = engine.matchable_index()
+    assert second is not first
+    found.refresh_from_db()
+    assert engine.found_fields(found)["name"] == "李小军"
+    assert engine.matchable_index() is second
+
+
 def test_the_tick_job_reranks_searches_not_ranked_for_a_day(
     owner: User,
     public_search: SearchRegistration,
