@@ -13,6 +13,9 @@ codes and the engine's numbers are not personal text and stay plain.
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -182,6 +185,20 @@ class SearchRegistration(models.Model):
         return self.tracking_code
 
 
+# The source of a found person and the link each source sets (the others are null).
+SOURCE_LINKS = ("victim", "found_child", "registration_check", "self_search")
+
+
+def _exactly_one_link() -> models.Q:
+    return functools.reduce(
+        operator.or_,
+        (
+            models.Q(source=source, **{f"{link}__isnull": link != source for link in SOURCE_LINKS})
+            for source in SOURCE_LINKS
+        ),
+    )
+
+
 class FoundPerson(models.Model):
     """A person whose family is sought, linked to the record that holds them."""
 
@@ -270,36 +287,7 @@ class FoundPerson(models.Model):
         constraints = [
             # Exactly the source's own link is set.
             models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        source="victim",
-                        victim__isnull=False,
-                        found_child__isnull=True,
-                        registration_check__isnull=True,
-                        self_search__isnull=True,
-                    )
-                    | models.Q(
-                        source="found_child",
-                        victim__isnull=True,
-                        found_child__isnull=False,
-                        registration_check__isnull=True,
-                        self_search__isnull=True,
-                    )
-                    | models.Q(
-                        source="registration_check",
-                        victim__isnull=True,
-                        found_child__isnull=True,
-                        registration_check__isnull=False,
-                        self_search__isnull=True,
-                    )
-                    | models.Q(
-                        source="self_search",
-                        victim__isnull=True,
-                        found_child__isnull=True,
-                        registration_check__isnull=True,
-                        self_search__isnull=False,
-                    )
-                ),
+                condition=_exactly_one_link(),
                 name="reunion_found_person_links_its_source",
             ),
             models.CheckConstraint(

@@ -474,3 +474,18 @@ def test_the_found_index_is_kept_while_the_table_is_unchanged(
     # with the cache off, every call rebuilds
     settings.REUNION_INDEX_CACHE_SECONDS = 0
     assert engine.matchable_index() is not engine.matchable_index()
+
+
+def test_a_found_person_links_exactly_its_own_source(owner: User, yuzhong: Division) -> None:
+    """The database refuses a found person without the link of its source (registering
+    one through the services, with its link, is tested above)."""
+    from django.db import IntegrityError, transaction
+
+    from homeward.core.models import Agency
+
+    agency = Agency.objects.filter(division=yuzhong).first()
+    common = {"division": yuzhong, "owning_agency": agency, "registered_by": owner}
+    for source in ("victim", "found_child", "registration_check", "self_search"):
+        with pytest.raises(IntegrityError, match="CHECK|check"), transaction.atomic():
+            FoundPerson.objects.create(source=source, **common)
+    assert not FoundPerson.objects.exists()
