@@ -45,6 +45,7 @@ FORMAT_VERSION = 1
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "model.json"
 MAX_CUES = 8
 _CANDIDATE_FEATURES = 32  # the weightiest features considered when building cues
+MIN_CUE_CHARACTERS = 2
 _NOT_A_CUE = re.compile(r"^[\s\W\d_0]*$")
 _PUNCTUATION = re.compile(r"[\s\W_]")  # n-grams across punctuation do not make cues
 
@@ -281,7 +282,10 @@ class Model:
         norm = vectorised.maps[row]
         label = self.labels[label_index]
         cues: list[Cue] = []
-        for span_start, span_end, weight in sorted(merged, key=lambda s: -s[2])[:MAX_CUES]:
+        # One character alone (了, 个, a "b" of an id) tells a reviewer nothing: a cue is a
+        # phrase of two or more.
+        phrases = [span for span in merged if span[1] - span[0] >= MIN_CUE_CHARACTERS]
+        for span_start, span_end, weight in sorted(phrases, key=lambda s: -s[2])[:MAX_CUES]:
             raw_start, raw_end = norm.span(span_start, span_end)
             cues.append(
                 Cue(

@@ -165,3 +165,14 @@ def test_held_out_figures_are_recorded_in_a_copy_of_the_report(tmp_path: Path) -
     assert "Independent held-out set" in (tmp_path / "evaluation.md").read_text(encoding="utf-8")
     with pytest.raises(ValueError):
         record_heldout(tmp_path, figures | {"model_version": "another"})
+
+
+def test_a_cue_is_a_phrase_never_one_character() -> None:
+    """A lone 了, 个 or the "b" of an id is no reason a reviewer can read; every flagged
+    post of the corpus still gets cues. (Counted in the normalised text: 👶 reads 宝宝.)"""
+    texts = [post.text for post in load_corpus()[:1500]]
+    results = shipped().classify(texts)
+    flagged = [result for result in results if result.label != "benign"]
+    assert flagged
+    assert all(result.cues for result in flagged)
+    assert all(len(cue.normalised) >= 2 for result in results for cue in result.cues)
