@@ -12,15 +12,19 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from homeward.core.background import lease_acquire, lease_release
 from homeward.core.models import TickRun
+
+T = TypeVar("T")
 
 logger = logging.getLogger("homeward.tick")
 
@@ -59,6 +63,38 @@ def batch_pause() -> None:
     PostgreSQL queues lock waiters in order, so it needs no pause."""
     if connection.vendor == "sqlite":
         time.sleep(settings.TICK_BATCH_PAUSE_MS / 1000)
+
+
+def keyset_batches(
+    rows: QuerySet[Any], size: int | None = None, *, after: int = 0
+) -> Iterator[list[Any]]:
+    """``rows`` in primary-key order, ``size`` (``TICK_BATCH_SIZE``) at a time, each batch
+    read after the last key of the one before (keyset paging: a row changed meanwhile
+    is neither skipped nor read twice), with :func:`batch_pause` between batches. The
+    caller commits each batch in its own transaction. A ``values_list`` must name the
+    primary key first (``flat=True`` on it alone)."""
+    size = size or settings.TICK_BATCH_SIZE
+    first = True
+    while True:
+        batch = list(rows.filter(pk__gt=after).order_by("pk")[:size])
+        if not batch:
+            return
+        if not first:
+            batch_pause()
+        first = False
+        last = batch[-1]
+        after = last[0] if isinstance(last, tuple) else getattr(last, "pk", last)
+        yield batch
+
+
+def paced(items: Iterable[T], size: int | None = None) -> Iterator[T]:
+    """``items`` one by one, with :func:`batch_pause` after every ``size``
+    (``TICK_BATCH_SIZE``): for a job whose unit of work commits on its own."""
+    size = size or settings.TICK_BATCH_SIZE
+    for position, item in enumerate(items):
+        if position and position % size == 0:
+            batch_pause()
+        yield item
 
 
 def _advisory_key(name: str) -> int:

@@ -902,7 +902,7 @@ def takedowns_remind_overdue(now: datetime | None = None, *, batch: int | None =
     and a request answered meanwhile is left alone."""
     from django.conf import settings
 
-    from homeward.core.tick import batch_pause
+    from homeward.core.tick import keyset_batches
 
     moment = now or timezone.now()
     size = batch or settings.TICK_BATCH_SIZE
@@ -912,18 +912,7 @@ def takedowns_remind_overdue(now: datetime | None = None, *, batch: int | None =
         due_at__lt=moment,
     )
     count = 0
-    after = 0
-    while True:
-        rows = list(
-            due.filter(pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", "platform__code", "due_at")[:size]
-        )
-        if not rows:
-            return count
-        if after:
-            batch_pause()
-        after = rows[-1][0]
+    for rows in keyset_batches(due.values_list("pk", "platform__code", "due_at"), size):
         with transaction.atomic():
             for pk, platform_code, due_at in rows:
                 if not due.filter(pk=pk).update(reminded_at=moment):
@@ -937,3 +926,4 @@ def takedowns_remind_overdue(now: datetime | None = None, *, batch: int | None =
                     detail={"platform": platform_code, "due_at": due_at.isoformat()},
                 )
                 count += 1
+    return count

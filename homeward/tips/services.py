@@ -28,7 +28,7 @@ from homeward.core.idempotency import app_hmac, legacy_secret_key_hmac
 from homeward.core.keys import keyring
 from homeward.core.models import Agency, Division, User
 from homeward.core.roles import P_TIP_MANDATORY, P_TIP_TRIAGE
-from homeward.core.tick import batch_pause
+from homeward.core.tick import keyset_batches
 from homeward.crypto import blind_index, decrypt, encrypt
 from homeward.tips.models import MandatoryReport, Tip, TipAttachment, TipEvent, TipIdentifier
 
@@ -461,14 +461,7 @@ def tips_flag_overdue(now: datetime | None = None, *, batch: int | None = None) 
     size = batch or settings.TICK_BATCH_SIZE
     due = Tip.objects.filter(status=Tip.Status.RECEIVED, overdue=False, sla_due_at__lt=now)
     count = 0
-    after = 0
-    while True:
-        ids = list(due.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:size])
-        if not ids:
-            return count
-        if after:
-            batch_pause()
-        after = ids[-1]
+    for ids in keyset_batches(due.values_list("pk", flat=True), size):
         with transaction.atomic():
             for pk in ids:
                 if not due.filter(pk=pk).update(overdue=True):
@@ -481,6 +474,7 @@ def tips_flag_overdue(now: datetime | None = None, *, batch: int | None = None) 
                     actor_username="system",
                 )
                 count += 1
+    return count
 
 
 @transaction.atomic
@@ -610,17 +604,7 @@ def tips_reindex_identifiers(*, batch: int | None = None, after: int = 0) -> tup
     nothing. Returns ``(clues read, identifiers added)``."""
     size = batch or settings.TICK_BATCH_SIZE
     read = added = 0
-    while True:
-        tips = list(
-            Tip.objects.filter(pk__gt=after)
-            .order_by("pk")
-            .only("pk", "narrative", "contact")[:size]
-        )
-        if not tips:
-            break
-        if read:
-            batch_pause()
-        after = tips[-1].pk
+    for tips in keyset_batches(Tip.objects.only("pk", "narrative", "contact"), size, after=after):
         with transaction.atomic():
             have = set(
                 TipIdentifier.objects.filter(tip__in=[t.pk for t in tips]).values_list(

@@ -116,3 +116,42 @@ def test_the_broker_visibility_timeout_outlasts_every_task() -> None:
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]
     assert settings.AUDIT_RETENTION_DAYS >= 184
     assert settings.USE_TZ is True
+
+
+def test_keyset_batches_read_each_row_once_in_key_order_and_pause_between(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from homeward.core import tick
+    from homeward.core.models import Division
+
+    pauses: list[int] = []
+    monkeypatch.setattr(tick, "batch_pause", lambda: pauses.append(1))
+    everyone = list(Division.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(everyone) == 38
+    # flat keys, tuples with the key first, and model instances page alike
+    flat = list(tick.keyset_batches(Division.objects.values_list("pk", flat=True), 10))
+    assert [len(batch) for batch in flat] == [10, 10, 10, 8]
+    assert [pk for batch in flat for pk in batch] == everyone
+    assert len(pauses) == 3  # between batches, not before the first
+    rows = tick.keyset_batches(Division.objects.values_list("pk", "code"), 10)
+    assert [pk for batch in rows for pk, _code in batch] == everyone
+    models = tick.keyset_batches(Division.objects.only("pk"), 16, after=everyone[4])
+    assert [d.pk for batch in models for d in batch] == everyone[5:]
+    # a row that leaves the query between batches is not read, none is read twice
+    due = Division.objects.filter(type="district").values_list("pk", flat=True)
+    seen: list[int] = []
+    for batch in tick.keyset_batches(due, 5):
+        seen.extend(batch)
+        if len(seen) == 5:
+            gone = list(due.filter(pk__gt=batch[-1]).order_by("pk")[:1])
+            Division.objects.filter(pk__in=gone).update(type="county")
+    assert len(seen) == len(set(seen)) and gone[0] not in seen
+
+
+def test_paced_pauses_after_every_batch_of_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    from homeward.core import tick
+
+    pauses: list[int] = []
+    monkeypatch.setattr(tick, "batch_pause", lambda: pauses.append(1))
+    assert list(tick.paced(range(7), 3)) == list(range(7))
+    assert len(pauses) == 2

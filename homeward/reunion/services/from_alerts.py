@@ -26,7 +26,7 @@ from django.utils import timezone
 from homeward.alerts.models import Alert, AlertStatus
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
-from homeward.core.tick import batch_pause
+from homeward.core.tick import paced
 from homeward.reunion.models import SearchRegistration, Sex
 from homeward.reunion.services.registration import _clean, _tracking_code
 
@@ -137,9 +137,7 @@ def searches_from_unresolved_alerts(now: datetime | None = None) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     made = 0
-    for position, alert_id in enumerate(ids):
-        if position and position % settings.TICK_BATCH_SIZE == 0:
-            batch_pause()
+    for alert_id in paced(ids):
         if search_from_alert(alert_id, now=now) is not None:
             made += 1
     return made

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
-from homeward.core.tick import batch_pause
+from homeward.core.tick import paced
 from homeward.linkage.index import FoundIndex
 from homeward.linkage.records import FieldError
 from homeward.reunion import engine
@@ -116,9 +116,7 @@ def searches_match(
     index = _index()
     size = batch or settings.TICK_BATCH_SIZE
     count = 0
-    for position, search_id in enumerate(ids):
-        if position and position % size == 0:
-            batch_pause()
+    for search_id in paced(ids, size):
         _match_one(search_id, index, now)
         count += 1
     return count
