@@ -95,4 +95,4 @@ def test_the_loader_reads_the_child_population_and_a_rerun_restores_it() -> None
     load_divisions(Division)
     assert Division.objects.get(code="500151").population_0_14_2020 == 111980
     assert Division.objects.get(code="500110").population_0_14_2020 is None
-    assert Division.objects.filter(population_0_14_2020__isnull=False).count() == 3
+    assert Division.objects.filter(population_0_14_2020__isnull=False).count() == 5
