@@ -98,7 +98,11 @@ def test_the_page_labels_the_rate_per_100000_children(
     board = response.context["d"]
     assert board.per_children
     assert board.rate_label == "每10万名儿童"
-    assert "每10万名儿童" in response.content.decode()
+    html = response.content.decode()
+    assert "每10万名儿童" in html
+    # the map's district titles: the rate per 100,000 children, or no rate at all
+    assert "铜梁区: 7 (6.3 / 10万名儿童)" in html
+    assert "万州区: 6 (无比率)" in html
     with time_machine.travel(TODAY):
         response = client_for(office).get("/analysis/?figure=clues_received&year=2026")
     assert not response.context["d"].per_children
