@@ -185,6 +185,7 @@ FIGURES: list[FigureDefinition] = [
         date_field="published_at",
         category_field="sex",
         category_labels=dict(Sex.choices),
+        children=True,
         changed_field="updated_at",
     ),
     FigureDefinition(
@@ -194,6 +195,7 @@ FIGURES: list[FigureDefinition] = [
         date_field="published_at",
         category_field="sex",
         category_labels=dict(Sex.choices),
+        children=True,
         condition=Q(outcome=Alert.Outcome.FOUND_SAFE),
         changed_field="updated_at",
     ),
@@ -204,6 +206,7 @@ FIGURES: list[FigureDefinition] = [
         date_field="published_at",
         category_field="sex",
         category_labels=dict(Sex.choices),
+        children=True,
         condition=Q(
             outcome=Alert.Outcome.FOUND_SAFE,
             ended_at__lte=F("published_at") + timedelta(hours=24),
@@ -217,6 +220,7 @@ FIGURES: list[FigureDefinition] = [
         date_field="published_at",
         category_field="sex",
         category_labels=dict(Sex.choices),
+        children=True,
         condition=Q(
             outcome=Alert.Outcome.FOUND_SAFE,
             ended_at__lte=F("published_at") + timedelta(days=7),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from homeward.analysis import selectors
 from homeward.analysis.rollups import add_months
 from homeward.analysis.selectors import Area, shown
-from homeward.core.figures import FigureDefinition
+from homeward.core.figures import FigureDefinition, rate_label, rate_per_100k
 from homeward.core.maps import division_geometries
 from homeward.core.models import Division, User
 from homeward.geotarget import MapPoint, MapRegion, render_svg_map
@@ -42,7 +42,10 @@ class DistrictLine:
     code: str
     name: str
     count: int | None
-    rate: float | None  # per 100,000 residents
+    # Per 100,000 residents, or per 100,000 children aged 0–14 for a children's figure
+    # (core.figures.rate_per_100k); None when the count is suppressed or the district has
+    # no population for it.
+    rate: float | None
     warnings: int
     url: str
 
@@ -69,6 +72,8 @@ class Dashboard:
     flows_out: list[tuple[str, int | None]] = field(default_factory=list)
     flows_shown: bool = False
     charts: dict[str, Any] = field(default_factory=dict)
+    per_children: bool = False  # the districts' rate is per 100,000 children aged 0–14
+    rate_label: str = ""
 
     def trend_rows(self) -> list[tuple[str, int | None, int | None]]:
         last = self.last_year + [None] * (len(self.this_year) - len(self.last_year))
@@ -169,18 +174,13 @@ def dashboard_for(
     districts: list[DistrictLine] = []
     visible = {a.division.pk for a in selectors.areas_for(user) if a.division}
     for division in Division.objects.order_by("code"):
-        count = by_district.get(division.pk, 0)
-        rate = (
-            count / division.population_2020 * 100_000
-            if division.population_2020 and shown(count, exact) is not None
-            else None
-        )
+        count = shown(by_district.get(division.pk, 0), exact)
         districts.append(
             DistrictLine(
                 code=division.code,
                 name=division.display_name,
-                count=shown(count, exact),
-                rate=rate,
+                count=count,
+                rate=rate_per_100k(figure, category, count, division),
                 warnings=warned.get(division.pk, 0),
                 url=_url(division.code, figure.key, year, category)
                 if division.pk in visible
@@ -217,8 +217,10 @@ def dashboard_for(
         found_7d=_share(now_totals.get("children_found_7d", 0), published),
         alerts_published=shown(published, exact),
         hot_spots=hot,
-        map_svg=choropleth(districts, area, hot),
+        map_svg=choropleth(districts, area, hot, per_children=figure.counts_children(category)),
         exact=exact,
+        per_children=figure.counts_children(category),
+        rate_label=rate_label(figure, category),
     )
     flow = flows(user, area, first, last, exact=exact)
     if flow is not None:
@@ -259,11 +261,18 @@ def _url(code: str, figure: str, year: int, category: str) -> str:
 
 
 def choropleth(
-    districts: list[DistrictLine], area: Area, hot: list[tuple[str, float, float, int | None]]
+    districts: list[DistrictLine],
+    area: Area,
+    hot: list[tuple[str, float, float, int | None]],
+    *,
+    per_children: bool = False,
 ) -> SafeString:
-    """The 38 districts shaded by the figure's rate per 100,000 residents (five bands of
-    the highest rate), districts with a recent warning marked, hot spots as points."""
+    """The 38 districts shaded by the figure's rate per 100,000 residents, or per 100,000
+    children aged 0–14 for a children's figure (five bands of the highest rate; a district
+    without a rate stays unshaded), districts with a recent warning marked, hot spots as
+    points."""
     geometries = division_geometries()
+    per = _("100,000 children") if per_children else _("100,000 residents")
     top = max((d.rate for d in districts if d.rate), default=0.0)
     regions = []
     for line in districts:
@@ -271,9 +280,12 @@ def choropleth(
         if line.rate and top:
             band = min(BANDS - 1, 1 + int(line.rate / top * (BANDS - 1) - 1e-9))
         css = f"band-{band}" + (" has-warning" if line.warnings else "")
-        title = f"{line.name}: " + (
-            f"{line.count} ({line.rate:.1f} / 10万)" if line.rate is not None else "<5"
-        )
+        if line.count is None:
+            title = f"{line.name}: <5"
+        elif line.rate is None:
+            title = f"{line.name}: {line.count} (" + _("no rate") + ")"
+        else:
+            title = f"{line.name}: {line.count} ({line.rate:.1f} / " + per + ")"
         if line.warnings:
             title += " · " + _("early warning")
         regions.append(
@@ -293,7 +305,9 @@ def choropleth(
     svg = render_svg_map(
         regions,
         highlight=area.division.code if area.division else None,
-        aria_label=_("Map of the districts shaded by the figure per 100,000 residents"),
+        aria_label=_("Map of the districts shaded by the figure per 100,000 children")
+        if per_children
+        else _("Map of the districts shaded by the figure per 100,000 residents"),
         points=points,
     )
     # render_svg_map escapes every label, title and attribute.

@@ -30,10 +30,15 @@ from homeward.analysis.selectors import Area, shown
 from homeward.core.audit import audit_record
 from homeward.core.audit_actions import AuditAction
 from homeward.core.context import current_request_context
+from homeward.core.figures import all_figures, by_key, rate_label, rate_per_100k
 from homeward.core.models import Agency, Division, User
 
 # The figures drawn month by month in the report.
 CHART_FIGURES = ("clues_received", "alerts_published", "cases_opened", "victims_rescued")
+# The district table: clues (per 100,000 residents) and missing-child alerts (a children's
+# figure: per 100,000 children aged 0–14), each rate as core.figures defines it.
+DISTRICT_FIGURE = "clues_received"
+DISTRICT_CHILD_FIGURE = "alerts_published"
 
 
 def _figure_rows(user: User, area: Area, year: int) -> list[FigureRow]:
@@ -85,9 +90,17 @@ def _district_table(user: User, area: Area, year: int) -> list[tuple[str, ...]] 
     if area.division is not None:
         return None
     exact = selectors.sees_exact_counts(user)
-    now = selectors.totals_by_district("clues_received", date(year, 1, 1), date(year, 12, 1))
+    visible = {f.key: f for f in selectors.figures_for(user)}
+    clues = visible.get(DISTRICT_FIGURE) or by_key(all_figures())[DISTRICT_FIGURE]
+    child_figure = visible.get(DISTRICT_CHILD_FIGURE)
+    now = selectors.totals_by_district(DISTRICT_FIGURE, date(year, 1, 1), date(year, 12, 1))
     then = selectors.totals_by_district(
-        "clues_received", date(year - 1, 1, 1), date(year - 1, 12, 1)
+        DISTRICT_FIGURE, date(year - 1, 1, 1), date(year - 1, 12, 1)
+    )
+    children_now = (
+        selectors.totals_by_district(DISTRICT_CHILD_FIGURE, date(year, 1, 1), date(year, 12, 1))
+        if child_figure is not None
+        else {}
     )
     warned = dict(
         Warning.objects.filter(month__year=year)
@@ -95,35 +108,43 @@ def _district_table(user: User, area: Area, year: int) -> list[tuple[str, ...]] 
         .annotate(n=Count("pk"))
         .order_by()
     )
-    rows: list[tuple[str, ...]] = [
-        (
-            _("District"),
-            _("Clues %(year)s") % {"year": year},
-            _("Clues %(year)s") % {"year": year - 1},
-            _("Year on year"),
-            _("Per 100,000 residents"),
-            _("Early warnings"),
-        )
+    header = [
+        _("District"),
+        _("Clues %(year)s") % {"year": year},
+        _("Clues %(year)s") % {"year": year - 1},
+        _("Year on year"),
+        rate_label(clues),
     ]
+    if child_figure is not None:
+        header += [
+            _("Alerts %(year)s") % {"year": year},
+            rate_label(child_figure),
+        ]
+    rows: list[tuple[str, ...]] = [(*header, _("Early warnings"))]
     for division in Division.objects.order_by("code"):
         a = shown(now.get(division.pk, 0), exact)
         b = shown(then.get(division.pk, 0), exact)
-        rate = (
-            f"{a / division.population_2020 * 100_000:.2f}"
-            if a is not None and division.population_2020
-            else "—"
-        )
-        rows.append(
-            (
-                division.display_name,
-                "<5" if a is None else str(a),
-                "<5" if b is None else str(b),
-                change_text(a, b) or "—",
-                rate,
-                str(warned.get(division.pk, 0)),
-            )
-        )
+        cells = [
+            division.display_name,
+            "<5" if a is None else str(a),
+            "<5" if b is None else str(b),
+            change_text(a, b) or "—",
+            _rate_text(rate_per_100k(clues, "", a, division)),
+        ]
+        if child_figure is not None:
+            c = shown(children_now.get(division.pk, 0), exact)
+            cells += [
+                "<5" if c is None else str(c),
+                _rate_text(rate_per_100k(child_figure, "", c, division)),
+            ]
+        rows.append((*cells, str(warned.get(division.pk, 0))))
     return rows
+
+
+def _rate_text(rate: float | None) -> str:
+    """A rate as printed: two decimals, "—" when there is none (a suppressed count or a
+    district without the population)."""
+    return "—" if rate is None else f"{rate:.2f}"
 
 
 def _flow_table(user: User, area: Area, year: int) -> list[tuple[str, ...]]:

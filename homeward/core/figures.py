@@ -58,6 +58,12 @@ class FigureDefinition:
     point_fields: tuple[str, str] | None = None  # (latitude, longitude) for hot spots
     category_fields: tuple[str, ...] = ()
     categorise: Callable[..., str] | None = None
+    # What the figure counts decides its rate's population: ``children`` figures (a
+    # missing child, a street minor, a dropout …) are shown per 100,000 residents aged
+    # 0–14, the others per 100,000 residents; ``children_categories`` are the categories
+    # of a mixed figure that count children (a victim's age group "child").
+    children: bool = False
+    children_categories: frozenset[str] = frozenset()
 
     def base_queryset(self) -> QuerySet[Any]:
         queryset: QuerySet[Any] = apps.get_model(self.model)._default_manager.all()
@@ -110,6 +116,43 @@ class FigureDefinition:
     def category_label(self, category: str) -> str:
         label = self.category_labels.get(category)
         return str(label) if label is not None else category
+
+    def counts_children(self, category: str = "") -> bool:
+        """Whether the figure (under ``category``, "" for all) counts children, so that
+        its rate is per 100,000 children aged 0–14."""
+        return self.children or (bool(category) and category in self.children_categories)
+
+
+RATE_PER = 100_000
+
+
+def rate_population(definition: FigureDefinition, category: str, division: Any) -> int | None:
+    """The population a district's rate of the figure divides by: residents aged 0–14
+    for a children's figure, all residents otherwise (2020 census); None where the
+    reference data has no value (then the district has no rate, never a guessed one)."""
+    if definition.counts_children(category):
+        return division.population_0_14_2020  # type: ignore[no-any-return]
+    return division.population_2020  # type: ignore[no-any-return]
+
+
+def rate_per_100k(
+    definition: FigureDefinition, category: str, count: int | None, division: Any
+) -> float | None:
+    """``count`` per 100,000 of :func:`rate_population`; None when the count is
+    suppressed or the population unknown."""
+    population = rate_population(definition, category, division)
+    if count is None or not population:
+        return None
+    return count / population * RATE_PER
+
+
+def rate_label(definition: FigureDefinition, category: str = "") -> str:
+    """The column heading of the figure's rate: per 100,000 children or residents."""
+    from django.utils.translation import gettext
+
+    if definition.counts_children(category):
+        return gettext("Per 100,000 children")
+    return gettext("Per 100,000 residents")
 
 
 def figure_counts(

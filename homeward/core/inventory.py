@@ -175,7 +175,10 @@ INVENTORY: dict[str, Table] = {
         basis=BASIS_NONE,
         retention=RET_REFERENCE,
         visible_to=VIS_ALL,
-        other="id code name_zh name_en type centroid_lat centroid_lon population_2020 boundary",
+        other=(
+            "id code name_zh name_en type centroid_lat centroid_lon population_2020 "
+            "population_0_14_2020 boundary"
+        ),
     ),
     "core.Township": Table(
         purpose="Reference data: townships",

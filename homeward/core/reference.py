@@ -41,20 +41,27 @@ def load_divisions(Division: Any) -> int:
     rows = _read_csv("divisions.csv")
     if len(rows) != EXPECTED_DIVISIONS:
         raise ValueError(f"divisions.csv has {len(rows)} rows, expected {EXPECTED_DIVISIONS}")
+    # The historical model of an early data migration may not have the later columns.
+    fields = {field.name for field in Division._meta.get_fields()}
     for row in rows:
-        Division.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name_zh": row["name_zh"],
-                "name_en": row["name_en"],
-                "type": row["type"],
-                "centroid_lat": float(row["lat"]),
-                "centroid_lon": float(row["lon"]),
-                "population_2020": int(row["population_2020"]) if row["population_2020"] else None,
-                "boundary": geometry_by_code[row["code"]],
-            },
-        )
+        defaults = {
+            "name_zh": row["name_zh"],
+            "name_en": row["name_en"],
+            "type": row["type"],
+            "centroid_lat": float(row["lat"]),
+            "centroid_lon": float(row["lon"]),
+            "population_2020": _count(row["population_2020"]),
+            "boundary": geometry_by_code[row["code"]],
+        }
+        if "population_0_14_2020" in fields:
+            defaults["population_0_14_2020"] = _count(row["population_0_14_2020"])
+        Division.objects.update_or_create(code=row["code"], defaults=defaults)
     return len(rows)
+
+
+def _count(text: str) -> int | None:
+    """A population cell: a whole number, or empty where no source was found."""
+    return int(text) if text.strip() else None
 
 
 def load_townships(Division: Any, Township: Any) -> int:

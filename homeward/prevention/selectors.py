@@ -240,6 +240,15 @@ FIGURES: list[FigureDefinition] = [
         category_field="category",
         category_labels=dict(LedgerCategory.choices),
         changed_field="opened_at",
+        children_categories=frozenset(
+            {
+                LedgerCategory.LEFT_BEHIND_CHILD,
+                LedgerCategory.CHILD_IN_DIFFICULTY,
+                LedgerCategory.STREET_MINOR,
+                LedgerCategory.ABANDONED_INFANT,
+                LedgerCategory.DROPOUT,
+            }
+        ),
     ),
     FigureDefinition(
         key="dropouts",
@@ -249,6 +258,7 @@ FIGURES: list[FigureDefinition] = [
         category_field="reason",
         category_labels=dict(DropoutFile.Reason.choices),
         changed_field="opened_at",
+        children=True,
     ),
     FigureDefinition(
         key="children_found_alone",
@@ -258,6 +268,7 @@ FIGURES: list[FigureDefinition] = [
         category_field="kind",
         category_labels=dict(FoundChild.Kind.choices),
         changed_field="recorded_at",
+        children=True,
     ),
 ]
 

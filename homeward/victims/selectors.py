@@ -242,6 +242,7 @@ FIGURES: list[FigureDefinition] = [
         category_field="age_group",
         category_labels=dict(AgeGroup.choices),
         changed_field="registered_at",
+        children_categories=frozenset({AgeGroup.CHILD}),
     ),
     FigureDefinition(
         key="victims_by_sex",

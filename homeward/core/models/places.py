@@ -26,6 +26,11 @@ class Division(models.Model):
     population_2020 = models.PositiveIntegerField(
         _("Resident population (2020)"), null=True, blank=True
     )
+    # Residents aged 0–14 from the district's own 2020 census bulletin; empty where no
+    # bulletin was found (core/data/PROVENANCE.md §6). Rates of children's figures use it.
+    population_0_14_2020 = models.PositiveIntegerField(
+        _("Resident population aged 0–14 (2020)"), null=True, blank=True
+    )
     # GeoJSON geometry (MultiPolygon, GCJ-02 datum; see core/data/PROVENANCE.md).
     boundary = models.JSONField(_("Boundary"), default=dict)
 

@@ -80,3 +80,19 @@ def test_the_data_migration_loaders_are_idempotent() -> None:
     load_agencies(Division, Agency)
     assert Agency.objects.count() == before
     assert Division.objects.count() == 38
+
+
+def test_the_loader_reads_the_child_population_and_a_rerun_restores_it() -> None:
+    from homeward.core.reference import load_divisions
+
+    # read from divisions.csv's population_0_14_2020 (each district's census bulletin)
+    assert Division.objects.get(code="500151").population_0_14_2020 == 111980
+    assert Division.objects.get(code="500115").population_0_14_2020 == 89640
+    # a division without a bulletin stays empty rather than estimated
+    assert Division.objects.get(code="500110").population_0_14_2020 is None
+    Division.objects.filter(code="500151").update(population_0_14_2020=1)
+    Division.objects.filter(code="500110").update(population_0_14_2020=1)
+    load_divisions(Division)
+    assert Division.objects.get(code="500151").population_0_14_2020 == 111980
+    assert Division.objects.get(code="500110").population_0_14_2020 is None
+    assert Division.objects.filter(population_0_14_2020__isnull=False).count() == 5
