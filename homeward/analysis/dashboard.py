@@ -73,6 +73,8 @@ class Dashboard:
     flows_shown: bool = False
     charts: dict[str, Any] = field(default_factory=dict)
     per_children: bool = False  # the districts' rate is per 100,000 children aged 0–14
+    offers_children: bool = False  # the figure counts children: its reader may choose
+    children_covered: tuple[int, int] = (0, 0)  # districts with a child population, of all
     rate_label: str = ""
 
     def trend_rows(self) -> list[tuple[str, int | None, int | None]]:
@@ -142,9 +144,13 @@ def dashboard_for(
     category: str,
     *,
     exact: bool = True,
+    per: str = "",
 ) -> Dashboard:
     """The page's content; ``exact`` False suppresses small counts (an export beyond
-    the police)."""
+    the police). A children's figure's district rate is per 100,000 children aged 0–14
+    when ``per`` is "children", per 100,000 residents when it is "residents"; by default
+    per children only where every district has its child population (else the map would
+    leave the districts without one blank)."""
     today = timezone.localdate()
     first, last = months_of(year, today)
     last_first, last_last = date(year - 1, 1, 1), date(year - 1, last.month, 1)
@@ -173,14 +179,20 @@ def dashboard_for(
     warned = selectors.open_warnings_by_district(user, add_months(last, -2))
     districts: list[DistrictLine] = []
     visible = {a.division.pk for a in selectors.areas_for(user) if a.division}
-    for division in Division.objects.order_by("code"):
+    divisions = list(Division.objects.order_by("code"))
+    covered = sum(1 for division in divisions if division.population_0_14_2020)
+    offers_children = figure.counts_children(category)
+    children = offers_children and (
+        per == "children" or (per != "residents" and covered == len(divisions))
+    )
+    for division in divisions:
         count = shown(by_district.get(division.pk, 0), exact)
         districts.append(
             DistrictLine(
                 code=division.code,
                 name=division.display_name,
                 count=count,
-                rate=rate_per_100k(figure, category, count, division),
+                rate=rate_per_100k(figure, category, count, division, children=children),
                 warnings=warned.get(division.pk, 0),
                 url=_url(division.code, figure.key, year, category)
                 if division.pk in visible
@@ -217,10 +229,12 @@ def dashboard_for(
         found_7d=_share(now_totals.get("children_found_7d", 0), published),
         alerts_published=shown(published, exact),
         hot_spots=hot,
-        map_svg=choropleth(districts, area, hot, per_children=figure.counts_children(category)),
+        map_svg=choropleth(districts, area, hot, per_children=children),
         exact=exact,
-        per_children=figure.counts_children(category),
-        rate_label=rate_label(figure, category),
+        per_children=children,
+        offers_children=offers_children,
+        children_covered=(covered, len(divisions)),
+        rate_label=rate_label(figure, category, children=children),
     )
     flow = flows(user, area, first, last, exact=exact)
     if flow is not None:

@@ -64,7 +64,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if category and category not in figure.category_labels:
         category = ""
     year = _year(request.GET.get("year"))
-    data = dashboard_for(user, area, figure, year, category)
+    per = request.GET.get("per", "")
+    data = dashboard_for(
+        user, area, figure, year, category, per=per if per in ("children", "residents") else ""
+    )
     today = timezone.localdate()
     return render(
         request,

@@ -126,31 +126,41 @@ class FigureDefinition:
 RATE_PER = 100_000
 
 
-def rate_population(definition: FigureDefinition, category: str, division: Any) -> int | None:
+def rate_population(
+    definition: FigureDefinition, category: str, division: Any, *, children: bool | None = None
+) -> int | None:
     """The population a district's rate of the figure divides by: residents aged 0–14
     for a children's figure, all residents otherwise (2020 census); None where the
-    reference data has no value (then the district has no rate, never a guessed one)."""
-    if definition.counts_children(category):
+    reference data has no value (then the district has no rate, never a guessed one).
+    ``children`` overrides the figure's own choice (a page that lets its reader choose)."""
+    if definition.counts_children(category) if children is None else children:
         return division.population_0_14_2020  # type: ignore[no-any-return]
     return division.population_2020  # type: ignore[no-any-return]
 
 
 def rate_per_100k(
-    definition: FigureDefinition, category: str, count: int | None, division: Any
+    definition: FigureDefinition,
+    category: str,
+    count: int | None,
+    division: Any,
+    *,
+    children: bool | None = None,
 ) -> float | None:
     """``count`` per 100,000 of :func:`rate_population`; None when the count is
     suppressed or the population unknown."""
-    population = rate_population(definition, category, division)
+    population = rate_population(definition, category, division, children=children)
     if count is None or not population:
         return None
     return count / population * RATE_PER
 
 
-def rate_label(definition: FigureDefinition, category: str = "") -> str:
+def rate_label(
+    definition: FigureDefinition, category: str = "", *, children: bool | None = None
+) -> str:
     """The column heading of the figure's rate: per 100,000 children or residents."""
     from django.utils.translation import gettext
 
-    if definition.counts_children(category):
+    if definition.counts_children(category) if children is None else children:
         return gettext("Per 100,000 children")
     return gettext("Per 100,000 residents")
 

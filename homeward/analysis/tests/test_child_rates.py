@@ -47,9 +47,13 @@ def counted() -> None:
     _counts("victims_by_age", {TONGLIANG: 11}, category="adult")
 
 
-def _rates(user: User, figure: str, category: str = "") -> dict[str, float | None]:
+def _rates(
+    user: User, figure: str, category: str = "", per: str = "children"
+) -> dict[str, float | None]:
     with time_machine.travel(TODAY):
-        board = dashboard_for(user, Area(None), by_key(all_figures())[figure], 2026, category)
+        board = dashboard_for(
+            user, Area(None), by_key(all_figures())[figure], 2026, category, per=per
+        )
     return {line.code: line.rate for line in board.districts}
 
 
@@ -93,10 +97,12 @@ def test_the_page_labels_the_rate_per_100000_children(
     office: User, counted: None, client_for: Callable[[User], Client]
 ) -> None:
     with time_machine.travel(TODAY):
-        response = client_for(office).get("/analysis/?figure=alerts_published&year=2026")
+        response = client_for(office).get(
+            "/analysis/?figure=alerts_published&year=2026&per=children"
+        )
     assert response.status_code == 200
     board = response.context["d"]
-    assert board.per_children
+    assert board.per_children and board.offers_children
     assert board.rate_label == "每10万名儿童"
     html = response.content.decode()
     assert "每10万名儿童" in html
@@ -106,7 +112,40 @@ def test_the_page_labels_the_rate_per_100000_children(
     with time_machine.travel(TODAY):
         response = client_for(office).get("/analysis/?figure=clues_received&year=2026")
     assert not response.context["d"].per_children
+    assert not response.context["d"].offers_children
+    assert 'name="per"' not in response.content.decode()  # nothing to choose for clues
     assert response.context["d"].rate_label == "每10万常住人口"
+
+
+def test_while_districts_lack_the_child_population_the_map_starts_per_resident(
+    office: User, counted: None, client_for: Callable[[User], Client]
+) -> None:
+    """With the child population of only some districts, a children's figure opens per
+    100,000 residents (a map with most districts blank helps nobody) and offers the rate
+    per children, saying how many districts have it; once every district has it, per
+    children is the default."""
+    with time_machine.travel(TODAY):
+        response = client_for(office).get("/analysis/?figure=alerts_published&year=2026")
+    board = response.context["d"]
+    covered = Division.objects.exclude(population_0_14_2020=None).count()
+    assert 0 < covered < 38 and board.children_covered == (covered, 38)
+    assert board.offers_children and not board.per_children
+    assert board.rate_label == "每10万常住人口"
+    html = response.content.decode()
+    assert f"每10万名儿童（38个区县中{covered}个有普查数据）" in html
+    assert "铜梁区: 7 (1.0 / 10万常住人口)" in html
+    assert _rates(office, "alerts_published", per="")[WANZHOU] == pytest.approx(
+        6 / 1564449 * 100_000
+    )
+    Division.objects.filter(population_0_14_2020=None).update(population_0_14_2020=100_000)
+    with time_machine.travel(TODAY):
+        response = client_for(office).get("/analysis/?figure=alerts_published&year=2026")
+    assert response.context["d"].per_children
+    assert _rates(office, "alerts_published", per="")[WANZHOU] == pytest.approx(6.0)
+    # and the reader can still ask for residents
+    assert _rates(office, "alerts_published", per="residents")[WANZHOU] == pytest.approx(
+        6 / 1564449 * 100_000
+    )
 
 
 def test_the_report_gives_the_alerts_per_100000_children(office: User, counted: None) -> None:
