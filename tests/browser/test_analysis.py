@@ -124,6 +124,18 @@ def _office_story(chromium: Any, url: str, device: str, office: Any, shots: int)
         assert page.locator("[data-chart=chart-flows-out][data-drawn]").count() == 1
         assert "贵州" in flows.inner_text()
         page.screenshot(path=str(_shot(f"flows-{device}")), full_page=False)
+        # A children's figure: per 100,000 residents while districts lack the child
+        # population, and the reader can choose per 100,000 children from the filter.
+        walk.go(f"/analysis/?figure=alerts_published&year={month.year}", "alerts-map")
+        rate = page.locator("#f-per")
+        assert rate.count() == 1 and "每10万常住人口" in (rate.text_content() or "")
+        rate.select_option("children")
+        page.locator("form.analysis-filters button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "per=children" in page.url
+        assert "每10万名儿童" in (page.locator("[data-testid=districts]").inner_html() or "")
+        page.screenshot(path=str(_shot(f"alerts-per-children-{device}")), full_page=False)
+        walk.go(f"/analysis/?figure=clues_received&year={month.year}", "city-map-again")
         marked = page.locator("[data-testid=map] .region.has-warning")
         assert marked.count() >= 1
         assert page.locator(f"[data-testid=map] .has-warning[data-code='{WANZHOU}']").count() == 1
