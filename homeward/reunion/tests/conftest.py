@@ -83,3 +83,22 @@ def self_search(owner: User, yuzhong: Division) -> SearchRegistration:
     return search_register(
         actor=owner, kind="self", division=yuzhong, found_details=SELF_FOUND, **SELF_FIELDS
     )
+
+
+def unknown_victim(owner: User, person_factory: Any, division: Division, **person: Any) -> Any:
+    """A rescued boy of unknown identity registered by ``owner`` (the victims module's
+    own service), the source of a found person."""
+    from django.utils import timezone
+
+    from homeward.victims.services import victim_register
+
+    return victim_register(
+        actor=owner,
+        person=person_factory(**{"full_name": "无名氏", "sex": "male", **person}),
+        identity_status="unknown",
+        age_at_rescue=6,
+        origin="chongqing",
+        rescued_at=timezone.now(),
+        how_rescued="在车站解救",
+        division=division,
+    )

@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from homeward.core.models import AuditEvent, Division, User
 from homeward.reunion.models import DuplicateDismissal, FoundPerson, SearchRegistration
 from homeward.reunion.services import found_person_register, search_register
-from homeward.reunion.tests.conftest import FAMILY_FIELDS
+from homeward.reunion.tests.conftest import FAMILY_FIELDS, unknown_victim
 
 pytestmark = pytest.mark.django_db
 
@@ -108,21 +107,6 @@ def test_not_a_duplicate_is_remembered_and_needs_the_box(
     assert SearchRegistration.objects.filter(pk=father.pk, status="submitted").exists()
 
 
-def _unknown_victim(owner: User, person_factory: Any, yuzhong: Division) -> Any:
-    from homeward.victims.services import victim_register
-
-    return victim_register(
-        actor=owner,
-        person=person_factory(full_name="无名氏", sex="male"),
-        identity_status="unknown",
-        age_at_rescue=6,
-        origin="chongqing",
-        rescued_at=timezone.now(),
-        how_rescued="在车站解救",
-        division=yuzhong,
-    )
-
-
 def test_the_same_person_found_twice_is_suggested_and_can_be_dismissed(
     owner: User,
     person_factory: Any,
@@ -142,13 +126,13 @@ def test_the_same_person_found_twice_is_suggested_and_can_be_dismissed(
         first = found_person_register(
             actor=owner,
             source="victim",
-            source_id=_unknown_victim(owner, person_factory, yuzhong).pk,
+            source_id=unknown_victim(owner, person_factory, yuzhong).pk,
             **details,
         )
         second = found_person_register(
             actor=owner,
             source="victim",
-            source_id=_unknown_victim(owner, person_factory, yuzhong).pk,
+            source_id=unknown_victim(owner, person_factory, yuzhong).pk,
             **details,
         )
     client = client_for(owner)

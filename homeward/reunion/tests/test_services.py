@@ -13,7 +13,7 @@ from homeward.core.models import AuditEvent, Division, User
 from homeward.dna.models import CheckRequest
 from homeward.reunion import services
 from homeward.reunion.models import Candidate, FoundPerson, SearchRegistration
-from homeward.reunion.tests.conftest import FAMILY_FIELDS
+from homeward.reunion.tests.conftest import FAMILY_FIELDS, unknown_victim
 
 pytestmark = pytest.mark.django_db
 
@@ -209,20 +209,7 @@ def test_requesting_dna_for_an_unsampled_found_person_asks_the_police_to_sample_
 def test_a_found_person_is_registered_once_from_a_victim_of_unknown_identity(
     owner: User, outsider: User, person_factory: Any, yuzhong: Division
 ) -> None:
-    from django.utils import timezone
-
-    from homeward.victims.services import victim_register
-
-    victim = victim_register(
-        actor=owner,
-        person=person_factory(full_name="无名氏", sex="male"),
-        identity_status="unknown",
-        age_at_rescue=6,
-        origin="chongqing",
-        rescued_at=timezone.now(),
-        how_rescued="在车站解救",
-        division=yuzhong,
-    )
+    victim = unknown_victim(owner, person_factory, yuzhong)
     found = services.found_person_register(
         actor=owner,
         source="victim",
@@ -253,24 +240,12 @@ def test_a_correction_in_the_person_register_is_searched_at_once_not_after_the_c
     """A found person's name, sex and date of birth live on the person record of its
     source (here a rescued victim). Correcting them there bumps that record's version, so
     the cached index is rebuilt at the next search, not after REUNION_INDEX_CACHE_SECONDS."""
-    from django.utils import timezone
-
     from homeward.people.services import person_update
     from homeward.reunion import engine
-    from homeward.victims.services import victim_register
 
     settings.REUNION_INDEX_CACHE_SECONDS = 86400
-    person = person_factory(full_name="无名氏", sex="male", created_by=owner)
-    victim = victim_register(
-        actor=owner,
-        person=person,
-        identity_status="unknown",
-        age_at_rescue=6,
-        origin="chongqing",
-        rescued_at=timezone.now(),
-        how_rescued="在车站解救",
-        division=yuzhong,
-    )
+    victim = unknown_victim(owner, person_factory, yuzhong, created_by=owner)
+    person = victim.person
     found = services.found_person_register(actor=owner, source="victim", source_id=victim.pk)
     first = engine.matchable_index()
     assert engine.matchable_index() is first
