@@ -86,7 +86,6 @@ def main() -> None:
     no_evidence_top10 = 0
     hard_killed = 0
     all_rows = np.arange(index.n, dtype=np.intp)
-    weights_of = index.weights
     for r in reports:
         target = data.truth.get(r.id)
         if target is None:
@@ -97,6 +96,7 @@ def main() -> None:
             report_known += 1
             report_miss += not (r.birth.low <= born <= r.birth.high)
         q = encode_report(r)
+        weights_of = index.weights_for(q.loss_age)
         row = index.row_of[target]
         fr_lo, fr_hi = index.cols.birth_lo[row], index.cols.birth_hi[row]
         if not np.isnan(fr_lo):
@@ -106,7 +106,7 @@ def main() -> None:
         inside = bool((block == row).any())
         in_block += inside
         gamma, tf, ok = index.levels(q, all_rows)
-        w = index.score(gamma, tf)
+        w = index.score(gamma, tf, q.loss_age)
         w[~ok] = -np.inf
         hard_killed += not ok[row]
         rank_all = int((w > w[row]).sum()) + 1

@@ -3,9 +3,11 @@
 `python bench/linkage_fit.py --seeds 1,2 --out homeward/linkage/data/model.json`
 generates each seed's data set (``--reports`` × ``--found``, a quarter with no match),
 counts m (and the m side of the interactions) over its true pairs with
-:func:`homeward.linkage.train.fit_from_truth`, averages the seeds, and chooses the
-"likely" band's posterior threshold so that at most ``--no-match-likely`` of the
-no-match reports of the tuning seeds have a likely candidate. u is re-estimated from
+:func:`homeward.linkage.train.fit_from_truth`, averages the seeds, fits the offsets of
+the per-level weights on the same labelled pairs
+(:func:`homeward.linkage.discriminative.with_offsets`, ``--no-offsets``: none), and
+chooses the "likely" band's posterior threshold so that at most ``--no-match-likely``
+of the no-match reports of the tuning seeds have a likely candidate. u is re-estimated from
 the data whenever the engine ranks (``rank`` without ``--model``), so the u written
 here only serves a model used as it is.
 
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from homeward.linkage import io  # noqa: E402
 from homeward.linkage.comparisons import COMPARISONS, N_COMPARISONS  # noqa: E402
+from homeward.linkage.discriminative import DEFAULT_L2, with_offsets  # noqa: E402
 from homeward.linkage.generate import Generator  # noqa: E402
 from homeward.linkage.index import FoundIndex  # noqa: E402
 from homeward.linkage.model import Bands, Model, prior_model  # noqa: E402
@@ -48,6 +51,8 @@ def main() -> None:
     parser.add_argument("--no-match-likely", type=float, default=0.06)
     parser.add_argument("--out", default=str(io.BUNDLED_MODEL))
     parser.add_argument("--em", help="also write a model trained without labels here")
+    parser.add_argument("--no-offsets", action="store_true", help="plain Fellegi–Sunter")
+    parser.add_argument("--l2", type=float, default=DEFAULT_L2, help="the offsets' L2 penalty")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     if REPORT_SEEDS & set(seeds):
@@ -72,6 +77,14 @@ def main() -> None:
         for key in fitted[0].interactions
     }
     model = replace(fitted[0], m=m, u=u, interactions=interactions)
+
+    # Offsets per level (and age-at-loss class) by a conditional logit over the same
+    # labelled pairs, each seed's candidates ranked with u of its own records.
+    if not args.no_offsets:
+        for reports, index, _truth in worlds:
+            index.set_model(estimate_u_only(reports, index, model))
+        model = with_offsets(model, worlds, l2=args.l2)
+        print(f"offsets: {model.provenance['offsets']}")
 
     # The "likely" threshold: the top candidates' posteriors of no-match reports.
     top_no_match: list[float] = []

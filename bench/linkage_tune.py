@@ -1,7 +1,9 @@
 """Finding relatives (issue 14): the tuning protocol of the linkage engine in one run.
 
 `python bench/linkage_tune.py --train 2 --test 1` counts m over the true pairs of the
-training seed (:func:`homeward.linkage.train.fit_from_truth`), sets the "likely" band
+training seed (:func:`homeward.linkage.train.fit_from_truth`), fits the learned offsets
+on the same labelled pairs (:func:`homeward.linkage.discriminative.with_offsets`;
+``--no-offsets``: plain Fellegi–Sunter, engine 1.2), sets the "likely" band
 as ``bench/linkage_fit.py`` does (6 % of the training seed's no-match reports), then
 ranks the test seed as the bench ranks (u re-estimated from its records, no labels) and
 prints recall@1, recall@10, MRR and the no-match "likely" share. Both seeds must be
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from homeward.linkage import io  # noqa: E402
+from homeward.linkage.discriminative import DEFAULT_L2, with_offsets  # noqa: E402
 from homeward.linkage.evaluate import metrics  # noqa: E402
 from homeward.linkage.generate import Dataset, Generator  # noqa: E402
 from homeward.linkage.index import FoundIndex  # noqa: E402
@@ -58,6 +61,8 @@ def main() -> None:
     parser.add_argument("--cache", default=str(ROOT / "var" / "linkage-tune"))
     parser.add_argument("--save", help="write the fitted model here")
     parser.add_argument("--tf-weight", type=float, help="the model's term-frequency weight")
+    parser.add_argument("--no-offsets", action="store_true", help="no learned offsets")
+    parser.add_argument("--l2", type=float, default=DEFAULT_L2, help="the offsets' L2 penalty")
     args = parser.parse_args()
     if REPORT_SEEDS & {args.train, args.test}:
         parser.error("the benchmark's report seeds are not for tuning")
@@ -73,6 +78,9 @@ def main() -> None:
         index.set_model(base)
     model = fit_from_truth(reports, index, data.truth, start=base, seed=args.train)
     index.set_model(estimate_u_only(reports, index, model))
+    if not args.no_offsets:
+        model = with_offsets(model, [(reports, index, data.truth)], l2=args.l2)
+        print(f"  offsets: {model.provenance['offsets']}")
     top_no_match = [
         best[0].posterior
         for r in reports

@@ -24,6 +24,9 @@ model, train
     Fellegi–Sunter m/u with term-frequency adjustment and interactions of dependent
     comparisons; u from random pairs (inside the block), m counted over known true
     pairs (the bundled model: the generator's tuning seeds) or by one-to-one EM.
+discriminative
+    Offsets of the per-level weights (per age-at-loss class of the report) by a
+    conditional logit over labelled reports' candidates, L2 towards Fellegi–Sunter.
 combine
     The non-genetic likelihood ratio times the DNA one, as one posterior.
 dedup

@@ -117,9 +117,7 @@ class FoundIndex:
     """
 
     def __init__(self, columns: FoundColumns, model: Model) -> None:
-        self.model = model
-        self.weights = [w.astype(np.float64) for w in model.weights()]
-        self.interaction_bits = model.interaction_bits()
+        self.set_model(model)
         n = len(columns)
         width = columns.birth_hi - columns.birth_lo
         width_class = np.full(n, len(WIDTH_CLASSES), dtype=np.int8)  # unknown births last
@@ -151,8 +149,19 @@ class FoundIndex:
     def set_model(self, model: Model) -> None:
         """Score with ``model`` from now on (the columns do not depend on it)."""
         self.model = model
-        self.weights = [w.astype(np.float64) for w in model.weights()]
+        # per age-at-loss class when the model has learned offsets (a report's class
+        # picks its tables: no work per row)
+        self._weights_by_class = [
+            [w.astype(np.float64) for w in ws] for ws in model.weights_by_loss_age()
+        ]
+        self.weights = self._weights_by_class[0]
         self.interaction_bits = model.interaction_bits()
+
+    def weights_for(self, loss_age: int) -> list[Float]:
+        """The weight tables of a report of age-at-loss class ``loss_age``."""
+        if len(self._weights_by_class) == 1:
+            return self._weights_by_class[0]
+        return self._weights_by_class[loss_age]
 
     @property
     def interaction_bits(self) -> dict[str, Float]:
@@ -579,10 +588,12 @@ class FoundIndex:
         u = float(self.model.u[comparison][level])
         return self.cols.stats.frequency(kind, key, u)
 
-    def score(self, gamma: npt.NDArray[np.int8], tf: Float) -> Float:
+    def score(self, gamma: npt.NDArray[np.int8], tf: Float, loss_age: int = 0) -> Float:
+        """Match weights (bits) of pairs of one report of age-at-loss class ``loss_age``."""
+        weights = self.weights_for(loss_age)
         total: Float = tf.sum(axis=1)
         for ci in range(N_COMPARISONS):
-            total += self.weights[ci][gamma[:, ci]]
+            total += weights[ci][gamma[:, ci]]
         return total
 
     # --- search ------------------------------------------------------------------------
@@ -601,7 +612,7 @@ class FoundIndex:
         if len(rows_all) == 0:
             return []
         gamma_all, tf_all, ok = self.levels(q, rows_all)
-        weights = self.score(gamma_all, tf_all)
+        weights = self.score(gamma_all, tf_all, q.loss_age)
         weights[~ok] = -np.inf
         if exclude:
             excluded = [self.row_of[x] for x in exclude if x in self.row_of]
@@ -625,12 +636,13 @@ class FoundIndex:
         best = best[np.argsort(-weights[best], kind="stable")]
         rows_best = rows_all[best]
         gamma, tf = gamma_all[best], tf_all[best]
+        tables = self.weights_for(q.loss_age)
         out: list[Candidate] = []
         for j, row in enumerate(rows_best.tolist()):
             w = float(weights[best[j]])
             posterior = 2.0 ** (log2_prior + w - log2_denominator)
             contributions = tuple(
-                float(self.weights[ci][gamma[j, ci]] + tf[j, ci]) for ci in range(N_COMPARISONS)
+                float(tables[ci][gamma[j, ci]] + tf[j, ci]) for ci in range(N_COMPARISONS)
             )
             out.append(
                 Candidate(

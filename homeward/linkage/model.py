@@ -39,13 +39,14 @@ from .comparisons import (
     COMPARISON_INDEX,
     COMPARISONS,
     INTERACTIONS,
+    LOSS_AGE_CLASSES,
     LOSS_AGE_FREE_LEVELS,
     N_COMPARISONS,
     NEAR_HARD_FLOORS,
     interaction_key_levels,
 )
 
-ENGINE_VERSION = "1.2.0"
+ENGINE_VERSION = "1.3.0"
 MIN_PROBABILITY = 1e-6
 Float = npt.NDArray[np.float64]
 Levels = npt.NDArray[np.int8]
@@ -82,10 +83,21 @@ class Model:
     # "time|place" -> (m, u) of the first comparison's levels given each level of the
     # second (rows), see comparisons.INTERACTIONS; absent: the two are independent.
     interactions: dict[str, tuple[Float, Float]] = field(default_factory=dict)
+    # Bits added to each level's log2(m/u) given the report's age-at-loss class (rows,
+    # comparisons.LOSS_AGE_CLASSES), learned discriminatively from labelled pairs
+    # (:mod:`homeward.linkage.discriminative`); empty: none (plain Fellegi–Sunter).
+    offsets: list[Float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.m) != N_COMPARISONS or len(self.u) != N_COMPARISONS:
             raise ValueError("one m and one u array per comparison")
+        if self.offsets:
+            if len(self.offsets) != N_COMPARISONS:
+                raise ValueError("one offset array per comparison")
+            for comparison, offset in zip(COMPARISONS, self.offsets, strict=True):
+                shape = (len(LOSS_AGE_CLASSES), comparison.n_levels)
+                if offset.shape != shape:
+                    raise ValueError(f"{comparison.name}: offsets of shape {shape} expected")
         for comparison, m, u in zip(COMPARISONS, self.m, self.u, strict=True):
             if m.shape != (comparison.n_levels,) or u.shape != (comparison.n_levels,):
                 raise ValueError(f"{comparison.name}: {comparison.n_levels} levels expected")
@@ -117,15 +129,25 @@ class Model:
             out[key] = bits
         return out
 
-    def weights(self) -> list[Float]:
-        """log2(m / u) per level, bits; 0 for the null level."""
+    def weights(self, loss_age: int = 0) -> list[Float]:
+        """log2(m / u) per level, plus the learned offsets of the report's age-at-loss
+        class ``loss_age`` if any, bits; 0 for the null level."""
         out: list[Float] = []
         for comparison, m, u in zip(COMPARISONS, self.m, self.u, strict=True):
             m = _apply_floors(comparison.name, comparison.levels, m)
             w = np.log2(np.maximum(m, MIN_PROBABILITY) / np.maximum(u, MIN_PROBABILITY))
-            w[0] = 0.0
             out.append(w)
+        for ci, offset in enumerate(self.offsets):
+            out[ci] = out[ci] + offset[loss_age]
+        for w in out:
+            w[0] = 0.0
         return out
+
+    def weights_by_loss_age(self) -> list[list[Float]]:
+        """:meth:`weights` of every age-at-loss class (one list if there are no offsets)."""
+        if not self.offsets:
+            return [self.weights()]
+        return [self.weights(k) for k in range(len(LOSS_AGE_CLASSES))]
 
     def tf_adjustment(self, comparison: int, level: int, frequency: float) -> float:
         """Bits added to a TF-enabled level for an agreeing value of ``frequency``."""
@@ -159,6 +181,16 @@ class Model:
                 }
                 for key, (m_cond, u_cond) in self.interactions.items()
             },
+            **(
+                {
+                    "offsets": {
+                        c.name: [[float(f"{x:.6g}") for x in row] for row in offset]
+                        for c, offset in zip(COMPARISONS, self.offsets, strict=True)
+                    }
+                }
+                if self.offsets
+                else {}
+            ),
         }
 
     def to_json(self) -> str:
@@ -183,10 +215,14 @@ class Model:
             )
             for key, value in data.get("interactions", {}).items()
         }
+        offsets: list[Float] = []
+        if data.get("offsets"):
+            offsets = [np.asarray(data["offsets"][c.name], dtype=np.float64) for c in COMPARISONS]
         return cls(
             m=m,
             u=u,
             interactions=interactions,
+            offsets=offsets,
             prior_has_match=float(data.get("prior_has_match", 0.5)),
             tf_weight=float(data.get("tf_weight", 1.0)),
             tf_min=float(data.get("tf_min", 1e-4)),

@@ -48,6 +48,7 @@ from .columns import Query, encode_report
 from .comparisons import (
     COMPARISON_INDEX,
     COMPARISONS,
+    CONTEXT_STRIDE,
     INTERACTIONS,
     N_COMPARISONS,
     interaction_condition,
@@ -289,7 +290,8 @@ def fit_from_truth(
     rng = np.random.default_rng(seed)
     queries = [encode_report(r) for r in reports]
     u, sample, n_random = _random_u_and_sample(index, queries, rng, random_pairs)
-    model = replace(start, u=u)
+    # offsets belong to the m they were fitted against (discriminative.fit_offsets)
+    model = replace(start, u=u, offsets=[])
     index.set_model(replace(model, interactions={}))
     pairs = [
         (q, index.row_of[truth[q.id]])
@@ -369,7 +371,7 @@ def _candidates(
             sources.append(np.zeros(0, np.int8))
             continue
         gamma, tf, ok = index.levels(q, rows)
-        weight = index.score(gamma, tf)
+        weight = index.score(gamma, tf, q.loss_age)
         weight[~ok] = -np.inf
         k = min(keep, len(weight))
         best = np.argpartition(-weight, k - 1)[:k]
@@ -410,7 +412,7 @@ def _em_step(
     estimate: Sequence[bool],
     estimate_prior: bool,
 ) -> tuple[Model, float]:
-    weights = model.weights()
+    weights_by_class = model.weights_by_loss_age()
     bits = model.interaction_bits()
     p = model.prior_has_match
     log2_prior = math.log2(p / max(n_found, 1))
@@ -422,6 +424,9 @@ def _em_step(
         if len(gamma) == 0:
             continue
         w = np.zeros(len(gamma))
+        weights = weights_by_class[
+            int(source[0]) // CONTEXT_STRIDE if len(weights_by_class) > 1 else 0
+        ]
         for ci in range(N_COMPARISONS):
             if active[ci]:
                 w += weights[ci][gamma[:, ci]] + tf[:, ci]
