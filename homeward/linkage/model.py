@@ -14,7 +14,9 @@ Training follows Splink's recipe (Linacre et al., the ``splink`` documentation):
    second rule): :func:`expectation_maximisation`.
 
 EM runs on the distinct comparison vectors with their counts, so a few million pairs
-train in well under a second. A Dirichlet prior (``prior_strength`` pseudo-matches
+train in well under a second. ``tests/test_against_splink.py`` runs Splink's EM on the
+same vectors: the recursion is the same to rounding; the floor of 1e-6 on every m
+(``min_probability``) is where the two part. A Dirichlet prior (``prior_strength`` pseudo-matches
 distributed as the starting ``m``) keeps a level that no true match happens to show in
 the training data from collapsing to zero.
 
@@ -258,7 +260,7 @@ def _apply_floors(name: str, levels: Sequence[str], m: Float) -> Float:
     return m
 
 
-def _normalise(values: Float) -> Float:
+def _normalise(values: Float, floor: float = MIN_PROBABILITY) -> Float:
     out = values.astype(np.float64).copy()
     out[0] = 1.0
     total = out[1:].sum()
@@ -266,7 +268,7 @@ def _normalise(values: Float) -> Float:
         out[1:] = out[1:] / total
     else:
         out[1:] = 1.0 / max(len(out) - 1, 1)
-    return np.maximum(out, MIN_PROBABILITY)
+    return np.maximum(out, floor)
 
 
 def estimate_u(gamma: Levels) -> list[Float]:
@@ -322,6 +324,7 @@ def expectation_maximisation(
     prior_strength: float = 20.0,
     max_iterations: int = 60,
     tolerance: float = 1e-5,
+    min_probability: float = MIN_PROBABILITY,
 ) -> EMResult:
     """Estimate ``m`` of the active comparisons with ``u`` fixed.
 
@@ -333,6 +336,12 @@ def expectation_maximisation(
     active : sequence of bool, one per comparison
         Comparisons to estimate and to use in the E step (a blocking rule's own
         comparisons are inactive: within the rule's pairs they say nothing).
+    min_probability : float
+        Floor of every m, in the M step and in the E step's Bayes factors: a level
+        that the matches seem never to show keeps a finite (very negative) weight
+        instead of vetoing a pair. Splink has no such floor (its m decays towards 0
+        over the iterations); ``test_against_splink`` sets it to 1e-300 to compare the
+        two recursions, and shows where the default makes them part.
     """
     weights_count = counts.astype(np.float64)
     m = [np.asarray(x, dtype=np.float64).copy() for x in m_start]
@@ -342,7 +351,7 @@ def expectation_maximisation(
     iteration = 0
     log_u = [np.log(np.maximum(x, MIN_PROBABILITY)) for x in u]
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
-        log_m = [np.log(np.maximum(x, MIN_PROBABILITY)) for x in m]
+        log_m = [np.log(np.maximum(x, min_probability)) for x in m]
         log_bf = np.zeros(len(patterns), dtype=np.float64)
         for c in range(N_COMPARISONS):
             if not active[c]:
@@ -366,7 +375,7 @@ def expectation_maximisation(
                 patterns[:, c].astype(np.intp), weights=expected, minlength=comparison.n_levels
             ).astype(np.float64)
             sums[1:] += prior_strength * prior[c][1:]
-            estimate = _normalise(sums)
+            estimate = _normalise(sums, min_probability)
             delta = max(delta, float(np.abs(estimate[1:] - m[c][1:]).max()))
             new_m.append(estimate)
         m, lam = new_m, new_lam
