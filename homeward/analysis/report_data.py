@@ -90,9 +90,11 @@ def _district_table(user: User, area: Area, year: int) -> list[tuple[str, ...]] 
     if area.division is not None:
         return None
     exact = selectors.sees_exact_counts(user)
-    visible = {f.key: f for f in selectors.figures_for(user)}
-    clues = visible.get(DISTRICT_FIGURE) or by_key(all_figures())[DISTRICT_FIGURE]
-    child_figure = visible.get(DISTRICT_CHILD_FIGURE)
+    figures = by_key(all_figures())
+    clues = figures[DISTRICT_FIGURE]
+    # the alerts' columns only for a reader whose figures include them
+    visible = {f.key for f in selectors.figures_for(user)}
+    child_figure = figures[DISTRICT_CHILD_FIGURE] if DISTRICT_CHILD_FIGURE in visible else None
     now = selectors.totals_by_district(DISTRICT_FIGURE, date(year, 1, 1), date(year, 12, 1))
     then = selectors.totals_by_district(
         DISTRICT_FIGURE, date(year - 1, 1, 1), date(year - 1, 12, 1)

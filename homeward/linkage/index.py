@@ -154,7 +154,6 @@ class FoundIndex:
         self._weights_by_class = [
             [w.astype(np.float64) for w in ws] for ws in model.weights_by_loss_age()
         ]
-        self.weights = self._weights_by_class[0]
         self.interaction_bits = model.interaction_bits()
 
     def weights_for(self, loss_age: int) -> list[Float]:
