@@ -110,8 +110,19 @@ def test_a_worker_killed_three_times_during_sms_sends_reaches_every_phone_once(
                 # Kill the worker without warning while it is sending.
                 threshold = SENDS * kill // (KILLS + 1)
 
-                def reached(threshold: int = threshold) -> bool:
-                    tick()  # restarts the killed worker's dispatch once its lease is over
+                seen = [-1]
+
+                def reached(threshold: int = threshold, seen: list[int] = seen) -> bool:
+                    delivered = gateway.delivered
+                    if delivered >= threshold:
+                        return True
+                    # Tick only while nothing is being sent: it restarts the killed
+                    # worker's dispatch once its lease is over. Ticking while the worker
+                    # sends could take longer than the sends left, and the dispatch would
+                    # finish before the kill.
+                    if delivered == seen[0]:
+                        tick()
+                    seen[0] = delivered
                     return gateway.delivered >= threshold
 
                 assert wait_for(reached, timeout=180)
